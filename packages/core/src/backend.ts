@@ -1,0 +1,111 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { SteadygradError } from './errors.js';
+import { registerGradients } from './gradients.js';
+import { checkOneOf } from './validate.js';
+
+export type BackendName = 'cpu' | 'wasm' | 'webgl' | 'tensorflow';
+export type BackendChoice = BackendName | 'auto';
+
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'cpu', 'wasm', 'webgl', 'tensorflow'];
+
+/** The npm packages that provide each backend, in the order they are tried. */
+export const BACKEND_PACKAGES: Readonly<Record<BackendName, readonly string[]>> = {
+  cpu: ['@tensorflow/tfjs-backend-cpu'],
+  wasm: ['@tensorflow/tfjs-backend-wasm'],
+  webgl: ['@tensorflow/tfjs-backend-webgl'],
+  tensorflow: ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'],
+};
+
+/** The tfjs engine's registered name for each backend. */
+const ENGINE_NAME: Readonly<Record<BackendName, string>> = {
+  cpu: 'cpu',
+  wasm: 'wasm',
+  webgl: 'webgl',
+  tensorflow: 'tensorflow',
+};
+
+export interface UseBackendOptions {
+  /**
+   * How to load a backend package that is not registered yet. Defaults to a dynamic `import()` of the
+   * package name, which works in Node. Bundled browser apps import their backends statically instead
+   * (then the backend is already registered and nothing is loaded).
+   */
+  readonly load?: (packageName: string) => Promise<unknown>;
+}
+
+export interface BackendInfo {
+  /** What was asked for. */
+  readonly requested: BackendChoice;
+  /** The backend now active. */
+  readonly name: BackendName;
+  /** The package that provided it, when one had to be loaded. */
+  readonly packageName: string | undefined;
+}
+
+export function isNode(): boolean {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof p?.versions?.node === 'string' && typeof (globalThis as { window?: unknown }).window === 'undefined';
+}
+
+const defaultLoad = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);
+
+async function tryLoad(name: BackendName, load: (p: string) => Promise<unknown>): Promise<string | undefined> {
+  if (tf.findBackendFactory(ENGINE_NAME[name]) !== null) return undefined;
+  const errors: string[] = [];
+  for (const pkg of BACKEND_PACKAGES[name]) {
+    try {
+      await load(pkg);
+      if (tf.findBackendFactory(ENGINE_NAME[name]) !== null) return pkg;
+      errors.push(`${pkg} loaded but registered no '${ENGINE_NAME[name]}' backend`);
+    } catch (e) {
+      errors.push(`${pkg}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  throw new SteadygradError('BACKEND_UNAVAILABLE', unavailableMessage(name, errors), {
+    details: { backend: name, tried: BACKEND_PACKAGES[name], errors },
+  });
+}
+
+function unavailableMessage(name: BackendName, errors: readonly string[]): string {
+  const install =
+    name === 'tensorflow'
+      ? "install '@tensorflow/tfjs-node-gpu' (CUDA) or '@tensorflow/tfjs-node' with npm; both download libtensorflow " +
+        'when they install, so the machine needs network access to storage.googleapis.com at install time'
+      : `install '${BACKEND_PACKAGES[name][0]}' (same version as @tensorflow/tfjs-core)`;
+  return `backend '${name}' is not available: ${install}. Tried: ${errors.join('; ')}`;
+}
+
+/**
+ * Selects the tfjs backend and waits until it is ready; registers gradients.
+ *
+ * `auto` picks, in Node: `tensorflow` when `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node` is
+ * installed, else `wasm`, else `cpu`; in a browser: `webgl`, else `wasm`, else `cpu`.
+ * A named backend that cannot be loaded or initialized is a `BACKEND_UNAVAILABLE` error that says how to
+ * install it. Library packages never import a backend; applications call this once at start-up.
+ */
+export async function useBackend(choice: BackendChoice = 'auto', options: UseBackendOptions = {}): Promise<BackendInfo> {
+  const { load = defaultLoad } = options;
+  checkOneOf('backend', choice, BACKEND_CHOICES);
+  registerGradients();
+  const candidates: readonly BackendName[] =
+    choice !== 'auto' ? [choice] : isNode() ? ['tensorflow', 'wasm', 'cpu'] : ['webgl', 'wasm', 'cpu'];
+  const failures: string[] = [];
+  for (const name of candidates) {
+    try {
+      const packageName = await tryLoad(name, load);
+      const ok = await tf.setBackend(ENGINE_NAME[name]);
+      if (!ok) throw new SteadygradError('BACKEND_UNAVAILABLE', `backend '${name}' failed to initialize`);
+      await tf.ready();
+      return { requested: choice, name, packageName };
+    } catch (e) {
+      if (choice !== 'auto') throw e;
+      failures.push((e as Error).message);
+    }
+  }
+  throw new SteadygradError('BACKEND_UNAVAILABLE', `no backend could be started: ${failures.join(' | ')}`);
+}
+
+/** The active backend's name, as steadygrad names it. */
+export function currentBackend(): string {
+  return tf.getBackend();
+}

@@ -1,0 +1,102 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { SteadygradError } from './errors.js';
+
+/**
+ * Where `fit`, `evaluate` and `predict` take their samples from: `size` samples of shape `shape`, gathered
+ * into a batch tensor on request. Sources keep their data in its compact form (Fashion-MNIST stays `uint8`
+ * on the host) and convert only the batch that is taken.
+ */
+export interface BatchSource {
+  readonly size: number;
+  readonly shape: readonly number[];
+  readonly dtype: 'float32' | 'int32';
+  /** A new tensor of shape `[indices.length, ...shape]`; the caller disposes it. */
+  batch(indices: ArrayLike<number>): tf.Tensor;
+  /** The host values, when the source keeps them (used for one-time validation such as label ranges). */
+  readonly values?: ArrayLike<number>;
+}
+
+export function isBatchSource(x: unknown): x is BatchSource {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof (x as BatchSource).batch === 'function' &&
+    typeof (x as BatchSource).size === 'number' &&
+    Array.isArray((x as BatchSource).shape)
+  );
+}
+
+export interface ArraySourceOptions {
+  /** Each value is multiplied by `scale` and then `offset` is added when a batch is taken. Default 1 / 0. */
+  readonly scale?: number;
+  readonly offset?: number;
+  readonly dtype?: 'float32' | 'int32';
+}
+
+/**
+ * A source over a flat typed array holding `size × prod(shape)` values (`Uint8Array` pixels, `Int32Array`
+ * labels, `Float32Array` features). A batch is copied on the host, converted and uploaded as one tensor.
+ */
+export function arraySource(
+  values: ArrayLike<number>,
+  shape: readonly number[],
+  options: ArraySourceOptions = {},
+): BatchSource {
+  const { scale = 1, offset = 0, dtype = 'float32' } = options;
+  const sampleSize = shape.reduce((a, b) => a * b, 1);
+  if (!shape.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new SteadygradError('INVALID_ARGUMENT', `sample shape must be positive integers, got [${shape}]`);
+  }
+  if (values.length % sampleSize !== 0) {
+    throw new SteadygradError(
+      'SHAPE_MISMATCH',
+      `array of ${values.length} values does not hold whole samples of shape [${shape}] (${sampleSize} values each)`,
+    );
+  }
+  const size = values.length / sampleSize;
+  const identity = scale === 1 && offset === 0;
+  return {
+    size,
+    shape: [...shape],
+    dtype,
+    values,
+    batch(indices: ArrayLike<number>): tf.Tensor {
+      const n = indices.length;
+      const out = dtype === 'int32' ? new Int32Array(n * sampleSize) : new Float32Array(n * sampleSize);
+      for (let i = 0; i < n; i++) {
+        const src = indices[i]!;
+        if (!(src >= 0 && src < size)) {
+          throw new SteadygradError('OUT_OF_RANGE', `sample index ${src} is outside [0, ${size})`);
+        }
+        const base = src * sampleSize;
+        const dst = i * sampleSize;
+        if (identity) for (let j = 0; j < sampleSize; j++) out[dst + j] = values[base + j]!;
+        else for (let j = 0; j < sampleSize; j++) out[dst + j] = values[base + j]! * scale + offset;
+      }
+      return tf.tensor(out, [n, ...shape], dtype);
+    },
+  };
+}
+
+/** A source over an existing tensor whose first axis indexes samples (batches are `tf.gather`ed). */
+export function tensorSource(t: tf.Tensor): BatchSource {
+  if (t.rank < 1) throw new SteadygradError('SHAPE_MISMATCH', `a data tensor needs a sample axis, got a scalar`);
+  const dtype = t.dtype === 'int32' ? 'int32' : 'float32';
+  return {
+    size: t.shape[0]!,
+    shape: t.shape.slice(1),
+    dtype,
+    batch(indices: ArrayLike<number>): tf.Tensor {
+      return tf.tidy(() => {
+        const idx = tf.tensor1d(Int32Array.from(indices), 'int32');
+        const g = tf.gather(t, idx);
+        return g.dtype === dtype ? g : tf.cast(g, dtype);
+      });
+    },
+  };
+}
+
+/** Accepts a tensor or a source and returns a source. */
+export function toBatchSource(x: tf.Tensor | BatchSource): BatchSource {
+  return isBatchSource(x) ? x : tensorSource(x as tf.Tensor);
+}
