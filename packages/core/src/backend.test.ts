@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useBackend } from './backend.js';
+import { SteadygradError } from './errors.js';
+
+describe('useBackend', () => {
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('selects a registered backend without loading anything', async () => {
+    const info = await useBackend('cpu', { load: () => Promise.reject(new Error('must not load')) });
+    expect(info).toEqual({ requested: 'cpu', name: 'cpu', packageName: undefined });
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it('rejects unknown backends, listing the valid ones', async () => {
+    await expect(useBackend('gpu' as never)).rejects.toThrow(
+      `backend must be one of 'auto', 'cpu', 'wasm', 'webgl', 'tensorflow', got "gpu"`,
+    );
+  });
+
+  it('reports a missing backend package with how to install it', async () => {
+    const err = await useBackend('webgl', { load: (p) => Promise.reject(new Error(`Cannot find package '${p}'`)) }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SteadygradError);
+    expect((err as SteadygradError).code).toBe('BACKEND_UNAVAILABLE');
+    expect((err as SteadygradError).message).toMatch(/install '@tensorflow\/tfjs-backend-webgl'/);
+  });
+
+  it("'auto' in Node falls back from tensorflow to wasm", async () => {
+    const loaded: string[] = [];
+    const info = await useBackend('auto', {
+      load: async (p) => {
+        loaded.push(p);
+        if (p.includes('tfjs-node')) throw new Error(`Cannot find package '${p}'`);
+        return import('@tensorflow/tfjs-backend-wasm');
+      },
+    });
+    expect(loaded.slice(0, 2)).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']);
+    expect(info.name).toBe('wasm');
+  });
+});

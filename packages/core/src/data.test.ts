@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { arraySource, tensorSource, toBatchSource } from './data.js';
+import { SteadygradError } from './errors.js';
+
+describe('batch sources', () => {
+  it('gathers, scales and converts uint8 samples only when a batch is taken', () => {
+    const pixels = Uint8Array.from([0, 255, 51, 102, 10, 20]);
+    const src = arraySource(pixels, [2], { scale: 1 / 255 });
+    expect(src.size).toBe(3);
+    const b = src.batch([2, 0]);
+    expect(b.shape).toEqual([2, 2]);
+    expect(Array.from(b.dataSync())).toEqual(
+      [10 / 255, 20 / 255, 0, 1].map((v) => Math.fround(v)),
+    );
+    b.dispose();
+    const labels = arraySource(Int32Array.from([3, 1, 4]), [], { dtype: 'int32' });
+    const l = labels.batch([1, 2]);
+    expect(l.dtype).toBe('int32');
+    expect(Array.from(l.dataSync())).toEqual([1, 4]);
+    l.dispose();
+  });
+
+  it('rejects ragged arrays and out-of-range indices', () => {
+    expect(() => arraySource(new Uint8Array(5), [2])).toThrow(SteadygradError);
+    expect(() => arraySource(new Uint8Array(4), [2]).batch([2])).toThrow(/sample index 2 is outside \[0, 2\)/);
+  });
+
+  it('wraps tensors without leaking', () => {
+    const t = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    const before = tf.memory().numTensors;
+    const src = toBatchSource(t);
+    expect(src).toMatchObject({ size: 3, shape: [2], dtype: 'float32' });
+    const b = tensorSource(t).batch([2, 1]);
+    expect(b.arraySync()).toEqual([
+      [5, 6],
+      [3, 4],
+    ]);
+    b.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    t.dispose();
+  });
+});
