@@ -1,1 +1,2 @@
-export {};
+export type { AddParameterOptions, CallContext, LayerOptions, Shape } from './layer.js';
+export { formatShape, Layer, toSnakeCase } from './layer.js';

@@ -1,0 +1,75 @@
+import { isSteadygradError, RandomStream, type Tensor, tf } from '@steadygrad/core';
+import { describe, expect, it } from 'vitest';
+import { type CallContext, formatShape, Layer, type Shape, toSnakeCase } from './layer.js';
+
+class Scale extends Layer {
+  readonly className = 'Scale';
+  override build(inputShape: Shape, rng: RandomStream): void {
+    const n = inputShape[inputShape.length - 1] as number;
+    this.addParameter('w', tf.tensor1d(Array.from(rng.fillUniform(n, 0, 1))));
+    this.addParameter('count', tf.zeros([1]), { trainable: false });
+    super.build(inputShape, rng);
+  }
+  call(x: Tensor, _ctx: CallContext): Tensor {
+    return tf.mul(x, this.parameters[0]!.variable);
+  }
+}
+
+describe('Layer', () => {
+  it('snake-cases class names like Keras', () => {
+    expect(toSnakeCase('Dense')).toBe('dense');
+    expect(toSnakeCase('BatchNormalization')).toBe('batch_normalization');
+    expect(toSnakeCase('PReLU')).toBe('p_re_lu');
+    expect(formatShape([null, 784])).toBe('(None, 784)');
+    expect(formatShape([null])).toBe('(None,)');
+  });
+
+  it('names parameters after the layer and tracks trainable flags', () => {
+    const layer = new Scale({ name: 'sc' });
+    expect(layer.built).toBe(false);
+    layer.build([null, 3], new RandomStream(1));
+    expect(layer.built).toBe(true);
+    expect(layer.parameters.map((p) => [p.name, p.trainable])).toEqual([
+      ['sc/w', true],
+      ['sc/count', false],
+    ]);
+    layer.trainable = false;
+    expect(layer.trainableParameters).toEqual([]);
+    expect(layer.nonTrainableParameters.map((p) => p.name)).toEqual(['sc/w', 'sc/count']);
+    expect(layer.parameters[0]!.variable.trainable).toBe(false);
+    layer.trainable = true;
+    // The declared non-trainable parameter stays non-trainable.
+    expect(layer.parameters.map((p) => p.trainable)).toEqual([true, false]);
+    expect(layer.countParams()).toBe(4);
+    expect(() => {
+      layer.name = 'other';
+    }).toThrow(/after it is built/);
+    layer.dispose();
+  });
+
+  it('throws NOT_BUILT and SHAPE_MISMATCH naming the layer', () => {
+    const layer = new Scale();
+    const x = tf.ones([2, 3]);
+    try {
+      layer.apply(x);
+      expect.unreachable();
+    } catch (e) {
+      expect(isSteadygradError(e, 'NOT_BUILT')).toBe(true);
+      expect((e as Error).message).toContain("'scale'");
+    }
+    layer.build([null, 3], new RandomStream(1));
+    const bad = tf.ones([2, 4]);
+    expect(() => layer.apply(bad)).toThrow(
+      /layer 'scale' \(Scale\) expects input shape \(None, 3\), got \[2, 4\]/,
+    );
+    const y = layer.apply(x);
+    expect(y.shape).toEqual([2, 3]);
+    tf.dispose([x, y, bad]);
+    layer.dispose();
+  });
+
+  it('rejects bad names and input shapes', () => {
+    expect(() => new Scale({ name: 'a/b' })).toThrow(/without '\/'/);
+    expect(() => new Scale({ inputShape: [0] })).toThrow(/positive integers/);
+  });
+});

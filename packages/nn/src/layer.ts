@@ -1,0 +1,312 @@
+import {
+  type Constraint,
+  Parameter,
+  type RandomStream,
+  type Regularizer,
+  type Scalar,
+  SteadygradError,
+  type Tensor,
+  tf,
+} from '@steadygrad/core';
+
+/**
+ * What a layer's forward pass is told. `training` selects training behaviour (batch statistics, dropout);
+ * `rng` supplies randomness for stochastic layers (dropout masks); `losses`, when given, collects extra
+ * loss terms the layer adds during the call (activity regularization), which the training loop adds to the
+ * loss.
+ */
+export interface CallContext {
+  readonly training: boolean;
+  readonly rng?: RandomStream;
+  readonly losses?: Scalar[];
+}
+
+/** A tensor shape where `null` stands for a dimension not known in advance (the batch dimension). */
+export type Shape = readonly (number | null)[];
+
+/** Options every layer accepts. */
+export interface LayerOptions {
+  /** The layer's name; when omitted, the `Sequential` it is added to picks a Keras-like one (`dense_1`). */
+  readonly name?: string;
+  /** Whether the layer's parameters are trained (default `true`). */
+  readonly trainable?: boolean;
+  /** The input shape without the batch dimension (Keras `input_shape=[28, 28]`): lets a model build eagerly. */
+  readonly inputShape?: readonly number[];
+}
+
+/** Options of {@link Layer.addParameter}. */
+export interface AddParameterOptions {
+  /** Whether an optimizer may update the parameter (default `true`); BN moving statistics pass `false`. */
+  readonly trainable?: boolean;
+  readonly regularizer?: Regularizer;
+  readonly constraint?: Constraint;
+}
+
+interface ParameterRecord {
+  readonly parameter: Parameter;
+  /** Declared trainability; the effective flag is `declared && layer.trainable`. */
+  readonly declaredTrainable: boolean;
+  readonly regularizer: Regularizer | undefined;
+  readonly constraint: Constraint | undefined;
+}
+
+/**
+ * Keras' `to_snake_case` of a class name: `Dense` → `dense`, `BatchNormalization` → `batch_normalization`,
+ * `PReLU` → `p_re_lu`. Used as the base of default layer names.
+ */
+export function toSnakeCase(name: string): string {
+  const intermediate = name.replace(/(.)([A-Z][a-z]+)/g, '$1_$2');
+  return intermediate.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** Formats a shape the Keras way: `(None, 784)`. */
+export function formatShape(shape: Shape): string {
+  const dims = shape.map((d) => (d === null ? 'None' : String(d)));
+  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
+}
+
+function checkLayerName(name: unknown): string {
+  if (typeof name !== 'string' || name.length === 0 || name.includes('/')) {
+    throw new SteadygradError(
+      'INVALID_ARGUMENT',
+      `layer name must be a non-empty string without '/', got ${JSON.stringify(name)}`,
+      { details: { name } },
+    );
+  }
+  return name;
+}
+
+function checkInputShapeOption(inputShape: unknown): readonly number[] | undefined {
+  if (inputShape === undefined) return undefined;
+  if (
+    !Array.isArray(inputShape) ||
+    inputShape.length === 0 ||
+    inputShape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 1)
+  ) {
+    throw new SteadygradError(
+      'INVALID_ARGUMENT',
+      `inputShape must be a non-empty array of positive integers without the batch dimension (e.g. [28, 28]), got ${JSON.stringify(inputShape)}`,
+      { details: { inputShape } },
+    );
+  }
+  return Object.freeze([...inputShape]);
+}
+
+/**
+ * The base class of every layer (Keras `keras.layers.Layer`).
+ *
+ * Life cycle: construct with hyperparameters → `build(inputShape, rng)` creates the parameters (a
+ * `Sequential` does this from its seed, in layer order) → `apply(x, ctx)` checks the input and runs `call`.
+ *
+ * Subclasses implement `call` (the forward pass), set `className`, and, when they own parameters, override
+ * `build` to create them with {@link addParameter} and finish with `super.build(inputShape, rng)`, which
+ * records the input shape and marks the layer built. Shape-changing layers override
+ * {@link computeOutputShape}; layers that accept more than one exact input shape override
+ * {@link checkInputShape}.
+ *
+ * Names: a layer created without `name` is named by the `Sequential` it joins (`dense`, `dense_1`, ...,
+ * unique within that model); before that, `name` reads as the snake-cased class name. The name is frozen
+ * once the layer is built, because parameter names (`${layer.name}/kernel`) derive from it.
+ */
+export abstract class Layer {
+  /** The Keras class name (`'Dense'`), shown by `summary()`. */
+  abstract readonly className: string;
+  /** The input shape given at construction (without the batch dimension), if any. */
+  readonly inputShapeOption: readonly number[] | undefined;
+
+  private _name: string | undefined;
+  private _trainable: boolean;
+  private _built = false;
+  private _buildInputShape: Shape | undefined;
+  private readonly _records: ParameterRecord[] = [];
+
+  constructor(options: LayerOptions = {}) {
+    const { name, trainable = true, inputShape } = options;
+    this._name = name === undefined ? undefined : checkLayerName(name);
+    if (typeof trainable !== 'boolean') {
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        `trainable must be a boolean, got ${JSON.stringify(trainable)}`,
+      );
+    }
+    this._trainable = trainable;
+    this.inputShapeOption = checkInputShapeOption(inputShape);
+  }
+
+  /** The layer's name (see the class notes for how unnamed layers get one). */
+  get name(): string {
+    return this._name ?? toSnakeCase(this.className);
+  }
+
+  set name(value: string) {
+    if (this._built && value !== this.name) {
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        `cannot rename layer '${this.name}' to '${value}' after it is built: its parameter names derive from it`,
+      );
+    }
+    this._name = checkLayerName(value);
+  }
+
+  /** True once the layer has a name of its own (given, or assigned by a model, or frozen by building). */
+  get hasName(): boolean {
+    return this._name !== undefined;
+  }
+
+  /** Whether the layer's parameters are trained. Setting it propagates to the parameters' flags. */
+  get trainable(): boolean {
+    return this._trainable;
+  }
+
+  set trainable(value: boolean) {
+    if (typeof value !== 'boolean') {
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        `trainable must be a boolean, got ${JSON.stringify(value)}`,
+      );
+    }
+    this._trainable = value;
+    for (const r of this._records) r.parameter.trainable = value && r.declaredTrainable;
+  }
+
+  get built(): boolean {
+    return this._built;
+  }
+
+  /** The shape the layer was built for (batch dimension `null`), once built. */
+  get buildInputShape(): Shape | undefined {
+    return this._buildInputShape;
+  }
+
+  /**
+   * Creates the layer's parameters for inputs of `inputShape` (batch dimension `null`), drawing random
+   * values from `rng`. Subclasses that own parameters override this and call `super.build(inputShape, rng)`
+   * last. Building twice throws.
+   */
+  build(inputShape: Shape, _rng: RandomStream): void {
+    if (this._built) {
+      throw new SteadygradError('INVALID_ARGUMENT', `layer '${this.name}' is already built`);
+    }
+    this._name ??= this.name;
+    this._buildInputShape = Object.freeze([...inputShape]);
+    this._built = true;
+  }
+
+  /**
+   * Creates a parameter named `${layer.name}/${name}` and registers it with this layer. The layer takes
+   * ownership of nothing: `initial` is copied into a variable and may be disposed by the caller.
+   */
+  protected addParameter(name: string, initial: Tensor, options: AddParameterOptions = {}): Parameter {
+    const { trainable = true, regularizer, constraint } = options;
+    this._name ??= this.name;
+    const fullName = `${this.name}/${name}`;
+    if (this._records.some((r) => r.parameter.name === fullName)) {
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        `layer '${this.name}' already has a parameter '${fullName}'`,
+      );
+    }
+    const parameter = new Parameter(fullName, initial, { trainable: trainable && this._trainable });
+    this._records.push({ parameter, declaredTrainable: trainable, regularizer, constraint });
+    return parameter;
+  }
+
+  /** The forward pass. `apply` has already checked that the layer is built and the input shape fits. */
+  abstract call(x: Tensor, ctx: CallContext): Tensor;
+
+  /** The output shape for an input shape (batch dimension `null`). Default: unchanged. */
+  computeOutputShape(inputShape: Shape): Shape {
+    return inputShape;
+  }
+
+  /**
+   * Throws `SHAPE_MISMATCH` (naming the layer, expected vs got) when `shape` does not fit the shape the
+   * layer was built for. Default: same rank, same size on every axis but the batch axis.
+   */
+  protected checkInputShape(shape: readonly number[]): void {
+    const expected = this._buildInputShape;
+    if (expected === undefined) return;
+    const ok =
+      shape.length === expected.length && expected.every((d, i) => i === 0 || d === null || d === shape[i]);
+    if (!ok) {
+      throw new SteadygradError(
+        'SHAPE_MISMATCH',
+        `layer '${this.name}' (${this.className}) expects input shape ${formatShape(expected)}, got [${shape.join(', ')}]`,
+        { details: { layer: this.name, expected: [...expected], got: [...shape] } },
+      );
+    }
+  }
+
+  /**
+   * Checks that the layer is built (`NOT_BUILT` otherwise) and that `x` has the shape it was built for
+   * (`SHAPE_MISMATCH`), then runs `call`. `ctx.training` defaults to `false`. Does not check values for NaN
+   * (the training loop does that once per batch).
+   */
+  apply(x: Tensor, ctx: Partial<CallContext> = {}): Tensor {
+    if (!this._built) {
+      throw new SteadygradError(
+        'NOT_BUILT',
+        `layer '${this.name}' (${this.className}) is not built: call layer.build(inputShape, rng) with the input shape (batch dimension null), or add it to a Sequential model, which builds its layers from its seed`,
+        { details: { layer: this.name } },
+      );
+    }
+    this.checkInputShape(x.shape);
+    const { training = false, rng, losses } = ctx;
+    return this.call(x, { training, rng, losses });
+  }
+
+  /** All parameters of this layer, in creation order (Keras `layer.variables` / `layer.weights`). */
+  get parameters(): Parameter[] {
+    return this._records.map((r) => r.parameter);
+  }
+
+  /** Parameters an optimizer updates: declared trainable, in a trainable layer. */
+  get trainableParameters(): Parameter[] {
+    return this._records.filter((r) => r.declaredTrainable && this._trainable).map((r) => r.parameter);
+  }
+
+  /** Parameters no optimizer updates (moving statistics; everything when the layer is frozen). */
+  get nonTrainableParameters(): Parameter[] {
+    return this._records.filter((r) => !(r.declaredTrainable && this._trainable)).map((r) => r.parameter);
+  }
+
+  /**
+   * Weight-regularization penalties of this layer's parameters (one scalar per regularized parameter),
+   * computed now from the current values. Differentiable: call inside the loss function.
+   */
+  regularizationLosses(): Scalar[] {
+    const out: Scalar[] = [];
+    for (const r of this._records) {
+      if (r.regularizer !== undefined) out.push(r.regularizer.penalty(r.parameter.variable));
+    }
+    return out;
+  }
+
+  /** Projects each constrained parameter in place (`w ← constraint(w)`), as Keras does after each step. */
+  applyConstraints(): void {
+    for (const r of this._records) {
+      if (r.constraint === undefined) continue;
+      const { constraint, parameter } = r;
+      tf.tidy(() => {
+        parameter.assign(constraint.apply(parameter.variable));
+      });
+    }
+  }
+
+  /** Hyperparameters, for summaries and serialization. Subclasses extend it. */
+  getConfig(): Record<string, unknown> {
+    const config: Record<string, unknown> = { name: this.name, trainable: this._trainable };
+    if (this.inputShapeOption !== undefined) config.inputShape = [...this.inputShapeOption];
+    return config;
+  }
+
+  /** Number of scalar values in this layer's parameters. */
+  countParams(): number {
+    return this._records.reduce((n, r) => n + r.parameter.size, 0);
+  }
+
+  /** Frees the parameters' memory. The layer cannot be used afterwards. */
+  dispose(): void {
+    for (const r of this._records) r.parameter.dispose();
+  }
+}
