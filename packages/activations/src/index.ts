@@ -1,1 +1,11 @@
-export {};
+export type { EluOptions } from './elu.js';
+export { elu } from './elu.js';
+export type { ActivationIdentifier } from './get-activation.js';
+export { ACTIVATION_NAMES, getActivation, isActivation } from './get-activation.js';
+export { linear } from './linear.js';
+export { relu } from './relu.js';
+export { SELU_ALPHA, SELU_SCALE, selu } from './selu.js';
+export { sigmoid } from './sigmoid.js';
+export type { SoftmaxOptions } from './softmax.js';
+export { softmax } from './softmax.js';
+export { tanh } from './tanh.js';
