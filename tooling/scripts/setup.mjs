@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// `npm run setup`: everything a fresh machine with only Node >= 20 and npm needs, then the demo.
+//   1. pnpm (the version pinned in package.json), 2. dependencies, 3. build, 4. Fashion-MNIST
+//   (Debian: the dataset-fashion-mnist package; elsewhere the demo downloads it, SHA-256 verified),
+//   5. on Debian as root: Chromium for the browser tests, 6. the demo (`pnpm demo mlp --epochs 1`).
+// Flags: --no-demo skips step 6.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { ensurePnpm, runPnpm } from './pnpm.mjs';
+
+const args = new Set(process.argv.slice(2));
+const [major] = process.versions.node.split('.').map(Number);
+if (major < 20) {
+  console.error(`steadygrad needs Node >= 20, this is ${process.versions.node}`);
+  process.exit(1);
+}
+
+const pnpm = ensurePnpm();
+runPnpm(pnpm, ['install', '--frozen-lockfile']);
+runPnpm(pnpm, ['run', 'build']);
+
+const DEBIAN_DATASET = '/usr/share/datasets/fashion-mnist';
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const isDebian = existsSync('/etc/debian_version') && existsSync('/usr/bin/apt-get');
+const aptPackages = [];
+if (!existsSync(DEBIAN_DATASET) && !process.env.FASHION_MNIST_DIR) aptPackages.push('dataset-fashion-mnist');
+if (!existsSync('/usr/bin/chromium')) aptPackages.push('chromium');
+if (aptPackages.length > 0 && isDebian && isRoot) {
+  console.log(`setup: apt-get install ${aptPackages.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  const r = spawnSync('apt-get', ['install', '-y', '-qq', ...aptPackages], { stdio: 'inherit', env });
+  if (r.status !== 0) console.log('setup: apt-get failed; the demo will download Fashion-MNIST instead');
+} else if (aptPackages.includes('dataset-fashion-mnist')) {
+  console.log('setup: Fashion-MNIST is not installed; the demo downloads it into ~/.cache/steadygrad (SHA-256 verified)');
+}
+
+if (!args.has('--no-demo')) runPnpm(pnpm, ['demo', 'mlp', '--epochs', '1']);
+console.log('setup: done. Run the tests with `npm test`.');
