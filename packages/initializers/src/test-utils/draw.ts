@@ -1,0 +1,14 @@
+import { type Initializer, RandomStream, tf } from '@steadygrad/core';
+import { expect } from 'vitest';
+
+/** Draws once with a fresh stream, checks dtype/shape, reads the values back and disposes the tensor. */
+export function draw(init: Initializer, shape: readonly number[], seed = 0): Float32Array {
+  const before = tf.memory().numTensors;
+  const t = init.init(shape, new RandomStream(seed));
+  expect(t.dtype).toBe('float32');
+  expect(t.shape).toEqual([...shape]);
+  const values = t.dataSync() as Float32Array;
+  t.dispose();
+  expect(tf.memory().numTensors).toBe(before);
+  return values;
+}
