@@ -1,22 +1,38 @@
 import { type Activation, SteadygradError } from '@steadygrad/core';
 import { elu } from './elu.js';
+import { gelu } from './gelu.js';
+import { hardSigmoid } from './hard-sigmoid.js';
+import { leakyRelu } from './leaky-relu.js';
 import { linear } from './linear.js';
+import { mish } from './mish.js';
 import { relu } from './relu.js';
+import { relu6 } from './relu6.js';
 import { selu } from './selu.js';
 import { sigmoid } from './sigmoid.js';
 import { softmax } from './softmax.js';
+import { softplus } from './softplus.js';
+import { silu, swish } from './swish.js';
 import { tanh } from './tanh.js';
 
 /** What {@link getActivation} accepts: a Keras name, an activation object, or `undefined` (linear). */
 export type ActivationIdentifier = string | Activation | undefined;
 
+// Keras 3 names with Keras 3 defaults (leaky_relu by name: the layer default 0.3, see leakyRelu).
 const FACTORIES = {
   relu: () => relu,
+  relu6: () => relu6,
+  leaky_relu: () => leakyRelu(),
   elu: () => elu(),
   selu: () => selu,
+  gelu: () => gelu(),
+  swish: () => swish,
+  silu: () => silu,
+  mish: () => mish,
+  softplus: () => softplus,
   sigmoid: () => sigmoid,
   tanh: () => tanh,
   softmax: () => softmax(),
+  hard_sigmoid: () => hardSigmoid,
   linear: () => linear,
 } as const satisfies Record<string, () => Activation>;
 

@@ -1,10 +1,10 @@
 import { defineActivation } from './define-activation.js';
 import { eluFunction } from './elu.js';
 
-/** SELU's alpha, α₀₁ of Klambauer et al. (2017), to the digits they publish. */
-export const SELU_ALPHA = 1.6732632423543772848170429916717;
-/** SELU's scale, λ₀₁ of Klambauer et al. (2017), to the digits they publish. */
-export const SELU_SCALE = 1.0507009873554804934193349852946;
+/** SELU's alpha α₀₁ = 1.6732632423543772848170429916717 (Klambauer et al., 2017), the nearest double. */
+export const SELU_ALPHA = 1.6732632423543772;
+/** SELU's scale λ₀₁ = 1.0507009873554804934193349852946 (Klambauer et al., 2017), the nearest double. */
+export const SELU_SCALE = 1.0507009873554805;
 
 /**
  * Scaled exponential linear unit (Klambauer et al., 2017):
