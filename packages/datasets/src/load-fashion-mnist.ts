@@ -1,0 +1,218 @@
+import { readFile, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { isSteadygradError, SteadygradError } from '@steadygrad/core';
+import {
+  type DownloadFashionMnistOptions,
+  downloadFashionMnist,
+  type FetchLike,
+} from './download-fashion-mnist.js';
+import {
+  DEBIAN_FASHION_MNIST_DIR,
+  FASHION_MNIST_BASE_URL,
+  FASHION_MNIST_DIR_ENV,
+  FASHION_MNIST_FILES,
+  FASHION_MNIST_ROLES,
+  type FashionMnistFileRole,
+} from './fashion-mnist-files.js';
+import { type FashionMnist, fashionMnistFromIdx } from './fashion-mnist-from-idx.js';
+import type { IdxArray } from './parse-idx.js';
+import { readIdx } from './read-idx.js';
+
+export type FashionMnistOrigin = 'dir' | 'env' | 'system' | 'cache' | 'download';
+
+/** Where the files were found. */
+export interface FashionMnistLocation {
+  readonly origin: FashionMnistOrigin;
+  readonly dir: string;
+  readonly files: Readonly<Record<FashionMnistFileRole, string>>;
+}
+
+export interface LocateFashionMnistOptions {
+  /** A directory holding the four files; when given, it is the only place looked at. */
+  readonly dir?: string;
+  /** The download cache. Default `$XDG_CACHE_HOME/steadygrad/fashion-mnist`, else `~/.cache/steadygrad/fashion-mnist`. */
+  readonly cacheDir?: string;
+  /** Download into the cache when the files are nowhere else. Default `true`. */
+  readonly download?: boolean;
+  /** Override the download base URL (default: the official one). */
+  readonly baseUrl?: string;
+  /** Override the pinned SHA-256 of each `*.gz` file (default: the official ones). */
+  readonly checksums?: DownloadFashionMnistOptions['checksums'];
+  readonly fetch?: FetchLike;
+  readonly timeoutMs?: number;
+  readonly onProgress?: DownloadFashionMnistOptions['onProgress'];
+  /** Environment to read `FASHION_MNIST_DIR`, `XDG_CACHE_HOME` and `HOME` from. Default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The system-wide directory (Debian's package). Default `/usr/share/datasets/fashion-mnist`; `null` skips it. */
+  readonly systemDir?: string | null;
+}
+
+export interface LoadFashionMnistOptions extends LocateFashionMnistOptions {}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The four files in `dir`, each as `NAME` (uncompressed, preferred) or `NAME.gz`, and which are missing.
+ */
+export async function findFashionMnistFiles(
+  dir: string,
+): Promise<{ files: Partial<Record<FashionMnistFileRole, string>>; missing: FashionMnistFileRole[] }> {
+  const files: Partial<Record<FashionMnistFileRole, string>> = {};
+  const missing: FashionMnistFileRole[] = [];
+  for (const role of FASHION_MNIST_ROLES) {
+    const base = join(dir, FASHION_MNIST_FILES[role]);
+    if (await isFile(base)) files[role] = base;
+    else if (await isFile(`${base}.gz`)) files[role] = `${base}.gz`;
+    else missing.push(role);
+  }
+  return { files, missing };
+}
+
+/** The default download cache directory. */
+export function defaultCacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const xdg = env.XDG_CACHE_HOME;
+  const home = env.HOME;
+  const root =
+    xdg !== undefined && xdg !== ''
+      ? xdg
+      : join(home !== undefined && home !== '' ? home : homedir(), '.cache');
+  return join(root, 'steadygrad', 'fashion-mnist');
+}
+
+function describeMissing(missing: readonly FashionMnistFileRole[]): string {
+  if (missing.length === FASHION_MNIST_ROLES.length) return 'no Fashion-MNIST files';
+  return `missing ${missing.map((r) => `${FASHION_MNIST_FILES[r]}[.gz]`).join(', ')}`;
+}
+
+function howToGet(baseUrl: string): string {
+  return (
+    'To get it: on Debian/Ubuntu run `sudo apt-get install dataset-fashion-mnist` ' +
+    `(installs to ${DEBIAN_FASHION_MNIST_DIR}); or allow the download (download: true), which fetches the ` +
+    `official files from ${baseUrl} into the user cache and verifies their SHA-256; or set ` +
+    `${FASHION_MNIST_DIR_ENV} (or pass dir) to a directory holding ` +
+    `${FASHION_MNIST_ROLES.map((r) => FASHION_MNIST_FILES[r]).join(', ')} (each gzipped as *.gz or not).`
+  );
+}
+
+/**
+ * Finds the four Fashion-MNIST files. Look-up order:
+ * 1. `options.dir` — when given, the only place looked at (missing files are an error);
+ * 2. the `FASHION_MNIST_DIR` environment variable — likewise exclusive when set;
+ * 3. `/usr/share/datasets/fashion-mnist` (Debian's `dataset-fashion-mnist`);
+ * 4. the user cache (`cacheDir`), filled by {@link downloadFashionMnist} when `download` is true.
+ * A missing dataset is `NOT_FOUND` with a message listing where it looked and how to get it.
+ */
+export async function locateFashionMnist(
+  options: LocateFashionMnistOptions = {},
+): Promise<FashionMnistLocation> {
+  const {
+    dir,
+    download = true,
+    baseUrl = FASHION_MNIST_BASE_URL,
+    env = process.env,
+    systemDir = DEBIAN_FASHION_MNIST_DIR,
+  } = options;
+  const looked: string[] = [];
+  const complete = (files: Partial<Record<FashionMnistFileRole, string>>) =>
+    files as Record<FashionMnistFileRole, string>;
+
+  const explicit: [FashionMnistOrigin, string, string][] = [];
+  if (dir !== undefined) explicit.push(['dir', dir, 'options.dir']);
+  else if (env[FASHION_MNIST_DIR_ENV] !== undefined && env[FASHION_MNIST_DIR_ENV] !== '') {
+    explicit.push(['env', env[FASHION_MNIST_DIR_ENV]!, `$${FASHION_MNIST_DIR_ENV}`]);
+  }
+  for (const [origin, d, label] of explicit) {
+    const { files, missing } = await findFashionMnistFiles(d);
+    if (missing.length === 0) return { origin, dir: d, files: complete(files) };
+    throw new SteadygradError(
+      'NOT_FOUND',
+      `Fashion-MNIST not found: ${label} = ${d} holds ${describeMissing(missing)}; expected all four files there. ` +
+        howToGet(baseUrl),
+      { details: { dir: d, missing } },
+    );
+  }
+  if (dir === undefined) looked.push(`$${FASHION_MNIST_DIR_ENV} (not set)`);
+
+  if (systemDir !== null) {
+    const { files, missing } = await findFashionMnistFiles(systemDir);
+    if (missing.length === 0) return { origin: 'system', dir: systemDir, files: complete(files) };
+    looked.push(`${systemDir} (Debian package dataset-fashion-mnist): ${describeMissing(missing)}`);
+  }
+
+  const cacheDir = options.cacheDir ?? defaultCacheDir(env);
+  const cached = await findFashionMnistFiles(cacheDir);
+  if (cached.missing.length === 0) return { origin: 'cache', dir: cacheDir, files: complete(cached.files) };
+  looked.push(`${cacheDir} (user cache): ${describeMissing(cached.missing)}`);
+
+  let why: string;
+  let cause: unknown;
+  if (download) {
+    try {
+      await downloadFashionMnist({
+        dir: cacheDir,
+        baseUrl,
+        ...(options.checksums === undefined ? {} : { checksums: options.checksums }),
+        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+        ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+        roles: cached.missing,
+      });
+      const after = await findFashionMnistFiles(cacheDir);
+      if (after.missing.length === 0)
+        return { origin: 'download', dir: cacheDir, files: complete(after.files) };
+      why = `after downloading, ${cacheDir} still lacks ${describeMissing(after.missing)}`;
+    } catch (e) {
+      cause = e;
+      const code = isSteadygradError(e) ? `${e.code}: ` : '';
+      why = `the download into ${cacheDir} failed (${code}${(e as Error).message})`;
+    }
+  } else {
+    why = 'downloading is disabled (download: false)';
+  }
+  throw new SteadygradError(
+    'NOT_FOUND',
+    `Fashion-MNIST not found. Looked in: ${looked.join('; ')}. Then ${why}. ${howToGet(baseUrl)}`,
+    { details: { looked, cacheDir }, cause },
+  );
+}
+
+/** Reads and validates the four files of a location (see {@link fashionMnistFromIdx}). */
+export async function readFashionMnistFiles(
+  files: Readonly<Record<FashionMnistFileRole, string>>,
+): Promise<FashionMnist> {
+  const parsed = {} as Record<FashionMnistFileRole, IdxArray>;
+  for (const role of FASHION_MNIST_ROLES) {
+    const path = files[role];
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(path);
+    } catch (e) {
+      throw new SteadygradError('IO_ERROR', `cannot read ${path}: ${(e as Error).message}`, {
+        details: { path },
+        cause: e,
+      });
+    }
+    parsed[role] = readIdx(bytes, { name: path, ranks: role.endsWith('Images') ? [3] : [1] });
+  }
+  return fashionMnistFromIdx(parsed, { names: files });
+}
+
+/**
+ * Loads Fashion-MNIST (60,000 training and 10,000 test images, 28×28 uint8, labels 0..9) from the first
+ * place {@link locateFashionMnist} finds it, downloading it into the user cache if allowed.
+ * Images stay `uint8`; use `imageSource` to scale them when a batch is taken.
+ */
+export async function loadFashionMnist(
+  options: LoadFashionMnistOptions = {},
+): Promise<FashionMnist & { readonly location: FashionMnistLocation }> {
+  const location = await locateFashionMnist(options);
+  const data = await readFashionMnistFiles(location.files);
+  return { ...data, location };
+}
