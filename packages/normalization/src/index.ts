@@ -1,1 +1,15 @@
-export {};
+export type {
+  BatchNormInferenceOptions,
+  BatchNormTrainingOptions,
+  MovingStatistics,
+} from './batch-norm-ops.js';
+export { batchNormInference, batchNormTraining, batchNormTrainingReference } from './batch-norm-ops.js';
+export type { BatchNormalizationOptions } from './batch-normalization.js';
+export { BatchNormalization } from './batch-normalization.js';
+export type { KerasBatchNormOptions, PyTorchBatchNormOptions } from './pytorch-convention.js';
+export {
+  biasedToUnbiasedVariance,
+  fromPyTorchBatchNorm,
+  toPyTorchBatchNorm,
+  unbiasedToBiasedVariance,
+} from './pytorch-convention.js';
