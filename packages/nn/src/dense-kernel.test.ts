@@ -1,0 +1,104 @@
+import { linear, relu, sigmoid, softmax, tanh } from '@steadygrad/activations';
+import { type Activation, RandomStream, registerGradients, type Tensor, tf } from '@steadygrad/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { denseForward, denseReference, type FusedActivation } from './dense-kernel.js';
+
+const CASES: readonly [string, Activation, FusedActivation, Activation | undefined][] = [
+  ['linear', linear, 'linear', undefined],
+  ['relu', relu, 'relu', undefined],
+  ['sigmoid', sigmoid, 'linear', sigmoid],
+  ['tanh', tanh, 'linear', tanh],
+  ['softmax', softmax(), 'linear', softmax()],
+];
+
+function randomTensor(rng: RandomStream, shape: number[]): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(rng.fillNormal(n), shape);
+}
+
+/** Values and gradients (w.r.t. x, W, b) of sum(f(x, W, b) ⊙ r). */
+function valueAndGrads(
+  f: (x: Tensor, w: Tensor, b: Tensor | undefined) => Tensor,
+  x: Tensor,
+  w: Tensor,
+  b: Tensor | undefined,
+  r: Tensor,
+): { y: Float32Array; grads: Float32Array[] } {
+  const y = tf.tidy(() => f(x, w, b));
+  const yv = y.dataSync() as Float32Array;
+  y.dispose();
+  const inputs = b === undefined ? [x, w] : [x, w, b];
+  const grads = tf.grads((...args: Tensor[]) => tf.sum(tf.mul(f(args[0]!, args[1]!, args[2]), r)))(inputs);
+  const gv = grads.map((g) => g.dataSync() as Float32Array);
+  tf.dispose(grads);
+  return { y: yv, grads: gv };
+}
+
+function expectClose(a: Float32Array, b: Float32Array, tol: number): void {
+  expect(a.length).toBe(b.length);
+  for (let i = 0; i < a.length; i++) {
+    expect(Math.abs((a[i] as number) - (b[i] as number))).toBeLessThanOrEqual(
+      tol * Math.max(1, Math.abs(b[i] as number)),
+    );
+  }
+}
+
+describe('denseForward (fused matmul + hand-written backward) against the plain autodiff reference', () => {
+  beforeAll(() => registerGradients());
+
+  for (const [name, activation, fused, post] of CASES) {
+    for (const withBias of [true, false]) {
+      it(`${name}, ${withBias ? 'with' : 'without'} bias: equal values and gradients (float32 precision)`, () => {
+        const rng = new RandomStream(7);
+        const x = randomTensor(rng, [6, 5]);
+        const w = randomTensor(rng, [5, 4]);
+        const b = withBias ? randomTensor(rng, [4]) : undefined;
+        const r = randomTensor(rng, [6, 4]);
+        const before = tf.memory().numTensors;
+        const fast = valueAndGrads((xx, ww, bb) => denseForward(xx, ww, bb, fused, post), x, w, b, r);
+        const ref = valueAndGrads((xx, ww, bb) => denseReference(xx, ww, bb, activation), x, w, b, r);
+        expect(tf.memory().numTensors).toBe(before);
+        expectClose(fast.y, ref.y, 1e-6);
+        expect(fast.grads.length).toBe(withBias ? 3 : 2);
+        fast.grads.forEach((g, i) => expectClose(g, ref.grads[i] as Float32Array, 1e-5));
+        // Not trivially zero: the check compares real gradients.
+        expect(fast.grads.every((g) => g.some((v) => v !== 0))).toBe(true);
+        tf.dispose([x, w, r]);
+        if (b) b.dispose();
+      });
+    }
+  }
+
+  it("relu uses relu'(0) = 0, like tfjs", () => {
+    const x = tf.tensor2d([[1, -1]]);
+    const w = tf.tensor2d([[1], [1]]); // z = 0 exactly
+    const b = tf.zeros([1]);
+    const [gx, gw, gb] = tf.grads((a: Tensor, c: Tensor, d: Tensor) =>
+      tf.sum(denseForward(a, c, d, 'relu', undefined)),
+    )([x, w, b]);
+    expect(Array.from(gx!.dataSync())).toEqual([0, 0]);
+    expect(Array.from(gw!.dataSync())).toEqual([0, 0]);
+    expect(Array.from(gb!.dataSync())).toEqual([0]);
+    tf.dispose([x, w, b, gx!, gw!, gb!]);
+  });
+
+  it('forward is one _FusedMatMul kernel even while recording; backward is 2 explicit transposes + 2 plain matmuls', async () => {
+    const rng = new RandomStream(3);
+    const x = randomTensor(rng, [4, 3]);
+    const w = randomTensor(rng, [3, 2]);
+    const b = randomTensor(rng, [2]);
+    const seen: { name: string; attrs?: Record<string, unknown> }[] = [];
+    const profile = await tf.profile(() => {
+      const gs = tf.grads((a: Tensor, c: Tensor, d: Tensor) =>
+        tf.sum(denseForward(a, c, d, 'relu', undefined)),
+      )([x, w, b]);
+      tf.dispose(gs);
+    });
+    for (const k of profile.kernels) seen.push({ name: k.name });
+    const names = seen.map((k) => k.name);
+    expect(names).toContain('_FusedMatMul');
+    expect(names.filter((n) => n === 'BatchMatMul').length).toBe(2);
+    expect(names.filter((n) => n === 'Transpose').length).toBe(2);
+    tf.dispose([x, w, b]);
+  });
+});

@@ -1,0 +1,137 @@
+import { type Activation, registerGradients, type Tensor, tf } from '@steadygrad/core';
+
+/**
+ * The activations a Dense layer fuses into its matmul kernel. `relu` and `linear` only: their backward
+ * needs nothing but the output (`relu'(z) = step(y)`, with `relu'(0) = 0`, the tfjs/TensorFlow/PyTorch
+ * convention). Every other activation is applied after the fused affine part and differentiated by its
+ * own gradient.
+ */
+export type FusedActivation = 'linear' | 'relu';
+
+type CustomGradientFunc = Parameters<typeof tf.customGrad<Tensor>>[0];
+type AffineFn = (x: Tensor, kernel: Tensor, bias?: Tensor) => Tensor;
+
+/**
+ * The gradient of `y = act(x·W + b)` for a fused activation, from the upstream gradient `dy` and the
+ * saved forward output `y`:
+ *
+ *   dZ = dy ⊙ act'(Z)          (relu: dy ⊙ step(y); linear: dy)
+ *   dX = dZ · Wᵀ               (explicit transpose, then a plain matmul)
+ *   dW = Xᵀ · dZ               (explicit transpose, then a plain matmul)
+ *   db = Σ_batch dZ            (sum over axis 0)
+ *
+ * The transposes are explicit on purpose: tfjs's own MatMul gradient calls `matMul` with `transposeA` /
+ * `transposeB`, which on the wasm backend is ~11x slower than transposing first (see perf-notes.md).
+ */
+function affineGrad(activation: FusedActivation, dy: Tensor, x: Tensor, kernel: Tensor, y: Tensor): Tensor[] {
+  const dz = activation === 'relu' ? tf.mul(dy, tf.step(y)) : dy;
+  const dx = tf.matMul(dz, tf.transpose(kernel));
+  const dw = tf.matMul(tf.transpose(x), dz);
+  return [dx, dw, tf.sum(dz, 0)];
+}
+
+/**
+ * `act(x·W + b)` as ONE `_FusedMatMul` kernel call. `tf.fused.matMul` falls back to three unfused ops
+ * whenever a gradient tape is recording and the activation is not linear (tfjs's `shouldFuse`); calling
+ * the kernel directly keeps the forward fused during training too (the tape is off inside a custom
+ * gradient's forward, so nothing is recorded for it). Inputs are viewed as rank 3 (`[1, M, K]`), the form
+ * every backend's fused kernel accepts.
+ */
+function fusedMatMul(
+  x: Tensor,
+  kernel: Tensor,
+  bias: Tensor | undefined,
+  activation: FusedActivation,
+): Tensor {
+  const [m, k] = x.shape as [number, number];
+  const n = kernel.shape[1] as number;
+  const a = tf.reshape(x, [1, m, k]);
+  const b = tf.reshape(kernel, [1, k, n]);
+  const inputs: tf.NamedTensorMap = bias === undefined ? { a, b } : { a, b, bias };
+  const attrs = { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0.2 };
+  const out = tf.engine().runKernel(tf._FusedMatMul, inputs, attrs as unknown as tf.NamedAttrMap) as Tensor;
+  return tf.reshape(out, [m, n]);
+}
+
+function makeAffine(activation: FusedActivation, withBias: boolean): AffineFn {
+  if (withBias) {
+    const f = tf.customGrad(((x: Tensor, kernel: Tensor, bias: Tensor, save: tf.GradSaveFunc) => {
+      const y = fusedMatMul(x, kernel, bias, activation);
+      save([x, kernel, y]);
+      return {
+        value: y,
+        gradFunc: (dy: Tensor, saved: Tensor[]) => {
+          const [xs, ws, ys] = saved as [Tensor, Tensor, Tensor];
+          return affineGrad(activation, dy, xs, ws, ys);
+        },
+      };
+    }) as unknown as CustomGradientFunc);
+    return (x, kernel, bias) => f(x, kernel, bias as Tensor);
+  }
+  const f = tf.customGrad(((x: Tensor, kernel: Tensor, save: tf.GradSaveFunc) => {
+    const y = fusedMatMul(x, kernel, undefined, activation);
+    save([x, kernel, y]);
+    return {
+      value: y,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [xs, ws, ys] = saved as [Tensor, Tensor, Tensor];
+        return affineGrad(activation, dy, xs, ws, ys).slice(0, 2);
+      },
+    };
+  }) as unknown as CustomGradientFunc);
+  return (x, kernel) => f(x, kernel);
+}
+
+// Built on first use (creating them touches the tfjs engine, which must not happen at import time).
+const cache = new Map<string, AffineFn>();
+
+function affine(activation: FusedActivation, withBias: boolean): AffineFn {
+  const key = `${activation}/${withBias}`;
+  let fn = cache.get(key);
+  if (fn === undefined) {
+    fn = makeAffine(activation, withBias);
+    cache.set(key, fn);
+  }
+  return fn;
+}
+
+/**
+ * The optimized Dense computation on a rank-2 input: `act(x·W + b)`, forward as one `_FusedMatMul` kernel
+ * (bias and, for `relu`/`linear`, the activation fused), backward as the hand-written gradient above.
+ * A non-fusable activation is applied after a fused linear affine step.
+ *
+ * @param x       [batch, inputDim]
+ * @param kernel  [inputDim, units]
+ * @param bias    [units], or undefined without bias
+ * @param fused   the activation to fuse, or `undefined` when `post` is applied afterwards
+ * @param post    a non-fusable activation (applied to the linear output), or undefined
+ */
+export function denseForward(
+  x: Tensor,
+  kernel: Tensor,
+  bias: Tensor | undefined,
+  fused: FusedActivation,
+  post: Activation | undefined,
+): Tensor {
+  registerGradients();
+  const fn = affine(fused, bias !== undefined);
+  if (post === undefined) return fn(x, kernel, bias);
+  return tf.tidy(() => post.apply(fn(x, kernel, bias)));
+}
+
+/**
+ * The straightforward Dense computation, `act(matMul(x, W) + b)` with tfjs's own gradients. Kept as the
+ * reference the optimized path is tested against; not used by the layer.
+ */
+export function denseReference(
+  x: Tensor,
+  kernel: Tensor,
+  bias: Tensor | undefined,
+  activation: Activation,
+): Tensor {
+  registerGradients();
+  return tf.tidy(() => {
+    const z = tf.matMul(x, kernel);
+    return activation.apply(bias === undefined ? z : tf.add(z, bias));
+  });
+}
