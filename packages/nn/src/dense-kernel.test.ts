@@ -60,7 +60,9 @@ describe('denseForward (fused matmul + hand-written backward) against the plain 
         expect(tf.memory().numTensors).toBe(before);
         expectClose(fast.y, ref.y, 1e-6);
         expect(fast.grads.length).toBe(withBias ? 3 : 2);
-        fast.grads.forEach((g, i) => expectClose(g, ref.grads[i] as Float32Array, 1e-5));
+        fast.grads.forEach((g, i) => {
+          expectClose(g, ref.grads[i] as Float32Array, 1e-5);
+        });
         // Not trivially zero: the check compares real gradients.
         expect(fast.grads.every((g) => g.some((v) => v !== 0))).toBe(true);
         tf.dispose([x, w, r]);
