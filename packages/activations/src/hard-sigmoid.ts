@@ -15,7 +15,7 @@ export const hardSigmoid = defineActivation(
   {},
   'glorot',
   unaryWithGradient(
-    (x) => tf.clipByValue(tf.add(tf.div(x, 6), 0.5), 0, 1),
+    (x) => tf.div(tf.clipByValue(tf.add(x, 3), 0, 6), 6),
     (x) => tf.mul(tf.cast(tf.logicalAnd(tf.greater(x, -3), tf.less(x, 3)), 'float32'), 1 / 6),
   ),
 );

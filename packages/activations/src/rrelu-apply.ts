@@ -57,6 +57,9 @@ export function rreluApply(x: Tensor, options: RreluOptions = {}): Tensor {
   const stream = toStream(rng);
   return tf.tidy(() => {
     const slopes = tf.tensor(stream.fillUniform(input.size, lower, upper), input.shape, 'float32');
-    return tf.where(tf.greater(input, 0), input, tf.mul(slopes, input));
+    // factor = 1 for x > 0, the slope otherwise; tf.step has a (zero) gradient, tf.greater has none.
+    const positive = tf.step(input);
+    const factor = tf.add(slopes, tf.mul(positive, tf.sub(1, slopes)));
+    return tf.mul(input, factor);
   });
 }
