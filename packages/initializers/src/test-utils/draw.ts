@@ -12,3 +12,11 @@ export function draw(init: Initializer, shape: readonly number[], seed = 0): Flo
   expect(tf.memory().numTensors).toBe(before);
   return values;
 }
+
+/** Bitwise equality of two draws (fast for large arrays, where a deep `toEqual` is slow). */
+export function expectSameValues(a: Float32Array, b: Float32Array): void {
+  expect(a.length).toBe(b.length);
+  let differing = 0;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) differing++;
+  expect(differing).toBe(0);
+}
