@@ -1,0 +1,429 @@
+import {
+  checkNumber,
+  type Parameter,
+  RandomStream,
+  type Scalar,
+  SteadygradError,
+  type Tensor,
+  tf,
+} from '@steadygrad/core';
+import { type CallContext, formatShape, Layer, type Shape, toSnakeCase } from './layer.js';
+
+/** Options of {@link Sequential}. */
+export interface SequentialOptions {
+  /** The model's name (default `'sequential'`), shown by `summary()`. */
+  readonly name?: string;
+  /**
+   * Seed of the weight initialization (default `0`): layer `i` is built from the `(i+1)`-th fork of
+   * `new RandomStream(seed)`, so the same seed gives the same weights and a layer's weights depend only on
+   * the seed and its position, not on when the model is built.
+   */
+  readonly seed?: number;
+}
+
+/** One row of {@link ModelSummary}. */
+export interface LayerSummary {
+  readonly name: string;
+  readonly className: string;
+  readonly outputShape: Shape;
+  readonly params: number;
+  readonly trainableParams: number;
+}
+
+/** What `summary()` returns (and prints as a Keras-style table). */
+export interface ModelSummary {
+  readonly name: string;
+  readonly layers: readonly LayerSummary[];
+  readonly totalParams: number;
+  readonly trainableParams: number;
+  readonly nonTrainableParams: number;
+}
+
+/** Options of {@link Sequential.summary}. */
+export interface SummaryOptions {
+  /** Where each line goes (default `console.log`). */
+  readonly print?: (line: string) => void;
+  /** Table width in characters (default 65, as Keras 2). */
+  readonly lineLength?: number;
+}
+
+/** `value` with two decimals, ties to even like Python's `'{:.2f}'` (6.125 → `6.12`; JS `toFixed` gives 6.13). */
+function fixed2(value: number): string {
+  const scaled = value * 100;
+  const floor = Math.floor(scaled);
+  const diff = scaled - floor;
+  const rounded = diff === 0.5 ? (floor % 2 === 0 ? floor : floor + 1) : Math.round(scaled);
+  return (rounded / 100).toFixed(2);
+}
+
+/** Keras' `readable_memory_size` for float32 parameters: `1.02 MB`, `0.00 Byte`. */
+function readableSize(params: number): string {
+  let size = params * 4;
+  for (const unit of ['Byte', 'KB', 'MB', 'GB', 'TB']) {
+    if (size / 1024 < 1) return `${fixed2(size)} ${unit}`;
+    size /= 1024;
+  }
+  return `${fixed2(size)} PB`;
+}
+
+/**
+ * One table row, wrapped over several lines when a field is too long, exactly as Keras 2.13+'s
+ * `print_row` (each column keeps 2 spaces of separation; the first is indented by one space).
+ */
+function tableRow(fields: readonly string[], positions: readonly number[]): string[] {
+  const left = [...fields];
+  const lines: string[] = [];
+  while (left.some((f) => f.length > 0)) {
+    let line = '';
+    for (let col = 0; col < left.length; col++) {
+      const start = col > 0 ? (positions[col - 1] as number) : 0;
+      const end = positions[col] as number;
+      const last = col === positions.length - 1;
+      const space = last ? 0 : 2;
+      const cutoff = end - start - space - (last ? 0 : 1);
+      const text = left[col] as string;
+      if (col === 0) line += ' ';
+      line += text.slice(0, cutoff);
+      line += ' '.repeat(space);
+      left[col] = text.slice(cutoff);
+      line += ' '.repeat(Math.max(0, end - line.length));
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+/**
+ * A linear stack of layers (Keras `Sequential`).
+ *
+ * - **Names.** A layer added without a name gets a Keras-like one unique within this model (`flatten`,
+ *   `dense`, `dense_1`, ...; no global counters, so a fresh model always starts at `dense`). A name, once
+ *   given or assigned, stays with the layer (a layer shared with another model keeps it). Two layers with
+ *   the same name in one model is an error.
+ * - **Building.** The model builds as soon as the input shape is known: eagerly when the first layer has
+ *   `inputShape` (Keras `input_shape=[28, 28]`), on `build(shape)`, or else on the first `apply` (from
+ *   that batch's shape). Layers added after that are built as they are added. Weights come from
+ *   `seed` (see {@link SequentialOptions.seed}). Already-built layers (shared from another model) are
+ *   reused as they are, after checking that their input shape fits.
+ * - **Frozen layers.** A layer whose `trainable` is false contributes no trainable parameters and is
+ *   called with `training: false` (Keras semantics: a frozen batch normalization runs in inference mode).
+ * - **Ownership.** The model owns its layers' parameters; `dispose()` frees them (including those of
+ *   layers shared with another model, which then cannot be used either).
+ */
+export class Sequential {
+  readonly name: string;
+  readonly seed: number;
+  private readonly _layers: Layer[] = [];
+  private _inputShape: Shape | undefined;
+  private _outputShapes: Shape[] = [];
+  private _built = false;
+
+  constructor(layers: readonly Layer[] = [], options: SequentialOptions = {}) {
+    const { name = 'sequential', seed = 0 } = options;
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        `model name must be a non-empty string, got ${JSON.stringify(name)}`,
+      );
+    }
+    this.name = name;
+    this.seed = checkNumber('seed', seed, { min: 0, max: 0xffffffff, integer: true });
+    if (!Array.isArray(layers)) {
+      throw new SteadygradError('INVALID_ARGUMENT', `layers must be an array of Layer, got ${typeof layers}`);
+    }
+    for (const layer of layers) this.add(layer);
+  }
+
+  /** The layers, in order. */
+  get layers(): readonly Layer[] {
+    return this._layers;
+  }
+
+  get built(): boolean {
+    return this._built;
+  }
+
+  /**
+   * Appends a layer: names it if it has no name yet, and builds it right away when the model is built
+   * (or when it is the first layer and declares `inputShape`).
+   */
+  add(layer: Layer): void {
+    if (!(layer instanceof Layer)) {
+      throw new SteadygradError('INVALID_ARGUMENT', `Sequential.add expects a Layer, got ${describe(layer)}`);
+    }
+    if (this._layers.includes(layer)) {
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        `layer '${layer.name}' is already in model '${this.name}'`,
+      );
+    }
+    const taken = new Set(this._layers.map((l) => l.name));
+    if (layer.hasName) {
+      if (taken.has(layer.name)) {
+        throw new SteadygradError(
+          'INVALID_ARGUMENT',
+          `layer names must be unique within a model: '${layer.name}' is already used in model '${this.name}'`,
+          { details: { name: layer.name } },
+        );
+      }
+    } else {
+      const base = toSnakeCase(layer.className);
+      let candidate = base;
+      for (let i = 1; taken.has(candidate); i++) candidate = `${base}_${i}`;
+      layer.name = candidate;
+    }
+    this._layers.push(layer);
+    if (this._built) {
+      const index = this._layers.length - 1;
+      const shape = this._outputShapes[index - 1] ?? (this._inputShape as Shape);
+      this._outputShapes.push(this.buildLayer(index, shape));
+    } else if (this._layers.length === 1 && layer.inputShapeOption !== undefined) {
+      this.build();
+    } else if (this._layers.length === 1 && layer.built && layer.buildInputShape !== undefined) {
+      this.build(layer.buildInputShape);
+    }
+  }
+
+  /** The stream layer `index` is built from: the `(index+1)`-th fork of `new RandomStream(seed)`. */
+  private layerStream(index: number): RandomStream {
+    const root = new RandomStream(this.seed);
+    let stream = root.fork();
+    for (let i = 0; i < index; i++) stream = root.fork();
+    return stream;
+  }
+
+  private buildLayer(index: number, inputShape: Shape): Shape {
+    const layer = this._layers[index] as Layer;
+    const rng = this.layerStream(index);
+    if (!layer.built) {
+      layer.build(inputShape, rng);
+    } else {
+      const own = layer.buildInputShape ?? inputShape;
+      const fits =
+        own.length === inputShape.length && own.every((d, i) => i === 0 || d === null || d === inputShape[i]);
+      if (!fits) {
+        throw new SteadygradError(
+          'SHAPE_MISMATCH',
+          `layer '${layer.name}' (${layer.className}) was built for input shape ${formatShape(own)}, but model '${this.name}' feeds it ${formatShape(inputShape)}`,
+          { details: { layer: layer.name, expected: [...own], got: [...inputShape] } },
+        );
+      }
+    }
+    return layer.computeOutputShape(inputShape);
+  }
+
+  /**
+   * Builds every layer for inputs of `inputShape` (including the batch dimension, `null`: `[null, 28, 28]`).
+   * Without an argument, uses the first layer's `inputShape`. Throws `NOT_BUILT` when no shape is known
+   * and `SHAPE_MISMATCH` when the given shape contradicts the first layer's `inputShape`.
+   */
+  build(inputShape?: Shape): void {
+    const declared = this._layers[0]?.inputShapeOption;
+    let shape: Shape;
+    if (inputShape === undefined) {
+      if (declared === undefined) throw this.notBuiltError();
+      shape = [null, ...declared];
+    } else {
+      if (
+        !Array.isArray(inputShape) ||
+        inputShape.some((d) => d !== null && (!Number.isInteger(d) || d < 1))
+      ) {
+        throw new SteadygradError(
+          'INVALID_ARGUMENT',
+          `inputShape must be an array of positive integers or null (batch dimension first, e.g. [null, 28, 28]), got ${JSON.stringify(inputShape)}`,
+        );
+      }
+      shape = [null, ...inputShape.slice(1)];
+      if (declared !== undefined) {
+        const matches = declared.length === shape.length - 1 && declared.every((d, i) => shape[i + 1] === d);
+        if (!matches) {
+          throw new SteadygradError(
+            'SHAPE_MISMATCH',
+            `model '${this.name}' expects input shape ${formatShape([null, ...declared])} (first layer's inputShape), got ${formatShape(inputShape)}`,
+            { details: { expected: [null, ...declared], got: [...inputShape] } },
+          );
+        }
+      }
+    }
+    if (this._built) {
+      const same =
+        this._inputShape !== undefined &&
+        this._inputShape.length === shape.length &&
+        this._inputShape.every((d, i) => d === shape[i]);
+      if (same) return;
+      throw new SteadygradError(
+        'SHAPE_MISMATCH',
+        `model '${this.name}' is already built for input shape ${formatShape(this._inputShape ?? [])}, got ${formatShape(shape)}`,
+      );
+    }
+    const outputs: Shape[] = [];
+    let current = shape;
+    for (let i = 0; i < this._layers.length; i++) {
+      current = this.buildLayer(i, current);
+      outputs.push(current);
+    }
+    this._inputShape = Object.freeze([...shape]);
+    this._outputShapes = outputs;
+    this._built = true;
+  }
+
+  private notBuiltError(): SteadygradError {
+    return new SteadygradError(
+      'NOT_BUILT',
+      `model '${this.name}' is not built and its input shape is unknown: give the first layer an inputShape (e.g. new Flatten({ inputShape: [28, 28] })), call model.build([null, ...sampleShape]), or apply it to a batch first`,
+    );
+  }
+
+  /** The model's input shape (batch dimension `null`), once known. */
+  get inputShape(): Shape | undefined {
+    if (this._inputShape !== undefined) return this._inputShape;
+    const declared = this._layers[0]?.inputShapeOption;
+    return declared === undefined ? undefined : [null, ...declared];
+  }
+
+  /** The model's output shape, once built. */
+  get outputShape(): Shape | undefined {
+    if (!this._built) return undefined;
+    return this._outputShapes[this._outputShapes.length - 1] ?? this._inputShape;
+  }
+
+  /**
+   * Runs `x` through every layer. `ctx.training` defaults to `false`; a layer whose `trainable` is false
+   * always gets `training: false`. Builds the model first if needed (from the first layer's `inputShape`
+   * or, failing that, from `x`'s shape). Intermediate tensors are freed; only the output is returned.
+   */
+  apply(x: Tensor, ctx: Partial<CallContext> = {}): Tensor {
+    if (this._layers.length === 0) {
+      throw new SteadygradError('NOT_BUILT', `model '${this.name}' has no layers`);
+    }
+    if (!this._built) {
+      if (this._layers[0]?.inputShapeOption !== undefined) this.build();
+      else this.build([null, ...x.shape.slice(1)]);
+    }
+    const { training = false, rng, losses } = ctx;
+    // Intermediates are freed one by one rather than by a tidy, so that losses layers push into
+    // `ctx.losses` stay owned by the caller.
+    let h = x;
+    for (const layer of this._layers) {
+      const next = layer.apply(h, { training: training && layer.trainable, rng, losses });
+      if (h !== x && next !== h) h.dispose();
+      h = next;
+    }
+    return h === x ? tf.clone(h) : h;
+  }
+
+  /** Every parameter, layer by layer (Keras `model.weights` order). */
+  get parameters(): Parameter[] {
+    return this._layers.flatMap((l) => l.parameters);
+  }
+
+  get trainableParameters(): Parameter[] {
+    return this._layers.flatMap((l) => l.trainableParameters);
+  }
+
+  get nonTrainableParameters(): Parameter[] {
+    return this._layers.flatMap((l) => l.nonTrainableParameters);
+  }
+
+  /** Weight-regularization penalties of all layers (call inside the loss function). */
+  regularizationLosses(): Scalar[] {
+    return this._layers.flatMap((l) => l.regularizationLosses());
+  }
+
+  /** Applies every layer's parameter constraints in place (after an optimizer step). */
+  applyConstraints(): void {
+    for (const l of this._layers) l.applyConstraints();
+  }
+
+  /** Total number of parameter values. */
+  countParams(): number {
+    return this._layers.reduce((n, l) => n + l.countParams(), 0);
+  }
+
+  /**
+   * Prints a Keras-style table (`Layer (type) | Output Shape | Param #`, then total / trainable /
+   * non-trainable counts) line by line through `print`, and returns the same information.
+   * Builds the model if its input shape is known; `NOT_BUILT` otherwise.
+   */
+  summary(options: SummaryOptions = {}): ModelSummary {
+    const { print = console.log, lineLength = 65 } = options;
+    checkNumber('lineLength', lineLength, { min: 40, integer: true });
+    if (!this._built) this.build();
+    const layers: LayerSummary[] = this._layers.map((l, i) => ({
+      name: l.name,
+      className: l.className,
+      outputShape: this._outputShapes[i] as Shape,
+      params: l.countParams(),
+      trainableParams: l.trainableParameters.reduce((n, p) => n + p.size, 0),
+    }));
+    const totalParams = layers.reduce((n, l) => n + l.params, 0);
+    const trainableParams = layers.reduce((n, l) => n + l.trainableParams, 0);
+    const nonTrainableParams = totalParams - trainableParams;
+
+    const positions = [Math.floor(lineLength * 0.45), Math.floor(lineLength * 0.85), lineLength];
+    print(`Model: "${this.name}"`);
+    print('_'.repeat(lineLength));
+    for (const line of tableRow(['Layer (type)', 'Output Shape', 'Param #'], positions)) print(line);
+    print('='.repeat(lineLength));
+    for (const l of layers) {
+      const row = [`${l.name} (${l.className})`, formatShape(l.outputShape), String(l.params)];
+      for (const line of tableRow(row, positions)) print(line);
+      print(' '.repeat(lineLength));
+    }
+    print('='.repeat(lineLength));
+    print(`Total params: ${totalParams} (${readableSize(totalParams)})`);
+    print(`Trainable params: ${trainableParams} (${readableSize(trainableParams)})`);
+    print(`Non-trainable params: ${nonTrainableParams} (${readableSize(nonTrainableParams)})`);
+    print('_'.repeat(lineLength));
+    return { name: this.name, layers, totalParams, trainableParams, nonTrainableParams };
+  }
+
+  /** Copies of every parameter's value, in {@link parameters} order (Keras `get_weights()`). */
+  getWeights(): Tensor[] {
+    return this.parameters.map((p) => tf.clone(p.variable));
+  }
+
+  /**
+   * Sets every parameter from `weights` (in {@link parameters} order, as `getWeights()` returns them).
+   * Everything is checked first: a wrong count throws `INVALID_ARGUMENT`, a wrong shape `SHAPE_MISMATCH`
+   * naming the parameter, and in either case no parameter is changed. Values are copied; the caller keeps
+   * ownership of `weights`.
+   */
+  setWeights(weights: readonly Tensor[]): void {
+    const params = this.parameters;
+    if (!Array.isArray(weights) || weights.length !== params.length) {
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        `model '${this.name}' has ${params.length} weights (${params.map((p) => p.name).join(', ')}), got ${Array.isArray(weights) ? weights.length : typeof weights}`,
+        { details: { expected: params.length, got: Array.isArray(weights) ? weights.length : undefined } },
+      );
+    }
+    params.forEach((p, i) => {
+      const w = weights[i];
+      if (w === undefined || !(w instanceof tf.Tensor) || w.isDisposed) {
+        throw new SteadygradError('INVALID_ARGUMENT', `weight ${i} for '${p.name}' must be a live tensor`);
+      }
+      if (!tf.util.arraysEqual(w.shape, p.shape)) {
+        throw new SteadygradError(
+          'SHAPE_MISMATCH',
+          `weight ${i} for parameter '${p.name}' must have shape [${p.shape.join(', ')}], got [${w.shape.join(', ')}]`,
+          { details: { parameter: p.name, expected: p.shape, got: w.shape } },
+        );
+      }
+    });
+    params.forEach((p, i) => {
+      p.assign(weights[i] as Tensor);
+    });
+  }
+
+  /** Frees every layer's parameters. */
+  dispose(): void {
+    for (const l of this._layers) l.dispose();
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
+  return typeof v;
+}
