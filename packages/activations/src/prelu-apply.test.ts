@@ -15,8 +15,8 @@ describe('preluApply', () => {
       const w = tf.tensor(c.weights, shape);
       const out = tf.tidy(() => {
         const y = preluApply(x, alpha);
-        const [gx, ga] = tf.grads((t: Tensor, a: Tensor) => tf.sum(tf.mul(w, preluApply(t, a))))([x, alpha]);
-        return [y, gx, ga] as const;
+        const g = tf.grads((t: Tensor, a: Tensor) => tf.sum(tf.mul(w, preluApply(t, a))))([x, alpha]);
+        return [y, g[0] as Tensor, g[1] as Tensor] as const;
       });
       const [y, gx, ga] = out;
       expectClose(y.dataSync(), c.value, 'prelu value');

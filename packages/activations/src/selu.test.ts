@@ -32,7 +32,11 @@ describe('selu', () => {
   it('has the self-normalizing fixed point: z ~ N(0, 1) gives mean ≈ 0 and variance ≈ 1', () => {
     const n = 200_000;
     const z = new RandomStream(3).fillNormal(n);
-    const y = tf.tidy(() => selu.apply(tf.tensor1d(z))).dataSync();
+    const before = tf.memory().numTensors;
+    const t = tf.tidy(() => selu.apply(tf.tensor1d(z)));
+    const y = t.dataSync();
+    t.dispose();
+    expect(tf.memory().numTensors).toBe(before);
     let mean = 0;
     for (const v of y) mean += v;
     mean /= n;

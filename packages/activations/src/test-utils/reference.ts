@@ -78,9 +78,13 @@ export function finiteDifferenceCheck(
   activation: Activation,
   xs: readonly number[],
   h = 1e-2,
-): { numeric: number[]; analytic: Float32Array } {
-  const f = (v: readonly number[]) =>
-    tf.tidy(() => activation.apply(tf.tensor1d(v as number[], 'float32'))).dataSync();
+): { numeric: number[]; analytic: ArrayLike<number> } {
+  const f = (v: readonly number[]) => {
+    const y = tf.tidy(() => activation.apply(tf.tensor1d(v as number[], 'float32')));
+    const data = y.dataSync();
+    y.dispose();
+    return data;
+  };
   const plus = f(xs.map((v) => v + h));
   const minus = f(xs.map((v) => v - h));
   const numeric = xs.map((_, i) => ((plus[i] as number) - (minus[i] as number)) / (2 * h));
