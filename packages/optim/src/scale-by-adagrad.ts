@@ -1,0 +1,37 @@
+import { checkNumber, type Tensor, tf } from '@steadygrad/core';
+import { fillLike, mapUpdates, stateOf } from './per-parameter.js';
+import type { Transform } from './transform.js';
+
+export interface ScaleByAdagradOptions {
+  /** Starting value of the accumulator, >= 0. Default 0.1 (Keras; PyTorch defaults to 0). */
+  readonly initialAccumulatorValue?: number;
+  /** ε > 0, added *inside* the square root (Keras). Default 1e-7. */
+  readonly eps?: number;
+}
+
+export interface ScaleByAdagradState {
+  readonly accumulator: Readonly<Record<string, Tensor>>;
+}
+
+/**
+ * AdaGrad's direction (Keras 3): `a ← a + g²`, output `g / √(a + ε)`.
+ * PyTorch divides by `√a + ε` (ε = 1e-10 there): equal up to terms of order ε/√a.
+ */
+export function scaleByAdagrad(options: ScaleByAdagradOptions = {}): Transform<ScaleByAdagradState> {
+  const { initialAccumulatorValue = 0.1, eps = 1e-7 } = options;
+  checkNumber('initialAccumulatorValue', initialAccumulatorValue, { min: 0 });
+  checkNumber('eps', eps, { above: 0 });
+  return {
+    init: (params) => ({ accumulator: fillLike(params, initialAccumulatorValue) }),
+    update(updates, state) {
+      const epsilon = tf.scalar(eps);
+      const accumulator: Record<string, Tensor> = {};
+      const out = mapUpdates(updates, (g, name) => {
+        const a = tf.add(stateOf(state.accumulator, name, 'scaleByAdagrad'), tf.square(g));
+        accumulator[name] = a;
+        return tf.div(g, tf.sqrt(tf.add(a, epsilon)));
+      });
+      return { updates: out, state: { accumulator } };
+    },
+  };
+}
