@@ -1,7 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
   checkActivationPairing,
+  checkDropoutPairing,
   createPairingChecker,
+  dropoutPairingWarning,
   initializerFamily,
   pairingWarning,
 } from './check-activation-pairing.js';
@@ -75,5 +77,20 @@ describe('checkActivationPairing', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe('checkDropoutPairing', () => {
+  it('warns once when SELU meets plain dropout, never for alpha dropout or other activations', () => {
+    expect(dropoutPairingWarning('selu', 'AlphaDropout')).toBeUndefined();
+    expect(dropoutPairingWarning('relu', 'Dropout')).toBeUndefined();
+    expect(dropoutPairingWarning('selu', 'Dropout')).toMatch(
+      /'selu' loses its self-normalization under plain Dropout; use alpha dropout/,
+    );
+    const warn = vi.fn();
+    expect(checkDropoutPairing('selu', 'Dropout', { warn })).toBe(true);
+    expect(checkDropoutPairing(selu, 'Dropout', { warn })).toBe(false);
+    expect(checkDropoutPairing('selu', 'alpha_dropout', { warn })).toBe(false);
+    expect(warn).toHaveBeenCalledTimes(1);
   });
 });

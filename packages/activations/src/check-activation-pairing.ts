@@ -104,8 +104,51 @@ export function checkActivationPairing(
   return checker(activation, initializer);
 }
 
-// Process-level once-memory, keyed (weakly) by the warn sink; documented on checkActivationPairing.
+/**
+ * The advice for SELU followed by a dropout layer, or `undefined`: plain (inverted) dropout breaks SELU's
+ * self-normalization (it changes the variance and zero is not SELU's saturation value); alpha dropout
+ * (Klambauer et al., 2017) keeps mean and variance. `dropout` is the dropout layer's class or Keras name
+ * (`'Dropout'`, `'dropout'`, `'AlphaDropout'`, `'alpha_dropout'`, ...); only plain dropout is warned about.
+ */
+export function dropoutPairingWarning(activation: ActivationIdentifier, dropout: string): string | undefined {
+  const act = getActivation(activation);
+  if (act.pairsWith !== 'lecun') return undefined;
+  if (dropout.toLowerCase().replaceAll('_', '') !== 'dropout') return undefined;
+  return (
+    `activation '${act.name}' loses its self-normalization under plain ${dropout}; ` +
+    'use alpha dropout (AlphaDropout), which keeps the mean and variance (Klambauer et al., 2017).'
+  );
+}
+
+/**
+ * Warns once per (activation, dropout kind) pair when SELU is followed by plain dropout
+ * (see {@link dropoutPairingWarning}); same once-semantics as {@link checkActivationPairing}
+ * (per `warn` function, process lifetime). Returns true when it warned on this call.
+ */
+export function checkDropoutPairing(
+  activation: ActivationIdentifier,
+  dropout: string,
+  options: PairingCheckOptions = {},
+): boolean {
+  const { warn = defaultWarn } = options;
+  const message = dropoutPairingWarning(activation, dropout);
+  if (message === undefined) return false;
+  const key = `dropout\u0000${getActivation(activation).name}\u0000${dropout}`;
+  let seen = dropoutSeenByWarn.get(warn);
+  if (seen === undefined) {
+    seen = new Set();
+    dropoutSeenByWarn.set(warn, seen);
+  }
+  if (seen.has(key)) return false;
+  seen.add(key);
+  warn(message);
+  return true;
+}
+
+// Process-level once-memory, keyed (weakly) by the warn sink; documented on checkActivationPairing and
+// checkDropoutPairing. Nothing else in the package keeps state.
 const checkersByWarn = new WeakMap<WarnFunction, PairingChecker>();
+const dropoutSeenByWarn = new WeakMap<WarnFunction, Set<string>>();
 
 function defaultWarn(message: string): void {
   console.warn(message);

@@ -6,7 +6,9 @@ export type {
 } from './check-activation-pairing.js';
 export {
   checkActivationPairing,
+  checkDropoutPairing,
   createPairingChecker,
+  dropoutPairingWarning,
   initializerFamily,
   pairingWarning,
 } from './check-activation-pairing.js';
