@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { nadam } from './nadam.js';
+import { Optimizer } from './optimizer.js';
+import { expectError } from './test-utils/expect-error.js';
+import { caseError, casesOf } from './test-utils/reference.js';
+
+describe('nadam', () => {
+  it.each(casesOf('nadam').map(({ source, c }) => [`${source}:${c.name}`, c] as const))(
+    'matches the %s trajectory (25 steps, rel. error <= 1e-5)',
+    (_, c) => {
+      expect(caseError(c)).toBeLessThanOrEqual(1e-5);
+    },
+  );
+
+  it('has the Keras 3 default learning rate 0.001', () => {
+    expect(new Optimizer(nadam()).learningRate).toBe(0.001);
+  });
+
+  it.each([
+    [{ learningRate: -1 }, /learningRate must be a finite number >= 0, got -1/],
+    [{ beta1: 1 }, /beta1 must be a finite number >= 0 < 1, got 1/],
+    [{ beta2: -0.1 }, /beta2 must be a finite number >= 0 < 1, got -0.1/],
+    [{ epsilon: 0 }, /epsilon must be a finite number > 0, got 0/],
+    [{ clipnorm: 1, globalClipnorm: 2 }, /only one of clipvalue, clipnorm and globalClipnorm/],
+  ])('rejects %j with INVALID_ARGUMENT naming the option and its domain', (options, message) => {
+    expectError(() => nadam(options), 'INVALID_ARGUMENT', message);
+  });
+});
