@@ -6,6 +6,10 @@ export type {
 export { batchNormInference, batchNormTraining, batchNormTrainingReference } from './batch-norm-ops.js';
 export type { BatchNormalizationOptions } from './batch-normalization.js';
 export { BatchNormalization } from './batch-normalization.js';
+export type { GroupNormalizationOptions } from './group-normalization.js';
+export { GroupNormalization } from './group-normalization.js';
+export type { LayerNormalizationOptions } from './layer-normalization.js';
+export { LayerNormalization } from './layer-normalization.js';
 export type { KerasBatchNormOptions, PyTorchBatchNormOptions } from './pytorch-convention.js';
 export {
   biasedToUnbiasedVariance,
@@ -13,3 +17,5 @@ export {
   toPyTorchBatchNorm,
   unbiasedToBiasedVariance,
 } from './pytorch-convention.js';
+export type { RMSNormalizationOptions } from './rms-normalization.js';
+export { RMSNormalization } from './rms-normalization.js';

@@ -134,7 +134,7 @@ describe('seed cells 5–8', () => {
       tf.tidy(() => {
         const { value, grads } = tf.variableGrads(() => {
           const p = model.apply(x, { training: true });
-          return tf.neg(tf.mean(tf.sum(tf.mul(labels, tf.log(tf.add(p, 1e-7))), 1)));
+          return tf.neg(tf.mean(tf.sum(tf.mul(labels, tf.log(tf.add(p, 1e-7))), 1))) as tf.Scalar;
         }, trainable);
         expect(Object.keys(grads).length).toBe(trainable.length);
         for (const v of trainable) v.assign(tf.sub(v, tf.mul(grads[v.name]!, 0.01)));
