@@ -41,6 +41,10 @@ describe('getActivation', () => {
     expect(getActivation('gelu').config).toEqual({ approximate: false });
     expect(getActivation('softmax').config).toEqual({ axis: -1 });
   });
+  it('accepts the camelCase aliases leakyRelu and hardSigmoid', () => {
+    expect(getActivation('leakyRelu').name).toBe('leaky_relu');
+    expect(getActivation('hardSigmoid').name).toBe('hard_sigmoid');
+  });
   it('gives linear for undefined and returns activation objects unchanged', () => {
     expect(getActivation(undefined)).toBe(linear);
     const custom = leakyRelu({ alpha: 0.2 });

@@ -36,8 +36,19 @@ const FACTORIES = {
   linear: () => linear,
 } as const satisfies Record<string, () => Activation>;
 
+/** A Keras activation name that {@link getActivation} resolves. */
+export type ActivationName = keyof typeof FACTORIES;
+
 /** The Keras activation names {@link getActivation} resolves, in a stable order. */
-export const ACTIVATION_NAMES: readonly string[] = Object.freeze(Object.keys(FACTORIES));
+export const ACTIVATION_NAMES: readonly ActivationName[] = Object.freeze(
+  Object.keys(FACTORIES) as ActivationName[],
+);
+
+/** Our camelCase export names accepted as aliases of the Keras snake_case names. */
+export const ACTIVATION_ALIASES: Readonly<Record<string, ActivationName>> = Object.freeze({
+  leakyRelu: 'leaky_relu',
+  hardSigmoid: 'hard_sigmoid',
+});
 
 /**
  * Resolves an activation the way a Keras layer's `activation` argument does: a Keras name
@@ -50,11 +61,13 @@ export const ACTIVATION_NAMES: readonly string[] = Object.freeze(Object.keys(FAC
 export function getActivation(identifier: ActivationIdentifier): Activation {
   if (identifier === undefined) return linear;
   if (typeof identifier === 'string') {
-    if (Object.hasOwn(FACTORIES, identifier)) return FACTORIES[identifier as keyof typeof FACTORIES]();
+    if (Object.hasOwn(FACTORIES, identifier)) return FACTORIES[identifier as ActivationName]();
+    const alias = Object.hasOwn(ACTIVATION_ALIASES, identifier) ? ACTIVATION_ALIASES[identifier] : undefined;
+    if (alias !== undefined) return FACTORIES[alias]();
     throw new SteadygradError(
       'UNKNOWN_NAME',
-      `unknown activation ${JSON.stringify(identifier)}; expected one of ${ACTIVATION_NAMES.map((n) => `'${n}'`).join(', ')} or an Activation object`,
-      { details: { name: identifier, valid: ACTIVATION_NAMES } },
+      `unknown activation ${JSON.stringify(identifier)}; expected one of ${ACTIVATION_NAMES.map((n) => `'${n}'`).join(', ')} (or the aliases 'leakyRelu', 'hardSigmoid'), or an Activation object`,
+      { details: { name: identifier, valid: ACTIVATION_NAMES, aliases: Object.keys(ACTIVATION_ALIASES) } },
     );
   }
   if (isActivation(identifier)) return identifier;
