@@ -5,6 +5,8 @@ export { Dense } from './dense.js';
 export { Flatten } from './flatten.js';
 export type { AddParameterOptions, CallContext, LayerOptions, Shape } from './layer.js';
 export { formatShape, Layer, toSnakeCase } from './layer.js';
+export type { LeakyReLUOptions } from './leaky-relu-layer.js';
+export { LeakyReLU } from './leaky-relu-layer.js';
 export type { PReLUOptions } from './prelu.js';
 export { PReLU } from './prelu.js';
 export type { RReLUOptions } from './rrelu.js';
