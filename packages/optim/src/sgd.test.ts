@@ -39,7 +39,9 @@ describe('sgd', () => {
     const g = { w: tf.ones([4, 3]), b: tf.ones([3]) };
     opt.step(params, g);
     const w1 = params[0]!.variable.dataSync();
-    w0.forEach((v, i) => expect(w1[i]).toBeCloseTo(v - 0.01, 6));
+    w0.forEach((v, i) => {
+      expect(w1[i]).toBeCloseTo(v - 0.01, 6);
+    });
     tf.dispose(g);
     opt.dispose();
     for (const p of params) p.dispose();
