@@ -29,7 +29,11 @@ export interface DenseOptions extends LayerOptions {
   readonly biasInitializer?: string | Initializer;
   readonly kernelRegularizer?: Regularizer;
   readonly biasRegularizer?: Regularizer;
-  /** Penalty on the layer's output, pushed into `ctx.losses` on each call that provides it. */
+  /**
+   * Penalty on the layer's output (after the activation), pushed into `ctx.losses` on each call that
+   * provides it. Keras 3 convention: the penalty of the whole batch output, not divided by the batch size
+   * (tf.keras 2 divided it by the batch size).
+   */
   readonly activityRegularizer?: Regularizer;
   readonly kernelConstraint?: Constraint;
   readonly biasConstraint?: Constraint;

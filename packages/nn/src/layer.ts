@@ -104,6 +104,9 @@ function checkInputShapeOption(inputShape: unknown): readonly number[] | undefin
  * {@link computeOutputShape}; layers that accept more than one exact input shape override
  * {@link checkInputShape}.
  *
+ * Memory: `call` returns one new tensor and frees its intermediates (wrap them in `tf.tidy`); losses it
+ * pushes into `ctx.losses` must be created outside that tidy, because the caller owns them.
+ *
  * Names: a layer created without `name` is named by the `Sequential` it joins (`dense`, `dense_1`, ...,
  * unique within that model); before that, `name` reads as the snake-cased class name. The name is frozen
  * once the layer is built, because parameter names (`${layer.name}/kernel`) derive from it.
