@@ -1,0 +1,626 @@
+import {
+  type BatchSource,
+  checkNumber,
+  type GradientTransformation,
+  type Parameter,
+  type RandomStream,
+  registerGradients,
+  type Scalar,
+  SteadygradError,
+  type Tensor,
+  tf,
+} from '@steadygrad/core';
+import type { CallContext, Shape } from '@steadygrad/nn';
+import { Optimizer } from '@steadygrad/optim';
+import {
+  asSource,
+  batchBounds,
+  type DataLike,
+  epochOrder,
+  epochStreams,
+  splitLast,
+  stepsPerEpoch,
+} from './batching.js';
+import { type Callback, CallbackList, History, type Logs, type TrainingParams } from './callbacks.js';
+import { checkFiniteInput, checkTargets } from './check-data.js';
+import { DeviceAccumulator } from './device-accumulator.js';
+import { getLoss, isLoss, type LossFunction, type LossKind, type LossLike } from './losses.js';
+import { getMetric, METRIC_NAMES, type Metric, type MetricLike } from './metrics.js';
+import { ProgressBar, type ProgressStream } from './progress-bar.js';
+
+/**
+ * What the trainer needs from a model (`@steadygrad/nn`'s `Sequential` has all of it). Trainable
+ * parameters are read at every step, so freezing or unfreezing layers takes effect without recompiling.
+ */
+export interface TrainableModel {
+  apply(x: Tensor, ctx?: Partial<CallContext>): Tensor;
+  readonly trainableParameters: readonly Parameter[];
+  regularizationLosses(): Scalar[];
+  applyConstraints(): void;
+  readonly outputShape?: Shape | undefined;
+  readonly built?: boolean;
+  build?(inputShape?: Shape): void;
+}
+
+/**
+ * What the trainer needs from an optimizer: `@steadygrad/optim`'s `Optimizer` (which `compile` builds from a
+ * `GradientTransformation`), or anything with the same `step`.
+ */
+export interface OptimizerLike {
+  /** Applies one update in place; `grads` are keyed by `Parameter.name` and are not disposed by `step`. */
+  step(params: readonly Parameter[], grads: Readonly<Record<string, Tensor>>): void;
+  readonly iterations?: number;
+  /** The current learning rate, when the optimizer has one (recorded as `lr` in the logs). */
+  readonly learningRate?: number | undefined;
+  dispose?(): void;
+}
+
+export interface CompileOptions {
+  /** A Keras loss name (`'sparse_categorical_crossentropy'`, ...), a built-in loss or `(yTrue, yPred) => Scalar`. */
+  readonly loss: LossLike;
+  /** A gradient transformation (`sgd({ learningRate: 0.01 })`), wrapped in an `Optimizer`, or an `Optimizer`. */
+  // biome-ignore lint/suspicious/noExplicitAny: a transformation of any state type is accepted
+  readonly optimizer: GradientTransformation<any> | OptimizerLike;
+  /** Metric names (`'accuracy'`, `'mae'`, ...) or metric objects. Default none. */
+  readonly metrics?: readonly MetricLike[];
+}
+
+export type Verbose = 0 | 1 | 2 | 'auto';
+
+export interface FitOptions {
+  /** Index of the last epoch + 1 (Keras: training runs epochs `initialEpoch .. epochs − 1`). Default 1. */
+  readonly epochs?: number;
+  /** Samples per step; a batch larger than the data gives one smaller batch. Default 32. */
+  readonly batchSize?: number;
+  /** Visit the training samples in a new seeded random order every epoch. Default `true`. */
+  readonly shuffle?: boolean;
+  /** Seed of the shuffling and of the layers' randomness (dropout). Default 0. */
+  readonly seed?: number;
+  /** `[x, y]` evaluated after every epoch; its logs get the `val_` prefix. */
+  readonly validationData?: readonly [DataLike, DataLike];
+  /** Fraction in (0, 1) of the samples, taken from the END before shuffling (Keras), used for validation. */
+  readonly validationSplit?: number;
+  /** Batch size of the validation pass. Default `batchSize`. */
+  readonly validationBatchSize?: number;
+  readonly callbacks?: readonly Callback<Trainer>[];
+  /** `0` silent, `1` progress bar, `2` one line per epoch, `'auto'` (default): `1` when stdout is a TTY, else `0`. */
+  readonly verbose?: Verbose;
+  /** Epoch to start at (resuming). Default 0. */
+  readonly initialEpoch?: number;
+  /** Output of the progress display. Default `process.stdout`. */
+  readonly progressStream?: ProgressStream;
+}
+
+export interface EvaluateOptions {
+  /** Samples per forward pass. Default 32. */
+  readonly batchSize?: number;
+}
+
+export interface PredictOptions {
+  /** Samples per forward pass. Default 32. */
+  readonly batchSize?: number;
+}
+
+const REG_KEY = 'regularization_loss';
+
+function isOptimizerLike(x: unknown): x is OptimizerLike {
+  return typeof x === 'object' && x !== null && typeof (x as OptimizerLike).step === 'function';
+}
+
+function isTransformation(x: unknown): x is GradientTransformation<unknown> {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof (x as GradientTransformation).init === 'function' &&
+    typeof (x as GradientTransformation).update === 'function'
+  );
+}
+
+function checkBatchSize(name: string, value: unknown): number {
+  return checkNumber(name, value, { min: 1, integer: true });
+}
+
+function checkVerbose(value: unknown): 0 | 1 | 2 {
+  if (value === 'auto') {
+    const stdout = typeof process === 'undefined' ? undefined : process.stdout;
+    return stdout?.isTTY === true ? 1 : 0;
+  }
+  if (value === 0 || value === 1 || value === 2) return value;
+  throw new SteadygradError(
+    'INVALID_ARGUMENT',
+    `verbose must be 0, 1, 2 or 'auto', got ${JSON.stringify(value)}`,
+  );
+}
+
+const yieldToEventLoop = (): Promise<void> =>
+  new Promise((resolve) => {
+    const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+    if (immediate !== undefined) immediate(resolve);
+    else setTimeout(resolve, 0);
+  });
+
+/** Milliseconds between two yields to the event loop during an epoch (lets timers and signals run). */
+const YIELD_MS = 100;
+
+/**
+ * A model compiled with a loss, an optimizer and metrics (Keras `model.compile(...)`): `fit`, `evaluate`
+ * and `predict`. Create one with {@link compile}.
+ */
+export class Trainer {
+  readonly model: TrainableModel;
+  readonly optimizer: OptimizerLike;
+  readonly loss: LossFunction;
+  /** Set to `true` (from a callback) to stop `fit` after the current batch (Keras `model.stop_training`). */
+  stopTraining = false;
+  /** The `History` of the last `fit`. */
+  history: History | undefined;
+  private readonly metricSpecs: readonly MetricLike[];
+  private readonly lossKind: LossKind | undefined;
+  private readonly fromLogits: boolean;
+
+  constructor(model: TrainableModel, options: CompileOptions) {
+    if (typeof model !== 'object' || model === null || typeof model.apply !== 'function') {
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        'compile expects a model (e.g. a Sequential) as first argument',
+      );
+    }
+    const { loss, optimizer, metrics = [] } = options;
+    this.model = model;
+    this.loss = getLoss(loss);
+    this.lossKind = isLoss(this.loss) ? this.loss.kind : undefined;
+    this.fromLogits = isLoss(this.loss) ? this.loss.fromLogits : false;
+    if (isOptimizerLike(optimizer)) this.optimizer = optimizer;
+    else if (isTransformation(optimizer)) this.optimizer = new Optimizer(optimizer);
+    else {
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        'optimizer must be a gradient transformation (e.g. sgd({ learningRate: 0.01 })) or an Optimizer',
+      );
+    }
+    if (!Array.isArray(metrics)) {
+      throw new SteadygradError('INVALID_ARGUMENT', `metrics must be an array, got ${typeof metrics}`);
+    }
+    for (const m of metrics) {
+      if (typeof m === 'string' && !METRIC_NAMES.includes(m)) getMetric(m); // throws UNKNOWN_NAME
+    }
+    this.metricSpecs = [...metrics];
+  }
+
+  /** Resolves the metrics once shapes are known (`'accuracy'` depends on the loss or the shapes). */
+  private resolveMetrics(ySample: readonly number[]): Metric[] {
+    const ctx = {
+      lossKind: this.lossKind,
+      fromLogits: this.fromLogits,
+      yTrueShape: [null, ...ySample],
+      yPredShape: this.model.outputShape,
+    };
+    const metrics = this.metricSpecs.map((m) => getMetric(m, ctx));
+    const seen = new Set<string>(['loss', REG_KEY]);
+    for (const m of metrics) {
+      if (seen.has(m.name)) {
+        throw new SteadygradError(
+          'INVALID_ARGUMENT',
+          `two metrics (or a metric and the loss) are both named '${m.name}'`,
+        );
+      }
+      seen.add(m.name);
+    }
+    return metrics;
+  }
+
+  /** Builds the model when it is not built yet: from its declared input shape, else from the data's. */
+  private ensureBuilt(x: BatchSource): void {
+    const m = this.model;
+    if (m.built === true || m.outputShape !== undefined || typeof m.build !== 'function') return;
+    try {
+      m.build();
+    } catch (e) {
+      if (e instanceof SteadygradError && e.code === 'NOT_BUILT') m.build([null, ...x.shape]);
+      else throw e;
+    }
+  }
+
+  private async checkData(prefix: string, x: DataLike, y: DataLike): Promise<void> {
+    await checkFiniteInput(`${prefix}x`, x);
+    await checkTargets(`${prefix}y`, y, { kind: this.lossKind, outputShape: this.model.outputShape });
+  }
+
+  private static sources(xName: string, yName: string, x: unknown, y: unknown): [BatchSource, BatchSource] {
+    const xs = asSource(xName, x);
+    const ys = asSource(yName, y);
+    if (xs.size !== ys.size) {
+      throw new SteadygradError(
+        'SHAPE_MISMATCH',
+        `${xName} and ${yName} must hold the same number of samples, got ${xs.size} inputs and ${ys.size} targets`,
+        { details: { x: xs.size, y: ys.size } },
+      );
+    }
+    if (xs.size === 0) {
+      throw new SteadygradError('INVALID_ARGUMENT', `${xName} is empty: expected at least one sample`);
+    }
+    return [xs, ys];
+  }
+
+  /**
+   * One optimization step on a batch (Keras `train_step`): `tf.variableGrads` of
+   * `loss(y, model(x, training)) + Σ penalties` over the model's current trainable parameters, then
+   * `optimizer.step`, then the parameter constraints. Returns the accumulator contributions
+   * `[totalLoss·n, penalty·n, Σ metric_1, …]` (a new tensor, no read-back) and whether penalties exist.
+   */
+  private trainStep(
+    xb: Tensor,
+    yb: Tensor,
+    metrics: readonly Metric[],
+    rng: RandomStream,
+  ): [Tensor, boolean] {
+    const params = this.model.trainableParameters;
+    const n = xb.shape[0]!;
+    let hasPenalty = false;
+    if (params.length === 0) {
+      // Nothing to train (every layer frozen): report the loss, as Keras does.
+      return this.evalStep(xb, yb, metrics, true, rng);
+    }
+    const byVariable = new Map<string, Parameter>();
+    const byName = new Set<string>();
+    for (const p of params) {
+      if (byName.has(p.name)) {
+        throw new SteadygradError(
+          'INVALID_ARGUMENT',
+          `two trainable parameters are both named '${p.name}'; parameter names must be unique within a model`,
+        );
+      }
+      byName.add(p.name);
+      byVariable.set(p.variable.name, p);
+    }
+    let yPred: Tensor | undefined;
+    let penalty: Tensor | undefined;
+    const { grads, contributions } = tf.tidy(() => {
+      const { value, grads: raw } = tf.variableGrads(
+        () => {
+          const losses: Scalar[] = [];
+          const out = this.model.apply(xb, { training: true, rng, losses });
+          const dataLoss = this.loss(yb, out);
+          if (dataLoss.rank !== 0) {
+            throw new SteadygradError(
+              'SHAPE_MISMATCH',
+              `the loss must return a scalar, got shape [${dataLoss.shape}]`,
+            );
+          }
+          yPred = tf.keep(out);
+          const terms = [...this.model.regularizationLosses(), ...losses];
+          if (terms.length === 0) return dataLoss;
+          hasPenalty = true;
+          penalty = tf.keep(terms.length === 1 ? terms[0]! : tf.addN(terms));
+          return tf.add(dataLoss, penalty) as Scalar;
+        },
+        params.map((p) => p.variable),
+      );
+      const named: Record<string, Tensor> = {};
+      for (const [varName, g] of Object.entries(raw)) {
+        const p = byVariable.get(varName);
+        if (p !== undefined && g !== null) named[p.name] = g;
+      }
+      const parts = [tf.mul(value, n), penalty === undefined ? tf.scalar(0) : tf.mul(penalty, n)];
+      for (const m of metrics) parts.push(tf.sum(m.perSample(yb, yPred!)));
+      return { grads: named, contributions: tf.stack(parts) };
+    });
+    tf.dispose([yPred as Tensor, penalty as Tensor | undefined].filter((t): t is Tensor => t !== undefined));
+    try {
+      this.optimizer.step(
+        params.filter((p) => grads[p.name] !== undefined),
+        grads,
+      );
+    } finally {
+      tf.dispose(Object.values(grads));
+    }
+    this.model.applyConstraints();
+    return [contributions, hasPenalty];
+  }
+
+  /** Forward pass without gradients; same contributions as {@link trainStep}. */
+  private evalStep(
+    xb: Tensor,
+    yb: Tensor,
+    metrics: readonly Metric[],
+    training = false,
+    rng?: RandomStream,
+  ): [Tensor, boolean] {
+    let hasPenalty = false;
+    const contributions = tf.tidy(() => {
+      const n = xb.shape[0]!;
+      const losses: Scalar[] = [];
+      const out = this.model.apply(xb, { training, rng, losses });
+      const dataLoss = this.loss(yb, out);
+      if (dataLoss.rank !== 0) {
+        throw new SteadygradError(
+          'SHAPE_MISMATCH',
+          `the loss must return a scalar, got shape [${dataLoss.shape}]`,
+        );
+      }
+      const terms = [...this.model.regularizationLosses(), ...losses];
+      hasPenalty = terms.length > 0;
+      const penalty = hasPenalty ? (terms.length === 1 ? terms[0]! : tf.addN(terms)) : tf.scalar(0);
+      const parts = [tf.mul(tf.add(dataLoss, penalty), n), tf.mul(penalty, n)];
+      for (const m of metrics) parts.push(tf.sum(m.perSample(yb, out)));
+      return tf.stack(parts);
+    });
+    return [contributions, hasPenalty];
+  }
+
+  private static logsFrom(means: Record<string, number>, hasPenalty: boolean, prefix = ''): Logs {
+    const logs: Logs = {};
+    for (const [k, v] of Object.entries(means)) {
+      if (k === REG_KEY && !hasPenalty) continue;
+      logs[prefix + k] = v;
+    }
+    return logs;
+  }
+
+  /** Loss and metrics over a whole source, with one read-back at the end. */
+  private async evaluateSources(
+    x: BatchSource,
+    y: BatchSource,
+    batchSize: number,
+    metrics: readonly Metric[],
+  ): Promise<Logs> {
+    const acc = new DeviceAccumulator(['loss', REG_KEY, ...metrics.map((m) => m.name)]);
+    let hasPenalty = false;
+    try {
+      const steps = stepsPerEpoch(x.size, batchSize);
+      const order = new Uint32Array(x.size);
+      for (let i = 0; i < order.length; i++) order[i] = i;
+      for (let s = 0; s < steps; s++) {
+        const [start, end] = batchBounds(x.size, batchSize, s);
+        const idx = order.subarray(start, end);
+        const xb = x.batch(idx);
+        const yb = y.batch(idx);
+        try {
+          const [c, p] = this.evalStep(xb, yb, metrics);
+          hasPenalty ||= p;
+          acc.add(c, end - start);
+        } finally {
+          xb.dispose();
+          yb.dispose();
+        }
+      }
+      return Trainer.logsFrom(await acc.read(), hasPenalty);
+    } finally {
+      acc.dispose();
+    }
+  }
+
+  /**
+   * Trains the model (Keras `model.fit`). Every epoch visits the training samples in a seeded random order
+   * (`shuffle`), in batches of `batchSize` (the last one smaller), runs one optimizer step per batch, then
+   * evaluates the validation data, if any. Loss and metric sums stay on the device during the epoch and are
+   * read back once at its end (plus at most ~10 times a second for the progress bar, and only when a
+   * callback reads batch logs).
+   *
+   * Epoch logs: `loss` (the batch-size-weighted mean of the batch losses, penalties included, as in Keras),
+   * `regularization_loss` (the penalties' part, when the model has any), each metric, `val_*` for the
+   * validation data (computed exactly as `evaluate` does), and `lr` when the optimizer exposes a learning
+   * rate. Returns the run's {@link History}.
+   *
+   * The input data is checked once up front: equal sample counts, no NaN/Inf, labels in range for the loss
+   * and the model's output (see `checkTargets`).
+   */
+  async fit(x: DataLike, y: DataLike, options: FitOptions = {}): Promise<History> {
+    registerGradients();
+    const {
+      epochs = 1,
+      batchSize = 32,
+      shuffle = true,
+      seed = 0,
+      validationData,
+      validationSplit,
+      validationBatchSize,
+      callbacks = [],
+      verbose = 'auto',
+      initialEpoch = 0,
+      progressStream,
+    } = options;
+    checkNumber('epochs', epochs, { min: 1, integer: true });
+    checkBatchSize('batchSize', batchSize);
+    checkNumber('seed', seed, { min: 0, max: 0xffffffff, integer: true });
+    checkNumber('initialEpoch', initialEpoch, { min: 0, integer: true });
+    if (initialEpoch >= epochs) {
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        `initialEpoch (${initialEpoch}) must be less than epochs (${epochs}): epochs is the index of the last epoch + 1, as in Keras`,
+      );
+    }
+    if (typeof shuffle !== 'boolean') {
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        `shuffle must be a boolean, got ${JSON.stringify(shuffle)}`,
+      );
+    }
+    const valBatchSize =
+      validationBatchSize === undefined
+        ? batchSize
+        : checkBatchSize('validationBatchSize', validationBatchSize);
+    const verbosity = checkVerbose(verbose);
+    if (!Array.isArray(callbacks)) {
+      throw new SteadygradError('INVALID_ARGUMENT', `callbacks must be an array, got ${typeof callbacks}`);
+    }
+    if (validationData !== undefined && validationSplit !== undefined) {
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        'give either validationData or validationSplit, not both (Keras silently ignores validationSplit then)',
+      );
+    }
+    if (validationSplit !== undefined)
+      checkNumber('validationSplit', validationSplit, { above: 0, below: 1 });
+    if (validationData !== undefined && (!Array.isArray(validationData) || validationData.length !== 2)) {
+      throw new SteadygradError('INVALID_ARGUMENT', 'validationData must be a pair [x, y]');
+    }
+
+    let [xs, ys] = Trainer.sources('x', 'y', x, y);
+    let val: [BatchSource, BatchSource] | undefined;
+    if (validationSplit !== undefined) {
+      const split = splitLast(xs, ys, validationSplit);
+      [xs, ys] = split.train;
+      val = split.validation;
+    } else if (validationData !== undefined) {
+      val = Trainer.sources('validationData x', 'validationData y', validationData[0], validationData[1]);
+    }
+
+    this.ensureBuilt(xs);
+    const metrics = this.resolveMetrics(ys.shape);
+    await this.checkData('', x, y);
+    if (validationData !== undefined)
+      await this.checkData('validationData ', validationData[0], validationData[1]);
+
+    const history = new History();
+    this.history = history;
+    const user = callbacks as readonly Callback<Trainer>[];
+    const all: Callback<Trainer>[] = [];
+    if (verbosity > 0) {
+      all.push(
+        new ProgressBar({ mode: verbosity as 1 | 2, ...(progressStream ? { stream: progressStream } : {}) }),
+      );
+    }
+    all.push(...user, history as Callback<Trainer>);
+    const list = new CallbackList<Trainer>(all);
+    const metricKeys = ['loss', ...metrics.map((m) => m.name)];
+    const steps = stepsPerEpoch(xs.size, batchSize);
+    const params: TrainingParams = {
+      epochs,
+      initialEpoch,
+      steps,
+      batchSize,
+      samples: xs.size,
+      verbose: verbosity,
+      metrics: val === undefined ? metricKeys : [...metricKeys, ...metricKeys.map((k) => `val_${k}`)],
+    };
+    this.stopTraining = false;
+    list.setTrainer(this);
+    list.setParams(params);
+
+    const acc = new DeviceAccumulator(['loss', REG_KEY, ...metrics.map((m) => m.name)]);
+    let hasPenalty = false;
+    try {
+      await list.onTrainBegin({});
+      for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
+        await list.onEpochBegin(epoch, {});
+        const streams = epochStreams(seed, epoch);
+        const order = epochOrder(xs.size, shuffle, streams.shuffle);
+        acc.reset();
+        let lastYield = performance.now();
+        for (let step = 0; step < steps; step++) {
+          const [start, end] = batchBounds(xs.size, batchSize, step);
+          const size = end - start;
+          if (list.wantsBatchBegin) {
+            const r = list.onBatchBegin(step, { batch: step, size });
+            if (r !== undefined) await r;
+          }
+          const idx = order.subarray(start, end);
+          const xb = xs.batch(idx);
+          const yb = ys.batch(idx);
+          try {
+            const [c, p] = this.trainStep(xb, yb, metrics, streams.layers);
+            hasPenalty ||= p;
+            acc.add(c, size);
+          } finally {
+            xb.dispose();
+            yb.dispose();
+          }
+          if (list.wantsBatchEnd) {
+            const keys = hasPenalty ? acc.keys : acc.keys.filter((k) => k !== REG_KEY);
+            const r = list.onBatchEnd(step, acc.batchLogs(step, size, keys));
+            if (r !== undefined) await r;
+          }
+          if (this.stopTraining) break;
+          const now = performance.now();
+          if (now - lastYield > YIELD_MS) {
+            await yieldToEventLoop();
+            lastYield = performance.now();
+          }
+        }
+        const logs = Trainer.logsFrom(await acc.read(), hasPenalty);
+        if (val !== undefined)
+          Object.assign(
+            logs,
+            Trainer.prefixed(await this.evaluateSources(val[0], val[1], valBatchSize, metrics)),
+          );
+        const lr = this.optimizer.learningRate;
+        if (typeof lr === 'number') logs.lr = lr;
+        await list.onEpochEnd(epoch, logs);
+      }
+      await list.onTrainEnd({});
+    } finally {
+      acc.dispose();
+      for (const c of all) if (c instanceof ProgressBar) c.onTrainEnd();
+    }
+    return history;
+  }
+
+  private static prefixed(logs: Logs): Logs {
+    const out: Logs = {};
+    for (const [k, v] of Object.entries(logs)) out[`val_${k}`] = v;
+    return out;
+  }
+
+  /**
+   * Loss and metrics of the model on `(x, y)` in inference mode (Keras `model.evaluate`): `{ loss, accuracy,
+   * … }` where `loss` includes the penalties (`regularization_loss` reported separately when there are
+   * any) and every value is the mean over all samples. Batches are summed on the device; one read-back.
+   */
+  async evaluate(x: DataLike, y: DataLike, options: EvaluateOptions = {}): Promise<Logs> {
+    const { batchSize = 32 } = options;
+    checkBatchSize('batchSize', batchSize);
+    const [xs, ys] = Trainer.sources('x', 'y', x, y);
+    this.ensureBuilt(xs);
+    const metrics = this.resolveMetrics(ys.shape);
+    await this.checkData('', x, y);
+    return this.evaluateSources(xs, ys, batchSize, metrics);
+  }
+
+  /**
+   * The model's outputs for `x` in inference mode (Keras `model.predict`), computed `batchSize` samples at
+   * a time and concatenated into one tensor (which the caller disposes).
+   */
+  predict(x: DataLike, options: PredictOptions = {}): Tensor {
+    const { batchSize = 32 } = options;
+    checkBatchSize('batchSize', batchSize);
+    const xs = asSource('x', x);
+    if (xs.size === 0)
+      throw new SteadygradError('INVALID_ARGUMENT', 'x is empty: expected at least one sample');
+    this.ensureBuilt(xs);
+    const steps = stepsPerEpoch(xs.size, batchSize);
+    const outputs: Tensor[] = [];
+    try {
+      for (let s = 0; s < steps; s++) {
+        const [start, end] = batchBounds(xs.size, batchSize, s);
+        const idx = new Int32Array(end - start);
+        for (let i = 0; i < idx.length; i++) idx[i] = start + i;
+        const xb = xs.batch(idx);
+        try {
+          outputs.push(this.model.apply(xb, { training: false }));
+        } finally {
+          xb.dispose();
+        }
+      }
+      return outputs.length === 1 ? outputs.pop()! : tf.concat(outputs, 0);
+    } finally {
+      tf.dispose(outputs);
+    }
+  }
+}
+
+/**
+ * Keras `model.compile(loss, optimizer, metrics)`: binds a model to a loss, an optimizer and metrics and
+ * returns the {@link Trainer} that fits, evaluates and predicts with them.
+ *
+ * ```ts
+ * const trainer = compile(model, { loss: 'sparse_categorical_crossentropy', optimizer: sgd({ learningRate: 0.01 }), metrics: ['accuracy'] });
+ * const history = await trainer.fit(xTrain, yTrain, { epochs: 10, validationSplit: 0.1 });
+ * ```
+ */
+export function compile(model: TrainableModel, options: CompileOptions): Trainer {
+  if (typeof options !== 'object' || options === null) {
+    throw new SteadygradError('INVALID_ARGUMENT', 'compile expects options { loss, optimizer, metrics }');
+  }
+  return new Trainer(model, options);
+}
