@@ -1,11 +1,11 @@
-import { Parameter, tf } from '@steadygrad/core';
+import { tf } from '@steadygrad/core';
 import { describe, expect, it } from 'vitest';
 import { Optimizer } from './optimizer.js';
 import { partition } from './partition.js';
 import { setToZero } from './set-to-zero.js';
 import { sgd } from './sgd.js';
 import { expectError } from './test-utils/expect-error.js';
-import { arr, close, t1 } from './test-utils/values.js';
+import { arr, close, parameter, t1 } from './test-utils/values.js';
 
 describe('partition', () => {
   it('gives each group its own transformation (a lower learning rate for a pretrained base)', () => {
@@ -22,8 +22,8 @@ describe('partition', () => {
 
   it('freezes a group with setToZero: its parameters stay bit-identical through the Optimizer', () => {
     const before = tf.memory().numTensors;
-    const frozen = tf.tidy(() => new Parameter('base/w', t1([0.1, 0.2, 0.3])));
-    const head = tf.tidy(() => new Parameter('head/w', t1([1, 2])));
+    const frozen = parameter('base/w', [0.1, 0.2, 0.3]);
+    const head = parameter('head/w', [1, 2]);
     const frozenValues = arr(frozen.variable);
     const opt = new Optimizer(
       partition({ base: setToZero(), head: sgd({ momentum: 0.9 }) }, { 'base/w': 'base', 'head/w': 'head' }),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { scaleByAdamax } from './scale-by-adamax.js';
 import { expectError } from './test-utils/expect-error.js';
 import { GRADS, runBlock } from './test-utils/run-block.js';
-import { close } from './test-utils/values.js';
+import { allClose } from './test-utils/values.js';
 
 describe('scaleByAdamax', () => {
   it('is m/((1 − β1^t)(u + ε)), u = max(β2·u, |g|) (Keras)', () => {
@@ -16,7 +16,7 @@ describe('scaleByAdamax', () => {
       }),
     );
     const got = runBlock(scaleByAdamax(), GRADS);
-    expected.forEach((e, k) => expect(close(got[k]!, e)).toBe(true));
+    expect(allClose(got, expected)).toBe(true);
   });
 
   it('rejects b1, b2 outside [0, 1) and eps <= 0', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { scaleByNadam } from './scale-by-nadam.js';
 import { expectError } from './test-utils/expect-error.js';
 import { GRADS, runBlock } from './test-utils/run-block.js';
-import { close, t1 } from './test-utils/values.js';
+import { allClose, t1 } from './test-utils/values.js';
 
 describe('scaleByNadam', () => {
   it('uses the Keras 3 momentum schedule β1(1 − 0.5·0.96^t), float64 by hand', () => {
@@ -24,7 +24,7 @@ describe('scaleByNadam', () => {
       });
     });
     const got = runBlock(scaleByNadam(), GRADS);
-    expected.forEach((e, k) => expect(close(got[k]!, e, 2e-6)).toBe(true));
+    expect(allClose(got, expected, 2e-6)).toBe(true);
   });
 
   it('keeps the schedule product as a plain number in the state', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { scaleByRms } from './scale-by-rms.js';
 import { expectError } from './test-utils/expect-error.js';
 import { GRADS, runBlock } from './test-utils/run-block.js';
-import { close } from './test-utils/values.js';
+import { allClose } from './test-utils/values.js';
 
 function reference(rho: number, eps: number, centered: boolean): number[][] {
   const v = [0, 0, 0];
@@ -19,12 +19,12 @@ function reference(rho: number, eps: number, centered: boolean): number[][] {
 describe('scaleByRms', () => {
   it('is g/√(v + ε) with ε inside the root (Keras)', () => {
     const got = runBlock(scaleByRms(), GRADS);
-    reference(0.9, 1e-7, false).forEach((e, k) => expect(close(got[k]!, e)).toBe(true));
+    expect(allClose(got, reference(0.9, 1e-7, false))).toBe(true);
   });
 
   it('centered: g/√(v − ḡ² + ε)', () => {
     const got = runBlock(scaleByRms({ decay: 0.8, eps: 1e-3, centered: true }), GRADS);
-    reference(0.8, 1e-3, true).forEach((e, k) => expect(close(got[k]!, e, 1e-5)).toBe(true));
+    expect(allClose(got, reference(0.8, 1e-3, true), 1e-5)).toBe(true);
   });
 
   it('rejects decay outside [0, 1), eps <= 0, negative initialScale', () => {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import {
   type GradientTransformation,
-  Parameter,
+  type Parameter,
   type ScalarOrSchedule,
   type Tensor,
   tf,
@@ -15,6 +15,7 @@ import { nadam } from '../nadam.js';
 import { Optimizer } from '../optimizer.js';
 import { rmsprop } from '../rmsprop.js';
 import { sgd } from '../sgd.js';
+import { parameter } from './values.js';
 
 export type Values = Record<string, number[]>;
 
@@ -68,7 +69,7 @@ export function transformOf(c: FixtureCase): GradientTransformation<unknown> {
 /** Fresh parameters holding the fixture's initial values. */
 export function fixtureParameters(): Parameter[] {
   return Object.entries(torchFixture.shapes).map(([name, shape]) =>
-    tf.tidy(() => new Parameter(name, tf.tensor(torchFixture.params[name]!, shape))),
+    parameter(name, torchFixture.params[name]!, shape),
   );
 }
 

@@ -1,4 +1,4 @@
-import { type Tensor, tf } from '@steadygrad/core';
+import { Parameter, type Tensor, tf } from '@steadygrad/core';
 
 /** A tensor's values as a plain array (test-only device read). */
 export function arr(t: Tensor): number[] {
@@ -28,4 +28,17 @@ export function close(actual: readonly number[], expected: readonly number[], to
     actual.length === expected.length &&
     expected.every((e, i) => Math.abs(actual[i]! - e) <= tol * Math.max(1, Math.abs(e)))
   );
+}
+
+/** Whether every row of `actual` is {@link close} to the same row of `expected`. */
+export function allClose(actual: readonly number[][], expected: readonly number[][], tol = 1e-6): boolean {
+  return actual.length === expected.length && expected.every((e, k) => close(actual[k]!, e, tol));
+}
+
+/** A Parameter holding `values` (the temporary input tensor is disposed). */
+export function parameter(name: string, values: number[], shape?: number[]): Parameter {
+  const t = tf.tensor(values, shape);
+  const p = new Parameter(name, t);
+  t.dispose();
+  return p;
 }
