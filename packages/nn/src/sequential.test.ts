@@ -237,6 +237,7 @@ describe('Sequential', () => {
   it('validates the input shape and knows when it cannot build', () => {
     const model = cell11();
     const bad = tf.zeros([2, 784]);
+    const before = tf.memory().numTensors;
     try {
       model.apply(bad);
       expect.unreachable();
@@ -246,6 +247,18 @@ describe('Sequential', () => {
         "layer 'flatten' (Flatten) expects input shape (None, 28, 28), got [2, 784]",
       );
     }
+    // A failure in a later layer frees the intermediates computed so far.
+    const deep = new Sequential([new Flatten({ inputShape: [2, 2] }), new Dense(3), new Probe()]);
+    (deep.layers[2] as Probe).call = () => {
+      throw new Error('boom');
+    };
+    const small = tf.zeros([1, 2, 2]);
+    const mid = tf.memory().numTensors;
+    expect(() => deep.apply(small)).toThrow('boom');
+    expect(tf.memory().numTensors).toBe(mid);
+    small.dispose();
+    deep.dispose();
+    expect(tf.memory().numTensors).toBe(before);
     bad.dispose();
     expect(() => model.build([null, 28, 27])).toThrow(/expects input shape \(None, 28, 28\)/);
     model.dispose();

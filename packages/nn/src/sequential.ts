@@ -304,10 +304,15 @@ export class Sequential {
     // Intermediates are freed one by one rather than by a tidy, so that losses layers push into
     // `ctx.losses` stay owned by the caller.
     let h = x;
-    for (const layer of this._layers) {
-      const next = layer.apply(h, { training: training && layer.trainable, rng, losses });
-      if (h !== x && next !== h) h.dispose();
-      h = next;
+    try {
+      for (const layer of this._layers) {
+        const next = layer.apply(h, { training: training && layer.trainable, rng, losses });
+        if (h !== x && next !== h) h.dispose();
+        h = next;
+      }
+    } catch (e) {
+      if (h !== x) h.dispose();
+      throw e;
     }
     return h === x ? tf.clone(h) : h;
   }
