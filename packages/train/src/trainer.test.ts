@@ -8,7 +8,7 @@ import {
   type Tensor,
   tf,
 } from '@steadygrad/core';
-import { Dense, type DenseOptions, Sequential } from '@steadygrad/nn';
+import { type CallContext, Dense, type DenseOptions, Layer, Sequential } from '@steadygrad/nn';
 import { Optimizer, sgd } from '@steadygrad/optim';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BatchLogs, Callback, Logs } from './callbacks.js';
@@ -39,6 +39,19 @@ async function errorOf(p: Promise<unknown> | (() => unknown)): Promise<Steadygra
     throw e;
   }
   throw new Error('expected a SteadygradError');
+}
+
+/** Multiplicative Gaussian noise in training (like GaussianDropout): draws from the stream `fit` passes. */
+class NoiseLayer extends Layer {
+  readonly className = 'NoiseLayer';
+  draws = 0;
+  call(x: Tensor, ctx: CallContext): Tensor {
+    if (!ctx.training) return tf.clone(x);
+    if (ctx.rng === undefined) throw new Error('fit must pass a random stream to layers');
+    this.draws++;
+    const noise = ctx.rng.fillNormal(x.size, 1, 0.3);
+    return tf.tidy(() => tf.mul(x, tf.tensor(noise, x.shape)));
+  }
 }
 
 const data = blobs(96, 3, 42);
@@ -102,14 +115,23 @@ describe('fit', () => {
     model.dispose();
   });
 
-  it('is bit-for-bit reproducible for a given seed on the cpu backend', async () => {
+  it('is bit-for-bit reproducible for a given seed on the cpu backend (shuffling and layer randomness)', async () => {
     const run = async (seed: number): Promise<number[][]> => {
-      const model = mlp(3);
+      const noise = new NoiseLayer();
+      const model = new Sequential(
+        [
+          new Dense({ units: 8, activation: 'relu', inputShape: [2] }),
+          noise,
+          new Dense({ units: 3, activation: 'softmax' }),
+        ],
+        { seed: 3 },
+      );
       const trainer = compile(model, {
         loss: 'sparse_categorical_crossentropy',
-        optimizer: sgd({ learningRate: 0.05 }),
+        optimizer: sgd({ learningRate: 0.05, momentum: 0.9 }),
       });
       await trainer.fit(data.x, data.y, { epochs: 3, batchSize: 10, seed, verbose: 0 });
+      expect(noise.draws).toBe(30);
       const w = weightsOf(model);
       model.dispose();
       return w;
@@ -119,6 +141,27 @@ describe('fit', () => {
     const c = await run(12);
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
+  });
+
+  it('resuming at initialEpoch replays the same epochs as an uninterrupted run', async () => {
+    const make = () => mlp(8);
+    const full = make();
+    const fullTrainer = compile(full, {
+      loss: 'sparse_categorical_crossentropy',
+      optimizer: sgd({ learningRate: 0.05 }),
+    });
+    await fullTrainer.fit(data.x, data.y, { epochs: 3, batchSize: 10, seed: 5, verbose: 0 });
+    const resumed = make();
+    const t = compile(resumed, {
+      loss: 'sparse_categorical_crossentropy',
+      optimizer: sgd({ learningRate: 0.05 }),
+    });
+    await t.fit(data.x, data.y, { epochs: 1, batchSize: 10, seed: 5, verbose: 0 });
+    const h = await t.fit(data.x, data.y, { epochs: 3, initialEpoch: 1, batchSize: 10, seed: 5, verbose: 0 });
+    expect(h.epoch).toEqual([1, 2]);
+    expect(weightsOf(resumed)).toEqual(weightsOf(full)); // plain SGD has no state to carry over
+    full.dispose();
+    resumed.dispose();
   });
 
   it('reads nothing back from the device per step (one read per epoch without batch-log readers)', async () => {
@@ -549,6 +592,19 @@ describe('bad input', () => {
     expect(e.code).toBe('SHAPE_MISMATCH');
     expect(e.message).toMatch(new RegExp(`layer '${model.layers[0]!.name}' \\(Dense\\) expects input shape`));
     tf.dispose([x, y]);
+  });
+
+  it('a loss that does not return a scalar is a clear error, without leaks', async () => {
+    const before = tf.memory().numTensors;
+    const t = compile(model, {
+      loss: (a: Tensor, b: Tensor) => tf.sub(tf.oneHot(a, 3), b) as never,
+      optimizer: new PlainSgd(0),
+    });
+    const e = await errorOf(t.fit(data.x, data.y, { verbose: 0 }));
+    expect(e.message).toBe('the loss must return a scalar, got shape [32,3]');
+    const e2 = await errorOf(t.evaluate(data.x, data.y));
+    expect(e2.code).toBe('SHAPE_MISMATCH');
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('errors leave no tensors behind', async () => {

@@ -27,6 +27,7 @@ import { DeviceAccumulator } from './device-accumulator.js';
 import { getLoss, isLoss, type LossFunction, type LossKind, type LossLike } from './losses.js';
 import { getMetric, METRIC_NAMES, type Metric, type MetricLike } from './metrics.js';
 import { ProgressBar, type ProgressStream } from './progress-bar.js';
+import { variableGrads } from './variable-grads.js';
 
 /**
  * What the trainer needs from a model (`@steadygrad/nn`'s `Sequential` has all of it). Trainable
@@ -273,48 +274,59 @@ export class Trainer {
       byName.add(p.name);
       byVariable.set(p.variable.name, p);
     }
+    // yPred and the penalty are kept out of the gradient tape's scopes to compute the metrics and the log
+    // terms from the same forward pass; they are disposed right after.
     let yPred: Tensor | undefined;
     let penalty: Tensor | undefined;
-    const { grads, contributions } = tf.tidy(() => {
-      const { value, grads: raw } = tf.variableGrads(
-        () => {
-          const losses: Scalar[] = [];
-          const out = this.model.apply(xb, { training: true, rng, losses });
-          const dataLoss = this.loss(yb, out);
-          if (dataLoss.rank !== 0) {
-            throw new SteadygradError(
-              'SHAPE_MISMATCH',
-              `the loss must return a scalar, got shape [${dataLoss.shape}]`,
-            );
-          }
-          yPred = tf.keep(out);
-          const terms = [...this.model.regularizationLosses(), ...losses];
-          if (terms.length === 0) return dataLoss;
-          hasPenalty = true;
-          penalty = tf.keep(terms.length === 1 ? terms[0]! : tf.addN(terms));
-          return tf.add(dataLoss, penalty) as Scalar;
-        },
-        params.map((p) => p.variable),
-      );
-      const named: Record<string, Tensor> = {};
-      for (const [varName, g] of Object.entries(raw)) {
-        const p = byVariable.get(varName);
-        if (p !== undefined && g !== null) named[p.name] = g;
-      }
-      const parts = [tf.mul(value, n), penalty === undefined ? tf.scalar(0) : tf.mul(penalty, n)];
-      for (const m of metrics) parts.push(tf.sum(m.perSample(yb, yPred!)));
-      return { grads: named, contributions: tf.stack(parts) };
-    });
-    tf.dispose([yPred as Tensor, penalty as Tensor | undefined].filter((t): t is Tensor => t !== undefined));
+    let step: { grads: Record<string, Tensor>; contributions: Tensor };
+    try {
+      step = tf.tidy(() => {
+        const { value, grads: raw } = variableGrads(
+          () => {
+            const losses: Scalar[] = [];
+            const out = this.model.apply(xb, { training: true, rng, losses });
+            const dataLoss = this.loss(yb, out);
+            if (dataLoss.rank !== 0) {
+              throw new SteadygradError(
+                'SHAPE_MISMATCH',
+                `the loss must return a scalar, got shape [${dataLoss.shape}]`,
+              );
+            }
+            yPred = tf.keep(out);
+            const terms = [...this.model.regularizationLosses(), ...losses];
+            if (terms.length === 0) return dataLoss;
+            hasPenalty = true;
+            penalty = tf.keep(terms.length === 1 ? terms[0]! : tf.addN(terms));
+            return tf.add(dataLoss, penalty) as Scalar;
+          },
+          params.map((p) => p.variable),
+        );
+        const named: Record<string, Tensor> = {};
+        for (const [varName, g] of Object.entries(raw)) {
+          const p = byVariable.get(varName);
+          if (p !== undefined && g !== null) named[p.name] = g;
+        }
+        const parts = [tf.mul(value, n), penalty === undefined ? tf.scalar(0) : tf.mul(penalty, n)];
+        for (const m of metrics) parts.push(tf.sum(m.perSample(yb, yPred!)));
+        return { grads: named, contributions: tf.stack(parts) };
+      });
+    } finally {
+      if (yPred !== undefined) yPred.dispose();
+      if (penalty !== undefined) penalty.dispose();
+    }
+    const { grads, contributions } = step;
     try {
       this.optimizer.step(
         params.filter((p) => grads[p.name] !== undefined),
         grads,
       );
+      this.model.applyConstraints();
+    } catch (e) {
+      contributions.dispose();
+      throw e;
     } finally {
       tf.dispose(Object.values(grads));
     }
-    this.model.applyConstraints();
     return [contributions, hasPenalty];
   }
 
