@@ -449,12 +449,29 @@ describe('fit', () => {
     model.dispose();
   });
 
+  it('dispose frees the optimizer state it created', async () => {
+    const model = mlp();
+    model.build();
+    const before = tf.memory().numTensors;
+    const trainer = compile(model, {
+      loss: 'sparse_categorical_crossentropy',
+      optimizer: sgd({ learningRate: 0.05, momentum: 0.9 }),
+    });
+    await trainer.fit(data.x, data.y, { epochs: 1, batchSize: 32, verbose: 0 });
+    expect(tf.memory().numTensors).toBe(before + 4); // one momentum slot per parameter
+    trainer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
   it('accepts an Optimizer instance as well as a gradient transformation', async () => {
     const model = mlp();
     const opt = new Optimizer(sgd({ learningRate: 0.05 }));
     const trainer = compile(model, { loss: 'sparse_categorical_crossentropy', optimizer: opt });
     expect(trainer.optimizer).toBe(opt);
     await trainer.fit(data.x, data.y, { epochs: 1, batchSize: 32, verbose: 0 });
+    expect(opt.iterations).toBe(3);
+    trainer.dispose(); // leaves a caller-owned optimizer alone
     expect(opt.iterations).toBe(3);
     opt.dispose();
     model.dispose();

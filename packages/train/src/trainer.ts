@@ -156,6 +156,7 @@ export class Trainer {
   /** The `History` of the last `fit`. */
   history: History | undefined;
   private readonly metricSpecs: readonly MetricLike[];
+  private readonly ownsOptimizer: boolean;
   private readonly lossKind: LossKind | undefined;
   private readonly fromLogits: boolean;
 
@@ -171,6 +172,7 @@ export class Trainer {
     this.loss = getLoss(loss);
     this.lossKind = isLoss(this.loss) ? this.loss.kind : undefined;
     this.fromLogits = isLoss(this.loss) ? this.loss.fromLogits : false;
+    this.ownsOptimizer = !isOptimizerLike(optimizer);
     if (isOptimizerLike(optimizer)) this.optimizer = optimizer;
     else if (isTransformation(optimizer)) this.optimizer = new Optimizer(optimizer);
     else {
@@ -618,6 +620,14 @@ export class Trainer {
     } finally {
       tf.dispose(outputs);
     }
+  }
+
+  /**
+   * Frees the optimizer's state when this trainer created the optimizer (from a gradient transformation);
+   * an `Optimizer` passed to `compile` belongs to the caller and is left alone. The model is not touched.
+   */
+  dispose(): void {
+    if (this.ownsOptimizer) this.optimizer.dispose?.();
   }
 }
 
