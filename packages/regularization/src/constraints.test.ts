@@ -24,12 +24,12 @@ describe('maxNorm (Keras: w·clip(n, 0, c)/(ε + n), norms over axis 0)', () => 
   it('scales long columns to c, keeps short ones, zero stays zero', () => {
     const before = tf.memory().numTensors;
     const out = applyTo(maxNorm(1), W);
-    W.forEach((row, i) =>
+    W.forEach((row, i) => {
       row.forEach((w, j) => {
         const n = colNorms[j] as number;
         expect(out[i]?.[j]).toBeCloseTo((w * Math.min(n, 1)) / (1e-7 + n), 6);
-      }),
-    );
+      });
+    });
     expect(columnNorms(out)[0]).toBeCloseTo(1, 6);
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -1,3 +1,5 @@
+export type { AlphaDropoutOptions } from './alpha-dropout.js';
+export { ALPHA_PRIME, AlphaDropout, alphaDropoutAffine } from './alpha-dropout.js';
 export type {
   Axis,
   ConstraintName,
@@ -14,5 +16,15 @@ export {
   nonNeg,
   unitNorm,
 } from './constraints.js';
+export type { DropoutOptions } from './dropout.js';
+export { Dropout } from './dropout.js';
+export type { GaussianDropoutOptions } from './gaussian-dropout.js';
+export { GaussianDropout } from './gaussian-dropout.js';
+export type { GaussianNoiseOptions } from './gaussian-noise.js';
+export { GaussianNoise } from './gaussian-noise.js';
 export type { L1L2Options, RegularizerName } from './penalties.js';
 export { getRegularizer, l1, l1l2, l2, REGULARIZER_NAMES } from './penalties.js';
+export type { SpatialDropoutOptions } from './spatial-dropout.js';
+export { SpatialDropout1D, SpatialDropout2D, SpatialDropout3D } from './spatial-dropout.js';
+export type { NoiseShape, RegularizationCallContext, StochasticLayerOptions } from './stochastic-layer.js';
+export { StochasticLayer } from './stochastic-layer.js';

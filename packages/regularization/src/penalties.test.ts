@@ -33,7 +33,9 @@ describe('penalties (Keras convention, no 1/2 factor)', () => {
   it('l2: value f·Σw², gradient 2f·w (= PyTorch weight_decay 2f)', () => {
     const { value, grad } = valueAndGrad(l2(0.05).penalty);
     expect(value).toBeCloseTo(0.05 * sumSq, 5);
-    grad.forEach((g, i) => expect(g).toBeCloseTo(2 * 0.05 * (flat[i] as number), 6));
+    grad.forEach((g, i) => {
+      expect(g).toBeCloseTo(2 * 0.05 * (flat[i] as number), 6);
+    });
     // One SGD step on the penalty alone is PyTorch's SGD step with weight_decay = 2f: w - lr·wd·w.
     const lr = 0.1;
     const wd = 2 * 0.05;
