@@ -1,0 +1,28 @@
+/** One measured run of one system at one batch size (what a bench worker prints as its last line). */
+export interface BenchRun {
+  /** `steadygrad`, `tfjs-layers` or `pytorch`. */
+  readonly system: string;
+  /** Backend (`wasm`, `cpu`) or, for PyTorch, `cpu-1-thread`. */
+  readonly backend: string;
+  readonly batchSize: number;
+  /** Training samples actually run (fewer than 60,000 in quick mode or for the slow cpu peer). */
+  readonly samples: number;
+  /** Seconds per full 60,000-sample epoch (extrapolated when `samples` < 60,000). */
+  readonly epochSeconds: number;
+  readonly samplesPerSecond: number;
+  /** Accuracy on the 10,000 test images after the (possibly partial) epoch. */
+  readonly testAccuracy: number;
+  /** Seconds to predict the 10,000 test images. */
+  readonly inferenceSeconds: number;
+  readonly peakRssMb: number;
+  /** Tensors alive after the epoch minus before it (0 = no leak); `null` for PyTorch. */
+  readonly tensorsLeaked: number | null;
+  /** Tensors alive after the epoch (model, optimizer state, data tensors the system keeps). */
+  readonly tensorsAlive: number | null;
+  readonly extrapolated: boolean;
+}
+
+/** The summary row of one system at one batch size: medians over repetitions. */
+export interface BenchSummary extends BenchRun {
+  readonly repetitions: number;
+}

@@ -1,0 +1,214 @@
+#!/usr/bin/env node
+// `pnpm bench [--quick] [--json] [--reps N]`: seed cell 5 BN-MLP, SGD momentum 0.9, one epoch of Fashion-MNIST
+// at batch 32 and 256, then inference on the 10,000 test images — steadygrad (`fit`), tfjs-layers on the same
+// backend (wasm; cpu at reduced size) and PyTorch 1 thread (tooling/bench/pytorch_peer.py), each run in its
+// own child process, order alternating between repetitions, figures are medians over repetitions.
+import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { markdownTable, ratios, summarize } from './bench-stats.js';
+import type { BenchRun } from './bench-types.js';
+
+interface Job {
+  readonly system: 'steadygrad' | 'tfjs-layers' | 'pytorch';
+  readonly backend: 'wasm' | 'cpu';
+  readonly batchSize: number;
+  readonly samples: number;
+}
+
+interface Plan {
+  readonly reps: number;
+  /** Samples per system at each batch size on the wasm backend (and PyTorch). */
+  readonly wasmSamples: Readonly<Record<number, number>>;
+  /** Samples on the cpu backend (reduced: tfjs's cpu backend runs ~200 s per epoch). */
+  readonly cpuSamples: Readonly<Record<number, number>>;
+  readonly cpuReps: number;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '../../../..');
+const BATCHES = [32, 256] as const;
+
+function planFor(quick: boolean, reps: number | undefined): Plan {
+  return quick
+    ? {
+        reps: reps ?? 1,
+        wasmSamples: { 32: 6400, 256: 12800 },
+        cpuSamples: { 32: 1280, 256: 2560 },
+        cpuReps: 1,
+      }
+    : {
+        reps: reps ?? 3,
+        wasmSamples: { 32: 60000, 256: 60000 },
+        cpuSamples: { 32: 3200, 256: 6400 },
+        cpuReps: 1,
+      };
+}
+
+function torchAvailable(): { ok: boolean; why: string } {
+  const r = spawnSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], {
+    encoding: 'utf8',
+  });
+  if (r.error !== undefined) return { ok: false, why: `python3 not runnable (${r.error.message})` };
+  if (r.status !== 0)
+    return { ok: false, why: `python3 has no torch (${r.stderr.trim().split('\n').pop()})` };
+  return { ok: true, why: `torch ${r.stdout.trim()}` };
+}
+
+function lastJsonLine(stdout: string): unknown {
+  const lines = stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1] as string);
+}
+
+function runJob(job: Job, seed: number): BenchRun & { loadAverage: number } {
+  const load = loadavg()[0] as number;
+  if (job.system === 'pytorch') {
+    const r = spawnSync(
+      '/usr/bin/python3',
+      [
+        join(repoRoot, 'tooling/bench/pytorch_peer.py'),
+        '--batch-size',
+        String(job.batchSize),
+        '--samples',
+        String(job.samples),
+        '--seed',
+        String(seed),
+      ],
+      { encoding: 'utf8', maxBuffer: 1 << 24 },
+    );
+    if (r.status !== 0) throw new Error(`pytorch peer failed: ${r.stderr}`);
+    const p = lastJsonLine(r.stdout) as Record<string, number>;
+    return {
+      system: 'pytorch',
+      backend: 'cpu-1-thread',
+      batchSize: job.batchSize,
+      samples: p.samples as number,
+      epochSeconds: p.epochSeconds as number,
+      samplesPerSecond: p.samplesPerSecond as number,
+      testAccuracy: p.testAccuracy as number,
+      inferenceSeconds: p.inferenceSeconds as number,
+      peakRssMb: p.peakRssMb as number,
+      tensorsLeaked: null,
+      tensorsAlive: null,
+      extrapolated: (p.samples as number) < 60000,
+      loadAverage: load,
+    };
+  }
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(here, 'bench-worker.js'),
+      '--system',
+      job.system,
+      '--backend',
+      job.backend,
+      '--batch-size',
+      String(job.batchSize),
+      '--samples',
+      String(job.samples),
+      '--seed',
+      String(seed),
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
+  if (r.status !== 0) throw new Error(`${job.system} worker failed: ${r.stderr}`);
+  return { ...(lastJsonLine(r.stdout) as BenchRun), loadAverage: load };
+}
+
+function rotate<T>(xs: readonly T[], by: number): T[] {
+  const k = by % xs.length;
+  return [...xs.slice(k), ...xs.slice(0, k)];
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      reps: { type: 'string' },
+      seed: { type: 'string', default: '42' },
+      'no-cpu': { type: 'boolean', default: false },
+    },
+  });
+  const plan = planFor(values.quick, values.reps === undefined ? undefined : Number(values.reps));
+  const seed = Number(values.seed);
+  const torch = torchAvailable();
+  const log = (line: string): void => {
+    process.stderr.write(`${line}\n`);
+  };
+  if (!torch.ok) log(`note: PyTorch peer skipped: ${torch.why}`);
+  const started = new Date();
+  const runs: (BenchRun & { loadAverage: number })[] = [];
+  for (let rep = 0; rep < plan.reps; rep++) {
+    for (const batchSize of BATCHES) {
+      const wasm = plan.wasmSamples[batchSize] as number;
+      const jobs: Job[] = [
+        { system: 'steadygrad', backend: 'wasm', batchSize, samples: wasm },
+        { system: 'tfjs-layers', backend: 'wasm', batchSize, samples: wasm },
+      ];
+      if (torch.ok) jobs.push({ system: 'pytorch', backend: 'cpu', batchSize, samples: wasm });
+      for (const job of rotate(jobs, rep)) {
+        const r = runJob(job, seed + rep);
+        log(
+          `rep ${rep + 1}/${plan.reps} ${r.system} ${r.backend} batch ${r.batchSize}: ${r.samplesPerSecond.toFixed(0)} samples/s, ${r.epochSeconds.toFixed(2)} s/epoch, acc ${r.testAccuracy.toFixed(4)} (load ${r.loadAverage.toFixed(2)})`,
+        );
+        runs.push(r);
+      }
+    }
+  }
+  if (!values['no-cpu']) {
+    for (let rep = 0; rep < plan.cpuReps; rep++) {
+      for (const batchSize of BATCHES) {
+        const samples = plan.cpuSamples[batchSize] as number;
+        const jobs: Job[] = [
+          { system: 'steadygrad', backend: 'cpu', batchSize, samples },
+          { system: 'tfjs-layers', backend: 'cpu', batchSize, samples },
+        ];
+        for (const job of rotate(jobs, rep)) {
+          const r = runJob(job, seed + rep);
+          log(
+            `cpu ${r.system} batch ${r.batchSize}: ${r.samplesPerSecond.toFixed(0)} samples/s (load ${r.loadAverage.toFixed(2)})`,
+          );
+          runs.push(r);
+        }
+      }
+    }
+  }
+  const summaries = summarize(runs);
+  const r = ratios(summaries, 'wasm');
+  const cpuRatio = ratios(summaries, 'cpu').vsTfjsLayers;
+  const cpu = cpus();
+  const machine = `${cpu.length} × ${cpu[0]?.model ?? 'unknown cpu'}, Node ${process.versions.node}`;
+  const loads = runs.map((x) => x.loadAverage);
+  const header = [
+    `# steadygrad bench${values.quick ? ' (quick: partial epochs, extrapolated to 60,000 samples)' : ''}`,
+    '',
+    `${started.toISOString()} — ${machine} — 1-min load average during runs ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}${torch.ok ? ` — PyTorch: ${torch.why}, 1 thread` : ` — PyTorch skipped: ${torch.why}`}`,
+    '',
+  ].join('\n');
+  console.log(header);
+  console.log(markdownTable(summaries, r));
+  console.log(
+    `\ncpu backend, steadygrad ÷ tfjs-layers samples/s: batch 32 ${cpuRatio.batch32?.toFixed(2) ?? '—'}, batch 256 ${cpuRatio.batch256?.toFixed(2) ?? '—'} (reduced size)`,
+  );
+  if (values.json) {
+    console.log(
+      JSON.stringify({
+        date: started.toISOString(),
+        machine,
+        quick: values.quick,
+        pytorch: torch.ok ? torch.why : `skipped: ${torch.why}`,
+        runs,
+        summaries,
+        ratios: { ...r, cpuVsTfjsLayers: cpuRatio },
+      }),
+    );
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(1);
+});

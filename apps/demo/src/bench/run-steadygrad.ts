@@ -1,0 +1,71 @@
+import { tf, useBackend } from '@steadygrad/core';
+import { type FashionMnist, imageSource, labelSource, sliceSplit } from '@steadygrad/datasets';
+import { Dense, Flatten, Sequential } from '@steadygrad/nn';
+import { BatchNormalization } from '@steadygrad/normalization';
+import { sgd } from '@steadygrad/optim';
+import { compile } from '@steadygrad/train';
+import type { BenchRun } from './bench-types.js';
+import type { WorkerOptions } from './worker-options.js';
+
+/** Seed cell 5: Flatten → BN → Dense 300 relu (He normal) → BN → Dense 100 relu (He normal) → BN → Dense 10 softmax. */
+export function seedCell5(seed: number): Sequential {
+  return new Sequential(
+    [
+      new Flatten({ inputShape: [28, 28] }),
+      new BatchNormalization(),
+      new Dense({ units: 300, activation: 'relu', kernelInitializer: 'he_normal' }),
+      new BatchNormalization(),
+      new Dense({ units: 100, activation: 'relu', kernelInitializer: 'he_normal' }),
+      new BatchNormalization(),
+      new Dense({ units: 10, activation: 'softmax' }),
+    ],
+    { seed },
+  );
+}
+
+/** One epoch of `fit` (what users run) on `samples` training images, then inference on the test set. */
+export async function runSteadygrad(data: FashionMnist, o: WorkerOptions): Promise<BenchRun> {
+  await useBackend(o.backend);
+  const train = sliceSplit(data.train, 0, o.samples);
+  const model = seedCell5(o.seed);
+  const trainer = compile(model, {
+    loss: 'sparse_categorical_crossentropy',
+    optimizer: sgd({ learningRate: 0.01, momentum: 0.9 }),
+    metrics: ['accuracy'],
+  });
+  const x = imageSource(train);
+  const y = labelSource(train);
+  const before = tf.memory().numTensors;
+  const t0 = performance.now();
+  await trainer.fit(x, y, { epochs: 1, batchSize: o.batchSize, seed: o.seed, verbose: 0 });
+  const seconds = (performance.now() - t0) / 1000;
+  const after = tf.memory().numTensors;
+  // The optimizer creates its state (one momentum buffer per trainable parameter) on the first step.
+  const stateTensors = model.trainableParameters.length;
+
+  const t1 = performance.now();
+  const probs = trainer.predict(imageSource(data.test), { batchSize: 1000 });
+  const predicted = tf.tidy(() => tf.argMax(probs, 1));
+  const classes = await predicted.data();
+  const inferenceSeconds = (performance.now() - t1) / 1000;
+  probs.dispose();
+  predicted.dispose();
+  let correct = 0;
+  for (let i = 0; i < classes.length; i++) if (classes[i] === data.test.labels[i]) correct++;
+  const result: BenchRun = {
+    system: 'steadygrad',
+    backend: o.backend,
+    batchSize: o.batchSize,
+    samples: train.count,
+    epochSeconds: (seconds * 60000) / train.count,
+    samplesPerSecond: train.count / seconds,
+    testAccuracy: correct / data.test.count,
+    inferenceSeconds,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    tensorsLeaked: after - before - stateTensors,
+    tensorsAlive: after,
+    extrapolated: train.count < 60000,
+  };
+  model.dispose();
+  return result;
+}

@@ -1,0 +1,69 @@
+import type { FashionMnist } from '@steadygrad/datasets';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { BenchRun } from './bench-types.js';
+import type { WorkerOptions } from './worker-options.js';
+
+function images(split: { images: Uint8Array; count: number }, count: number): tf.Tensor {
+  const n = Math.min(count, split.count);
+  const f = new Float32Array(n * 784);
+  for (let i = 0; i < f.length; i++) f[i] = (split.images[i] as number) / 255;
+  return tf.tensor3d(f, [n, 28, 28]);
+}
+
+/** The same work on `@tensorflow/tfjs-layers` (`model.fit` with tensors, as its users write it). */
+export async function runTfjsLayers(data: FashionMnist, o: WorkerOptions): Promise<BenchRun> {
+  await tf.setBackend(o.backend);
+  await tf.ready();
+  const n = Math.min(o.samples, data.train.count);
+  const x = images(data.train, n);
+  const y = tf.tensor1d(Array.from(data.train.labels.subarray(0, n)), 'float32');
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.flatten({ inputShape: [28, 28] }),
+      tfl.layers.batchNormalization(),
+      tfl.layers.dense({ units: 300, activation: 'relu', kernelInitializer: 'heNormal' }),
+      tfl.layers.batchNormalization(),
+      tfl.layers.dense({ units: 100, activation: 'relu', kernelInitializer: 'heNormal' }),
+      tfl.layers.batchNormalization(),
+      tfl.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
+  model.compile({
+    optimizer: tf.train.momentum(0.01, 0.9),
+    loss: 'sparseCategoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
+  const before = tf.memory().numTensors;
+  const t0 = performance.now();
+  await model.fit(x, y, { epochs: 1, batchSize: o.batchSize, shuffle: true, verbose: 0 });
+  const seconds = (performance.now() - t0) / 1000;
+  const after = tf.memory().numTensors;
+  const stateTensors = model.trainableWeights.length;
+
+  const xTest = images(data.test, data.test.count);
+  const t1 = performance.now();
+  const probs = model.predict(xTest, { batchSize: 1000 }) as tf.Tensor;
+  const predicted = tf.argMax(probs, 1);
+  const classes = await predicted.data();
+  const inferenceSeconds = (performance.now() - t1) / 1000;
+  tf.dispose([probs, predicted, xTest, x, y]);
+  let correct = 0;
+  for (let i = 0; i < classes.length; i++) if (classes[i] === data.test.labels[i]) correct++;
+  return {
+    system: 'tfjs-layers',
+    backend: o.backend,
+    batchSize: o.batchSize,
+    samples: n,
+    epochSeconds: (seconds * 60000) / n,
+    samplesPerSecond: n / seconds,
+    testAccuracy: correct / data.test.count,
+    inferenceSeconds,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    tensorsLeaked: after - before - stateTensors,
+    tensorsAlive: after,
+    extrapolated: n < 60000,
+  };
+}
