@@ -443,6 +443,25 @@ describe('fit', () => {
     await trainer.fit(data.x, data.y, { epochs: 1, batchSize: 32, verbose: 2, progressStream: stream });
     expect(chunks.join('')).toMatch(/^Epoch 1\/1 - 3\/3 - .* - loss: /);
     chunks.length = 0;
+    // 'auto' follows process.stdout.isTTY
+    const original = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+    try {
+      for (const tty of [true, false]) {
+        Object.defineProperty(process.stdout, 'isTTY', { value: tty, configurable: true });
+        chunks.length = 0;
+        await trainer.fit(data.x, data.y, {
+          epochs: 1,
+          batchSize: 32,
+          verbose: 'auto',
+          progressStream: stream,
+        });
+        expect(chunks.join('').includes('Epoch 1/1')).toBe(tty);
+      }
+    } finally {
+      if (original) Object.defineProperty(process.stdout, 'isTTY', original);
+      else Reflect.deleteProperty(process.stdout, 'isTTY');
+    }
+    chunks.length = 0;
     const quiet = { isTTY: false, write: (c: string) => chunks.push(c) };
     await trainer.fit(data.x, data.y, { epochs: 1, batchSize: 32, verbose: 0, progressStream: quiet });
     expect(chunks).toEqual([]);
