@@ -1,4 +1,32 @@
-export { tf } from './tf.js';
+export type { BackendChoice, BackendInfo, BackendName, UseBackendOptions } from './backend.js';
+export { BACKEND_CHOICES, BACKEND_PACKAGES, currentBackend, isNode, useBackend } from './backend.js';
+export type {
+  Activation,
+  Constraint,
+  GradientTransformation,
+  Initializer,
+  InitializerFamily,
+  Params,
+  Regularizer,
+  ScalarOrSchedule,
+  Schedule,
+  UpdateResult,
+} from './contracts.js';
+export type { ArraySourceOptions, BatchSource } from './data.js';
+export { arraySource, isBatchSource, tensorSource, toBatchSource } from './data.js';
+export type { ErrorCode, SteadygradErrorOptions } from './errors.js';
+export { isSteadygradError, SteadygradError } from './errors.js';
+export { registerGradients } from './gradients.js';
+export type { HostArrays, HostKernel, HostShapes } from './kernels/host-kernel.js';
+export {
+  HOST_KERNEL_BACKENDS,
+  hostKernelAvailable,
+  registerHostKernel,
+  runHostKernel,
+} from './kernels/host-kernel.js';
+export { Parameter } from './parameter.js';
+export type { RandomState, SeedLike } from './random.js';
+export { RandomStream, toStream } from './random.js';
 export type {
   DataType,
   NamedTensorMap,
@@ -12,29 +40,8 @@ export type {
   TensorLike,
   Variable,
 } from './tf.js';
-export { SteadygradError, isSteadygradError } from './errors.js';
-export type { ErrorCode, SteadygradErrorOptions } from './errors.js';
-export { checkNumber, checkOneOf } from './validate.js';
-export type { NumberDomain } from './validate.js';
-export { RandomStream, toStream } from './random.js';
-export type { RandomState, SeedLike } from './random.js';
-export { Parameter } from './parameter.js';
-export type {
-  Activation,
-  Constraint,
-  GradientTransformation,
-  Initializer,
-  InitializerFamily,
-  Params,
-  Regularizer,
-  ScalarOrSchedule,
-  Schedule,
-  UpdateResult,
-} from './contracts.js';
-export { collectTensors, disposeExcept, flattenTree, isTensor, unflattenTree } from './tree.js';
+export { tf } from './tf.js';
 export type { Tree } from './tree.js';
-export { registerGradients } from './gradients.js';
-export { BACKEND_CHOICES, BACKEND_PACKAGES, currentBackend, isNode, useBackend } from './backend.js';
-export type { BackendChoice, BackendInfo, BackendName, UseBackendOptions } from './backend.js';
-export { arraySource, isBatchSource, tensorSource, toBatchSource } from './data.js';
-export type { ArraySourceOptions, BatchSource } from './data.js';
+export { collectTensors, disposeExcept, flattenTree, isTensor, unflattenTree } from './tree.js';
+export type { NumberDomain } from './validate.js';
+export { checkNumber, checkOneOf } from './validate.js';

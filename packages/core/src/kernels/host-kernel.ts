@@ -1,0 +1,179 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Float32 views of a host kernel's inputs or outputs, by name (`undefined` for an omitted optional input). */
+export type HostArrays = Readonly<Record<string, Float32Array | undefined>>;
+
+/** Shapes of a host kernel's inputs, by name. */
+export type HostShapes = Readonly<Record<string, readonly number[] | undefined>>;
+
+/**
+ * A kernel written as a plain JavaScript loop over float32 arrays, runnable on the backends whose tensors
+ * live in host memory: `cpu` (a `Float32Array` per tensor) and `wasm` (a region of the WebAssembly heap,
+ * viewed in place, no copy). One call is ONE engine kernel however much work it does, which is the point:
+ * tfjs pays ~10–20 µs of dispatch per kernel, so fusing a dozen elementwise ops and reductions on small
+ * tensors into one loop removes most of a training step's overhead.
+ *
+ * Every input and output is float32. `outputs` lists the output names in the order `runHostKernel` returns
+ * them; `outputShapes` gives their shapes from the input shapes and attributes (an output may be left out
+ * by returning no shape for it: the caller then gets fewer tensors). `compute` must fill every element of
+ * every output (outputs are not zeroed: the wasm heap is reused).
+ */
+export interface HostKernel<A extends object = Record<string, never>> {
+  /** The engine kernel name, e.g. `'SteadygradBatchNormTrain'`. Must be unique. */
+  readonly name: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  outputShapes(shapes: HostShapes, attrs: A): Readonly<Record<string, readonly number[] | undefined>>;
+  compute(inputs: HostArrays, outputs: HostArrays, shapes: HostShapes, attrs: A): void;
+}
+
+/** The backends host kernels are registered for. */
+export const HOST_KERNEL_BACKENDS: readonly string[] = ['cpu', 'wasm'];
+
+interface WasmDataRecord {
+  readonly memoryOffset: number;
+}
+interface WasmBackendLike {
+  readonly wasm: { readonly HEAPF32: Float32Array };
+  readonly dataIdMap: { get(dataId: object): WasmDataRecord | undefined };
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+}
+interface CpuBackendLike {
+  readonly data: { get(dataId: object): { values?: unknown } | undefined };
+  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
+}
+
+function presentOutputs<A extends object>(
+  k: HostKernel<A>,
+  shapes: HostShapes,
+  attrs: A,
+): [string, number[]][] {
+  const out = k.outputShapes(shapes, attrs);
+  const list: [string, number[]][] = [];
+  for (const name of k.outputs) {
+    const s = out[name];
+    if (s !== undefined) list.push([name, [...s]]);
+  }
+  return list;
+}
+
+function inputShapes(k: HostKernel<object>, inputs: tf.NamedTensorInfoMap): HostShapes {
+  const shapes: Record<string, readonly number[] | undefined> = {};
+  for (const name of k.inputs) shapes[name] = inputs[name]?.shape;
+  return shapes;
+}
+
+function checkFloat(k: HostKernel<object>, inputs: tf.NamedTensorInfoMap): void {
+  for (const name of k.inputs) {
+    const t = inputs[name];
+    if (t !== undefined && t.dtype !== 'float32') {
+      throw new Error(`${k.name}: input '${name}' must be float32, got ${t.dtype}`);
+    }
+  }
+}
+
+function wasmKernel<A extends object>(k: HostKernel<A>): tf.KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    checkFloat(k as HostKernel<object>, inputs);
+    const b = backend as unknown as WasmBackendLike;
+    const shapes = inputShapes(k as HostKernel<object>, inputs);
+    const a = attrs as unknown as A;
+    const outs = presentOutputs(k, shapes, a).map(
+      ([name, shape]) => [name, b.makeOutput(shape, 'float32')] as const,
+    );
+    // Views are taken after every allocation: growing the heap replaces HEAPF32's buffer.
+    const heap = b.wasm.HEAPF32;
+    const view = (t: tf.TensorInfo): Float32Array => {
+      const rec = b.dataIdMap.get(t.dataId);
+      if (rec === undefined) throw new Error(`${k.name}: tensor data not found on the wasm backend`);
+      const start = rec.memoryOffset >>> 2;
+      return heap.subarray(start, start + tf.util.sizeFromShape(t.shape));
+    };
+    const inArrays: Record<string, Float32Array | undefined> = {};
+    for (const name of k.inputs) {
+      const t = inputs[name];
+      inArrays[name] = t === undefined ? undefined : view(t);
+    }
+    const outArrays: Record<string, Float32Array> = {};
+    for (const [name, t] of outs) outArrays[name] = view(t);
+    k.compute(inArrays, outArrays, shapes, a);
+    const infos = outs.map(([, t]) => t);
+    return infos.length === 1 ? (infos[0] as tf.TensorInfo) : infos;
+  };
+}
+
+function cpuKernel<A extends object>(k: HostKernel<A>): tf.KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    checkFloat(k as HostKernel<object>, inputs);
+    const b = backend as unknown as CpuBackendLike;
+    const shapes = inputShapes(k as HostKernel<object>, inputs);
+    const a = attrs as unknown as A;
+    const inArrays: Record<string, Float32Array | undefined> = {};
+    for (const name of k.inputs) {
+      const t = inputs[name];
+      if (t === undefined) {
+        inArrays[name] = undefined;
+        continue;
+      }
+      const values = b.data.get(t.dataId)?.values;
+      if (!(values instanceof Float32Array))
+        throw new Error(`${k.name}: input '${name}' has no float32 values`);
+      inArrays[name] = values;
+    }
+    const outs = presentOutputs(k, shapes, a);
+    const outArrays: Record<string, Float32Array> = {};
+    for (const [name, shape] of outs) outArrays[name] = new Float32Array(tf.util.sizeFromShape(shape));
+    k.compute(inArrays, outArrays, shapes, a);
+    const infos = outs.map(([name, shape]) =>
+      b.makeTensorInfo(shape, 'float32', outArrays[name] as Float32Array),
+    );
+    return infos.length === 1 ? (infos[0] as tf.TensorInfo) : infos;
+  };
+}
+
+/**
+ * Registers `k` with the tfjs engine for the `cpu` and `wasm` backends, once (idempotent: a kernel already
+ * registered under that name and backend is left alone). Registration touches only tfjs's kernel
+ * registry; call it lazily, from the code path that first needs the kernel, never at import time.
+ */
+export function registerHostKernel<A extends object>(k: HostKernel<A>): void {
+  for (const backendName of HOST_KERNEL_BACKENDS) {
+    if (tf.getKernel(k.name, backendName) !== undefined) continue;
+    tf.registerKernel({
+      kernelName: k.name,
+      backendName,
+      kernelFunc: backendName === 'wasm' ? wasmKernel(k) : cpuKernel(k),
+    });
+  }
+}
+
+/**
+ * Whether the active backend can run host kernel `k` (it is `cpu` or `wasm`); registers `k` when it can.
+ * Other backends (webgl, tensorflow) keep the plain tfjs composition.
+ */
+export function hostKernelAvailable<A extends object>(k: HostKernel<A>): boolean {
+  if (!HOST_KERNEL_BACKENDS.includes(tf.getBackend())) return false;
+  registerHostKernel(k);
+  return true;
+}
+
+/**
+ * Runs host kernel `k` (registering it first if needed) on the active backend and returns its present
+ * outputs in `k.outputs` order. Not differentiable by itself: use it inside a `tf.customGrad` forward or
+ * backward, or outside the gradient tape. Call {@link hostKernelAvailable} first and fall back to tfjs ops
+ * on other backends.
+ */
+export function runHostKernel<A extends object>(
+  k: HostKernel<A>,
+  inputs: Readonly<Record<string, tf.Tensor | undefined>>,
+  attrs: A,
+): tf.Tensor[] {
+  registerHostKernel(k);
+  const named: tf.NamedTensorMap = {};
+  for (const name of k.inputs) {
+    const t = inputs[name];
+    if (t !== undefined) named[name] = t;
+  }
+  const out = tf.engine().runKernel(k.name, named, attrs as unknown as tf.NamedAttrMap);
+  return Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
+}
