@@ -582,6 +582,19 @@ describe('bad input', () => {
     );
   });
 
+  it('a second fit while one is running is refused', async () => {
+    const t = compile(model, { loss: 'sparse_categorical_crossentropy', optimizer: new PlainSgd(0) });
+    const first = t.fit(data.x, data.y, {
+      verbose: 0,
+      callbacks: [{ onEpochBegin: () => new Promise<void>((r) => setTimeout(r, 20)) }],
+    });
+    const e = await errorOf(t.fit(data.x, data.y, { verbose: 0 }));
+    expect(e.message).toMatch(/fit is already running on this trainer/);
+    await first;
+    const h = await t.fit(data.x, data.y, { verbose: 0 });
+    expect(h.epoch).toEqual([0]);
+  });
+
   it('a batch larger than the data is one smaller batch', async () => {
     const opt = new PlainSgd(0.01);
     const t = compile(model, { loss: 'sparse_categorical_crossentropy', optimizer: opt });

@@ -159,6 +159,7 @@ export class Trainer {
   private readonly ownsOptimizer: boolean;
   private readonly lossKind: LossKind | undefined;
   private readonly fromLogits: boolean;
+  private fitting = false;
 
   constructor(model: TrainableModel, options: CompileOptions) {
     if (typeof model !== 'object' || model === null || typeof model.apply !== 'function') {
@@ -420,6 +421,21 @@ export class Trainer {
    * and the model's output (see `checkTargets`).
    */
   async fit(x: DataLike, y: DataLike, options: FitOptions = {}): Promise<History> {
+    if (this.fitting) {
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        'fit is already running on this trainer: await the running fit before starting another',
+      );
+    }
+    this.fitting = true;
+    try {
+      return await this.runFit(x, y, options);
+    } finally {
+      this.fitting = false;
+    }
+  }
+
+  private async runFit(x: DataLike, y: DataLike, options: FitOptions): Promise<History> {
     registerGradients();
     const {
       epochs = 1,
@@ -509,12 +525,11 @@ export class Trainer {
       metrics: val === undefined ? metricKeys : [...metricKeys, ...metricKeys.map((k) => `val_${k}`)],
     };
     this.stopTraining = false;
-    list.setTrainer(this);
-    list.setParams(params);
-
     const acc = new DeviceAccumulator(['loss', REG_KEY, ...metrics.map((m) => m.name)]);
     let hasPenalty = false;
     try {
+      list.setTrainer(this);
+      list.setParams(params);
       await list.onTrainBegin({});
       for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
         await list.onEpochBegin(epoch, {});
