@@ -113,10 +113,11 @@ function updateMoving(moving: MovingStatistics, batchMean: Tensor, batchVariance
  * Backward, for an upstream gradient dy (means and sums over the same n values):
  * `dβ = Σ dy`, `dγ = Σ dy·x̂`, `dx = γ/√(σ² + ε) · (dy − mean(dy) − x̂·mean(dy·x̂))`.
  *
- * Kernels on the full-size tensor: 6 forward (mean, sub, square, mean, mul, add), 7 backward (mul, sum, sum,
+ * Kernels on the full-size tensor: 6 forward (sum, sub, square, sum, mul, add), 7 backward (sum, mul, sum,
  * mul, mul, add, add); the rest act on `[C]` vectors. The autodiff composition
- * ({@link batchNormTrainingReference}) runs about three times as many. Channels-last inputs are viewed as
- * `[n, C]` so each reduction is one over axis 0.
+ * ({@link batchNormTrainingReference}) runs more than twice as many kernels in all. Channels-last inputs are
+ * viewed as `[n, C]` and their per-feature sums computed as `ones[1, n] @ v` (a plain matmul is several times
+ * faster than a reduction over axis 0 on the wasm and cpu backends, which transpose first).
  *
  * When `moving` is given, the moving statistics are updated inside the forward pass with `variable.assign`,
  * outside the gradient tape (tfjs runs a custom-gradient forward with recording off), so the update works
@@ -134,37 +135,52 @@ export function batchNormTraining(x: Tensor, options: BatchNormTrainingOptions):
   if (gamma !== undefined) inputs.push(gamma);
   if (beta !== undefined) inputs.push(beta);
 
+  // Column sums of the [n, C] view as `ones[1, n] @ v`: on the wasm and cpu backends a plain matmul is several
+  // times faster than a reduction over axis 0 (which transposes first). Other layouts reduce directly.
+  const channelsLast = axes.length === 1 && axes[0] === 0;
+  const sumOver = (v: Tensor, ones: Tensor | undefined): Tensor =>
+    ones === undefined ? tf.sum(v, axes, true) : tf.matMul(ones, v as tf.Tensor2D);
+
   const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const xIn = args[0] as Tensor;
     const g = gamma === undefined ? undefined : asParam(args[1] as Tensor, layout);
     const b = beta === undefined ? undefined : asParam(args[gamma === undefined ? 1 : 2] as Tensor, layout);
     const xv = view === null ? xIn : tf.reshape(xIn, view);
-    const mean = tf.mean(xv, axes, true);
+    const ones = channelsLast ? tf.ones([1, count]) : undefined;
+    const invCount = tf.scalar(1 / count);
+    const mean = tf.mul(sumOver(xv, ones), invCount);
     const xc = tf.sub(xv, mean);
-    const variance = tf.mean(tf.square(xc), axes, true);
+    const variance = tf.mul(sumOver(tf.square(xc), ones), invCount);
     const inv = tf.rsqrt(tf.add(variance, tf.scalar(epsilon)));
     const scale = g === undefined ? inv : tf.mul(inv, g);
     const yv = b === undefined ? tf.mul(xc, scale) : tf.add(tf.mul(xc, scale), b);
     if (moving !== undefined) {
       updateMoving(moving, tf.reshape(mean, [channels]), tf.reshape(variance, [channels]));
     }
-    save(g === undefined ? [xc, inv] : [xc, inv, g]);
+    const toSave = [xc, inv];
+    if (g !== undefined) toSave.push(g);
+    if (ones !== undefined) toSave.push(ones);
+    save(toSave);
     return {
       value: view === null ? yv : tf.reshape(yv, xIn.shape),
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [sxc, sinv, sg] = saved as [Tensor, Tensor, Tensor | undefined];
+        const sxc = saved[0] as Tensor;
+        const sinv = saved[1] as Tensor;
+        const sg = g === undefined ? undefined : saved[2];
+        const sones = ones === undefined ? undefined : saved[saved.length - 1];
         const dyv = view === null ? dy : tf.reshape(dy, view);
-        const sumDy = tf.sum(dyv, axes, true);
-        const sumDyXc = tf.sum(tf.mul(dyv, sxc), axes, true);
+        const sumDy = sumOver(dyv, sones); // = dβ
+        const sumDyXc = sumOver(tf.mul(dyv, sxc), sones);
+        const dGamma = tf.mul(sumDyXc, sinv); // Σ dy·x̂
         const a = sg === undefined ? sinv : tf.mul(sg, sinv); // γ/σ
-        const k = tf.scalar(-1 / count);
-        // dx = a·dy + xc·(−a·inv²·Σdy·xc / n) + (−a·Σdy / n)
-        const bCoef = tf.mul(tf.mul(a, tf.mul(tf.square(sinv), sumDyXc)), k);
-        const cCoef = tf.mul(tf.mul(a, sumDy), k);
+        const t = tf.mul(a, tf.scalar(-1 / count)); // −γ/(σ n)
+        // dx = (γ/σ)·(dy − Σdy/n − x̂·Σ(dy·x̂)/n) = dy·a + xc·(t·inv·dγ) + t·dβ
+        const bCoef = tf.mul(tf.mul(t, sinv), dGamma);
+        const cCoef = tf.mul(t, sumDy);
         const dxv = tf.add(tf.add(tf.mul(dyv, a), tf.mul(sxc, bCoef)), cCoef);
         const grads: Tensor[] = [view === null ? dxv : tf.reshape(dxv, dy.shape)];
-        if (gamma !== undefined) grads.push(tf.reshape(tf.mul(sumDyXc, sinv), [channels]));
+        if (gamma !== undefined) grads.push(tf.reshape(dGamma, [channels]));
         if (beta !== undefined) grads.push(tf.reshape(sumDy, [channels]));
         return grads;
       },
