@@ -144,6 +144,7 @@ export class Optimizer {
       values[p.name] = p.variable;
     }
     if (this.state === undefined || !sameNames(names, this.names)) this.initialize(values, names);
+    if (this.transformation.fusedApply !== undefined && this.fusedStep(trainable, g, values)) return;
     let next: unknown;
     tf.tidy(() => {
       const r = this.transformation.update(g, this.state, values);
@@ -160,6 +161,37 @@ export class Optimizer {
     disposeExcept(this.state, next);
     this.state = next;
     this.steps += 1;
+  }
+
+  /**
+   * The transformation's fused fast path (new values in fewer kernels); false when it declined, and then
+   * nothing was changed.
+   */
+  private fusedStep(
+    trainable: readonly Parameter[],
+    g: Readonly<Record<string, Tensor>>,
+    values: Readonly<Record<string, Tensor>>,
+  ): boolean {
+    const fused = this.transformation.fusedApply;
+    if (fused === undefined) return false;
+    let next: unknown;
+    let applied = false;
+    tf.tidy(() => {
+      const r = fused(g, this.state, values);
+      if (r === undefined) return;
+      for (const p of trainable) {
+        const w = Object.hasOwn(r.params, p.name) ? r.params[p.name] : undefined;
+        if (w !== undefined) p.variable.assign(w);
+      }
+      for (const t of collectTensors(r.state)) tf.keep(t);
+      next = r.state;
+      applied = true;
+    });
+    if (!applied) return false;
+    disposeExcept(this.state, next);
+    this.state = next;
+    this.steps += 1;
+    return true;
   }
 
   private initialize(values: Readonly<Record<string, Tensor>>, names: readonly string[]): void {

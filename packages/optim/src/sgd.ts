@@ -1,10 +1,11 @@
 import { checkNumber, type ScalarOrSchedule } from '@steadygrad/core';
 import { chain } from './chain.js';
 import { type ClippingOptions, clippingTransforms } from './clipping-options.js';
+import { fusedSgdApply } from './fused-sgd.js';
 import { checkLearningRate } from './learning-rate.js';
 import { scaleByLearningRate } from './scale-by-learning-rate.js';
 import { trace } from './trace.js';
-import type { Transform } from './transform.js';
+import type { LearningRateAccess, Transform } from './transform.js';
 
 export interface SgdOptions extends ClippingOptions {
   /** Number >= 0 or schedule `(step) => number`. Default 0.01 (Keras 3). */
@@ -31,7 +32,16 @@ export function sgd(options: SgdOptions = {}): Transform<readonly unknown[]> {
   const lr = checkLearningRate('learningRate', learningRate);
   checkNumber('momentum', momentum, { min: 0, below: 1 });
   const clip = clippingTransforms(options);
-  return momentum > 0
-    ? chain(...clip, scaleByLearningRate(lr), trace({ decay: momentum, nesterov }))
-    : chain(...clip, scaleByLearningRate(lr));
+  const tx =
+    momentum > 0
+      ? chain(...clip, scaleByLearningRate(lr), trace({ decay: momentum, nesterov }))
+      : chain(...clip, scaleByLearningRate(lr));
+  if (clip.length > 0) return tx;
+  const access = tx.learningRate as LearningRateAccess<readonly unknown[]>;
+  return {
+    ...tx,
+    // One kernel per parameter on the cpu and wasm backends (see fused-sgd.ts); same numbers, same state.
+    fusedApply: (grads, state, params) =>
+      fusedSgdApply(grads, state, params, access.get(state), momentum, nesterov),
+  };
 }

@@ -1,0 +1,89 @@
+import {
+  type HostKernel,
+  hostKernelAvailable,
+  type Params,
+  runHostKernel,
+  type Tensor,
+} from '@steadygrad/core';
+import type { ScaleByLearningRateState } from './scale-by-learning-rate.js';
+import type { TraceState } from './trace.js';
+
+interface SgdKernelAttrs {
+  readonly learningRate: number;
+  readonly momentum: number;
+  readonly nesterov: boolean;
+}
+
+const f = Math.fround;
+
+/**
+ * One SGD step for one parameter as ONE kernel, with the exact float32 arithmetic of the unfused chain
+ * `scaleByLearningRate(lr) → trace(μ) → w + update` (each product and sum rounded to float32 in the same
+ * order, so both paths give bit-identical results):
+ * - without momentum (no `v` input): `w ← w + (−lr)·g`;
+ * - momentum (Keras 3): `u = (−lr)·g; v ← μ·v + u; w ← w + v`;
+ * - Nesterov: `w ← w + (μ·v_new + u)`.
+ */
+export const sgdStepKernel: HostKernel<SgdKernelAttrs> = {
+  name: 'SteadygradSgdStep',
+  inputs: ['w', 'v', 'g'],
+  outputs: ['newW', 'newV'],
+  outputShapes: (s) => ({ newW: s.w, newV: s.v === undefined ? undefined : s.w }),
+  compute(i, o, _s, { learningRate, momentum, nesterov }) {
+    const w = i.w as Float32Array;
+    const g = i.g as Float32Array;
+    const v = i.v;
+    const nw = o.newW as Float32Array;
+    const factor = f(-learningRate);
+    const mu = f(momentum);
+    if (v === undefined) {
+      for (let k = 0; k < w.length; k++) nw[k] = (w[k] as number) + f((g[k] as number) * factor);
+      return;
+    }
+    const nv = o.newV as Float32Array;
+    for (let k = 0; k < w.length; k++) {
+      const u = f((g[k] as number) * factor);
+      const t = f(f((v[k] as number) * mu) + u);
+      nv[k] = t;
+      nw[k] = (w[k] as number) + (nesterov ? f(f(t * mu) + u) : t);
+    }
+  },
+};
+
+/**
+ * The fused form of `sgd()` without clipping: the new parameter values and the new chain state
+ * (`[scaleByLearningRate state, trace state?]`, the exact shapes the unfused chain produces, so
+ * checkpoints and `setLearningRate` work the same), with one kernel per parameter instead of four or
+ * five. `undefined` when the active backend has no host kernels (webgl, tensorflow) or a parameter has no
+ * momentum state: the caller then runs the unfused chain.
+ */
+export function fusedSgdApply(
+  grads: Params,
+  state: readonly unknown[],
+  params: Params,
+  learningRate: number,
+  momentum: number,
+  nesterov: boolean,
+): { params: Record<string, Tensor>; state: readonly unknown[] } | undefined {
+  if (!hostKernelAvailable(sgdStepKernel)) return undefined;
+  const lrState = state[0] as ScaleByLearningRateState;
+  const traceState = momentum > 0 ? (state[1] as TraceState) : undefined;
+  const names = Object.keys(grads);
+  for (const name of names) {
+    if (!Object.hasOwn(params, name)) return undefined;
+    if (traceState !== undefined && !Object.hasOwn(traceState.trace, name)) return undefined;
+    const g = grads[name] as Tensor;
+    if (g.dtype !== 'float32' || (params[name] as Tensor).dtype !== 'float32') return undefined;
+  }
+  const out: Record<string, Tensor> = {};
+  const trace: Record<string, Tensor> = {};
+  const attrs = { learningRate, momentum, nesterov };
+  for (const name of names) {
+    const v = traceState?.trace[name];
+    const [newW, newV] = runHostKernel(sgdStepKernel, { w: params[name], v, g: grads[name] }, attrs);
+    out[name] = newW as Tensor;
+    if (newV !== undefined) trace[name] = newV;
+  }
+  const nextLr: ScaleByLearningRateState = { count: lrState.count + 1, learningRate: lrState.learningRate };
+  return { params: out, state: traceState === undefined ? [nextLr] : [nextLr, { trace }] };
+}
