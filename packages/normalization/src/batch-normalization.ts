@@ -13,6 +13,7 @@ import { getInitializer } from '@steadygrad/initializers';
 import { type CallContext, Layer, type LayerOptions, type Shape } from '@steadygrad/nn';
 import { resolveAxis } from './axes.js';
 import { batchNormInference, batchNormTraining, batchNormTrainingReference } from './batch-norm-ops.js';
+import { checkFlag, createParameter } from './feature-params.js';
 
 /** Options of {@link BatchNormalization} (Keras 3 names and defaults). */
 export interface BatchNormalizationOptions extends LayerOptions {
@@ -40,13 +41,6 @@ export interface BatchNormalizationOptions extends LayerOptions {
    * equivalence tests and benchmarks.
    */
   readonly implementation?: 'fused' | 'reference';
-}
-
-function checkBoolean(name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') {
-    throw new SteadygradError('INVALID_ARGUMENT', `${name} must be a boolean, got ${JSON.stringify(value)}`);
-  }
-  return value;
 }
 
 /**
@@ -111,8 +105,8 @@ export class BatchNormalization extends Layer {
     this.axis = checkNumber('BatchNormalization axis', axis, { integer: true });
     this.momentum = checkNumber('BatchNormalization momentum', momentum, { min: 0, below: 1 });
     this.epsilon = checkNumber('BatchNormalization epsilon', epsilon, { min: 0 });
-    this.center = checkBoolean('BatchNormalization center', center);
-    this.scale = checkBoolean('BatchNormalization scale', scale);
+    this.center = checkFlag('BatchNormalization center', center);
+    this.scale = checkFlag('BatchNormalization scale', scale);
     if (implementation !== 'fused' && implementation !== 'reference') {
       throw new SteadygradError(
         'INVALID_ARGUMENT',
@@ -178,34 +172,32 @@ export class BatchNormalization extends Layer {
       );
     }
     this._resolvedAxis = axis;
-    const make = (
-      name: string,
-      init: Initializer,
-      trainable: boolean,
-      regularizer?: Regularizer,
-      constraint?: Constraint,
-    ): Parameter => {
-      const initial = init.init([c], rng);
-      try {
-        return this.addParameter(name, initial, { trainable, regularizer, constraint });
-      } finally {
-        initial.dispose();
-      }
-    };
+    const add = this.addParameter.bind(this);
     if (this.scale) {
-      this._gamma = make(
-        'gamma',
-        this.initializers.gamma,
-        true,
-        this.regularizers.gamma,
-        this.constraints.gamma,
-      );
+      this._gamma = createParameter(add, 'gamma', this.initializers.gamma, [c], rng, {
+        regularizer: this.regularizers.gamma,
+        constraint: this.constraints.gamma,
+      });
     }
     if (this.center) {
-      this._beta = make('beta', this.initializers.beta, true, this.regularizers.beta, this.constraints.beta);
+      this._beta = createParameter(add, 'beta', this.initializers.beta, [c], rng, {
+        regularizer: this.regularizers.beta,
+        constraint: this.constraints.beta,
+      });
     }
-    this._movingMean = make('moving_mean', this.initializers.movingMean, false);
-    this._movingVariance = make('moving_variance', this.initializers.movingVariance, false);
+    this._movingMean = createParameter(add, 'moving_mean', this.initializers.movingMean, [c], rng, {
+      trainable: false,
+    });
+    this._movingVariance = createParameter(
+      add,
+      'moving_variance',
+      this.initializers.movingVariance,
+      [c],
+      rng,
+      {
+        trainable: false,
+      },
+    );
     super.build(inputShape, rng);
   }
 
