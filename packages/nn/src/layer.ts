@@ -19,6 +19,11 @@ export interface CallContext {
   readonly training: boolean;
   readonly rng?: RandomStream;
   readonly losses?: Scalar[];
+  /**
+   * MC Dropout (seed cell 38): dropout-like layers stay active while `training` is false, so every other
+   * layer (batch normalization above all) keeps its inference behaviour and its moving statistics.
+   */
+  readonly mcDropout?: boolean;
 }
 
 /** A tensor shape where `null` stands for a dimension not known in advance (the batch dimension). */
@@ -254,8 +259,8 @@ export abstract class Layer {
       );
     }
     this.checkInputShape(x.shape);
-    const { training = false, rng, losses } = ctx;
-    return this.call(x, { training, rng, losses });
+    const { training = false, ...rest } = ctx;
+    return this.call(x, { ...rest, training });
   }
 
   /** All parameters of this layer, in creation order (Keras `layer.variables` / `layer.weights`). */

@@ -40,6 +40,7 @@ const CELL11_TABLE = [
 class Probe extends Layer {
   readonly className = 'BatchNormalization';
   seenTraining: boolean[] = [];
+  seenMc: (boolean | undefined)[] = [];
   override build(inputShape: Shape, rng: RandomStream): void {
     const n = inputShape[inputShape.length - 1] as number;
     const init = tf.ones([n]);
@@ -50,6 +51,7 @@ class Probe extends Layer {
   }
   call(x: Tensor, ctx: CallContext): Tensor {
     this.seenTraining.push(ctx.training);
+    this.seenMc.push(ctx.mcDropout);
     return tf.clone(x);
   }
 }
@@ -135,7 +137,7 @@ describe('Sequential', () => {
     expect(() => new Sequential([{} as Layer])).toThrow(/expects a Layer/);
   });
 
-  it('seed cell 13: shares built layers with a new model; freezing excludes them and runs them with training: false', () => {
+  it('seed cell 13: shares built layers with a new model; freezing excludes their parameters, the training flag passes unchanged (Keras 3)', () => {
     const probe = new Probe();
     const modelA = new Sequential([new Flatten({ inputShape: [2, 2] }), probe, new Dense(3), new Dense(5)], {
       seed: 1,
@@ -159,11 +161,14 @@ describe('Sequential', () => {
     const y = modelB.apply(x, { training: true });
     expect(y.shape).toEqual([3, 1]);
     y.dispose();
-    expect(probe.seenTraining).toEqual([false]);
+    // Keras 3: the flag reaches a frozen layer unchanged; a layer that must act differently when frozen
+    // (BatchNormalization) checks its own `trainable` (tested in @steadygrad/normalization).
+    expect(probe.seenTraining).toEqual([true]);
     for (const layer of modelB.layers) layer.trainable = true;
-    const y2 = modelB.apply(x, { training: true });
+    const y2 = modelB.apply(x, { training: true, mcDropout: true });
     y2.dispose();
-    expect(probe.seenTraining).toEqual([false, true]);
+    expect(probe.seenTraining).toEqual([true, true]);
+    expect(probe.seenMc).toEqual([undefined, true]);
     expect(modelB.trainableParameters.length).toBe(5);
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();

@@ -105,8 +105,10 @@ function tableRow(fields: readonly string[], positions: readonly number[]): stri
  *   that batch's shape). Layers added after that are built as they are added. Weights come from
  *   `seed` (see {@link SequentialOptions.seed}). Already-built layers (shared from another model) are
  *   reused as they are, after checking that their input shape fits.
- * - **Frozen layers.** A layer whose `trainable` is false contributes no trainable parameters and is
- *   called with `training: false` (Keras semantics: a frozen batch normalization runs in inference mode).
+ * - **Frozen layers.** A layer whose `trainable` is false contributes no trainable parameters. The
+ *   `training` flag reaches every layer unchanged, as in Keras 3: a layer that behaves differently when
+ *   frozen decides so itself (a frozen `BatchNormalization` runs in inference mode; a frozen `Dropout`
+ *   still drops).
  * - **Ownership.** The model owns its layers' parameters; `dispose()` frees them (including those of
  *   layers shared with another model, which then cannot be used either).
  */
@@ -288,8 +290,8 @@ export class Sequential {
   }
 
   /**
-   * Runs `x` through every layer. `ctx.training` defaults to `false`; a layer whose `trainable` is false
-   * always gets `training: false`. Builds the model first if needed (from the first layer's `inputShape`
+   * Runs `x` through every layer. `ctx.training` defaults to `false` and, with the rest of the context
+   * (`rng`, `losses`, `mcDropout`), reaches every layer unchanged. Builds the model first if needed (from the first layer's `inputShape`
    * or, failing that, from `x`'s shape). Intermediate tensors are freed; only the output is returned.
    */
   apply(x: Tensor, ctx: Partial<CallContext> = {}): Tensor {
@@ -300,13 +302,13 @@ export class Sequential {
       if (this._layers[0]?.inputShapeOption !== undefined) this.build();
       else this.build([null, ...x.shape.slice(1)]);
     }
-    const { training = false, rng, losses } = ctx;
+    const { training = false, ...rest } = ctx;
     // Intermediates are freed one by one rather than by a tidy, so that losses layers push into
     // `ctx.losses` stay owned by the caller.
     let h = x;
     try {
       for (const layer of this._layers) {
-        const next = layer.apply(h, { training: training && layer.trainable, rng, losses });
+        const next = layer.apply(h, { ...rest, training });
         if (h !== x && next !== h) h.dispose();
         h = next;
       }
