@@ -1,4 +1,12 @@
-import { type Activation, registerGradients, type Tensor, tf } from '@steadygrad/core';
+import {
+  type Activation,
+  hostKernelAvailable,
+  registerGradients,
+  runHostKernel,
+  type Tensor,
+  tf,
+} from '@steadygrad/core';
+import { biasActGradKernel } from './kernels/bias-act-grad.js';
 
 /**
  * The activations a Dense layer fuses into its matmul kernel. `relu` and `linear` only: their backward
@@ -16,18 +24,35 @@ type AffineFn = (x: Tensor, kernel: Tensor, bias?: Tensor) => Tensor;
  * saved forward output `y`:
  *
  *   dZ = dy ⊙ act'(Z)          (relu: dy ⊙ step(y); linear: dy)
- *   dX = dZ · Wᵀ               (explicit transpose, then a plain matmul)
+ *   dX = dZ · Wᵀ               (explicit transposes, then a plain matmul)
  *   dW = Xᵀ · dZ               (explicit transpose, then a plain matmul)
  *   db = Σ_batch dZ            (sum over axis 0)
  *
  * The transposes are explicit on purpose: tfjs's own MatMul gradient calls `matMul` with `transposeA` /
  * `transposeB`, which on the wasm backend is ~11x slower than transposing first (see perf-notes.md).
+ * `dX` is computed as `(W · dZᵀ)ᵀ` when that transposes fewer values than `dZ · Wᵀ` (small batches:
+ * `m·(n + k) < k·n`), which also spares the wasm matmul from re-packing the large `Wᵀ` on every call.
+ * On the cpu and wasm backends `dZ` and `db` come from one host kernel ({@link biasActGradKernel}).
  */
 function affineGrad(activation: FusedActivation, dy: Tensor, x: Tensor, kernel: Tensor, y: Tensor): Tensor[] {
-  const dz = activation === 'relu' ? tf.mul(dy, tf.step(y)) : dy;
-  const dx = tf.matMul(dz, tf.transpose(kernel));
+  let dz: Tensor;
+  let db: Tensor | undefined;
+  if (hostKernelAvailable(biasActGradKernel)) {
+    [dz, db] = runHostKernel(biasActGradKernel, { dy, y }, { relu: activation === 'relu' }) as [
+      Tensor,
+      Tensor,
+    ];
+  } else {
+    dz = activation === 'relu' ? tf.mul(dy, tf.step(y)) : dy;
+  }
+  const [m, k] = x.shape as [number, number];
+  const n = kernel.shape[1] as number;
+  const dx =
+    m * (n + k) < k * n
+      ? tf.transpose(tf.matMul(kernel, tf.transpose(dz)))
+      : tf.matMul(dz, tf.transpose(kernel));
   const dw = tf.matMul(tf.transpose(x), dz);
-  return [dx, dw, tf.sum(dz, 0)];
+  return [dx, dw, db ?? tf.sum(dz, 0)];
 }
 
 /**

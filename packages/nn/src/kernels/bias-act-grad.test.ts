@@ -1,0 +1,118 @@
+import '@tensorflow/tfjs-backend-wasm';
+import { linear, relu, softmax } from '@steadygrad/activations';
+import { type Activation, RandomStream, registerGradients, type Tensor, tf } from '@steadygrad/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { denseForward, denseReference, type FusedActivation } from '../dense-kernel.js';
+
+const CASES: readonly [string, Activation, FusedActivation, Activation | undefined][] = [
+  ['linear', linear, 'linear', undefined],
+  ['relu', relu, 'relu', undefined],
+  ['softmax', softmax(), 'linear', softmax()],
+];
+
+function randomTensor(rng: RandomStream, shape: number[]): Tensor {
+  return tf.tensor(rng.fillNormal(shape.reduce((a, b) => a * b, 1)), shape);
+}
+
+async function valueAndGrads(
+  f: (x: Tensor, w: Tensor, b: Tensor | undefined) => Tensor,
+  x: Tensor,
+  w: Tensor,
+  b: Tensor | undefined,
+  r: Tensor,
+): Promise<{ y: Float32Array; grads: Float32Array[] }> {
+  const y = tf.tidy(() => f(x, w, b));
+  const yv = (await y.data()) as Float32Array;
+  y.dispose();
+  const inputs = b === undefined ? [x, w] : [x, w, b];
+  const grads = tf.grads((...args: Tensor[]) =>
+    tf.sum(tf.mul(f(args[0] as Tensor, args[1] as Tensor, args[2]), r)),
+  )(inputs);
+  const gv = await Promise.all(grads.map(async (g) => (await g.data()) as Float32Array));
+  tf.dispose(grads);
+  return { y: yv, grads: gv };
+}
+
+function expectClose(a: Float32Array, b: Float32Array, tol: number): void {
+  expect(a.length).toBe(b.length);
+  for (let i = 0; i < a.length; i++) {
+    expect(Math.abs((a[i] as number) - (b[i] as number))).toBeLessThanOrEqual(
+      tol * Math.max(1, Math.abs(b[i] as number)),
+    );
+  }
+}
+
+beforeAll(() => {
+  registerGradients();
+});
+
+for (const backend of ['cpu', 'wasm']) {
+  describe(`optimized Dense (host bias/activation gradient kernel) on ${backend} equals the autodiff reference`, () => {
+    afterAll(async () => {
+      await tf.setBackend('cpu');
+    });
+
+    // [3, 40] @ [40, 30]: small batch, dX = (W·dZᵀ)ᵀ; [24, 5] @ [5, 4]: dX = dZ·Wᵀ.
+    for (const [m, k, n] of [
+      [3, 40, 30],
+      [24, 5, 4],
+    ] as const) {
+      for (const [name, activation, fused, post] of CASES) {
+        for (const withBias of [true, false]) {
+          it(`[${m}, ${k}] @ [${k}, ${n}], ${name}, ${withBias ? 'with' : 'without'} bias`, async () => {
+            await tf.setBackend(backend);
+            await tf.ready();
+            const rng = new RandomStream(11);
+            const x = randomTensor(rng, [m, k]);
+            const w = randomTensor(rng, [k, n]);
+            const b = withBias ? randomTensor(rng, [n]) : undefined;
+            const r = randomTensor(rng, [m, n]);
+            const before = tf.memory().numTensors;
+            const fast = await valueAndGrads(
+              (xx, ww, bb) => denseForward(xx, ww, bb, fused, post),
+              x,
+              w,
+              b,
+              r,
+            );
+            const ref = await valueAndGrads(
+              (xx, ww, bb) => denseReference(xx, ww, bb, activation),
+              x,
+              w,
+              b,
+              r,
+            );
+            expect(tf.memory().numTensors).toBe(before);
+            expectClose(fast.y, ref.y, 1e-5);
+            expect(fast.grads.length).toBe(withBias ? 3 : 2);
+            fast.grads.forEach((g, i) => {
+              expectClose(g, ref.grads[i] as Float32Array, 1e-4);
+            });
+            expect(fast.grads.every((g) => g.some((v) => v !== 0))).toBe(true);
+            tf.dispose([x, w, r]);
+            b?.dispose();
+          });
+        }
+      }
+    }
+
+    it('the backward pass runs one host kernel for dZ and db, and 2 matmuls', async () => {
+      await tf.setBackend(backend);
+      const rng = new RandomStream(5);
+      const x = randomTensor(rng, [3, 40]);
+      const w = randomTensor(rng, [40, 30]);
+      const b = randomTensor(rng, [30]);
+      const profile = await tf.profile(() => {
+        const gs = tf.grads((a: Tensor, c: Tensor, d: Tensor) =>
+          tf.sum(denseForward(a, c, d, 'relu', undefined)),
+        )([x, w, b]);
+        tf.dispose(gs);
+      });
+      const names = profile.kernels.map((k) => k.name);
+      expect(names.filter((nm) => nm === 'SteadygradBiasActGrad').length).toBe(1);
+      expect(names.filter((nm) => nm === 'BatchMatMul').length).toBe(2);
+      expect(names).not.toContain('Step');
+      tf.dispose([x, w, b]);
+    });
+  });
+}

@@ -1,0 +1,36 @@
+import type { HostKernel } from '@steadygrad/core';
+
+interface BiasActGradAttrs {
+  /** `true` for relu (`dZ = dy ⊙ step(y)`, `relu'(0) = 0`), `false` for linear (`dZ = dy`). */
+  readonly relu: boolean;
+}
+
+/**
+ * The activation and bias part of a Dense backward pass in one loop: from the upstream gradient `dy`
+ * `[m, n]` and the layer's forward output `y` `[m, n]`, `dZ = dy ⊙ act'(Z)` (relu: `dy` where `y > 0`, else
+ * 0; linear: `dy`) and `db = Σ_rows dZ` `[n]` (float64 accumulation). Replaces step + mul + a sum over
+ * axis 0 (which the wasm and cpu backends compute by transposing first).
+ */
+export const biasActGradKernel: HostKernel<BiasActGradAttrs> = {
+  name: 'SteadygradBiasActGrad',
+  inputs: ['dy', 'y'],
+  outputs: ['dz', 'db'],
+  outputShapes: (s) => ({ dz: s.dy, db: [(s.dy as readonly number[])[1] as number] }),
+  compute(i, o, s, { relu }) {
+    const [m, n] = s.dy as [number, number];
+    const dy = i.dy as Float32Array;
+    const y = i.y as Float32Array;
+    const dz = o.dz as Float32Array;
+    const db = o.db as Float32Array;
+    const acc = new Float64Array(n);
+    for (let r = 0; r < m; r++) {
+      const row = r * n;
+      for (let c = 0; c < n; c++) {
+        const g = relu && !((y[row + c] as number) > 0) ? 0 : (dy[row + c] as number);
+        dz[row + c] = g;
+        acc[c] = (acc[c] as number) + g;
+      }
+    }
+    for (let c = 0; c < n; c++) db[c] = acc[c] as number;
+  },
+};
