@@ -17,6 +17,13 @@ export { arraySource, isBatchSource, tensorSource, toBatchSource } from './data.
 export type { ErrorCode, SteadygradErrorOptions } from './errors.js';
 export { isSteadygradError, SteadygradError } from './errors.js';
 export { registerGradients } from './gradients.js';
+export type { HostMovingStatistics } from './kernels/batch-norm.js';
+export {
+  batchNormGradKernel,
+  batchNormHostAvailable,
+  batchNormTrainingHost,
+  batchNormTrainKernel,
+} from './kernels/batch-norm.js';
 export type { HostArrays, HostKernel, HostShapes } from './kernels/host-kernel.js';
 export {
   HOST_KERNEL_BACKENDS,

@@ -1,4 +1,11 @@
-import { SteadygradError, type Tensor, tf, type Variable } from '@steadygrad/core';
+import {
+  batchNormHostAvailable,
+  batchNormTrainingHost,
+  SteadygradError,
+  type Tensor,
+  tf,
+  type Variable,
+} from '@steadygrad/core';
 import { otherAxes } from './axes.js';
 
 /**
@@ -126,6 +133,23 @@ function updateMoving(moving: MovingStatistics, batchMean: Tensor, batchVariance
  * Only first-order gradients are supported (the backward pass is not itself differentiable).
  */
 export function batchNormTraining(x: Tensor, options: BatchNormTrainingOptions): Tensor {
+  const { axis, epsilon, gamma, beta, moving } = options;
+  const layout = layoutFor(x.shape, axis);
+  checkParam('gamma', gamma, layout.channels);
+  checkParam('beta', beta, layout.channels);
+  // Channels-last float32 on the cpu and wasm backends: one host kernel forward, one backward (core's
+  // `batchNormTrainingHost`, same formulas and moving-statistic update; tested against the reference).
+  if (axis === x.rank - 1 && x.dtype === 'float32' && batchNormHostAvailable()) {
+    return batchNormTrainingHost(x, { epsilon, gamma, beta, moving });
+  }
+  return batchNormTrainingOps(x, options);
+}
+
+/**
+ * {@link batchNormTraining} composed of tfjs ops (the custom-gradient composition described there): what
+ * runs on backends without host kernels (webgl, tensorflow) and for non-channels-last layouts.
+ */
+export function batchNormTrainingOps(x: Tensor, options: BatchNormTrainingOptions): Tensor {
   const { axis, epsilon, gamma, beta, moving } = options;
   const layout = layoutFor(x.shape, axis);
   checkParam('gamma', gamma, layout.channels);
