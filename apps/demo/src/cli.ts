@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // The steadygrad demo CLI: `pnpm demo <experiment> [--backend auto|cpu|wasm|tensorflow] [--epochs N]
-// [--batch-size N] [--seed N] [--json]` and `pnpm demo --list`.
+// [--batch-size N] [--seed N] [--seeds N] [--limit N] [--json]` and `pnpm demo --list`.
 import { parseArgs } from 'node:util';
 import { BACKEND_CHOICES, type BackendChoice, SteadygradError, useBackend } from '@steadygrad/core';
 import { loadFashionMnist } from '@steadygrad/datasets';
 import { experiments, findExperiment } from './experiments/index.js';
 
-const USAGE = `usage: pnpm demo <experiment> [--backend auto|cpu|wasm|tensorflow] [--epochs N] [--batch-size N] [--seed N] [--json]
+const USAGE = `usage: pnpm demo <experiment> [--backend auto|cpu|wasm|tensorflow] [--epochs N] [--batch-size N] [--seed N] [--seeds N] [--limit N] [--json]
        pnpm demo --list`;
 
 function positiveInt(flag: string, value: string | undefined): number | undefined {
@@ -27,6 +27,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       epochs: { type: 'string' },
       'batch-size': { type: 'string' },
       seed: { type: 'string', default: '42' },
+      limit: { type: 'string' },
+      seeds: { type: 'string' },
       json: { type: 'boolean', default: false },
       list: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -62,18 +64,26 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const seed = Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) {
-    throw new SteadygradError('INVALID_ARGUMENT', `--seed must be a non-negative integer, got '${values.seed}'`);
+    throw new SteadygradError(
+      'INVALID_ARGUMENT',
+      `--seed must be a non-negative integer, got '${values.seed}'`,
+    );
   }
   const json = values.json;
   const log = json ? (line: string) => console.error(line) : (line: string) => console.log(line);
-  const info = await useBackend(backendChoice);
-  log(`steadygrad demo '${experiment.name}' on the ${info.name} backend${info.packageName ? ` (${info.packageName})` : ''}`);
+  // Backends are resolved from the app (which depends on them), not from the library.
+  const info = await useBackend(backendChoice, { load: (name) => import(name) });
+  log(
+    `steadygrad demo '${experiment.name}' on the ${info.name} backend${info.packageName ? ` (${info.packageName})` : ''}`,
+  );
   const result = await experiment.run({
     backend: info.name,
     requestedBackend: backendChoice,
     epochs: positiveInt('--epochs', values.epochs),
     batchSize: positiveInt('--batch-size', values['batch-size']),
     seed,
+    limit: positiveInt('--limit', values.limit),
+    seeds: positiveInt('--seeds', values.seeds),
     log,
     verbose: json ? 0 : 1,
     loadFashionMnist: () => loadFashionMnist(),

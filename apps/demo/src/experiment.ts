@@ -13,6 +13,13 @@ export interface ExperimentContext {
   readonly epochs: number | undefined;
   readonly batchSize: number | undefined;
   readonly seed: number;
+  /**
+   * `--limit N`: use only the first N training images (and N/6 test images, at least 1,000) — for quick runs
+   * and tests. `undefined` means the whole dataset.
+   */
+  readonly limit: number | undefined;
+  /** `--seeds N`: how many seeds multi-seed experiments run (each its default when undefined). */
+  readonly seeds: number | undefined;
   /** Human-readable progress (suppressed with --json except for errors). */
   log(line: string): void;
   /** Progress bars and per-epoch output of `fit`: 0 when the CLI prints JSON. */

@@ -2,6 +2,7 @@ import { imageSource, labelSource, validationSplit } from '@steadygrad/datasets'
 import { Dense, Flatten, Sequential } from '@steadygrad/nn';
 import { sgd } from '@steadygrad/optim';
 import { compile } from '@steadygrad/train';
+import { experimentData } from '../data.js';
 import type { Experiment } from '../experiment.js';
 
 export interface MlpResult {
@@ -23,12 +24,16 @@ export interface MlpResult {
  */
 export const mlp: Experiment<MlpResult> = {
   name: 'mlp',
-  description: 'seed cell 11: Flatten → Dense 300 relu → Dense 100 relu → Dense 10 softmax, SGD, Fashion-MNIST',
+  description:
+    'seed cell 11: Flatten → Dense 300 relu → Dense 100 relu → Dense 10 softmax, SGD, Fashion-MNIST',
   async run(ctx) {
     const { epochs = 5, batchSize = 32 } = { epochs: ctx.epochs, batchSize: ctx.batchSize };
     const learningRate = 0.01;
-    const data = await ctx.loadFashionMnist();
-    const { train, valid } = validationSplit(data.train, { validationSize: 5000, position: 'first' });
+    const data = await experimentData(ctx);
+    const { train, valid } = validationSplit(data.train, {
+      validationSize: Math.min(5000, Math.floor(data.train.count / 12)),
+      position: 'first',
+    });
 
     const model = new Sequential([], { seed: ctx.seed });
     model.add(new Flatten({ inputShape: [28, 28] }));
@@ -50,7 +55,9 @@ export const mlp: Experiment<MlpResult> = {
         verbose: ctx.verbose,
       });
       const secondsPerEpoch = (performance.now() - started) / 1000 / epochs;
-      const test = await trainer.evaluate(imageSource(data.test), labelSource(data.test), { batchSize: 1000 });
+      const test = await trainer.evaluate(imageSource(data.test), labelSource(data.test), {
+        batchSize: 1000,
+      });
       ctx.log(`test accuracy ${test.accuracy?.toFixed(4)}, ${secondsPerEpoch.toFixed(1)} s/epoch`);
       return {
         experiment: 'mlp',
