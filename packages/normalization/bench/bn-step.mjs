@@ -1,5 +1,5 @@
 // Times one batch-normalization forward + backward (gradients w.r.t. x, γ, β) for the seed cell 5 shapes,
-// fused vs the autodiff reference, on the cpu and wasm backends. Run after `pnpm --filter
+// host kernels vs the tfjs-op composition vs the autodiff reference, on the cpu and wasm backends. Run after `pnpm --filter
 // @steadygrad/normalization build`:  node packages/normalization/bench/bn-step.mjs [reps]
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,9 @@ const coreRequire = createRequire(fileURLToPath(new URL('../../core/package.json
 const { tf, registerGradients } = await import('@steadygrad/core');
 await import(coreRequire.resolve('@tensorflow/tfjs-backend-cpu'));
 await import(coreRequire.resolve('@tensorflow/tfjs-backend-wasm'));
-const { batchNormTraining, batchNormTrainingReference } = await import('../dist/index.js');
+const { batchNormTraining, batchNormTrainingOps, batchNormTrainingReference } = await import(
+  '../dist/index.js'
+);
 
 registerGradients();
 const reps = Number(process.argv[2] ?? 200);
@@ -32,7 +34,8 @@ for (const backend of ['cpu', 'wasm']) {
     const variance = tf.variable(tf.ones([c]), false);
     const row = [backend, `[${shape}]`];
     const impls = [
-      ['fused', batchNormTraining],
+      ['fused (host kernels)', batchNormTraining],
+      ['ops', batchNormTrainingOps],
       ['reference', batchNormTrainingReference],
     ];
     const step = (impl) =>

@@ -4,6 +4,7 @@ import {
   type BatchNormTrainingOptions,
   batchNormInference,
   batchNormTraining,
+  batchNormTrainingOps,
   batchNormTrainingReference,
 } from './batch-norm-ops.js';
 import { expectClose } from './test-utils/close.js';
@@ -93,22 +94,26 @@ const setups: Setup[] = [
   { shape: [2, 3, 4], axis: 2, scale: true, center: true },
 ];
 
-describe('fused batch normalization equals the autodiff reference', () => {
-  for (const setup of setups) {
-    it(`shape [${setup.shape}], axis ${setup.axis}, scale ${setup.scale}, center ${setup.center}`, () => {
-      const before = tf.memory().numTensors;
-      const f = evaluate(batchNormTraining, setup, 11);
-      const r = evaluate(batchNormTrainingReference, setup, 11);
-      const tol = { atol: 1e-5, rtol: 1e-5 };
-      expectClose('y', f.y, r.y, tol);
-      expectClose('dx', f.dx, r.dx, tol);
-      if (setup.scale) expectClose('dgamma', f.dg!, r.dg!, { atol: 2e-5, rtol: 1e-5 });
-      if (setup.center) expectClose('dbeta', f.db!, r.db!, { atol: 2e-5, rtol: 1e-5 });
-      expectClose('moving mean', f.mm, r.mm, { atol: 1e-7, rtol: 1e-6 });
-      expectClose('moving variance', f.mv, r.mv, { atol: 1e-7, rtol: 1e-6 });
-      expect(tf.memory().numTensors).toBe(before);
-    });
-  }
+describe('fused batch normalization (host kernels and op composition) equals the autodiff reference', () => {
+  for (const [name, impl] of [
+    ['batchNormTraining', batchNormTraining],
+    ['batchNormTrainingOps', batchNormTrainingOps],
+  ] as const)
+    for (const setup of setups) {
+      it(`${name}: shape [${setup.shape}], axis ${setup.axis}, scale ${setup.scale}, center ${setup.center}`, () => {
+        const before = tf.memory().numTensors;
+        const f = evaluate(impl, setup, 11);
+        const r = evaluate(batchNormTrainingReference, setup, 11);
+        const tol = { atol: 1e-5, rtol: 1e-5 };
+        expectClose('y', f.y, r.y, tol);
+        expectClose('dx', f.dx, r.dx, tol);
+        if (setup.scale) expectClose('dgamma', f.dg!, r.dg!, { atol: 2e-5, rtol: 1e-5 });
+        if (setup.center) expectClose('dbeta', f.db!, r.db!, { atol: 2e-5, rtol: 1e-5 });
+        expectClose('moving mean', f.mm, r.mm, { atol: 1e-7, rtol: 1e-6 });
+        expectClose('moving variance', f.mv, r.mv, { atol: 1e-7, rtol: 1e-6 });
+        expect(tf.memory().numTensors).toBe(before);
+      });
+    }
 });
 
 /** Training-mode BN in float64 plain JS for [n, C] inputs: Σ y·dy. */
@@ -138,58 +143,62 @@ function lossF64(
 }
 
 describe('finite-difference gradient check (float64 central differences)', () => {
-  it('dx, dγ and dβ of the fused op match central differences of a float64 forward', () => {
-    const n = 6;
-    const c = 3;
-    const rng = new RandomStream(5);
-    const x = Array.from(rng.fillNormal(n * c, 0.5, 1.5));
-    const dy = Array.from(rng.fillNormal(n * c, 0, 1));
-    const g = Array.from(rng.fillUniform(c, 0.5, 1.5));
-    const b = Array.from(rng.fillNormal(c, 0, 0.5));
-    // Use the float32-rounded values on both sides.
-    const f32 = (a: number[]) => Array.from(Float32Array.from(a));
-    const [xs, dys, gs, bs] = [f32(x), f32(dy), f32(g), f32(b)];
-    const eps = 1e-3;
-    const h = 1e-6;
-    const fd = (which: 'x' | 'g' | 'b', k: number) => {
-      const plus = { x: [...xs], g: [...gs], b: [...bs] };
-      const minus = { x: [...xs], g: [...gs], b: [...bs] };
-      plus[which][k]! += h;
-      minus[which][k]! -= h;
-      return (
-        (lossF64(plus.x, plus.g, plus.b, dys, n, c, eps) -
-          lossF64(minus.x, minus.g, minus.b, dys, n, c, eps)) /
-        (2 * h)
+  for (const [name, impl] of [
+    ['batchNormTraining', batchNormTraining],
+    ['batchNormTrainingOps', batchNormTrainingOps],
+  ] as const)
+    it(`${name}: dx, dγ and dβ match central differences of a float64 forward`, () => {
+      const n = 6;
+      const c = 3;
+      const rng = new RandomStream(5);
+      const x = Array.from(rng.fillNormal(n * c, 0.5, 1.5));
+      const dy = Array.from(rng.fillNormal(n * c, 0, 1));
+      const g = Array.from(rng.fillUniform(c, 0.5, 1.5));
+      const b = Array.from(rng.fillNormal(c, 0, 0.5));
+      // Use the float32-rounded values on both sides.
+      const f32 = (a: number[]) => Array.from(Float32Array.from(a));
+      const [xs, dys, gs, bs] = [f32(x), f32(dy), f32(g), f32(b)];
+      const eps = 1e-3;
+      const h = 1e-6;
+      const fd = (which: 'x' | 'g' | 'b', k: number) => {
+        const plus = { x: [...xs], g: [...gs], b: [...bs] };
+        const minus = { x: [...xs], g: [...gs], b: [...bs] };
+        plus[which][k]! += h;
+        minus[which][k]! -= h;
+        return (
+          (lossF64(plus.x, plus.g, plus.b, dys, n, c, eps) -
+            lossF64(minus.x, minus.g, minus.b, dys, n, c, eps)) /
+          (2 * h)
+        );
+      };
+      const before = tf.memory().numTensors;
+      const inputs = [tf.tensor2d(xs, [n, c]), tf.tensor1d(gs), tf.tensor1d(bs)];
+      const dyT = tf.tensor2d(dys, [n, c]);
+      const grads = tf.grads((xx: Tensor, gg: Tensor, bb: Tensor) =>
+        tf.sum(tf.mul(impl(xx, { axis: 1, epsilon: eps, gamma: gg, beta: bb }), dyT)),
+      )(inputs);
+      const [dx, dg, db] = grads.map((t) => t.dataSync() as Float32Array);
+      tf.dispose([...inputs, dyT, ...grads]);
+      expect(tf.memory().numTensors).toBe(before);
+      expectClose(
+        'dx',
+        dx!,
+        xs.map((_, k) => fd('x', k)),
+        { atol: 2e-5, rtol: 1e-4 },
       );
-    };
-    const before = tf.memory().numTensors;
-    const inputs = [tf.tensor2d(xs, [n, c]), tf.tensor1d(gs), tf.tensor1d(bs)];
-    const dyT = tf.tensor2d(dys, [n, c]);
-    const grads = tf.grads((xx: Tensor, gg: Tensor, bb: Tensor) =>
-      tf.sum(tf.mul(batchNormTraining(xx, { axis: 1, epsilon: eps, gamma: gg, beta: bb }), dyT)),
-    )(inputs);
-    const [dx, dg, db] = grads.map((t) => t.dataSync() as Float32Array);
-    tf.dispose([...inputs, dyT, ...grads]);
-    expect(tf.memory().numTensors).toBe(before);
-    expectClose(
-      'dx',
-      dx!,
-      xs.map((_, k) => fd('x', k)),
-      { atol: 2e-5, rtol: 1e-4 },
-    );
-    expectClose(
-      'dgamma',
-      dg!,
-      gs.map((_, k) => fd('g', k)),
-      { atol: 2e-5, rtol: 1e-4 },
-    );
-    expectClose(
-      'dbeta',
-      db!,
-      bs.map((_, k) => fd('b', k)),
-      { atol: 2e-5, rtol: 1e-4 },
-    );
-  });
+      expectClose(
+        'dgamma',
+        dg!,
+        gs.map((_, k) => fd('g', k)),
+        { atol: 2e-5, rtol: 1e-4 },
+      );
+      expectClose(
+        'dbeta',
+        db!,
+        bs.map((_, k) => fd('b', k)),
+        { atol: 2e-5, rtol: 1e-4 },
+      );
+    });
 });
 
 describe('memory, determinism and kernel count', () => {
@@ -251,7 +260,7 @@ describe('memory, determinism and kernel count', () => {
     expect(a.some((v, i) => (i < 3 ? v !== 0 : v !== 1))).toBe(true);
   });
 
-  it('the fused op runs far fewer kernels than the autodiff composition (forward + backward)', async () => {
+  it('the op composition runs far fewer kernels than the autodiff composition (forward + backward)', async () => {
     const x = tf.randomNormal([32, 20], 0, 1, 'float32', 1);
     const gamma = tf.ones([20]);
     const beta = tf.zeros([20]);
@@ -264,7 +273,7 @@ describe('memory, determinism and kernel count', () => {
       });
       return info.kernels.filter((k) => tf.util.sizeFromShape(k.outputShapes[0] ?? []) >= 32 * 20).length;
     };
-    const fused = await count(batchNormTraining);
+    const fused = await count(batchNormTrainingOps);
     const reference = await count(batchNormTrainingReference);
     // Full-size ([32, 20]) kernels only; the rest act on [20]-vectors.
     expect(fused).toBeLessThanOrEqual(13);

@@ -120,11 +120,10 @@ function updateMoving(moving: MovingStatistics, batchMean: Tensor, batchVariance
  * Backward, for an upstream gradient dy (means and sums over the same n values):
  * `dβ = Σ dy`, `dγ = Σ dy·x̂`, `dx = γ/√(σ² + ε) · (dy − mean(dy) − x̂·mean(dy·x̂))`.
  *
- * Kernels on the full-size tensor: 6 forward (sum, sub, square, sum, mul, add), 7 backward (sum, mul, sum,
- * mul, mul, add, add); the rest act on `[C]` vectors. The autodiff composition
- * ({@link batchNormTrainingReference}) runs more than twice as many kernels in all. Channels-last inputs are
- * viewed as `[n, C]` and their per-feature sums computed as `ones[1, n] @ v` (a plain matmul is several times
- * faster than a reduction over axis 0 on the wasm and cpu backends, which transpose first).
+ * Dispatch: channels-last float32 inputs on the cpu and wasm backends run core's host kernels
+ * (`batchNormTrainingHost`: one kernel forward, one backward); every other case runs
+ * {@link batchNormTrainingOps}, the same formulas as a custom-gradient composition of tfjs ops. Both are
+ * pinned against the autodiff composition ({@link batchNormTrainingReference}) and PyTorch fixtures.
  *
  * When `moving` is given, the moving statistics are updated inside the forward pass with `variable.assign`,
  * outside the gradient tape (tfjs runs a custom-gradient forward with recording off), so the update works
@@ -146,8 +145,14 @@ export function batchNormTraining(x: Tensor, options: BatchNormTrainingOptions):
 }
 
 /**
- * {@link batchNormTraining} composed of tfjs ops (the custom-gradient composition described there): what
- * runs on backends without host kernels (webgl, tensorflow) and for non-channels-last layouts.
+ * {@link batchNormTraining} composed of tfjs ops inside one `tf.customGrad`: what runs on backends without
+ * host kernels (webgl, tensorflow) and for non-channels-last layouts.
+ *
+ * Kernels on the full-size tensor: 6 forward (sum, sub, square, sum, mul, add), 7 backward (sum, mul, sum,
+ * mul, mul, add, add); the rest act on `[C]` vectors. The autodiff composition
+ * ({@link batchNormTrainingReference}) runs more than twice as many kernels in all. Channels-last inputs are
+ * viewed as `[n, C]` and their per-feature sums computed as `ones[1, n] @ v` (a plain matmul is several times
+ * faster than a reduction over axis 0 on the wasm and cpu backends, which transpose first).
  */
 export function batchNormTrainingOps(x: Tensor, options: BatchNormTrainingOptions): Tensor {
   const { axis, epsilon, gamma, beta, moving } = options;

@@ -1,12 +1,12 @@
 import { isSteadygradError, RandomStream, type Tensor, tf } from '@steadygrad/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BatchNormalization } from './batch-normalization.js';
+import { BatchNormalization, type BatchNormImplementation } from './batch-normalization.js';
 import { expectClose } from './test-utils/close.js';
 import { type BatchNormCase, loadTorchFixtures } from './test-utils/fixtures.js';
 
 const fixtures = loadTorchFixtures();
 
-function buildFromCase(c: BatchNormCase, implementation: 'fused' | 'reference'): BatchNormalization {
+function buildFromCase(c: BatchNormCase, implementation: BatchNormImplementation): BatchNormalization {
   const layer = new BatchNormalization({
     name: 'bn',
     momentum: c.momentum,
@@ -58,7 +58,7 @@ describe('BatchNormalization against PyTorch fixtures', () => {
     expect(fixtures.batchNormalization.length).toBe(12);
   });
 
-  for (const implementation of ['fused', 'reference'] as const) {
+  for (const implementation of ['fused', 'ops', 'reference'] as const) {
     for (const c of fixtures.batchNormalization) {
       const mode = c.training ? 'training' : 'inference';
       it(`${implementation}, ${mode}, shape [${c.shape}]: y, dx, dγ, dβ and moving statistics`, () => {
@@ -145,7 +145,7 @@ describe('BatchNormalization layer', () => {
     const x = tf.tensor4d(Array.from(rng.fillNormal(2 * 3 * 2 * 2, 1, 2)), [2, 3, 2, 2]);
     const outs: Float32Array[] = [];
     const mv: Float32Array[] = [];
-    for (const implementation of ['fused', 'reference'] as const) {
+    for (const implementation of ['fused', 'ops', 'reference'] as const) {
       const layer = new BatchNormalization({ name: 'bn', axis: 1, implementation, momentum: 0.5 });
       layer.build([null, 3, 2, 2], new RandomStream(0));
       expect(layer.gamma!.shape).toEqual([3]);

@@ -1,6 +1,7 @@
 import {
   type Constraint,
   checkNumber,
+  checkOneOf,
   type Initializer,
   type Parameter,
   type RandomStream,
@@ -12,8 +13,24 @@ import {
 import { getInitializer } from '@steadygrad/initializers';
 import { type CallContext, Layer, type LayerOptions, type Shape } from '@steadygrad/nn';
 import { resolveAxis } from './axes.js';
-import { batchNormInference, batchNormTraining, batchNormTrainingReference } from './batch-norm-ops.js';
+import {
+  batchNormInference,
+  batchNormTraining,
+  batchNormTrainingOps,
+  batchNormTrainingReference,
+} from './batch-norm-ops.js';
 import { checkFlag, createParameter } from './feature-params.js';
+
+/** How training-mode batch normalization is computed (see {@link BatchNormalizationOptions.implementation}). */
+export type BatchNormImplementation = 'fused' | 'ops' | 'reference';
+
+const IMPLEMENTATIONS: readonly BatchNormImplementation[] = ['fused', 'ops', 'reference'];
+
+const TRAINING_IMPLS = {
+  fused: batchNormTraining,
+  ops: batchNormTrainingOps,
+  reference: batchNormTrainingReference,
+} as const;
 
 /** Options of {@link BatchNormalization} (Keras 3 names and defaults). */
 export interface BatchNormalizationOptions extends LayerOptions {
@@ -36,11 +53,12 @@ export interface BatchNormalizationOptions extends LayerOptions {
   readonly betaConstraint?: Constraint;
   readonly gammaConstraint?: Constraint;
   /**
-   * `'fused'` (default): one custom-gradient op with the closed-form backward pass. `'reference'`: the plain
-   * autodiff composition. Both compute the same values and gradients (tested); the option exists for
-   * equivalence tests and benchmarks.
+   * `'fused'` (default): one custom-gradient op with the closed-form backward pass — core's host kernels on
+   * cpu/wasm for channels-last inputs, else the tfjs-op composition. `'ops'`: always the tfjs-op composition.
+   * `'reference'`: the plain autodiff composition. All compute the same values and gradients (tested); the
+   * option exists for equivalence tests and benchmarks.
    */
-  readonly implementation?: 'fused' | 'reference';
+  readonly implementation?: BatchNormImplementation;
 }
 
 /**
@@ -69,7 +87,7 @@ export class BatchNormalization extends Layer {
   readonly epsilon: number;
   readonly center: boolean;
   readonly scale: boolean;
-  readonly implementation: 'fused' | 'reference';
+  readonly implementation: BatchNormImplementation;
   private readonly initializers: {
     readonly beta: Initializer;
     readonly gamma: Initializer;
@@ -107,13 +125,7 @@ export class BatchNormalization extends Layer {
     this.epsilon = checkNumber('BatchNormalization epsilon', epsilon, { min: 0 });
     this.center = checkFlag('BatchNormalization center', center);
     this.scale = checkFlag('BatchNormalization scale', scale);
-    if (implementation !== 'fused' && implementation !== 'reference') {
-      throw new SteadygradError(
-        'INVALID_ARGUMENT',
-        `BatchNormalization implementation must be one of 'fused', 'reference', got ${JSON.stringify(implementation)}`,
-      );
-    }
-    this.implementation = implementation;
+    this.implementation = checkOneOf('BatchNormalization implementation', implementation, IMPLEMENTATIONS);
     this.initializers = {
       beta: getInitializer(betaInitializer),
       gamma: getInitializer(gammaInitializer),
@@ -243,9 +255,7 @@ export class BatchNormalization extends Layer {
         beta,
         moving: { mean: movingMean.variable, variance: movingVariance.variable, momentum: this.momentum },
       };
-      return this.implementation === 'fused'
-        ? batchNormTraining(x, options)
-        : batchNormTrainingReference(x, options);
+      return TRAINING_IMPLS[this.implementation](x, options);
     }
     return batchNormInference(x, {
       axis,

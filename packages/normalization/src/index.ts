@@ -3,8 +3,13 @@ export type {
   BatchNormTrainingOptions,
   MovingStatistics,
 } from './batch-norm-ops.js';
-export { batchNormInference, batchNormTraining, batchNormTrainingReference } from './batch-norm-ops.js';
-export type { BatchNormalizationOptions } from './batch-normalization.js';
+export {
+  batchNormInference,
+  batchNormTraining,
+  batchNormTrainingOps,
+  batchNormTrainingReference,
+} from './batch-norm-ops.js';
+export type { BatchNormalizationOptions, BatchNormImplementation } from './batch-normalization.js';
 export { BatchNormalization } from './batch-normalization.js';
 export type { GroupNormalizationOptions } from './group-normalization.js';
 export { GroupNormalization } from './group-normalization.js';

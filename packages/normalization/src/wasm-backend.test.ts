@@ -1,5 +1,5 @@
-// The same PyTorch fixtures on the wasm backend (Node's default backend, where the speed matters): the fused
-// op's matmul column sums and elementwise kernels run on XNNPACK/wasm there, not on the cpu backend's JS.
+// The same PyTorch fixtures on the wasm backend (Node's default backend, where the speed matters): 'fused' runs
+// core's host kernels on the wasm heap there, 'ops' the matmul column sums and elementwise kernels on XNNPACK.
 import '@tensorflow/tfjs-backend-wasm';
 import { RandomStream, registerGradients, type Tensor, tf } from '@steadygrad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 describe('BatchNormalization on the wasm backend against PyTorch fixtures', () => {
-  for (const implementation of ['fused', 'reference'] as const) {
+  for (const implementation of ['fused', 'ops', 'reference'] as const) {
     for (const c of fixtures.batchNormalization) {
       it(`${implementation}, ${c.training ? 'training' : 'inference'}, shape [${c.shape}]`, () => {
         expect(tf.getBackend()).toBe('wasm');
