@@ -4,6 +4,7 @@ import {
   type Params,
   runHostKernel,
   type Tensor,
+  tf,
 } from '@steadygrad/core';
 import type { ScaleByLearningRateState } from './scale-by-learning-rate.js';
 import type { TraceState } from './trace.js';
@@ -15,6 +16,12 @@ interface SgdKernelAttrs {
 }
 
 const f = Math.fround;
+
+/**
+ * On wasm, parameters larger than this are updated with the backend's (SIMD) elementwise kernels instead of
+ * one scalar JavaScript pass, which is slower per element; below it the saved kernel dispatches win.
+ */
+const WASM_JS_LOOP_MAX_SIZE = 16384;
 
 /**
  * One SGD step for one parameter as ONE kernel, with the exact float32 arithmetic of the unfused chain
@@ -78,9 +85,26 @@ export function fusedSgdApply(
   const out: Record<string, Tensor> = {};
   const trace: Record<string, Tensor> = {};
   const attrs = { learningRate, momentum, nesterov };
+  const wasm = tf.getBackend() === 'wasm';
   for (const name of names) {
     const v = traceState?.trace[name];
-    const [newW, newV] = runHostKernel(sgdStepKernel, { w: params[name], v, g: grads[name] }, attrs);
+    const w = params[name] as Tensor;
+    const g = grads[name] as Tensor;
+    if (wasm && w.size > WASM_JS_LOOP_MAX_SIZE) {
+      // Large tensors on wasm: the backend's SIMD elementwise kernels beat one scalar JS pass. Same ops, same
+      // order as the unfused chain (bit-identical).
+      const u = tf.mul(g, tf.scalar(-learningRate));
+      if (v === undefined) {
+        out[name] = tf.add(w, u);
+        continue;
+      }
+      const mu = tf.scalar(momentum);
+      const t = tf.add(tf.mul(v, mu), u);
+      trace[name] = t;
+      out[name] = tf.add(w, nesterov ? tf.add(tf.mul(t, mu), u) : t);
+      continue;
+    }
+    const [newW, newV] = runHostKernel(sgdStepKernel, { w, v, g }, attrs);
     out[name] = newW as Tensor;
     if (newV !== undefined) trace[name] = newV;
   }
