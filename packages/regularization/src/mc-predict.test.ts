@@ -213,6 +213,13 @@ describe('mcPredict', () => {
         expect(isSteadygradError(e, 'INVALID_ARGUMENT')).toBe(true);
       }
     }
+    try {
+      mcPredict({ layers: model.layers } as never, x);
+      expect.unreachable();
+    } catch (e) {
+      expect(isSteadygradError(e, 'INVALID_ARGUMENT')).toBe(true);
+      expect((e as Error).message).toMatch(/apply\(x, ctx\)/);
+    }
     x.dispose();
     model.dispose();
   });

@@ -9,15 +9,17 @@ import {
   toBatchSource,
   toStream,
 } from '@steadygrad/core';
-import type { Layer, Shape } from '@steadygrad/nn';
+import type { CallContext, Layer } from '@steadygrad/nn';
 import { checkDropoutPairings } from './check-dropout-pairings.js';
-import type { RegularizationCallContext } from './stochastic-layer.js';
 
-/** What {@link mcPredict} runs: a `Sequential` (anything with its layer list and lazy build). */
+/**
+ * What {@link mcPredict} runs: a `Sequential`, or anything with its layer list and its `apply(x, ctx)`,
+ * which passes the whole call context (`training`, `rng`, `mcDropout`) to every layer and builds the model
+ * lazily on its first call.
+ */
 export interface McModel {
   readonly layers: readonly Layer[];
-  readonly built: boolean;
-  build(inputShape?: Shape): void;
+  apply(x: Tensor, ctx?: Partial<CallContext>): Tensor;
 }
 
 /** Options of {@link mcPredict}. */
@@ -47,16 +49,6 @@ export interface McPrediction {
 
 const DEFAULT_BATCH_SIZE = 256;
 
-function forward(model: McModel, x: Tensor, ctx: RegularizationCallContext): Tensor {
-  let h = x;
-  for (const layer of model.layers) {
-    const next = layer.apply(h, ctx);
-    if (h !== x && next !== h) h.dispose();
-    h = next;
-  }
-  return h === x ? tf.clone(h) : h;
-}
-
 function entropyOf(p: Tensor): Tensor {
   return tf.tidy(() => {
     const plogp = (q: Tensor) => tf.mul(q, tf.log(tf.maximum(q, 1e-30)));
@@ -80,8 +72,9 @@ function entropyOf(p: Tensor): Tensor {
  * Unlike the seed's `model(X, training=True)` — which in Keras, and in tfjs-layers' workaround, also puts
  * batch normalization into training mode (batch statistics, and moving statistics updated when called in
  * fit-like code) — every layer runs with `training: false`, and only this package's noise layers are
- * switched on, by the context flag `mcDropout: true` ({@link RegularizationCallContext}). So batch
- * normalization uses and keeps its moving statistics, bit for bit.
+ * switched on, by the context flag `mcDropout: true` of nn's `CallContext`: each pass is
+ * `model.apply(x, { training: false, rng, mcDropout: true })`, and `Sequential` hands that context to every
+ * layer unchanged. So batch normalization uses and keeps its moving statistics, bit for bit.
  *
  * Mean and variance are accumulated with Welford's update (`δ = f − p̄; p̄ += δ/i; M₂ += δ·(f − p̄)`), so
  * memory is one batch's worth of tensors whatever `samples` is; nothing is read back to the host. The
@@ -100,25 +93,21 @@ export function mcPredict(
     model === null ||
     typeof model !== 'object' ||
     !Array.isArray(model.layers) ||
+    typeof model.apply !== 'function' ||
     model.layers.length === 0
   ) {
     throw new SteadygradError(
       'INVALID_ARGUMENT',
-      'mcPredict expects a model with at least one layer (a Sequential)',
+      'mcPredict expects a model with at least one layer and an apply(x, ctx) method (a Sequential)',
     );
   }
   const source = toBatchSource(x);
   if (source.size === 0) {
     throw new SteadygradError('INVALID_ARGUMENT', 'mcPredict needs at least one input, got an empty batch');
   }
-  if (!model.built) {
-    const first = model.layers[0];
-    if (first?.inputShapeOption !== undefined) model.build();
-    else model.build([null, ...source.shape]);
-  }
   checkDropoutPairings(model, warn === undefined ? {} : { warn });
   const rng = toStream(seed);
-  const ctx: RegularizationCallContext = { training: false, rng, mcDropout: true };
+  const ctx: CallContext = { training: false, rng, mcDropout: true };
 
   const means: Tensor[] = [];
   const stds: Tensor[] = [];
@@ -130,10 +119,10 @@ export function mcPredict(
       let mean: Tensor | undefined;
       let m2: Tensor | undefined;
       try {
-        mean = forward(model, xb, ctx);
+        mean = model.apply(xb, ctx);
         m2 = tf.zerosLike(mean);
         for (let i = 2; i <= samples; i++) {
-          const f = forward(model, xb, ctx);
+          const f = model.apply(xb, ctx);
           const prevMean: Tensor = mean;
           const prevM2: Tensor = m2;
           const [nextMean, nextM2] = tf.tidy(() => {

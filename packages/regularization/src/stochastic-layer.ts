@@ -2,13 +2,12 @@ import { RandomStream, SteadygradError, type Tensor, tf } from '@steadygrad/core
 import { type CallContext, Layer, type LayerOptions, type Shape } from '@steadygrad/nn';
 
 /**
- * nn's `CallContext` plus the MC-dropout switch. `mcDropout: true` makes the dropout-like layers of this
- * package draw their noise while `training` stays `false`, so every other layer (batch normalization in
- * particular, whose moving statistics must not move) runs in inference mode. {@link mcPredict} passes it.
+ * nn's `CallContext`, which carries the MC-dropout switch itself (this name is kept for compatibility).
+ * `mcDropout: true` makes the dropout-like layers of this package draw their noise while `training` stays
+ * `false`, so every other layer (batch normalization in particular, whose moving statistics must not move)
+ * runs in inference mode; nn's `Layer.apply` and `Sequential.apply` pass it through. {@link mcPredict} sets it.
  */
-export interface RegularizationCallContext extends CallContext {
-  readonly mcDropout?: boolean;
-}
+export type RegularizationCallContext = CallContext;
 
 /** Options every layer of this package accepts. */
 export interface StochasticLayerOptions extends LayerOptions {
@@ -52,17 +51,6 @@ export abstract class StochasticLayer extends Layer {
   override build(inputShape: Shape, rng: RandomStream): void {
     this._stream ??= rng.fork();
     super.build(inputShape, rng);
-  }
-
-  /**
-   * nn's `Layer.apply` rebuilds the context from `training`, `rng` and `losses` only; this override keeps
-   * `mcDropout` as well (same checks: built, input shape).
-   */
-  override apply(x: Tensor, ctx: Partial<RegularizationCallContext> = {}): Tensor {
-    if (!this.built) return super.apply(x, ctx); // throws NOT_BUILT
-    this.checkInputShape(x.shape);
-    const { training = false, rng, losses, mcDropout = false } = ctx;
-    return this.call(x, { training, rng, losses, mcDropout });
   }
 
   /** Whether this call draws noise: in training, or under MC dropout. */
