@@ -1,9 +1,10 @@
 import { imageSource, labelSource, validationSplit } from '@steadygrad/datasets';
-import { Dense, Flatten, Sequential } from '@steadygrad/nn';
+
 import { sgd } from '@steadygrad/optim';
 import { compile } from '@steadygrad/train';
 import { experimentData } from '../data.js';
 import type { Experiment } from '../experiment.js';
+import { seedCell11Model } from '../models.js';
 
 export interface MlpResult {
   readonly experiment: 'mlp';
@@ -35,11 +36,7 @@ export const mlp: Experiment<MlpResult> = {
       position: 'first',
     });
 
-    const model = new Sequential([], { seed: ctx.seed });
-    model.add(new Flatten({ inputShape: [28, 28] }));
-    model.add(new Dense({ units: 300, activation: 'relu' }));
-    model.add(new Dense({ units: 100, activation: 'relu' }));
-    model.add(new Dense({ units: 10, activation: 'softmax' }));
+    const model = seedCell11Model(ctx.seed);
     const trainer = compile(model, {
       loss: 'sparse_categorical_crossentropy',
       optimizer: sgd({ learningRate }),

@@ -1,0 +1,58 @@
+import { Activation, Dense, Flatten, Sequential } from '@steadygrad/nn';
+import { BatchNormalization } from '@steadygrad/normalization';
+
+/**
+ * The seed notebook's models, shared by every experiment, the benchmark and both front ends (one definition
+ * each, so the CLI, the web page and the benchmark train the same thing).
+ */
+
+/** Seed cell 11: Flatten → Dense 300 relu → Dense 100 relu → Dense 10 softmax (Keras default initializers). */
+export function seedCell11Model(seed: number): Sequential {
+  const model = new Sequential([], { seed });
+  model.add(new Flatten({ inputShape: [28, 28] }));
+  model.add(new Dense({ units: 300, activation: 'relu' }));
+  model.add(new Dense({ units: 100, activation: 'relu' }));
+  model.add(new Dense({ units: 10, activation: 'softmax' }));
+  return model;
+}
+
+/**
+ * Seed cell 5: batch normalization after the input and after every hidden Dense (BN after the activation),
+ * He-normal hidden layers. 271,346 parameters (268,978 trainable).
+ */
+export function seedCell5Model(seed: number): Sequential {
+  return new Sequential(
+    [
+      new Flatten({ inputShape: [28, 28] }),
+      new BatchNormalization(),
+      new Dense({ units: 300, activation: 'relu', kernelInitializer: 'he_normal' }),
+      new BatchNormalization(),
+      new Dense({ units: 100, activation: 'relu', kernelInitializer: 'he_normal' }),
+      new BatchNormalization(),
+      new Dense({ units: 10, activation: 'softmax' }),
+    ],
+    { seed },
+  );
+}
+
+/**
+ * Seed cell 8: batch normalization *before* the activation — Dense without activation (and, since BN's β
+ * makes it redundant, without bias) → BN → Activation('elu').
+ */
+export function seedCell8Model(seed: number, options: { readonly useBias?: boolean } = {}): Sequential {
+  const { useBias = false } = options;
+  return new Sequential(
+    [
+      new Flatten({ inputShape: [28, 28] }),
+      new BatchNormalization(),
+      new Dense({ units: 300, kernelInitializer: 'he_normal', useBias }),
+      new BatchNormalization(),
+      new Activation('elu'),
+      new Dense({ units: 100, kernelInitializer: 'he_normal', useBias }),
+      new BatchNormalization(),
+      new Activation('elu'),
+      new Dense({ units: 10, activation: 'softmax' }),
+    ],
+    { seed },
+  );
+}
