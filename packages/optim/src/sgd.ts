@@ -1,17 +1,20 @@
-import { checkNumber, type ScalarOrSchedule } from '@steadygrad/core';
+import { checkNumber, type ScalarOrSchedule, type Schedule } from '@steadygrad/core';
 import { chain } from './chain.js';
 import { type ClippingOptions, clippingTransforms } from './clipping-options.js';
 import { fusedSgdApply } from './fused-sgd.js';
 import { checkLearningRate } from './learning-rate.js';
 import { scaleByLearningRate } from './scale-by-learning-rate.js';
-import { trace } from './trace.js';
+import { momentumAt, type TraceState, trace } from './trace.js';
 import type { LearningRateAccess, Transform } from './transform.js';
 
 export interface SgdOptions extends ClippingOptions {
   /** Number >= 0 or schedule `(step) => number`. Default 0.01 (Keras 3). */
   readonly learningRate?: ScalarOrSchedule;
-  /** Momentum μ in [0, 1). Default 0 (plain SGD). */
-  readonly momentum?: number;
+  /**
+   * Momentum μ in [0, 1), or a schedule `(step) => μ_t` (e.g. `oneCycle(...).momentum`), evaluated at the
+   * same step count as a learning-rate schedule (updates done, 0 first). Default 0 (plain SGD).
+   */
+  readonly momentum?: number | Schedule;
   /** Nesterov momentum (only with momentum > 0). Default false. */
   readonly nesterov?: boolean;
 }
@@ -26,14 +29,19 @@ export interface SgdOptions extends ClippingOptions {
  * for a constant learning rate, different once it changes (Keras's velocity holds steps taken with the old
  * rate; PyTorch rescales the whole buffer by the new rate). The seed's notes write a third form, the EMA
  * `v ← βv + (1 − β)g`, which equals this one with the learning rate scaled by (1 − β).
+ *
+ * A momentum schedule gives `v ← μ_t·v − lr_t·g` (Nesterov `w ← w + μ_t·v − lr_t·g`) with μ_t and lr_t
+ * both evaluated at t = updates done; a schedule always keeps the momentum link (even where μ_t = 0).
+ * PyTorch's `OneCycleLR` cycles the momentum of its own form `b ← μ_t·b + g; w ← w − lr_t·b`.
  */
 export function sgd(options: SgdOptions = {}): Transform<readonly unknown[]> {
   const { learningRate = 0.01, momentum = 0, nesterov = false } = options;
   const lr = checkLearningRate('learningRate', learningRate);
-  checkNumber('momentum', momentum, { min: 0, below: 1 });
+  const scheduled = typeof momentum === 'function';
+  if (!scheduled) checkNumber('momentum', momentum, { min: 0, below: 1 });
   const clip = clippingTransforms(options);
   const tx =
-    momentum > 0
+    scheduled || momentum > 0
       ? chain(...clip, scaleByLearningRate(lr), trace({ decay: momentum, nesterov }))
       : chain(...clip, scaleByLearningRate(lr));
   if (clip.length > 0) return tx;
@@ -41,7 +49,18 @@ export function sgd(options: SgdOptions = {}): Transform<readonly unknown[]> {
   return {
     ...tx,
     // One kernel per parameter on the cpu and wasm backends (see fused-sgd.ts); same numbers, same state.
-    fusedApply: (grads, state, params) =>
-      fusedSgdApply(grads, state, params, access.get(state), momentum, nesterov),
+    fusedApply: (grads, state, params) => {
+      if (!scheduled) {
+        return fusedSgdApply(grads, state, params, access.get(state), momentum, nesterov);
+      }
+      const count = (state[1] as TraceState).count ?? 0;
+      const mu = momentumAt(momentum, count);
+      // The fused kernel keeps no velocity for μ = 0: that rare step runs the unfused chain.
+      if (mu === 0) return undefined;
+      const out = fusedSgdApply(grads, state, params, access.get(state), mu, nesterov);
+      if (out === undefined) return undefined;
+      const next = out.state[1] as TraceState;
+      return { params: out.params, state: [out.state[0], { trace: next.trace, count: count + 1 }] };
+    },
   };
 }
