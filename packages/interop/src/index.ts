@@ -1,1 +1,25 @@
-export {};
+export type { FromLayersModelOptions, ParsedSpec } from './from-layers-model.js';
+export { fromLayersModel, readLayersModelJson } from './from-layers-model.js';
+export type {
+  KerasLayerJson,
+  KerasObject,
+  LayersModelJson,
+  SequentialTopology,
+  WeightSpec,
+  WeightsGroup,
+} from './keras-format.js';
+export { KERAS_BACKEND, KERAS_VERSION, MODEL_FILE, WEIGHTS_FILE } from './keras-format.js';
+export {
+  activationFromKeras,
+  activationToKeras,
+  constraintFromKeras,
+  constraintToKeras,
+  initializerFromKeras,
+  initializerToKeras,
+  regularizerFromKeras,
+  regularizerToKeras,
+} from './keras-objects.js';
+export type { LoadLayersModelOptions, SavedLayersModel } from './layers-model-files.js';
+export { loadLayersModel, saveLayersModel } from './layers-model-files.js';
+export type { LayersModelArtifacts } from './to-layers-model.js';
+export { SUPPORTED_LAYERS, toLayersModel } from './to-layers-model.js';

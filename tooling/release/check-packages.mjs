@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// Packs every publishable package exactly as `changeset publish` would (pnpm pack rewrites `workspace:^`)
+// and checks each tarball:
+//   1. its file list: only package.json, README.md, LICENSE, CHANGELOG.md and dist/** — and in dist no
+//      tests, test utilities, fixtures or build info; dist/index.js and dist/index.d.ts present;
+//   2. its package.json: no `workspace:` ranges left, license Apache-2.0;
+//   3. `publint` (strict: warnings fail) and `@arethetypeswrong/cli` (profile esm-only: these packages are
+//      ESM only, so a CommonJS `require` is out of scope; node10, node16-ESM and bundler resolution must work).
+// Usage: node tooling/release/check-packages.mjs [package...]   (build first; both tools run offline)
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkMeta } from './package-meta.mjs';
+import {
+  packPackage,
+  publishablePackages,
+  ROOT,
+  selectPackages,
+  tarballFiles,
+  tarballManifest,
+} from './workspace.mjs';
+
+const ALLOWED_TOP = new Set(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md']);
+const REQUIRED = ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts'];
+const FORBIDDEN_IN_DIST = [
+  [/\.test\.(js|d\.ts|js\.map|d\.ts\.map)$/, 'a test file'],
+  [/(^|\/)test-utils\//, 'test utilities'],
+  [/(^|\/)fixtures\//, 'a test fixture'],
+  [/\.tsbuildinfo$/, 'TypeScript build info'],
+];
+
+/** Problems with a tarball's file list (exported for the tests). */
+export function fileListProblems(files) {
+  const problems = [];
+  for (const f of files) {
+    if (ALLOWED_TOP.has(f)) continue;
+    if (!f.startsWith('dist/')) {
+      problems.push(`ships ${f} (only dist/, README.md, LICENSE, CHANGELOG.md may be published)`);
+      continue;
+    }
+    for (const [re, what] of FORBIDDEN_IN_DIST) if (re.test(f)) problems.push(`ships ${what}: ${f}`);
+  }
+  for (const r of REQUIRED) if (!files.includes(r)) problems.push(`does not ship ${r}`);
+  return problems;
+}
+
+export function manifestProblems(manifest) {
+  const problems = [];
+  for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+    for (const [dep, range] of Object.entries(manifest[field] ?? {})) {
+      if (String(range).startsWith('workspace:')) problems.push(`${field}.${dep} is still '${range}'`);
+    }
+  }
+  if (manifest.license !== 'Apache-2.0') problems.push(`license is ${manifest.license}, expected Apache-2.0`);
+  return problems;
+}
+
+function tool(bin, args) {
+  const r = spawnSync(join(ROOT, 'node_modules', '.bin', bin), args, { encoding: 'utf8', cwd: ROOT });
+  return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
+}
+
+async function main() {
+  const all = publishablePackages();
+  const selected = selectPackages(all, process.argv.slice(2));
+  const dest = mkdtempSync(join(tmpdir(), 'steadygrad-pack-'));
+  let failures = 0;
+  const fail = (name, msg) => {
+    failures++;
+    console.error(`  FAIL ${name}: ${msg}`);
+  };
+  try {
+    for (const p of checkMeta()) fail('metadata', p);
+    for (const p of selected) {
+      if (p.empty) {
+        console.log(`check-packages: skip ${p.name} (src/index.ts exports nothing yet)`);
+        continue;
+      }
+      const tarball = packPackage(p, dest);
+      const files = tarballFiles(tarball);
+      const before = failures;
+      for (const m of fileListProblems(files)) fail(p.name, m);
+      for (const m of manifestProblems(tarballManifest(tarball))) fail(p.name, m);
+      const pub = tool('publint', ['run', tarball, '--strict']);
+      if (!pub.ok) fail(p.name, `publint:\n${pub.out}`);
+      const attw = tool('attw', [
+        tarball,
+        '--profile',
+        'esm-only',
+        '--no-definitely-typed',
+        '--format',
+        'ascii',
+        '--no-color',
+        '--no-emoji',
+      ]);
+      if (!attw.ok) fail(p.name, `attw:\n${attw.out}`);
+      const status = failures === before ? 'ok' : 'FAILED';
+      console.log(
+        `check-packages: ${p.name}@${p.version} ${status} (${files.length} files; publint ${pub.ok ? 'ok' : 'failed'}; attw ${attw.ok ? 'ok' : 'failed'})`,
+      );
+    }
+  } finally {
+    rmSync(dest, { recursive: true, force: true });
+  }
+  console.log(`check-packages: ${failures === 0 ? 'all packages ok' : `${failures} problem(s)`}`);
+  process.exit(failures === 0 ? 0 : 1);
+}
+
+if (import.meta.url === new URL(`file://${process.argv[1]}`).href) await main();
