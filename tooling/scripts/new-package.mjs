@@ -15,11 +15,18 @@ const pkg = {
   license: 'Apache-2.0',
   type: 'module',
   sideEffects: false,
-  exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './package.json': './package.json' },
+  exports: {
+    '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+    './package.json': './package.json',
+  },
   main: './dist/index.js',
   types: './dist/index.d.ts',
   files: ['dist', 'README.md', 'LICENSE', 'CHANGELOG.md'],
-  scripts: { build: 'tsc -p tsconfig.build.json', typecheck: 'tsc -p tsconfig.json --noEmit', test: 'vitest run' },
+  scripts: {
+    build: 'tsc -p tsconfig.build.json',
+    typecheck: 'tsc -p tsconfig.json --noEmit',
+    test: 'vitest run',
+  },
   dependencies: Object.fromEntries(deps.map((d) => [`@steadygrad/${d}`, 'workspace:^'])),
   peerDependencies: { '@tensorflow/tfjs-core': '^4.22.0' },
   devDependencies: {

@@ -7,7 +7,10 @@ export const PNPM_VERSION = pkg.packageManager.replace(/^pnpm@/, '');
 
 function version(cmd, args) {
   try {
-    return execFileSync(cmd, [...args, '--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync(cmd, [...args, '--version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return undefined;
   }

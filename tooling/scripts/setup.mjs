@@ -32,7 +32,9 @@ if (aptPackages.length > 0 && isDebian && isRoot) {
   const r = spawnSync('apt-get', ['install', '-y', '-qq', ...aptPackages], { stdio: 'inherit', env });
   if (r.status !== 0) console.log('setup: apt-get failed; the demo will download Fashion-MNIST instead');
 } else if (aptPackages.includes('dataset-fashion-mnist')) {
-  console.log('setup: Fashion-MNIST is not installed; the demo downloads it into ~/.cache/steadygrad (SHA-256 verified)');
+  console.log(
+    'setup: Fashion-MNIST is not installed; the demo downloads it into ~/.cache/steadygrad (SHA-256 verified)',
+  );
 }
 
 if (!args.has('--no-demo')) runPnpm(pnpm, ['demo', 'mlp', '--epochs', '1']);

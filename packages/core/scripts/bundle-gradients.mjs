@@ -22,11 +22,17 @@ const outDir = join(here, '..', 'src', 'generated');
 mkdirSync(outDir, { recursive: true });
 
 // Namespaces the gradient files import with `import * as X` and where tfjs-core exposes them publicly.
-const namespaceAliases = { util: 'util', broadcast_util: 'broadcast_util', axis_util: 'backend_util', conv_util: 'backend_util' };
+const namespaceAliases = {
+  util: 'util',
+  broadcast_util: 'broadcast_util',
+  axis_util: 'backend_util',
+  conv_util: 'backend_util',
+};
 
 const registerAll = readFileSync(join(distDir, 'register_all_gradients.js'), 'utf8');
 const configImports = [...registerAll.matchAll(/import \{ (\w+) \} from '(\.\/gradients\/[\w]+)';/g)];
-if (configImports.length < 100) throw new Error(`expected the tfjs gradient list, found ${configImports.length} entries`);
+if (configImports.length < 100)
+  throw new Error(`expected the tfjs gradient list, found ${configImports.length} entries`);
 const entry = `${configImports.map(([, name, path]) => `import { ${name} } from '${path}.js';`).join('\n')}
 export const tfjsGradientConfigs = [${configImports.map(([, name]) => name).join(', ')}];
 `;
@@ -36,7 +42,8 @@ function rewriteImports(source) {
     const star = clause.match(/^\* as (\w+)$/);
     if (star) {
       const alias = namespaceAliases[star[1]];
-      if (alias && publicApi.has(alias)) return `import { ${alias} as ${star[1]} } from '@tensorflow/tfjs-core';`;
+      if (alias && publicApi.has(alias))
+        return `import { ${alias} as ${star[1]} } from '@tensorflow/tfjs-core';`;
       return line;
     }
     const named = clause.match(/^\{ (.+) \}$/);

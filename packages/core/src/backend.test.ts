@@ -21,9 +21,9 @@ describe('useBackend', () => {
   });
 
   it('reports a missing backend package with how to install it', async () => {
-    const err = await useBackend('webgl', { load: (p) => Promise.reject(new Error(`Cannot find package '${p}'`)) }).catch(
-      (e: unknown) => e,
-    );
+    const err = await useBackend('webgl', {
+      load: (p) => Promise.reject(new Error(`Cannot find package '${p}'`)),
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SteadygradError);
     expect((err as SteadygradError).code).toBe('BACKEND_UNAVAILABLE');
     expect((err as SteadygradError).message).toMatch(/install '@tensorflow\/tfjs-backend-webgl'/);

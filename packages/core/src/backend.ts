@@ -44,12 +44,18 @@ export interface BackendInfo {
 
 export function isNode(): boolean {
   const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof p?.versions?.node === 'string' && typeof (globalThis as { window?: unknown }).window === 'undefined';
+  return (
+    typeof p?.versions?.node === 'string' &&
+    typeof (globalThis as { window?: unknown }).window === 'undefined'
+  );
 }
 
 const defaultLoad = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);
 
-async function tryLoad(name: BackendName, load: (p: string) => Promise<unknown>): Promise<string | undefined> {
+async function tryLoad(
+  name: BackendName,
+  load: (p: string) => Promise<unknown>,
+): Promise<string | undefined> {
   if (tf.findBackendFactory(ENGINE_NAME[name]) !== null) return undefined;
   const errors: string[] = [];
   for (const pkg of BACKEND_PACKAGES[name]) {
@@ -83,7 +89,10 @@ function unavailableMessage(name: BackendName, errors: readonly string[]): strin
  * A named backend that cannot be loaded or initialized is a `BACKEND_UNAVAILABLE` error that says how to
  * install it. Library packages never import a backend; applications call this once at start-up.
  */
-export async function useBackend(choice: BackendChoice = 'auto', options: UseBackendOptions = {}): Promise<BackendInfo> {
+export async function useBackend(
+  choice: BackendChoice = 'auto',
+  options: UseBackendOptions = {},
+): Promise<BackendInfo> {
   const { load = defaultLoad } = options;
   checkOneOf('backend', choice, BACKEND_CHOICES);
   registerGradients();

@@ -10,9 +10,7 @@ describe('batch sources', () => {
     expect(src.size).toBe(3);
     const b = src.batch([2, 0]);
     expect(b.shape).toEqual([2, 2]);
-    expect(Array.from(b.dataSync())).toEqual(
-      [10 / 255, 20 / 255, 0, 1].map((v) => Math.fround(v)),
-    );
+    expect(Array.from(b.dataSync())).toEqual([10 / 255, 20 / 255, 0, 1].map((v) => Math.fround(v)));
     b.dispose();
     const labels = arraySource(Int32Array.from([3, 1, 4]), [], { dtype: 'int32' });
     const l = labels.batch([1, 2]);
@@ -23,7 +21,9 @@ describe('batch sources', () => {
 
   it('rejects ragged arrays and out-of-range indices', () => {
     expect(() => arraySource(new Uint8Array(5), [2])).toThrow(SteadygradError);
-    expect(() => arraySource(new Uint8Array(4), [2]).batch([2])).toThrow(/sample index 2 is outside \[0, 2\)/);
+    expect(() => arraySource(new Uint8Array(4), [2]).batch([2])).toThrow(
+      /sample index 2 is outside \[0, 2\)/,
+    );
   });
 
   it('wraps tensors without leaking', () => {

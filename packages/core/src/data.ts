@@ -80,7 +80,8 @@ export function arraySource(
 
 /** A source over an existing tensor whose first axis indexes samples (batches are `tf.gather`ed). */
 export function tensorSource(t: tf.Tensor): BatchSource {
-  if (t.rank < 1) throw new SteadygradError('SHAPE_MISMATCH', `a data tensor needs a sample axis, got a scalar`);
+  if (t.rank < 1)
+    throw new SteadygradError('SHAPE_MISMATCH', `a data tensor needs a sample axis, got a scalar`);
   const dtype = t.dtype === 'int32' ? 'int32' : 'float32';
   return {
     size: t.shape[0]!,

@@ -15,7 +15,10 @@ export class Parameter {
   constructor(name: string, initial: tf.Tensor, options: { readonly trainable?: boolean } = {}) {
     const { trainable = true } = options;
     if (typeof name !== 'string' || name.length === 0) {
-      throw new SteadygradError('INVALID_ARGUMENT', `parameter name must be a non-empty string, got ${JSON.stringify(name)}`);
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        `parameter name must be a non-empty string, got ${JSON.stringify(name)}`,
+      );
     }
     this.name = name;
     this._trainable = trainable;

@@ -19,7 +19,9 @@ describe('RandomStream', () => {
     // Reference: xoshiro128** with state [1, 2, 3, 4] produces 11520, 0, 5927040, 70819200, ... (Vigna's C code).
     const r = new RandomStream(0);
     r.setState([1, 2, 3, 4]);
-    expect([r.nextUint32(), r.nextUint32(), r.nextUint32(), r.nextUint32()]).toEqual([11520, 0, 5927040, 70819200]);
+    expect([r.nextUint32(), r.nextUint32(), r.nextUint32(), r.nextUint32()]).toEqual([
+      11520, 0, 5927040, 70819200,
+    ]);
   });
 
   it('draws uniforms with the right moments', () => {

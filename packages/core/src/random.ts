@@ -129,10 +129,17 @@ export class RandomStream {
 
   setState(state: RandomState): void {
     const words: readonly unknown[] = Array.isArray(state) ? state : [];
-    if (words.length !== 4 || words.some((w) => !Number.isInteger(w) || (w as number) < 0 || (w as number) > 0xffffffff)) {
-      throw new SteadygradError('INVALID_ARGUMENT', `RandomStream state must be four uint32 words, got ${JSON.stringify(state)}`);
+    if (
+      words.length !== 4 ||
+      words.some((w) => !Number.isInteger(w) || (w as number) < 0 || (w as number) > 0xffffffff)
+    ) {
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        `RandomStream state must be four uint32 words, got ${JSON.stringify(state)}`,
+      );
     }
-    if (state.every((w) => w === 0)) throw new SteadygradError('INVALID_ARGUMENT', 'RandomStream state must not be all zeros');
+    if (state.every((w) => w === 0))
+      throw new SteadygradError('INVALID_ARGUMENT', 'RandomStream state must not be all zeros');
     [this.s0, this.s1, this.s2, this.s3] = state as RandomState;
   }
 

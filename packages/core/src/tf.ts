@@ -2,7 +2,7 @@
  * The tensor engine every steadygrad package uses: `@tensorflow/tfjs-core`, a peer dependency, so an
  * application has exactly one engine. Packages import `tf` from here rather than from tfjs-core directly.
  */
-export * as tf from '@tensorflow/tfjs-core';
+
 export type {
   DataType,
   NamedTensorMap,
@@ -16,3 +16,4 @@ export type {
   TensorLike,
   Variable,
 } from '@tensorflow/tfjs-core';
+export * as tf from '@tensorflow/tfjs-core';

@@ -26,7 +26,8 @@ function isTensor(x: unknown): x is Tensor {
 export function collectTensors(tree: unknown, out: Tensor[] = []): Tensor[] {
   if (isTensor(tree)) out.push(tree);
   else if (Array.isArray(tree)) for (const t of tree) collectTensors(t, out);
-  else if (typeof tree === 'object' && tree !== null) for (const v of Object.values(tree)) collectTensors(v, out);
+  else if (typeof tree === 'object' && tree !== null)
+    for (const v of Object.values(tree)) collectTensors(v, out);
   return out;
 }
 
@@ -40,7 +41,10 @@ export function disposeExcept(tree: unknown, keep: unknown): void {
  * Flattens a tree into `{ 'a/b/0': tensor }` (tensors) and a JSON skeleton in which each tensor is replaced
  * by `{ $tensor: path }`; {@link unflattenTree} inverts it. Used to serialize optimizer and callback state.
  */
-export function flattenTree(tree: unknown, prefix = ''): { tensors: Record<string, Tensor>; skeleton: unknown } {
+export function flattenTree(
+  tree: unknown,
+  prefix = '',
+): { tensors: Record<string, Tensor>; skeleton: unknown } {
   const tensors: Record<string, Tensor> = {};
   const walk = (node: unknown, path: string): unknown => {
     if (isTensor(node)) {

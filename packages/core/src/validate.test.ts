@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSteadygradError, SteadygradError } from './errors.js';
+import { isSteadygradError, type SteadygradError } from './errors.js';
 import { checkNumber, checkOneOf } from './validate.js';
 
 describe('checkNumber / checkOneOf', () => {
@@ -18,9 +18,15 @@ describe('checkNumber / checkOneOf', () => {
       expect((e as SteadygradError).message).toBe('learningRate must be a finite number >= 0, got -1');
       expect((e as SteadygradError).details).toMatchObject({ name: 'learningRate', value: -1 });
     }
-    expect(() => checkNumber('momentum', 1, { min: 0, below: 1 })).toThrow('momentum must be a finite number >= 0 < 1, got 1');
-    expect(() => checkNumber('epochs', 2.5, { integer: true, min: 1 })).toThrow('epochs must be an integer >= 1, got 2.5');
-    expect(() => checkNumber('eps', Number.NaN, { above: 0 })).toThrow('eps must be a finite number > 0, got NaN');
+    expect(() => checkNumber('momentum', 1, { min: 0, below: 1 })).toThrow(
+      'momentum must be a finite number >= 0 < 1, got 1',
+    );
+    expect(() => checkNumber('epochs', 2.5, { integer: true, min: 1 })).toThrow(
+      'epochs must be an integer >= 1, got 2.5',
+    );
+    expect(() => checkNumber('eps', Number.NaN, { above: 0 })).toThrow(
+      'eps must be a finite number > 0, got NaN',
+    );
     expect(() => checkNumber('x', '3')).toThrow('x must be a finite number, got "3"');
     expect(() => checkOneOf('mode', 'fan', ['fanIn', 'fanOut'])).toThrow(
       `mode must be one of 'fanIn', 'fanOut', got "fan"`,

@@ -1,8 +1,20 @@
 import type { Experiment } from '../experiment.js';
+import { bn } from './bn.js';
+import { mcDropout } from './mc-dropout.js';
 import { mlp } from './mlp.js';
+import { optimizers } from './optimizers.js';
+import { regularization } from './regularization.js';
+import { summary } from './summary.js';
 
 /** Every experiment the demo offers, by name. Later issues add theirs to this list. */
-export const experiments: readonly Experiment<object>[] = [mlp];
+export const experiments: readonly Experiment<object>[] = [
+  mlp,
+  summary,
+  bn,
+  optimizers,
+  regularization,
+  mcDropout,
+];
 
 export function findExperiment(name: string): Experiment<object> | undefined {
   return experiments.find((e) => e.name === name);
