@@ -6,6 +6,16 @@ export type { LabelExpectation } from './check-data.js';
 export { checkFiniteInput, checkTargets } from './check-data.js';
 export { DeviceAccumulator } from './device-accumulator.js';
 export type {
+  GradientMonitorOptions,
+  GradientRecord,
+  LayerProbe,
+  LayerStatisticKey,
+  LayerStatistics,
+  ProbeOptions,
+  UnitActivityKind,
+} from './gradient-monitor.js';
+export { GradientMonitor, gradientMonitor, layerActivity, probeLayers } from './gradient-monitor.js';
+export type {
   CrossentropyOptions,
   Loss,
   LossFunction,
@@ -36,6 +46,8 @@ export {
 } from './metrics.js';
 export type { ProgressBarOptions, ProgressStream } from './progress-bar.js';
 export { formatLogs, formatLogValue, ProgressBar } from './progress-bar.js';
+export type { NonFiniteLoss, TerminateOnNaNOptions } from './terminate-on-nan.js';
+export { TerminateOnNaN, terminateOnNaN } from './terminate-on-nan.js';
 export type {
   CompileOptions,
   EvaluateOptions,

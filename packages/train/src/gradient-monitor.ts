@@ -1,0 +1,454 @@
+import {
+  checkNumber,
+  RandomStream,
+  registerGradients,
+  type Scalar,
+  SteadygradError,
+  type Tensor,
+  tf,
+  type Variable,
+} from '@steadygrad/core';
+import type { CallContext, Layer } from '@steadygrad/nn';
+import type { BatchLogs, Callback, Logs, TrainingParams } from './callbacks.js';
+import { getLoss, type LossFunction, type LossLike } from './losses.js';
+import { variableGrads } from './variable-grads.js';
+
+/**
+ * How a layer's output units are judged inactive:
+ * - `'dead'` (ReLU family: `relu`, `relu6`, `leaky_relu`, `LeakyReLU`, `PReLU`, `RReLU`): a unit is dead when
+ *   its output is exactly 0 for **every** probe sample (no gradient reaches its weights). With a non-zero
+ *   negative slope (leaky ReLU, PReLU with α ≠ 0, RReLU) this is ~0 by construction — the point of them.
+ * - `'sigmoid'` (`sigmoid`, `hard_sigmoid`): an output is saturated when `< 0.01` or `> 0.99`
+ *   (σ'(z) < 0.0099 there).
+ * - `'tanh'`: an output is saturated when `|out| > 0.99` (tanh'(z) < 0.0199 there).
+ * - `undefined`: neither (linear, ELU, SELU, GELU, softmax, ...); the fractions are `NaN`.
+ */
+export type UnitActivityKind = 'dead' | 'sigmoid' | 'tanh';
+
+/** Statistics of one layer on the probe batch. `NaN` marks a value that does not apply. */
+export interface LayerStatistics {
+  /** The layer's name (`dense_3`). */
+  readonly name: string;
+  readonly className: string;
+  /** Name of the nonlinearity at the layer's output, when it has one (`'relu'`, `'PReLU'`, ...). */
+  readonly activation: string | undefined;
+  /** How {@link deadFraction} / {@link saturatedFraction} are judged for this layer (see {@link UnitActivityKind}). */
+  readonly activityKind: UnitActivityKind | undefined;
+  /**
+   * `‖∇_θ L‖₂ = sqrt(Σ_p Σ_i (∂L/∂θ_p,i)²)` over the layer's trainable parameters `p` (kernel and bias of a
+   * Dense together), where `L` is the probe loss (the data loss, without regularization penalties).
+   * `NaN` for a layer without trainable parameters.
+   */
+  readonly gradientNorm: number;
+  /** Mean of all values of the layer's output on the probe batch (over samples and units). */
+  readonly activationMean: number;
+  /** Population standard deviation (divided by N, not N − 1) of the same values. */
+  readonly activationStd: number;
+  /** Fraction of output units dead on the whole probe batch (`'dead'` layers), else `NaN`. */
+  readonly deadFraction: number;
+  /**
+   * Fraction of the output values (samples × units) in the saturated range (`'sigmoid'` / `'tanh'` layers),
+   * else `NaN`. Per value rather than per unit: a unit saturated on some samples only still passes little
+   * gradient for those.
+   */
+  readonly saturatedFraction: number;
+}
+
+/** What {@link probeLayers} measures: the probe loss and one {@link LayerStatistics} per layer. */
+export interface LayerProbe {
+  readonly loss: number;
+  readonly layers: readonly LayerStatistics[];
+}
+
+/** One measurement of {@link GradientMonitor}. */
+export interface GradientRecord extends LayerProbe {
+  /** Optimizer steps completed in this `fit` when the record was taken (0 = the initial weights). */
+  readonly step: number;
+  /** Epoch index during which the record was taken. */
+  readonly epoch: number;
+  /** Batch index within the epoch after which it was taken; `-1` for the record taken before training. */
+  readonly batch: number;
+}
+
+export interface ProbeOptions {
+  /** Loss of the probe (a Keras name, a `Loss` or `(yTrue, yPred) => Scalar`). Required by {@link probeLayers}. */
+  readonly loss: LossLike;
+  /**
+   * Run the layers in training mode (dropout active, batch statistics in BatchNormalization). Default
+   * `false`: inference mode, so records differ only because the weights changed.
+   */
+  readonly training?: boolean;
+  /** Seed of the layers' randomness when `training` is true (the same masks at every record). Default 0. */
+  readonly seed?: number;
+}
+
+const LAYER_STATS = 5; // gradientNorm, mean, std, dead, saturated
+
+/** The nonlinearity at a layer's output and how to judge its units. */
+export function layerActivity(layer: Layer): {
+  activation: string | undefined;
+  kind: UnitActivityKind | undefined;
+} {
+  const cls = layer.className;
+  if (cls === 'LeakyReLU' || cls === 'PReLU' || cls === 'RReLU') return { activation: cls, kind: 'dead' };
+  const act = (layer as { activation?: unknown }).activation;
+  const name =
+    typeof act === 'object' && act !== null && typeof (act as { name?: unknown }).name === 'string'
+      ? (act as { name: string }).name
+      : undefined;
+  if (name === undefined || name === 'linear') return { activation: undefined, kind: undefined };
+  if (name === 'relu' || name === 'relu6' || name === 'leaky_relu') return { activation: name, kind: 'dead' };
+  if (name === 'sigmoid' || name === 'hard_sigmoid') return { activation: name, kind: 'sigmoid' };
+  if (name === 'tanh') return { activation: name, kind: 'tanh' };
+  return { activation: name, kind: undefined };
+}
+
+function checkLayers(layers: unknown): readonly Layer[] {
+  if (
+    !Array.isArray(layers) ||
+    layers.length === 0 ||
+    !layers.every((l) => typeof l === 'object' && l !== null && typeof (l as Layer).apply === 'function')
+  ) {
+    throw new SteadygradError(
+      'INVALID_ARGUMENT',
+      'probeLayers needs a non-empty array of layers (e.g. a Sequential model’s `layers`)',
+    );
+  }
+  return layers as readonly Layer[];
+}
+
+/**
+ * The device half of a probe: runs the layers one by one (`layer.apply`) on `x`, differentiates
+ * `loss(y, output)` with respect to every trainable parameter, and returns ONE vector
+ * `[loss, (gradientNorm, mean, std, dead, saturated) per layer]` (the caller reads and disposes it).
+ */
+function probeVector(
+  layers: readonly Layer[],
+  x: Tensor,
+  y: Tensor,
+  loss: LossFunction,
+  ctx: Partial<CallContext>,
+): Tensor {
+  registerGradients();
+  const vars: Variable[] = [];
+  const layerOf = new Map<string, number>();
+  layers.forEach((layer, i) => {
+    for (const p of layer.trainableParameters) {
+      vars.push(p.variable);
+      layerOf.set(p.variable.name, i);
+    }
+  });
+  const outputs: Tensor[] = [];
+  try {
+    return tf.tidy(() => {
+      const forward = (): Scalar => {
+        let h = x;
+        for (const layer of layers) {
+          h = layer.apply(h, ctx);
+          outputs.push(tf.keep(h));
+        }
+        const value = loss(y, h);
+        if (value.rank !== 0) {
+          throw new SteadygradError(
+            'SHAPE_MISMATCH',
+            `the probe loss must return a scalar, got shape [${value.shape}]`,
+          );
+        }
+        return value;
+      };
+      const sq: Tensor[][] = layers.map(() => []);
+      let value: Scalar;
+      if (vars.length === 0) value = forward();
+      else {
+        const r = variableGrads(forward, vars);
+        value = r.value;
+        for (const [name, g] of Object.entries(r.grads)) {
+          const i = layerOf.get(name);
+          if (g !== null && i !== undefined) sq[i]!.push(tf.sum(tf.square(g)));
+        }
+      }
+      const nan = tf.scalar(Number.NaN);
+      const parts: Tensor[] = [tf.reshape(value, [1])];
+      layers.forEach((layer, i) => {
+        const h = outputs[i]!;
+        const squares = sq[i]!;
+        const gradNorm = squares.length === 0 ? nan : tf.sqrt(tf.addN(squares));
+        const flat = tf.reshape(h.dtype === 'float32' ? h : tf.cast(h, 'float32'), [h.shape[0] ?? 1, -1]);
+        const { mean, variance } = tf.moments(flat);
+        const { kind } = layerActivity(layer);
+        let dead: Tensor = nan;
+        let saturated: Tensor = nan;
+        if (kind === 'dead') {
+          const alive = tf.greater(tf.max(tf.abs(flat), 0), 0);
+          dead = tf.sub(1, tf.mean(tf.cast(alive, 'float32')));
+        } else if (kind === 'sigmoid') {
+          saturated = tf.mean(tf.cast(tf.logicalOr(tf.less(flat, 0.01), tf.greater(flat, 0.99)), 'float32'));
+        } else if (kind === 'tanh') {
+          saturated = tf.mean(tf.cast(tf.greater(tf.abs(flat), 0.99), 'float32'));
+        }
+        parts.push(tf.stack([gradNorm, mean, tf.sqrt(variance), dead, saturated]));
+      });
+      return tf.concat(parts);
+    });
+  } finally {
+    tf.dispose(outputs);
+  }
+}
+
+function decode(layers: readonly Layer[], values: ArrayLike<number>): LayerProbe {
+  return {
+    loss: values[0]!,
+    layers: layers.map((layer, i) => {
+      const o = 1 + i * LAYER_STATS;
+      const { activation, kind } = layerActivity(layer);
+      return {
+        name: layer.name,
+        className: layer.className,
+        activation,
+        activityKind: kind,
+        gradientNorm: values[o]!,
+        activationMean: values[o + 1]!,
+        activationStd: values[o + 2]!,
+        deadFraction: values[o + 3]!,
+        saturatedFraction: values[o + 4]!,
+      };
+    }),
+  };
+}
+
+/**
+ * Per-layer statistics of a stack of layers on one batch `(x, y)`: for each layer, the gradient norm of its
+ * trainable parameters (of `loss(y, output of the last layer)`), the mean and std of its output, and the
+ * fraction of dead or saturated units (see {@link LayerStatistics}). The layers run one by one through
+ * `layer.apply` (they must be built: give a built `Sequential`'s `layers`); all statistics are gathered into
+ * one tensor and read back with **one** device read. Nothing is kept on the device.
+ */
+export async function probeLayers(
+  layers: readonly Layer[],
+  x: Tensor,
+  y: Tensor,
+  options: ProbeOptions,
+): Promise<LayerProbe> {
+  const checked = checkLayers(layers);
+  const { loss, training = false, seed = 0 } = options;
+  if (typeof training !== 'boolean') {
+    throw new SteadygradError(
+      'INVALID_ARGUMENT',
+      `training must be a boolean, got ${JSON.stringify(training)}`,
+    );
+  }
+  checkNumber('seed', seed, { min: 0, max: 0xffffffff, integer: true });
+  const lossFn = getLoss(loss);
+  const ctx: Partial<CallContext> = training ? { training, rng: new RandomStream(seed) } : { training };
+  const vec = probeVector(checked, x, y, lossFn, ctx);
+  try {
+    return decode(checked, await vec.data());
+  } finally {
+    vec.dispose();
+  }
+}
+
+export interface GradientMonitorOptions extends Partial<ProbeOptions> {
+  /** Record after every `every` optimizer steps (counted over the whole `fit`). Default 100. */
+  readonly every?: number;
+  /** The fixed probe inputs (a few hundred samples is plenty). Owned by the caller. */
+  readonly x: Tensor;
+  /** The probe targets, in the form the loss expects. Owned by the caller. */
+  readonly y: Tensor;
+  /** Take a record before the first step (step 0, the initial weights). Default `true`. */
+  readonly recordInitial?: boolean;
+  /**
+   * Add the latest record's per-layer gradient norms of each epoch to the epoch logs (and so to `History`)
+   * as `gradient_norm/<layer name>`. Default `true`.
+   */
+  readonly logToHistory?: boolean;
+  /** Called with each new record (e.g. to redraw a heatmap while training runs). */
+  readonly onRecord?: (record: GradientRecord) => void;
+}
+
+/** The statistics a {@link GradientMonitor} can tabulate as a `[record][layer]` matrix. */
+export type LayerStatisticKey =
+  | 'gradientNorm'
+  | 'activationMean'
+  | 'activationStd'
+  | 'deadFraction'
+  | 'saturatedFraction';
+
+interface TrainerLike {
+  readonly model: unknown;
+  readonly loss: LossFunction;
+}
+
+/**
+ * The instrument that shows an unstable gradient while it happens: a `fit` callback that every `every`
+ * steps measures, on a fixed probe batch `(x, y)`, each layer's gradient norm, activation mean and std,
+ * and fraction of dead (ReLU family) or saturated (sigmoid/tanh) units — see {@link probeLayers} for the
+ * exact definitions. Create it with {@link gradientMonitor}.
+ *
+ * **Cost.** Each record is one extra forward and backward pass on the probe batch (through the layers one by
+ * one) and **one** device read-back (all layers' statistics in one tensor); steps between records cost
+ * nothing. The optimizer is not touched: the probe's gradients are only measured.
+ *
+ * **Where the records go.** `monitor.records` holds every record; `monitor.matrix('gradientNorm')` gives the
+ * `[record][layer]` matrix a heatmap plots (with `monitor.steps` and `monitor.layerNames` as axes). The
+ * epoch logs (and so `History`) get `gradient_norm/<layer>` = the epoch's latest record, when `logToHistory`.
+ *
+ * The model must expose its layers (`Sequential` does); the probe loss defaults to the trainer's loss.
+ * Records are measured in inference mode unless `training: true`.
+ */
+export class GradientMonitor implements Callback<TrainerLike> {
+  readonly every: number;
+  readonly records: GradientRecord[] = [];
+  private readonly x: Tensor;
+  private readonly y: Tensor;
+  private readonly lossOption: LossLike | undefined;
+  private readonly training: boolean;
+  private readonly seed: number;
+  private readonly recordInitial: boolean;
+  private readonly logToHistory: boolean;
+  private readonly onRecord: ((record: GradientRecord) => void) | undefined;
+  private trainer: TrainerLike | undefined;
+  private layers: readonly Layer[] = [];
+  private lossFn: LossFunction | undefined;
+  private step = 0;
+  private epoch = 0;
+  private epochRecord: GradientRecord | undefined;
+
+  constructor(options: GradientMonitorOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        'gradientMonitor expects options { x, y, every?, loss? }',
+      );
+    }
+    const {
+      every = 100,
+      x,
+      y,
+      loss,
+      training = false,
+      seed = 0,
+      recordInitial = true,
+      logToHistory = true,
+      onRecord,
+    } = options;
+    this.every = checkNumber('every', every, { min: 1, integer: true });
+    if (!(x instanceof tf.Tensor) || !(y instanceof tf.Tensor)) {
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        'gradientMonitor needs the probe batch as tensors: { x: Tensor, y: Tensor }',
+      );
+    }
+    if (x.rank < 1 || y.rank < 1 || x.shape[0] !== y.shape[0]) {
+      throw new SteadygradError(
+        'SHAPE_MISMATCH',
+        `gradientMonitor: x and y must hold the same number of samples, got shapes [${x.shape}] and [${y.shape}]`,
+      );
+    }
+    if (typeof training !== 'boolean') {
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        `training must be a boolean, got ${JSON.stringify(training)}`,
+      );
+    }
+    checkNumber('seed', seed, { min: 0, max: 0xffffffff, integer: true });
+    if (onRecord !== undefined && typeof onRecord !== 'function') {
+      throw new SteadygradError('INVALID_ARGUMENT', 'onRecord must be a function');
+    }
+    this.x = x;
+    this.y = y;
+    this.lossOption = loss;
+    if (loss !== undefined) this.lossFn = getLoss(loss);
+    this.training = training;
+    this.seed = seed;
+    this.recordInitial = recordInitial;
+    this.logToHistory = logToHistory;
+    this.onRecord = onRecord;
+  }
+
+  /** The layer names (columns of {@link matrix}), known after the first record. */
+  get layerNames(): string[] {
+    return this.layers.map((l) => l.name);
+  }
+
+  /** The step of each record (rows of {@link matrix}). */
+  get steps(): number[] {
+    return this.records.map((r) => r.step);
+  }
+
+  /** One statistic as a `[record][layer]` matrix, e.g. for a heatmap of gradient norms over steps. */
+  matrix(key: LayerStatisticKey): number[][] {
+    return this.records.map((r) => r.layers.map((l) => l[key]));
+  }
+
+  setTrainer(trainer: TrainerLike): void {
+    this.trainer = trainer;
+  }
+
+  setParams(params: TrainingParams): void {
+    this.epoch = params.initialEpoch;
+  }
+
+  async onTrainBegin(): Promise<void> {
+    const model = this.trainer?.model as { layers?: unknown } | undefined;
+    if (model === undefined || !Array.isArray(model.layers)) {
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        'gradientMonitor needs a model that exposes its layers (a Sequential), used through compile(...).fit',
+      );
+    }
+    this.layers = checkLayers(model.layers);
+    if (this.lossOption === undefined) this.lossFn = this.trainer!.loss;
+    this.step = 0;
+    this.epochRecord = undefined;
+    if (this.recordInitial) await this.record(-1);
+  }
+
+  onEpochBegin(epoch: number): void {
+    this.epoch = epoch;
+    this.epochRecord = undefined;
+  }
+
+  async onBatchEnd(batch: number, _logs: BatchLogs): Promise<void> {
+    this.step++;
+    if (this.step % this.every === 0) await this.record(batch);
+  }
+
+  onEpochEnd(_epoch: number, logs: Logs): void {
+    const r = this.epochRecord;
+    if (!this.logToHistory || r === undefined) return;
+    for (const l of r.layers) {
+      if (!Number.isNaN(l.gradientNorm)) logs[`gradient_norm/${l.name}`] = l.gradientNorm;
+    }
+  }
+
+  /** Takes a record now (one forward/backward pass on the probe batch, one device read). */
+  private async record(batch: number): Promise<void> {
+    const ctx: Partial<CallContext> = this.training
+      ? { training: true, rng: new RandomStream(this.seed) }
+      : { training: false };
+    const vec = probeVector(this.layers, this.x, this.y, this.lossFn!, ctx);
+    let values: ArrayLike<number>;
+    try {
+      values = await vec.data();
+    } finally {
+      vec.dispose();
+    }
+    const record: GradientRecord = {
+      step: this.step,
+      epoch: this.epoch,
+      batch,
+      ...decode(this.layers, values),
+    };
+    this.records.push(record);
+    if (batch >= 0) this.epochRecord = record;
+    this.onRecord?.(record);
+  }
+}
+
+/**
+ * Keras-style factory of a {@link GradientMonitor}: `callbacks: [gradientMonitor({ every: 100, x, y })]`.
+ */
+export function gradientMonitor(options: GradientMonitorOptions): GradientMonitor {
+  return new GradientMonitor(options);
+}
