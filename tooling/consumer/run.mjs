@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Consumer test: every package installed the way a stranger installs it.
 //
-//   node tooling/consumer/run.mjs [package...] [--keep] [--no-readme]
+//   node tooling/consumer/run.mjs [package...] [--keep] [--no-readme] [--pack-dir DIR]
+//
+// --pack-dir DIR reuses tarballs an earlier step of the same run packed there (check-packages --pack-dir).
 //
 // 1. `pnpm pack` the selected packages (default: all publishable ones) and their internal dependencies
 //    (plus any package a README example imports) into a temp dir;
@@ -30,7 +32,9 @@ const HERE = join(ROOT, 'tooling', 'consumer');
 const argv = process.argv.slice(2);
 const keep = argv.includes('--keep');
 const withReadme = !argv.includes('--no-readme');
-const names = argv.filter((a) => !a.startsWith('--'));
+const packDirIdx = argv.indexOf('--pack-dir');
+const packDir = packDirIdx >= 0 ? argv[packDirIdx + 1] : undefined;
+const names = argv.filter((a, i) => !a.startsWith('--') && (packDirIdx < 0 || i !== packDirIdx + 1));
 
 const started = Date.now();
 const log = (msg) => console.log(`consumer: ${msg}`);
@@ -115,7 +119,8 @@ try {
   const deps = {};
   for (const p of toPack) {
     if (p.empty) throw new Error(`${p.name} is needed (a dependency) but exports nothing yet`);
-    deps[p.name] = `file:${relative(project, packPackage(p, tarballs))}`;
+    deps[p.name] =
+      `file:${packDir ? packPackage(p, packDir, { reuse: true }) : relative(project, packPackage(p, tarballs))}`;
   }
   deps['@tensorflow/tfjs-core'] = TFJS_VERSION;
   deps['@tensorflow/tfjs-backend-wasm'] = TFJS_VERSION;

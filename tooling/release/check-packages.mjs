@@ -6,9 +6,10 @@
 //   2. its package.json: no `workspace:` ranges left, license Apache-2.0;
 //   3. `publint` (strict: warnings fail) and `@arethetypeswrong/cli` (profile esm-only: these packages are
 //      ESM only, so a CommonJS `require` is out of scope; node10, node16-ESM and bundler resolution must work).
-// Usage: node tooling/release/check-packages.mjs [package...]   (build first; both tools run offline)
+// Usage: node tooling/release/check-packages.mjs [package...] [--pack-dir DIR]   (build first; both tools run
+// offline; with --pack-dir the tarballs are kept in DIR for the consumer test to reuse)
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkMeta } from './package-meta.mjs';
@@ -62,9 +63,14 @@ function tool(bin, args) {
 }
 
 async function main() {
+  const argv = process.argv.slice(2);
+  const packDirIdx = argv.indexOf('--pack-dir');
+  const packDir = packDirIdx >= 0 ? argv[packDirIdx + 1] : undefined;
+  const names = argv.filter((a, i) => !a.startsWith('--') && (packDirIdx < 0 || i !== packDirIdx + 1));
   const all = publishablePackages();
-  const selected = selectPackages(all, process.argv.slice(2));
-  const dest = mkdtempSync(join(tmpdir(), 'steadygrad-pack-'));
+  const selected = selectPackages(all, names);
+  const dest = packDir ?? mkdtempSync(join(tmpdir(), 'steadygrad-pack-'));
+  if (packDir) mkdirSync(packDir, { recursive: true });
   let failures = 0;
   const fail = (name, msg) => {
     failures++;
@@ -101,7 +107,7 @@ async function main() {
       );
     }
   } finally {
-    rmSync(dest, { recursive: true, force: true });
+    if (!packDir) rmSync(dest, { recursive: true, force: true });
   }
   console.log(`check-packages: ${failures === 0 ? 'all packages ok' : `${failures} problem(s)`}`);
   process.exit(failures === 0 ? 0 : 1);

@@ -29,6 +29,7 @@ export const KEYWORDS = {
   regularization: ['regularization', 'dropout', 'l1', 'l2', 'max-norm', 'constraint'],
   schedules: ['learning-rate', 'schedule', 'cosine-decay', 'one-cycle', 'warmup'],
   train: ['training', 'fit', 'loss', 'metrics', 'callbacks'],
+  transfer: ['transfer-learning', 'fine-tuning', 'pretrained', 'freeze'],
 };
 
 export function packageDirs() {

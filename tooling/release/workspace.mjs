@@ -72,8 +72,13 @@ export function selectPackages(all, args) {
 
 let pnpmCmd;
 
-/** `pnpm pack` one package into `dest`; returns the tarball's absolute path. */
-export function packPackage(p, dest) {
+/**
+ * `pnpm pack` one package into `dest`; returns the tarball's absolute path. With `reuse`, a tarball already
+ * in `dest` (packed by an earlier step of the same run, e.g. check-packages before the consumer test) is used.
+ */
+export function packPackage(p, dest, { reuse = false } = {}) {
+  const existing = join(dest, tarballName(p));
+  if (reuse && existsSync(existing)) return existing;
   if (!existsSync(join(p.path, 'dist')))
     throw new Error(`${p.name} has no dist/: build it first (pnpm build)`);
   pnpmCmd ??= ensurePnpm({ install: false });
@@ -82,10 +87,14 @@ export function packPackage(p, dest) {
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`pnpm pack ${p.name} failed:\n${r.stdout}\n${r.stderr}`);
-  const file = `${p.name.replace(/^@/, '').replace('/', '-')}-${p.version}.tgz`;
-  const tarball = join(dest, file);
+  const tarball = join(dest, tarballName(p));
   if (!existsSync(tarball)) throw new Error(`pnpm pack ${p.name}: expected ${tarball}\n${r.stdout}`);
   return tarball;
+}
+
+/** The file name `pnpm pack` gives a package's tarball. */
+export function tarballName(p) {
+  return `${p.name.replace(/^@/, '').replace('/', '-')}-${p.version}.tgz`;
 }
 
 /** File list of a tarball (paths without the leading `package/`). */
