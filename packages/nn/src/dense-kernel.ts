@@ -7,6 +7,7 @@ import {
   tf,
 } from '@steadygrad/core';
 import { biasActGradKernel } from './kernels/bias-act-grad.js';
+import { transposeBiasActKernel } from './kernels/transpose-bias-act.js';
 
 /**
  * The activations a Dense layer fuses into its matmul kernel. `relu` and `linear` only: their backward
@@ -34,7 +35,14 @@ type AffineFn = (x: Tensor, kernel: Tensor, bias?: Tensor) => Tensor;
  * `m·(n + k) < k·n`), which also spares the wasm matmul from re-packing the large `Wᵀ` on every call.
  * On the cpu and wasm backends `dZ` and `db` come from one host kernel ({@link biasActGradKernel}).
  */
-function affineGrad(activation: FusedActivation, dy: Tensor, x: Tensor, kernel: Tensor, y: Tensor): Tensor[] {
+function affineGrad(
+  activation: FusedActivation,
+  dy: Tensor,
+  x: Tensor,
+  kernel: Tensor,
+  y: Tensor,
+  xIsTransposed: boolean,
+): Tensor[] {
   let dz: Tensor;
   let db: Tensor | undefined;
   if (hostKernelAvailable(biasActGradKernel)) {
@@ -45,13 +53,12 @@ function affineGrad(activation: FusedActivation, dy: Tensor, x: Tensor, kernel: 
   } else {
     dz = activation === 'relu' ? tf.mul(dy, tf.step(y)) : dy;
   }
-  const [m, k] = x.shape as [number, number];
-  const n = kernel.shape[1] as number;
-  const dx =
-    m * (n + k) < k * n
-      ? tf.transpose(tf.matMul(kernel, tf.transpose(dz)))
-      : tf.matMul(dz, tf.transpose(kernel));
-  const dw = tf.matMul(tf.transpose(x), dz);
+  const [k, n] = kernel.shape as [number, number];
+  const m = dy.shape[0] as number;
+  const dx = smallBatch(m, k, n)
+    ? tf.transpose(tf.matMul(kernel, tf.transpose(dz)))
+    : tf.matMul(dz, tf.transpose(kernel));
+  const dw = tf.matMul(xIsTransposed ? x : tf.transpose(x), dz);
   return [dx, dw, db ?? tf.sum(dz, 0)];
 }
 
@@ -78,29 +85,73 @@ function fusedMatMul(
   return tf.reshape(out, [m, n]);
 }
 
+/**
+ * True when a batch of `m` rows is small against the kernel `[k, n]`: `m·(k + n) < k·n`. Then the matmuls
+ * are arranged so that the large kernel is the FIRST operand (the wasm backend re-packs its second operand,
+ * the "weights" of its fully-connected kernel, whenever that tensor is new — every step for a trained
+ * kernel — which costs more than the small transposes this needs).
+ */
+function smallBatch(m: number, k: number, n: number): boolean {
+  return m * (k + n) < k * n;
+}
+
+function recording(): boolean {
+  return (tf.engine().state as { gradientDepth?: number }).gradientDepth !== 0;
+}
+
+/**
+ * The forward pass: `y = act(x·W + b)` and the tensor to save for the backward pass (`x`, or `xᵀ` when the
+ * forward was computed transposed). While training (a gradient tape records) on the cpu/wasm backends with a
+ * small batch, `yᵀ` is computed as `Wᵀ·xᵀ` and one host kernel transposes it back, adds the bias and applies
+ * the activation ({@link transposeBiasActKernel}); `xᵀ` is saved and reused for `dW = xᵀ·dZ`. Otherwise one
+ * `_FusedMatMul` (inference keeps the plain form: its kernel does not change between batches, so the wasm
+ * backend's packed copy is reused).
+ */
+function affineForward(
+  x: Tensor,
+  kernel: Tensor,
+  bias: Tensor | undefined,
+  activation: FusedActivation,
+): { y: Tensor; saveX: Tensor; xIsTransposed: boolean } {
+  const m = x.shape[0] as number;
+  const [k, n] = kernel.shape as [number, number];
+  if (smallBatch(m, k, n) && recording() && hostKernelAvailable(transposeBiasActKernel)) {
+    const xT = tf.transpose(x);
+    const wT = tf.transpose(kernel);
+    const zT = tf.matMul(wT, xT);
+    const [y] = runHostKernel(transposeBiasActKernel, { zT, bias }, { relu: activation === 'relu' });
+    wT.dispose();
+    zT.dispose();
+    return { y: y as Tensor, saveX: xT, xIsTransposed: true };
+  }
+  return { y: fusedMatMul(x, kernel, bias, activation), saveX: x, xIsTransposed: false };
+}
+
 function makeAffine(activation: FusedActivation, withBias: boolean): AffineFn {
   if (withBias) {
     const f = tf.customGrad(((x: Tensor, kernel: Tensor, bias: Tensor, save: tf.GradSaveFunc) => {
-      const y = fusedMatMul(x, kernel, bias, activation);
-      save([x, kernel, y]);
+      const { y, saveX, xIsTransposed } = affineForward(x, kernel, bias, activation);
+      save([saveX, kernel, y]);
+      if (xIsTransposed) saveX.dispose();
       return {
         value: y,
         gradFunc: (dy: Tensor, saved: Tensor[]) => {
           const [xs, ws, ys] = saved as [Tensor, Tensor, Tensor];
-          return affineGrad(activation, dy, xs, ws, ys);
+          return affineGrad(activation, dy, xs, ws, ys, xIsTransposed);
         },
       };
     }) as unknown as CustomGradientFunc);
     return (x, kernel, bias) => f(x, kernel, bias as Tensor);
   }
   const f = tf.customGrad(((x: Tensor, kernel: Tensor, save: tf.GradSaveFunc) => {
-    const y = fusedMatMul(x, kernel, undefined, activation);
-    save([x, kernel, y]);
+    const { y, saveX, xIsTransposed } = affineForward(x, kernel, undefined, activation);
+    save([saveX, kernel, y]);
+    if (xIsTransposed) saveX.dispose();
     return {
       value: y,
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
         const [xs, ws, ys] = saved as [Tensor, Tensor, Tensor];
-        return affineGrad(activation, dy, xs, ws, ys).slice(0, 2);
+        return affineGrad(activation, dy, xs, ws, ys, xIsTransposed).slice(0, 2);
       },
     };
   }) as unknown as CustomGradientFunc);

@@ -96,7 +96,38 @@ for (const backend of ['cpu', 'wasm']) {
       }
     }
 
-    it('the backward pass runs one host kernel for dZ and db, and 2 matmuls', async () => {
+    it('while training with a small batch the forward is computed transposed (Wᵀ·xᵀ + one host epilogue) and equals the reference', async () => {
+      await tf.setBackend(backend);
+      const rng = new RandomStream(9);
+      const x = randomTensor(rng, [4, 50]);
+      const w = randomTensor(rng, [50, 20]);
+      const b = randomTensor(rng, [20]);
+      const before = tf.memory().numTensors;
+      let taped: Tensor | undefined;
+      const profile = await tf.profile(() => {
+        const g = tf.grad((xx: Tensor) => {
+          const y = denseForward(xx, w, b, 'relu', undefined);
+          taped = tf.keep(tf.clone(y));
+          return tf.sum(y);
+        })(x);
+        g.dispose();
+      });
+      const names = profile.kernels.map((k) => k.name);
+      expect(names).toContain('SteadygradTransposeBiasAct');
+      expect(names).not.toContain('_FusedMatMul');
+      const ref = tf.tidy(() => denseReference(x, w, b, relu));
+      expectClose((await (taped as Tensor).data()) as Float32Array, (await ref.data()) as Float32Array, 1e-5);
+      // Inference keeps the single fused kernel.
+      const inferProfile = await tf.profile(() =>
+        tf.tidy(() => denseForward(x, w, b, 'relu', undefined)).dispose(),
+      );
+      expect(inferProfile.kernels.map((k) => k.name)).toContain('_FusedMatMul');
+      tf.dispose([taped as Tensor, ref]);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([x, w, b]);
+    });
+
+    it('forward + backward: one host kernel for dZ and db, 3 plain matmuls (the forward one transposed), no Step', async () => {
       await tf.setBackend(backend);
       const rng = new RandomStream(5);
       const x = randomTensor(rng, [3, 40]);
@@ -110,7 +141,7 @@ for (const backend of ['cpu', 'wasm']) {
       });
       const names = profile.kernels.map((k) => k.name);
       expect(names.filter((nm) => nm === 'SteadygradBiasActGrad').length).toBe(1);
-      expect(names.filter((nm) => nm === 'BatchMatMul').length).toBe(2);
+      expect(names.filter((nm) => nm === 'BatchMatMul').length).toBe(3);
       expect(names).not.toContain('Step');
       tf.dispose([x, w, b]);
     });
