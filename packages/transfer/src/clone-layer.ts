@@ -1,0 +1,122 @@
+import { SteadygradError } from '@steadygrad/core';
+import { Activation, Dense, Layer, type LayerOptions, PReLU } from '@steadygrad/nn';
+import { describe } from './layer-selector.js';
+
+/**
+ * A user-supplied way to clone a layer (Keras `clone_model(..., clone_function=...)`): return a new,
+ * unbuilt layer of the same configuration, or `undefined` to fall back to {@link cloneLayer}'s own rules.
+ */
+export type LayerCloner = (layer: Layer) => Layer | undefined;
+
+/** Options of {@link cloneLayer}. */
+export interface CloneLayerOptions {
+  /** Tried first for every layer (for custom layers the default rules cannot recreate). */
+  readonly cloneFunction?: LayerCloner;
+}
+
+function baseOptions(layer: Layer): LayerOptions {
+  return {
+    name: layer.name,
+    trainable: layer.trainable,
+    ...(layer.inputShapeOption === undefined ? {} : { inputShape: layer.inputShapeOption }),
+  };
+}
+
+/** JSON with sorted keys, for comparing configurations. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const o = v as Record<string, unknown>;
+      return Object.fromEntries(
+        Object.keys(o)
+          .sort()
+          .map((k) => [k, o[k]]),
+      );
+    }
+    return v;
+  });
+}
+
+/**
+ * A fresh, **unbuilt** layer with the same configuration as `layer` (Keras `layer.__class__.from_config(
+ * layer.get_config())`, the per-layer step of `clone_model`). The copy keeps the name and the `trainable`
+ * flag; it has no parameters until it is built, and shares nothing with the original.
+ *
+ * How: `cloneFunction` first, when given; then the `@steadygrad/nn` layers whose configuration holds objects
+ * (`Dense`, `Activation`, `PReLU`) are rebuilt from their public fields, so activations, initializers,
+ * regularizers and constraints carry over as the same objects (an activation's own options, such as
+ * LeakyReLU's slope, included); every other layer — `Flatten`, `LeakyReLU`, `RReLU`,
+ * `BatchNormalization`, `Dropout`, ... — is rebuilt as `new layer.constructor(layer.getConfig())`.
+ * The result's `getConfig()` must equal the original's, else `INCOMPATIBLE` (use `cloneFunction`).
+ *
+ * Known limit: `@steadygrad/normalization`'s `BatchNormalization.getConfig()` carries its initializers by
+ * name and not its γ/β regularizers or constraints; `cloneModel` detects lost regularizers (it compares the
+ * number of penalties) but cannot see lost constraints.
+ */
+export function cloneLayer(layer: Layer, options: CloneLayerOptions = {}): Layer {
+  const { cloneFunction } = options;
+  if (!(layer instanceof Layer)) {
+    throw new SteadygradError('INVALID_ARGUMENT', `cloneLayer expects a Layer, got ${describe(layer)}`);
+  }
+  let copy = cloneFunction?.(layer);
+  if (copy === undefined) {
+    if (layer instanceof Dense) {
+      copy = new Dense({
+        ...baseOptions(layer),
+        units: layer.units,
+        activation: layer.activation,
+        useBias: layer.useBias,
+        kernelInitializer: layer.kernelInitializer,
+        biasInitializer: layer.biasInitializer,
+        kernelRegularizer: layer.kernelRegularizer,
+        biasRegularizer: layer.biasRegularizer,
+        activityRegularizer: layer.activityRegularizer,
+        kernelConstraint: layer.kernelConstraint,
+        biasConstraint: layer.biasConstraint,
+      });
+    } else if (layer instanceof Activation) {
+      copy = new Activation({ ...baseOptions(layer), activation: layer.activation });
+    } else if (layer instanceof PReLU) {
+      copy = new PReLU({
+        ...baseOptions(layer),
+        alphaInitializer: layer.alphaInitializer,
+        alphaRegularizer: layer.alphaRegularizer,
+        alphaConstraint: layer.alphaConstraint,
+        sharedAxes: layer.sharedAxes,
+      });
+    } else {
+      const Ctor = layer.constructor as new (options: Record<string, unknown>) => Layer;
+      try {
+        copy = new Ctor({ ...layer.getConfig(), ...baseOptions(layer) });
+      } catch (e) {
+        throw new SteadygradError(
+          'INCOMPATIBLE',
+          `cannot clone layer '${layer.name}' (${layer.className}) from its configuration (${e instanceof Error ? e.message : String(e)}); pass cloneFunction to recreate it`,
+          { details: { layer: layer.name, className: layer.className } },
+        );
+      }
+    }
+  }
+  if (!(copy instanceof Layer) || copy === layer) {
+    throw new SteadygradError(
+      'INVALID_ARGUMENT',
+      `cloneFunction must return a new Layer for '${layer.name}', got ${copy === layer ? 'the same layer' : describe(copy)}`,
+    );
+  }
+  if (copy.built) {
+    throw new SteadygradError(
+      'INVALID_ARGUMENT',
+      `the clone of layer '${layer.name}' must be unbuilt (cloneModel builds and fills it), got a built layer`,
+    );
+  }
+  const want = stableJson(layer.getConfig());
+  const got = stableJson(copy.getConfig());
+  if (copy.className !== layer.className || want !== got) {
+    throw new SteadygradError(
+      'INCOMPATIBLE',
+      `the clone of layer '${layer.name}' (${layer.className}) differs from it: config ${want} vs ${copy.className} ${got}; pass cloneFunction to recreate this layer`,
+      { details: { layer: layer.name, expected: want, got } },
+    );
+  }
+  return copy;
+}
