@@ -1,0 +1,3 @@
+import { steadygradVitest } from '@steadygrad/vitest-config';
+
+export default steadygradVitest();
