@@ -20,6 +20,7 @@ import {
   selectPackages,
   tarballFiles,
   tarballManifest,
+  tarballText,
 } from './workspace.mjs';
 
 const ALLOWED_TOP = new Set(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md']);
@@ -88,6 +89,11 @@ async function main() {
       const before = failures;
       for (const m of fileListProblems(files)) fail(p.name, m);
       for (const m of manifestProblems(tarballManifest(tarball))) fail(p.name, m);
+      const nodeTypes = tarballText(
+        tarball,
+        files.filter((f) => f.endsWith('.d.ts')),
+      ).filter(([, t]) => t.includes('reference types="node"'));
+      for (const [f] of nodeTypes) console.log(`  note ${p.name}: ${f} needs @types/node (Node-only API)`);
       const pub = tool('publint', ['run', tarball, '--strict']);
       if (!pub.ok) fail(p.name, `publint:\n${pub.out}`);
       const attw = tool('attw', [

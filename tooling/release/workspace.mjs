@@ -1,7 +1,8 @@
 // Shared helpers for the release and consumer scripts: the publishable packages, their internal
 // dependencies, and packing them into tarballs with pnpm (which rewrites `workspace:^` to real ranges).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePnpm } from '../scripts/pnpm.mjs';
 
@@ -113,4 +114,17 @@ export function tarballManifest(tarball) {
   const r = spawnSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`reading package.json from ${tarball} failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
+}
+
+/** `[path, text]` of the given files inside a tarball (extracted once into a temporary directory). */
+export function tarballText(tarball, files) {
+  if (files.length === 0) return [];
+  const dir = mkdtempSync(join(tmpdir(), 'steadygrad-tar-'));
+  try {
+    const r = spawnSync('tar', ['-xzf', tarball, '-C', dir], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`extracting ${tarball} failed: ${r.stderr}`);
+    return files.map((f) => [f, readFileSync(join(dir, 'package', f), 'utf8')]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,13 +1,29 @@
 #!/usr/bin/env node
 // `npm test`: every check and every test of the workspace — lint, typecheck, unit and integration tests of
-// every package — and one closing line `tests: N passed, N failed`.
-import { spawn } from 'node:child_process';
+// every package, the release checks (changesets, packed tarballs: file lists, publint, attw) and the consumer
+// test (every package installed from its tarball into a fresh npm project, its snippet and README examples
+// type-checked and run) — and one closing line `tests: N passed, N failed`.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ensurePnpm, runPnpm } from './pnpm.mjs';
 
 const pnpm = ensurePnpm({ install: false });
 runPnpm(pnpm, ['run', 'build']);
 runPnpm(pnpm, ['exec', 'biome', 'check', '.']);
 runPnpm(pnpm, ['run', 'typecheck']);
+
+// Release checks: each counts as one test. The tarballs check-packages packs are reused by the consumer test.
+const ROOT = new URL('../../', import.meta.url).pathname;
+const packDir = mkdtempSync(join(tmpdir(), 'steadygrad-test-pack-'));
+const releaseChecks = [
+  ['tooling/release/check-changesets.mjs'],
+  ['tooling/release/check-packages.mjs', '--pack-dir', packDir],
+].map(([script, ...args]) => {
+  const r = spawnSync(process.execPath, [join(ROOT, script), ...args], { stdio: 'inherit', cwd: ROOT });
+  return r.status === 0;
+});
 
 function runCapturing(args) {
   return new Promise((resolve) => {
@@ -27,13 +43,33 @@ function runCapturing(args) {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colours from vitest output
 const plain = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 const { code, out } = await runCapturing(['exec', 'turbo', 'run', 'test', '--concurrency=1', '--continue']);
-let passed = 0;
-let failed = 0;
+let passed = releaseChecks.filter(Boolean).length;
+let failed = releaseChecks.length - passed;
 for (const line of plain(out).split('\n')) {
   const m = line.match(/^\S*:test:\s+Tests\s+(.*)$/) ?? line.match(/^\s*Tests\s+(.*)$/);
   if (!m) continue;
   passed += Number(m[1].match(/(\d+) passed/)?.[1] ?? 0);
   failed += Number(m[1].match(/(\d+) failed/)?.[1] ?? 0);
 }
+
+// Consumer test: every snippet and README example is one test.
+const consumer = await new Promise((resolve) => {
+  const child = spawn(process.execPath, [join(ROOT, 'tooling/consumer/run.mjs'), '--pack-dir', packDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: ROOT,
+  });
+  let text = '';
+  child.stdout.on('data', (chunk) => {
+    text += chunk;
+    process.stdout.write(chunk);
+  });
+  child.on('close', (status) => resolve({ status, text }));
+});
+rmSync(packDir, { recursive: true, force: true });
+const summary = consumer.text.match(/consumer: (\d+) passed, (\d+) failed/);
+passed += Number(summary?.[1] ?? 0);
+failed += summary ? Number(summary[2]) : 1;
+if (consumer.status !== 0 && (!summary || Number(summary[2]) === 0)) failed += 1;
+
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(code === 0 && failed === 0 && passed > 0 ? 0 : 1);
