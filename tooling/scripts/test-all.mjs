@@ -45,6 +45,20 @@ const plain = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 const { code, out } = await runCapturing(['exec', 'turbo', 'run', 'test', '--concurrency=1', '--continue']);
 let passed = releaseChecks.filter(Boolean).length;
 let failed = releaseChecks.length - passed;
+// Unit tests of the release and consumer tooling (node:test).
+const toolTests = spawnSync(process.execPath, ['--test', 'tooling/release/', 'tooling/consumer/'], {
+  cwd: ROOT,
+  encoding: 'utf8',
+});
+process.stdout.write(
+  toolTests.stdout
+    .split('\n')
+    .filter((l) => /^(not ok|# (pass|fail))/.test(l))
+    .join('\n') + '\n',
+);
+if (toolTests.status !== 0) process.stdout.write(toolTests.stdout + toolTests.stderr);
+passed += Number(toolTests.stdout.match(/^# pass (\d+)/m)?.[1] ?? 0);
+failed += Number(toolTests.stdout.match(/^# fail (\d+)/m)?.[1] ?? 0) + (toolTests.status !== 0 ? 1 : 0);
 for (const line of plain(out).split('\n')) {
   const m = line.match(/^\S*:test:\s+Tests\s+(.*)$/) ?? line.match(/^\s*Tests\s+(.*)$/);
   if (!m) continue;

@@ -1,0 +1,114 @@
+// Tests of the release tooling's pure parts: `node --test tooling/release/ tooling/consumer/` (npm test runs them).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { evaluate, isPublishedSource, parseChangeset } from './check-changesets.mjs';
+import { fileListProblems, manifestProblems } from './check-packages.mjs';
+import { withInternalDeps } from './workspace.mjs';
+
+test('parseChangeset reads the front matter bumps', () => {
+  assert.deepEqual(
+    parseChangeset('---\n"@steadygrad/nn": minor\n\'@steadygrad/core\': patch\n---\n\nText.\n'),
+    {
+      '@steadygrad/nn': 'minor',
+      '@steadygrad/core': 'patch',
+    },
+  );
+  assert.throws(() => parseChangeset('no front matter', 'x.md'), /x\.md: no front matter/);
+});
+
+test('only published sources count as changes', () => {
+  for (const f of ['src/dense.ts', 'README.md', 'LICENSE', 'package.json', 'src/sub/x.ts'])
+    assert.equal(isPublishedSource(f), true, f);
+  for (const f of [
+    'src/dense.test.ts',
+    'src/test-utils/a.ts',
+    'src/fixtures/t.json',
+    'vitest.config.ts',
+    'tsconfig.json',
+    'bench/x.ts',
+  ])
+    assert.equal(isPublishedSource(f), false, f);
+});
+
+const pkg = (name, hash, extra = {}) => ({ name, version: '0.2.0', hash, empty: false, ...extra });
+
+test('a changed package needs a changeset; unchanged, covered and empty ones pass', () => {
+  const record = { '@s/a': { version: '0.2.0', hash: 'h1' }, '@s/b': { version: '0.2.0', hash: 'h2' } };
+  const packages = [
+    pkg('@s/a', 'h1'),
+    pkg('@s/b', 'CHANGED'),
+    pkg('@s/c', 'new'),
+    pkg('@s/d', 'x', { empty: true }),
+  ];
+  let r = evaluate({ packages, record, changesets: [] });
+  assert.deepEqual(r.problems.length, 2);
+  assert.match(r.problems[0], /@s\/b changed since 0\.2\.0 was released but no \.changeset/);
+  assert.match(r.problems[1], /@s\/c has never been released/);
+  r = evaluate({
+    packages,
+    record,
+    changesets: [{ file: '.changeset/x.md', bumps: { '@s/b': 'patch', '@s/c': 'minor' } }],
+  });
+  assert.deepEqual(r.problems, []);
+});
+
+test('a version bump without a recorded fingerprint, unknown packages and bad bumps fail', () => {
+  const record = { '@s/a': { version: '0.1.0', hash: 'h1' } };
+  const r = evaluate({
+    packages: [pkg('@s/a', 'h1')],
+    record,
+    changesets: [{ file: '.changeset/y.md', bumps: { '@s/zzz': 'minor', '@s/a': 'huge' } }],
+    ignored: [],
+  });
+  assert.equal(r.problems.length, 3);
+  assert.match(r.problems.join('\n'), /names '@s\/zzz', which is not a publishable/);
+  assert.match(r.problems.join('\n'), /bump for @s\/a is 'huge'/);
+  assert.match(r.problems.join('\n'), /@s\/a is at 0\.2\.0 but .*records 0\.1\.0/);
+});
+
+test('tarball file lists: only dist, README, LICENSE, CHANGELOG; no tests or fixtures in dist', () => {
+  const good = [
+    'LICENSE',
+    'README.md',
+    'dist/index.d.ts',
+    'dist/index.js',
+    'dist/index.js.map',
+    'package.json',
+  ];
+  assert.deepEqual(fileListProblems(good), []);
+  const bad = [
+    ...good,
+    'src/index.ts',
+    'dist/a.test.js',
+    'dist/test-utils/x.js',
+    'dist/fixtures/f.json',
+    'tsconfig.tsbuildinfo',
+  ];
+  const problems = fileListProblems(bad);
+  assert.equal(problems.length, 5, problems.join('\n'));
+  assert.deepEqual(fileListProblems(['package.json']).length, 4);
+});
+
+test('packed manifests keep no workspace: ranges', () => {
+  assert.deepEqual(
+    manifestProblems({ license: 'Apache-2.0', dependencies: { '@steadygrad/core': '^0.2.0' } }),
+    [],
+  );
+  assert.match(
+    manifestProblems({ license: 'MIT', dependencies: { '@steadygrad/core': 'workspace:^' } }).join('\n'),
+    /workspace:\^[\s\S]*MIT/,
+  );
+});
+
+test('internal dependencies are packed dependencies first', () => {
+  const all = [
+    { name: 'core', internalDeps: [] },
+    { name: 'nn', internalDeps: ['core', 'init'] },
+    { name: 'init', internalDeps: ['core'] },
+    { name: 'train', internalDeps: ['nn', 'core'] },
+  ];
+  assert.deepEqual(
+    withInternalDeps(all, ['train']).map((p) => p.name),
+    ['core', 'init', 'nn', 'train'],
+  );
+});
