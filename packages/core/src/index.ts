@@ -31,6 +31,7 @@ export {
   registerHostKernel,
   runHostKernel,
 } from './kernels/host-kernel.js';
+export { selectByFlag, selectByFlagKernel } from './kernels/select-by-flag.js';
 export { Parameter } from './parameter.js';
 export type { RandomState, SeedLike } from './random.js';
 export { RandomStream, toStream } from './random.js';

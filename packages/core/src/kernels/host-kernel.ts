@@ -116,9 +116,11 @@ function cpuKernel<A extends object>(k: HostKernel<A>): tf.KernelFunc {
         continue;
       }
       const values = b.data.get(t.dataId)?.values;
-      if (!(values instanceof Float32Array))
-        throw new Error(`${k.name}: input '${name}' has no float32 values`);
-      inArrays[name] = values;
+      if (values instanceof Float32Array) inArrays[name] = values;
+      else if (ArrayBuffer.isView(values) || Array.isArray(values)) {
+        // Some cpu kernels (e.g. a cast from bool) store float32 results in another array type.
+        inArrays[name] = Float32Array.from(values as ArrayLike<number>);
+      } else throw new Error(`${k.name}: input '${name}' has no float32 values`);
     }
     const outs = presentOutputs(k, shapes, a);
     const outArrays: Record<string, Float32Array> = {};
