@@ -1,15 +1,12 @@
 import type { Experiment } from '../experiment.js';
 import { activations } from './activations.js';
 import { bn } from './bn.js';
-import { clipping } from './clipping.js';
 import { deepStats } from './deep-stats.js';
 import { mcDropout } from './mc-dropout.js';
 import { mlp } from './mlp.js';
 import { optimizers } from './optimizers.js';
-import { pretraining } from './pretraining.js';
 import { regularization } from './regularization.js';
 import { summary } from './summary.js';
-import { transfer } from './transfer.js';
 
 /** Every experiment the demo offers, by name. Later issues add theirs to this list. */
 export const experiments: readonly Experiment<object>[] = [
@@ -17,13 +14,10 @@ export const experiments: readonly Experiment<object>[] = [
   summary,
   bn,
   optimizers,
-  clipping,
   regularization,
   mcDropout,
   deepStats,
   activations,
-  transfer,
-  pretraining,
 ];
 
 export function findExperiment(name: string): Experiment<object> | undefined {
