@@ -15,6 +15,7 @@ async function main(): Promise<void> {
       'batch-size': { type: 'string', default: '32' },
       samples: { type: 'string', default: '60000' },
       seed: { type: 'string', default: '42' },
+      'non-finite': { type: 'string' },
     },
   });
   const system = values.system;
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     batchSize: Number(values['batch-size']),
     samples: Number(values.samples),
     seed: Number(values.seed),
+    nonFinite: values['non-finite'],
   };
   const data = await loadFashionMnist({ download: false });
   let run: BenchRun;

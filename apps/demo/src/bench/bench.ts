@@ -13,6 +13,8 @@ import type { BenchRun } from './bench-types.js';
 
 interface Job {
   readonly system: 'steadygrad' | 'tfjs-layers' | 'pytorch';
+  /** steadygrad: fit's `nonFinite` option (a second row that isolates the non-finite guard's cost). */
+  readonly nonFinite?: string;
   readonly backend: 'wasm' | 'cpu';
   readonly batchSize: number;
   readonly samples: number;
@@ -35,8 +37,8 @@ function planFor(quick: boolean, reps: number | undefined): Plan {
   return quick
     ? {
         reps: reps ?? 1,
-        wasmSamples: { 32: 6400, 256: 12800 },
-        cpuSamples: { 32: 1280, 256: 2560 },
+        wasmSamples: { 32: 3200, 256: 6400 },
+        cpuSamples: { 32: 640, 256: 1280 },
         cpuReps: 1,
       }
     : {
@@ -110,6 +112,7 @@ function runJob(job: Job, seed: number): BenchRun & { loadAverage: number } {
       String(job.samples),
       '--seed',
       String(seed),
+      ...(job.nonFinite === undefined ? [] : ['--non-finite', job.nonFinite]),
     ],
     { encoding: 'utf8', maxBuffer: 1 << 24 },
   );
@@ -130,6 +133,7 @@ async function main(): Promise<void> {
       reps: { type: 'string' },
       seed: { type: 'string', default: '42' },
       'no-cpu': { type: 'boolean', default: false },
+      'also-ignore-non-finite': { type: 'boolean', default: false },
     },
   });
   const plan = planFor(values.quick, values.reps === undefined ? undefined : Number(values.reps));
@@ -148,6 +152,9 @@ async function main(): Promise<void> {
         { system: 'steadygrad', backend: 'wasm', batchSize, samples: wasm },
         { system: 'tfjs-layers', backend: 'wasm', batchSize, samples: wasm },
       ];
+      if (values['also-ignore-non-finite']) {
+        jobs.push({ system: 'steadygrad', backend: 'wasm', batchSize, samples: wasm, nonFinite: 'ignore' });
+      }
       if (torch.ok) jobs.push({ system: 'pytorch', backend: 'cpu', batchSize, samples: wasm });
       for (const job of rotate(jobs, rep)) {
         const r = runJob(job, seed + rep);

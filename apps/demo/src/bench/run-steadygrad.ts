@@ -37,7 +37,14 @@ export async function runSteadygrad(data: FashionMnist, o: WorkerOptions): Promi
   const y = labelSource(train);
   const before = tf.memory().numTensors;
   const t0 = performance.now();
-  await trainer.fit(x, y, { epochs: 1, batchSize: o.batchSize, seed: o.seed, verbose: 0 });
+  // `nonFinite` is passed only when asked for (fit's default otherwise), through a widened type: the option
+  // is newer than some builds of the train package.
+  const fitOptions = { epochs: 1, batchSize: o.batchSize, seed: o.seed, verbose: 0 as const };
+  await trainer.fit(
+    x,
+    y,
+    o.nonFinite === undefined ? fitOptions : ({ ...fitOptions, nonFinite: o.nonFinite } as typeof fitOptions),
+  );
   const seconds = (performance.now() - t0) / 1000;
   const after = tf.memory().numTensors;
   // The optimizer creates its state (one momentum buffer per trainable parameter) on the first step.
@@ -53,7 +60,7 @@ export async function runSteadygrad(data: FashionMnist, o: WorkerOptions): Promi
   let correct = 0;
   for (let i = 0; i < classes.length; i++) if (classes[i] === data.test.labels[i]) correct++;
   const result: BenchRun = {
-    system: 'steadygrad',
+    system: o.nonFinite === undefined ? 'steadygrad' : `steadygrad (nonFinite: ${o.nonFinite})`,
     backend: o.backend,
     batchSize: o.batchSize,
     samples: train.count,

@@ -6,4 +6,6 @@ export interface WorkerOptions {
   /** Training samples (the first `samples` images; 60,000 = one full epoch). */
   readonly samples: number;
   readonly seed: number;
+  /** steadygrad only: `fit`'s `nonFinite` option; `undefined` = fit's default. */
+  readonly nonFinite?: string;
 }
