@@ -5,8 +5,10 @@ import { deepStats } from './deep-stats.js';
 import { mcDropout } from './mc-dropout.js';
 import { mlp } from './mlp.js';
 import { optimizers } from './optimizers.js';
+import { pretraining } from './pretraining.js';
 import { regularization } from './regularization.js';
 import { summary } from './summary.js';
+import { transfer } from './transfer.js';
 
 /** Every experiment the demo offers, by name. Later issues add theirs to this list. */
 export const experiments: readonly Experiment<object>[] = [
@@ -18,6 +20,8 @@ export const experiments: readonly Experiment<object>[] = [
   mcDropout,
   deepStats,
   activations,
+  transfer,
+  pretraining,
 ];
 
 export function findExperiment(name: string): Experiment<object> | undefined {

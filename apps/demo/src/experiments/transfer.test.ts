@@ -1,0 +1,77 @@
+import { registerGradients, tf } from '@steadygrad/core';
+import { loadFashionMnist } from '@steadygrad/datasets';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ExperimentContext } from '../experiment.js';
+import { createTransferExperiment, seedStats, transfer } from './transfer.js';
+
+function context(overrides: Partial<ExperimentContext> = {}): ExperimentContext {
+  return {
+    backend: tf.getBackend(),
+    requestedBackend: 'cpu',
+    epochs: 1,
+    batchSize: 32,
+    seed: 3,
+    limit: 1200,
+    seeds: 2,
+    log: () => {},
+    verbose: 0,
+    loadFashionMnist: () => loadFashionMnist(),
+    ...overrides,
+  };
+}
+
+beforeAll(() => {
+  registerGradients();
+});
+
+describe('seedStats', () => {
+  it('gives the mean and the sample standard deviation', () => {
+    expect(seedStats([0.9, 1])).toEqual({ mean: 0.95, std: Math.sqrt(0.005), values: [0.9, 1] });
+    expect(seedStats([0.5])).toEqual({ mean: 0.5, std: 0, values: [0.5] });
+  });
+});
+
+describe('transfer experiment', () => {
+  it('is registered with the CLI name', () => {
+    expect(transfer.name).toBe('transfer');
+  });
+
+  it('reports scratch vs B-on-A test accuracy over seeds on the real data, without leaks', async () => {
+    const experiment = createTransferExperiment({ epochsB: 2, frozenEpochs: 1, unfrozenEpochs: 1 });
+    const before = tf.memory().numTensors;
+    const r = await experiment.run(context());
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.experiment).toBe('transfer');
+    expect(r.seeds).toEqual([3, 4]);
+    expect(r.classes.b).toEqual(['Sandal', 'Shirt']);
+    expect(r.classes.bIds).toEqual([5, 6]);
+    expect(r.classes.a).toEqual([
+      'T-shirt/top',
+      'Trouser',
+      'Pullover',
+      'Dress',
+      'Coat',
+      'Sneaker',
+      'Bag',
+      'Ankle boot',
+    ]);
+    // 1,200 images minus the 100 validation ones: about a fifth are sandals or shirts, fewer than 200.
+    expect(r.sizes.trainB).toBeGreaterThan(100);
+    expect(r.sizes.trainB).toBeLessThanOrEqual(200);
+    expect(r.sizes.trainA + r.sizes.trainB).toBe(1100);
+    expect(r.sizes.testB).toBeGreaterThan(150);
+    for (const arm of [r.taskB.scratch, r.taskB.transfer]) {
+      expect(arm.values).toHaveLength(2);
+      for (const v of arm.values) {
+        expect(v).toBeGreaterThan(0.5); // sandals vs shirts: far above chance even after 2 epochs
+        expect(v).toBeLessThanOrEqual(1);
+      }
+    }
+    expect(r.errorRateReduction).toBeCloseTo(
+      1 - (1 - r.taskB.transfer.mean) / (1 - r.taskB.scratch.mean),
+      12,
+    );
+    expect(r.modelA.testAccuracy).toBeGreaterThan(0.3);
+    expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+  }, 60_000);
+});
