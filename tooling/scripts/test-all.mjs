@@ -20,6 +20,8 @@ const packDir = mkdtempSync(join(tmpdir(), 'steadygrad-test-pack-'));
 const releaseChecks = [
   ['tooling/release/check-changesets.mjs'],
   ['tooling/release/check-packages.mjs', '--pack-dir', packDir],
+  // The API reference builds (TypeDoc over every package's src/index.ts; `pnpm docs` writes docs/api).
+  ['node_modules/typedoc/bin/typedoc', '--emit', 'none', '--logLevel', 'Error'],
 ].map(([script, ...args]) => {
   const r = spawnSync(process.execPath, [join(ROOT, script), ...args], { stdio: 'inherit', cwd: ROOT });
   return r.status === 0;
