@@ -134,6 +134,12 @@ export function evaluate({ packages, record, changesets, ignored = [] }) {
     }
     const changed = !rec || rec.hash !== p.hash;
     const files = covered.get(p.name);
+    if (!rec && !files && p.versionedInChangelog) {
+      problems.push(
+        `${p.name} ${p.version} has a CHANGELOG entry (changeset version ran) but tooling/release/released.json has no fingerprint for it: run \`node tooling/release/check-changesets.mjs --record\` (or use \`pnpm release:version\`)`,
+      );
+      continue;
+    }
     if (changed && !files) {
       problems.push(
         rec
@@ -147,13 +153,19 @@ export function evaluate({ packages, record, changesets, ignored = [] }) {
 }
 
 function current() {
-  return publishablePackages().map((p) => ({
-    name: p.name,
-    version: p.version,
-    empty: p.empty,
-    path: p.path,
-    hash: fingerprint(p.path),
-  }));
+  return publishablePackages().map((p) => {
+    const changelog = join(p.path, 'CHANGELOG.md');
+    const versionedInChangelog =
+      existsSync(changelog) && readFileSync(changelog, 'utf8').split('\n').includes(`## ${p.version}`);
+    return {
+      name: p.name,
+      version: p.version,
+      empty: p.empty,
+      path: p.path,
+      hash: fingerprint(p.path),
+      versionedInChangelog,
+    };
+  });
 }
 
 async function main() {

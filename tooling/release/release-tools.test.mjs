@@ -66,6 +66,19 @@ test('a version bump without a recorded fingerprint, unknown packages and bad bu
   assert.match(r.problems.join('\n'), /@s\/a is at 0\.2\.0 but .*records 0\.1\.0/);
 });
 
+test('a package versioned by changeset version without a recorded fingerprint says to record it', () => {
+  const r = evaluate({
+    packages: [pkg('@s/a', 'h', { versionedInChangelog: true })],
+    record: {},
+    changesets: [],
+  });
+  assert.equal(r.problems.length, 1);
+  assert.match(
+    r.problems[0],
+    /@s\/a 0\.2\.0 has a CHANGELOG entry .* run `node tooling\/release\/check-changesets\.mjs --record`/,
+  );
+});
+
 test('tarball file lists: only dist, README, LICENSE, CHANGELOG; no tests or fixtures in dist', () => {
   const good = [
     'LICENSE',
