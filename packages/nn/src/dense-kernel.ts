@@ -7,6 +7,7 @@ import {
   tf,
 } from '@steadygrad/core';
 import { biasActGradKernel } from './kernels/bias-act-grad.js';
+import { softmaxBiasGradKernel, softmaxRowsKernel } from './kernels/softmax-rows.js';
 import { transposeBiasActKernel } from './kernels/transpose-bias-act.js';
 
 /**
@@ -16,6 +17,9 @@ import { transposeBiasActKernel } from './kernels/transpose-bias-act.js';
  * own gradient.
  */
 export type FusedActivation = 'linear' | 'relu';
+
+/** What the affine custom-gradient op fuses: a {@link FusedActivation}, or (host kernels only) softmax. */
+type AffineActivation = FusedActivation | 'softmax';
 
 type CustomGradientFunc = Parameters<typeof tf.customGrad<Tensor>>[0];
 type AffineFn = (x: Tensor, kernel: Tensor, bias?: Tensor) => Tensor;
@@ -36,7 +40,7 @@ type AffineFn = (x: Tensor, kernel: Tensor, bias?: Tensor) => Tensor;
  * On the cpu and wasm backends `dZ` and `db` come from one host kernel ({@link biasActGradKernel}).
  */
 function affineGrad(
-  activation: FusedActivation,
+  activation: AffineActivation,
   dy: Tensor,
   x: Tensor,
   kernel: Tensor,
@@ -45,7 +49,9 @@ function affineGrad(
 ): Tensor[] {
   let dz: Tensor;
   let db: Tensor | undefined;
-  if (hostKernelAvailable(biasActGradKernel)) {
+  if (activation === 'softmax') {
+    [dz, db] = runHostKernel(softmaxBiasGradKernel, { dy, y }, {}) as [Tensor, Tensor];
+  } else if (hostKernelAvailable(biasActGradKernel)) {
     [dz, db] = runHostKernel(biasActGradKernel, { dy, y }, { relu: activation === 'relu' }) as [
       Tensor,
       Tensor,
@@ -111,8 +117,14 @@ function affineForward(
   x: Tensor,
   kernel: Tensor,
   bias: Tensor | undefined,
-  activation: FusedActivation,
+  activation: AffineActivation,
 ): { y: Tensor; saveX: Tensor; xIsTransposed: boolean } {
+  if (activation === 'softmax') {
+    const inner = affineForward(x, kernel, bias, 'linear');
+    const [y] = runHostKernel(softmaxRowsKernel, { z: inner.y }, {});
+    inner.y.dispose();
+    return { ...inner, y: y as Tensor };
+  }
   const m = x.shape[0] as number;
   const [k, n] = kernel.shape as [number, number];
   if (smallBatch(m, k, n) && recording() && hostKernelAvailable(transposeBiasActKernel)) {
@@ -127,7 +139,7 @@ function affineForward(
   return { y: fusedMatMul(x, kernel, bias, activation), saveX: x, xIsTransposed: false };
 }
 
-function makeAffine(activation: FusedActivation, withBias: boolean): AffineFn {
+function makeAffine(activation: AffineActivation, withBias: boolean): AffineFn {
   if (withBias) {
     const f = tf.customGrad(((x: Tensor, kernel: Tensor, bias: Tensor, save: tf.GradSaveFunc) => {
       const { y, saveX, xIsTransposed } = affineForward(x, kernel, bias, activation);
@@ -161,7 +173,7 @@ function makeAffine(activation: FusedActivation, withBias: boolean): AffineFn {
 // Built on first use (creating them touches the tfjs engine, which must not happen at import time).
 const cache = new Map<string, AffineFn>();
 
-function affine(activation: FusedActivation, withBias: boolean): AffineFn {
+function affine(activation: AffineActivation, withBias: boolean): AffineFn {
   const key = `${activation}/${withBias}`;
   let fn = cache.get(key);
   if (fn === undefined) {
@@ -174,7 +186,9 @@ function affine(activation: FusedActivation, withBias: boolean): AffineFn {
 /**
  * The optimized Dense computation on a rank-2 input: `act(x·W + b)`, forward as one `_FusedMatMul` kernel
  * (bias and, for `relu`/`linear`, the activation fused), backward as the hand-written gradient above.
- * A non-fusable activation is applied after a fused linear affine step.
+ * A non-fusable activation is applied after a fused linear affine step, except a last-axis softmax on the
+ * cpu/wasm backends, which runs inside the op as two host kernels (row softmax forward; `dZ = y ⊙ (dy −
+ * Σ dy ⊙ y)` with `db` backward).
  *
  * @param x       [batch, inputDim]
  * @param kernel  [inputDim, units]
@@ -190,9 +204,25 @@ export function denseForward(
   post: Activation | undefined,
 ): Tensor {
   registerGradients();
+  if (
+    fused === 'linear' &&
+    post !== undefined &&
+    isLastAxisSoftmax(post) &&
+    hostKernelAvailable(softmaxRowsKernel) &&
+    hostKernelAvailable(softmaxBiasGradKernel)
+  ) {
+    // Softmax output layer on cpu/wasm: the softmax and its backward are host kernels inside the affine op.
+    return affine('softmax', bias !== undefined)(x, kernel, bias);
+  }
   const fn = affine(fused, bias !== undefined);
   if (post === undefined) return fn(x, kernel, bias);
   return tf.tidy(() => post.apply(fn(x, kernel, bias)));
+}
+
+/** The activations package's softmax over the last axis (its config `axis` is −1; inputs here are rank 2). */
+function isLastAxisSoftmax(a: Activation): boolean {
+  const axis = (a.config as { axis?: unknown }).axis;
+  return a.name === 'softmax' && (axis === -1 || axis === 1);
 }
 
 /**

@@ -127,6 +127,28 @@ for (const backend of ['cpu', 'wasm']) {
       tf.dispose([x, w, b]);
     });
 
+    it('a softmax output layer runs its softmax and backward as host kernels (no Exp/Max kernels)', async () => {
+      await tf.setBackend(backend);
+      const rng = new RandomStream(6);
+      const x = randomTensor(rng, [32, 100]);
+      const w = randomTensor(rng, [100, 10]);
+      const b = randomTensor(rng, [10]);
+      const act = softmax();
+      const names = (
+        await tf.profile(() => {
+          const gs = tf.grads((a: Tensor, c: Tensor, d: Tensor) =>
+            tf.sum(tf.mul(denseForward(a, c, d, 'linear', act), tf.range(0, 10))),
+          )([x, w, b]);
+          tf.dispose(gs);
+        })
+      ).kernels.map((k) => k.name);
+      expect(names).toContain('SteadygradSoftmaxRows');
+      expect(names).toContain('SteadygradSoftmaxBiasGrad');
+      expect(names).not.toContain('Exp');
+      expect(names).not.toContain('Max');
+      tf.dispose([x, w, b]);
+    });
+
     it('forward + backward: one host kernel for dZ and db, 3 plain matmuls (the forward one transposed), no Step', async () => {
       await tf.setBackend(backend);
       const rng = new RandomStream(5);

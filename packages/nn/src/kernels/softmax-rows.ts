@@ -1,0 +1,60 @@
+import type { HostKernel } from '@steadygrad/core';
+
+/**
+ * Row-wise softmax of `z` `[m, n]` (the last axis): `y_ij = exp(z_ij − max_j z_ij) / Σ_j exp(z_ij − max_j z_ij)`
+ * in one loop (float64 within a row), replacing max, sub, exp, sum and div.
+ */
+export const softmaxRowsKernel: HostKernel<Record<string, never>> = {
+  name: 'SteadygradSoftmaxRows',
+  inputs: ['z'],
+  outputs: ['y'],
+  outputShapes: (s) => ({ y: s.z }),
+  compute(i, o, s) {
+    const [m, n] = s.z as [number, number];
+    const z = i.z as Float32Array;
+    const y = o.y as Float32Array;
+    for (let r = 0; r < m; r++) {
+      const row = r * n;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let c = 0; c < n; c++) max = Math.max(max, z[row + c] as number);
+      let sum = 0;
+      for (let c = 0; c < n; c++) {
+        const e = Math.exp((z[row + c] as number) - max);
+        y[row + c] = e;
+        sum += e;
+      }
+      // Re-exponentiate rather than divide the rounded float32 values: keeps the row's float64 precision.
+      for (let c = 0; c < n; c++) y[row + c] = Math.exp((z[row + c] as number) - max) / sum;
+    }
+  },
+};
+
+/**
+ * Backward of a Dense layer with a softmax output: `dZ = y ⊙ (dy − Σ_row(dy ⊙ y))` and `db = Σ_rows dZ`,
+ * from the upstream gradient `dy` and the softmax output `y` (both `[m, n]`), in one loop.
+ */
+export const softmaxBiasGradKernel: HostKernel<Record<string, never>> = {
+  name: 'SteadygradSoftmaxBiasGrad',
+  inputs: ['dy', 'y'],
+  outputs: ['dz', 'db'],
+  outputShapes: (s) => ({ dz: s.dy, db: [(s.dy as readonly number[])[1] as number] }),
+  compute(i, o, s) {
+    const [m, n] = s.dy as [number, number];
+    const dy = i.dy as Float32Array;
+    const y = i.y as Float32Array;
+    const dz = o.dz as Float32Array;
+    const db = o.db as Float32Array;
+    const acc = new Float64Array(n);
+    for (let r = 0; r < m; r++) {
+      const row = r * n;
+      let dot = 0;
+      for (let c = 0; c < n; c++) dot += (dy[row + c] as number) * (y[row + c] as number);
+      for (let c = 0; c < n; c++) {
+        const g = (y[row + c] as number) * ((dy[row + c] as number) - dot);
+        dz[row + c] = g;
+        acc[c] = (acc[c] as number) + g;
+      }
+    }
+    for (let c = 0; c < n; c++) db[c] = acc[c] as number;
+  },
+};
