@@ -1,0 +1,29 @@
+import type { Tensor } from '@steadygrad/core';
+
+/**
+ * The state a callback saves into a checkpoint: JSON-serializable `meta` (numbers may be ±Infinity or NaN)
+ * and optional named tensors (e.g. `earlyStopping`'s best weights). `getState` returns tensors the caller
+ * owns (disposes); `setState` copies what it keeps and leaves the given tensors to the caller.
+ */
+export interface CallbackState {
+  readonly meta: unknown;
+  readonly tensors?: Readonly<Record<string, Tensor>>;
+}
+
+/** A callback whose state is part of a checkpoint (`fit({ checkpoint })`, `fit({ resumeFrom })`). */
+export interface StatefulCallback {
+  /** A stable name identifying the callback kind in a checkpoint (checked on resume). */
+  readonly stateName: string;
+  getState(): CallbackState;
+  setState(state: CallbackState): void;
+}
+
+export function isStatefulCallback(c: unknown): c is StatefulCallback {
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof (c as StatefulCallback).stateName === 'string' &&
+    typeof (c as StatefulCallback).getState === 'function' &&
+    typeof (c as StatefulCallback).setState === 'function'
+  );
+}
