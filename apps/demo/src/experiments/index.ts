@@ -1,6 +1,7 @@
 import type { Experiment } from '../experiment.js';
 import { activations } from './activations.js';
 import { bn } from './bn.js';
+import { clipping } from './clipping.js';
 import { deepStats } from './deep-stats.js';
 import { mcDropout } from './mc-dropout.js';
 import { mlp } from './mlp.js';
@@ -16,6 +17,7 @@ export const experiments: readonly Experiment<object>[] = [
   summary,
   bn,
   optimizers,
+  clipping,
   regularization,
   mcDropout,
   deepStats,
