@@ -3,7 +3,7 @@ import {
   checkNumber,
   type GradientTransformation,
   type Parameter,
-  type RandomStream,
+  RandomStream,
   registerGradients,
   type Scalar,
   SteadygradError,
@@ -23,9 +23,18 @@ import {
 } from './batching.js';
 import { type Callback, CallbackList, History, type Logs, type TrainingParams } from './callbacks.js';
 import { checkFiniteInput, checkTargets } from './check-data.js';
+import {
+  type CheckpointOptions,
+  type LoadedCheckpoint,
+  loadTrainingCheckpoint,
+  type RunSignature,
+  saveTrainingCheckpoint,
+  type TrainingState,
+} from './checkpoint.js';
 import { DeviceAccumulator } from './device-accumulator.js';
 import { getLoss, isLoss, type LossFunction, type LossKind, type LossLike } from './losses.js';
 import { getMetric, METRIC_NAMES, type Metric, type MetricLike } from './metrics.js';
+import { checkNonFiniteMode, divergedError, NonFiniteGuard, type NonFiniteMode } from './non-finite-guard.js';
 import { ProgressBar, type ProgressStream } from './progress-bar.js';
 import { variableGrads } from './variable-grads.js';
 
@@ -36,6 +45,8 @@ import { variableGrads } from './variable-grads.js';
 export interface TrainableModel {
   apply(x: Tensor, ctx?: Partial<CallContext>): Tensor;
   readonly trainableParameters: readonly Parameter[];
+  /** Every parameter, trainable or not (batch-norm statistics): saved by checkpoints, guarded by `nonFinite`. */
+  readonly parameters?: readonly Parameter[];
   regularizationLosses(): Scalar[];
   applyConstraints(): void;
   readonly outputShape?: Shape | undefined;
@@ -53,6 +64,11 @@ export interface OptimizerLike {
   readonly iterations?: number;
   /** The current learning rate, when the optimizer has one (recorded as `lr` in the logs). */
   readonly learningRate?: number | undefined;
+  /** Used by the learning-rate callbacks (`Optimizer.setLearningRate`). */
+  setLearningRate?(lr: number): void;
+  /** Used by checkpoints and the non-finite guard (`Optimizer.getState` / `setState`). */
+  getState?(): { tensors: Record<string, Tensor>; meta: unknown };
+  setState?(state: { tensors: Record<string, Tensor>; meta: unknown }): void;
   dispose?(): void;
 }
 
@@ -90,6 +106,20 @@ export interface FitOptions {
   readonly initialEpoch?: number;
   /** Output of the progress display. Default `process.stdout`. */
   readonly progressStream?: ProgressStream;
+  /** Write checkpoints to `checkpoint.dir` after every epoch and, with `every: k`, every k steps. */
+  readonly checkpoint?: CheckpointOptions;
+  /**
+   * Continue the run saved in this checkpoint directory (its `latest` generation): weights, optimizer state,
+   * callback states, history, epoch, step, random stream and position in the shuffled data. `initialEpoch`
+   * is then taken from the checkpoint. The data, `seed`, `batchSize` and `shuffle` must be the run's.
+   */
+  readonly resumeFrom?: string;
+  /**
+   * What to do about a step whose loss or gradient is NaN or infinite: `'stop'`, `'skip'` or `'ignore'`
+   * (default: no check, zero cost; see `NonFiniteMode`). Checked on the device, read only where `fit` reads
+   * anyway (the epoch end, checkpoint writes).
+   */
+  readonly nonFinite?: NonFiniteMode;
 }
 
 export interface EvaluateOptions {
@@ -103,6 +133,9 @@ export interface PredictOptions {
 }
 
 const REG_KEY = 'regularization_loss';
+/** Accumulator entries of the non-finite guard (never shown in logs). */
+const BAD_KEY = '\u0000nonfinite';
+const FIRST_BAD_KEY = '\u0000first_nonfinite';
 
 function isOptimizerLike(x: unknown): x is OptimizerLike {
   return typeof x === 'object' && x !== null && typeof (x as OptimizerLike).step === 'function';
@@ -131,6 +164,27 @@ function checkVerbose(value: unknown): 0 | 1 | 2 {
     'INVALID_ARGUMENT',
     `verbose must be 0, 1, 2 or 'auto', got ${JSON.stringify(value)}`,
   );
+}
+
+function checkCheckpointOptions(checkpoint: unknown, resumeFrom: unknown): void {
+  if (checkpoint !== undefined) {
+    const c = checkpoint as Partial<CheckpointOptions> | null;
+    if (typeof c !== 'object' || c === null || typeof c.dir !== 'string' || c.dir === '') {
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        "checkpoint must be { dir: string, every?: 'epoch' | number of steps, keep?: number }",
+      );
+    }
+    if (c.every !== undefined && c.every !== 'epoch')
+      checkNumber('checkpoint.every', c.every, { min: 1, integer: true });
+    if (c.keep !== undefined) checkNumber('checkpoint.keep', c.keep, { min: 1, integer: true });
+  }
+  if (resumeFrom !== undefined && (typeof resumeFrom !== 'string' || resumeFrom === '')) {
+    throw new SteadygradError(
+      'INVALID_ARGUMENT',
+      `resumeFrom must be a checkpoint directory (a string), got ${JSON.stringify(resumeFrom)}`,
+    );
+  }
 }
 
 const yieldToEventLoop = (): Promise<void> =>
@@ -257,13 +311,19 @@ export class Trainer {
     yb: Tensor,
     metrics: readonly Metric[],
     rng: RandomStream,
+    guard?: NonFiniteGuard,
+    globalStep = 0,
   ): [Tensor, boolean] {
     const params = this.model.trainableParameters;
     const n = xb.shape[0]!;
     let hasPenalty = false;
     if (params.length === 0) {
       // Nothing to train (every layer frozen): report the loss, as Keras does.
-      return this.evalStep(xb, yb, metrics, true, rng);
+      const [c, p] = this.evalStep(xb, yb, metrics, true, rng);
+      if (guard === undefined) return [c, p];
+      const padded = tf.concat([c, tf.zeros([2])]);
+      c.dispose();
+      return [padded, p];
     }
     const byVariable = new Map<string, Parameter>();
     const byName = new Set<string>();
@@ -281,7 +341,9 @@ export class Trainer {
     // terms from the same forward pass; they are disposed right after.
     let yPred: Tensor | undefined;
     let penalty: Tensor | undefined;
-    let step: { grads: Record<string, Tensor>; contributions: Tensor };
+    let step: { grads: Record<string, Tensor>; contributions: Tensor; finite: Tensor | undefined };
+    // The guard's snapshot is taken before the forward pass, which updates batch-norm statistics.
+    const snap = guard?.snapshot(this.model.parameters ?? params, this.optimizer);
     try {
       step = tf.tidy(() => {
         const { value, grads: raw } = variableGrads(
@@ -311,19 +373,34 @@ export class Trainer {
         }
         const parts = [tf.mul(value, n), penalty === undefined ? tf.scalar(0) : tf.mul(penalty, n)];
         for (const m of metrics) parts.push(tf.sum(m.perSample(yb, yPred!)));
-        return { grads: named, contributions: tf.stack(parts) };
+        const finite =
+          guard === undefined ? undefined : NonFiniteGuard.finiteFlag(value, Object.values(named));
+        return { grads: named, contributions: tf.stack(parts), finite };
       });
+    } catch (e) {
+      if (snap !== undefined) {
+        tf.dispose(snap.values);
+        if (snap.optimizer !== undefined) tf.dispose(Object.values(snap.optimizer.tensors));
+      }
+      throw e;
     } finally {
       if (yPred !== undefined) yPred.dispose();
       if (penalty !== undefined) penalty.dispose();
     }
-    const { grads, contributions } = step;
+    const { grads, finite } = step;
+    let contributions = step.contributions;
     try {
       this.optimizer.step(
         params.filter((p) => grads[p.name] !== undefined),
         grads,
       );
       this.model.applyConstraints();
+      if (guard !== undefined && snap !== undefined && finite !== undefined) {
+        const { ok, extra } = guard.commit(finite, snap, this.optimizer, globalStep);
+        const c = contributions;
+        contributions = tf.tidy(() => tf.concat([NonFiniteGuard.select(ok, c, tf.zerosLike(c)), extra]));
+        tf.dispose([ok, extra, c]);
+      }
     } catch (e) {
       contributions.dispose();
       throw e;
@@ -331,6 +408,23 @@ export class Trainer {
       tf.dispose(Object.values(grads));
     }
     return [contributions, hasPenalty];
+  }
+
+  /**
+   * One optimization step on one batch (Keras `train_on_batch`), outside `fit`: the same step as `fit`'s
+   * (loss + penalties, gradients, optimizer, constraints). Returns the batch's mean loss (penalties included)
+   * as a scalar tensor the caller disposes; nothing is read back. `rng` feeds the layers' randomness
+   * (dropout); default a stream seeded with 0.
+   */
+  trainOnBatch(x: Tensor, y: Tensor, options: { rng?: RandomStream } = {}): Scalar {
+    registerGradients();
+    const { rng = new RandomStream(0) } = options;
+    const [c] = this.trainStep(x, y, [], rng);
+    try {
+      return tf.tidy(() => tf.div(tf.reshape(tf.slice(c, [0], [1]), []), x.shape[0]!)) as Scalar;
+    } finally {
+      c.dispose();
+    }
   }
 
   /** Forward pass without gradients; same contributions as {@link trainStep}. */
@@ -366,7 +460,7 @@ export class Trainer {
   private static logsFrom(means: Record<string, number>, hasPenalty: boolean, prefix = ''): Logs {
     const logs: Logs = {};
     for (const [k, v] of Object.entries(means)) {
-      if (k === REG_KEY && !hasPenalty) continue;
+      if ((k === REG_KEY && !hasPenalty) || k === BAD_KEY || k === FIRST_BAD_KEY) continue;
       logs[prefix + k] = v;
     }
     return logs;
@@ -449,7 +543,12 @@ export class Trainer {
       verbose = 'auto',
       initialEpoch = 0,
       progressStream,
+      checkpoint,
+      resumeFrom,
+      nonFinite = 'ignore',
     } = options;
+    checkNonFiniteMode(nonFinite);
+    checkCheckpointOptions(checkpoint, resumeFrom);
     checkNumber('epochs', epochs, { min: 1, integer: true });
     checkBatchSize('batchSize', batchSize);
     checkNumber('seed', seed, { min: 0, max: 0xffffffff, integer: true });
@@ -525,19 +624,81 @@ export class Trainer {
       metrics: val === undefined ? metricKeys : [...metricKeys, ...metricKeys.map((k) => `val_${k}`)],
     };
     this.stopTraining = false;
-    const acc = new DeviceAccumulator(['loss', REG_KEY, ...metrics.map((m) => m.name)]);
-    let hasPenalty = false;
+    const allParams = this.model.parameters ?? this.model.trainableParameters;
+    const signature: RunSignature = { seed, batchSize, shuffle, samples: xs.size };
+    const state: TrainingState = {
+      parameters: allParams,
+      optimizer: this.optimizer,
+      callbacks: user,
+      history,
+    };
+    // Read and check the checkpoint before anything changes; it is applied after onTrainBegin (which resets
+    // the callbacks' states).
+    let resume: LoadedCheckpoint | undefined;
+    if (resumeFrom !== undefined) resume = await loadTrainingCheckpoint(resumeFrom, state, signature);
+    const startEpoch = resume?.meta.position.epoch ?? initialEpoch;
+    const startStep = resume?.meta.position.step ?? 0;
+    if (resume !== undefined) (params as { initialEpoch: number }).initialEpoch = startEpoch;
+    const guarded = nonFinite !== 'ignore';
+    const acc = new DeviceAccumulator([
+      'loss',
+      REG_KEY,
+      ...metrics.map((m) => m.name),
+      ...(guarded ? [BAD_KEY, FIRST_BAD_KEY] : []),
+    ]);
+    const logKeys = acc.keys.filter((k) => k !== BAD_KEY && k !== FIRST_BAD_KEY);
+    let guard: NonFiniteGuard | undefined;
+    let hasPenalty = resume?.meta.hasPenalty ?? false;
+    const stopIfBad = (bad: number, first: number): void => {
+      if (guard?.mode === 'stop' && bad > 0) {
+        throw divergedError(Math.floor(first / steps), first % steps, bad);
+      }
+    };
     try {
       list.setTrainer(this);
       list.setParams(params);
       await list.onTrainBegin({});
-      for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
-        await list.onEpochBegin(epoch, {});
+      if (resume !== undefined) {
+        resume.applyModelAndOptimizer();
+        resume.applyCallbacks();
+        if (resume.meta.stopped) this.stopTraining = true;
+      }
+      if (nonFinite !== 'ignore') guard = new NonFiniteGuard(nonFinite, resume?.meta.guard ?? undefined);
+      const save = async (position: { epoch: number; step: number }, mid?: { rng: RandomStream }) => {
+        if (checkpoint === undefined) return;
+        const guardState = guard === undefined ? null : guard.read();
+        if (guardState !== null) stopIfBad(guardState[0], guardState[1]);
+        await saveTrainingCheckpoint(checkpoint, state, {
+          run: signature,
+          position,
+          stopped: this.stopTraining,
+          layersRng: mid === undefined ? null : mid.rng.getState(),
+          accumulator:
+            mid === undefined
+              ? null
+              : { sums: Object.values(acc.readSync()).map((m) => m * acc.count), count: acc.count },
+          hasPenalty,
+          guard: guardState,
+        });
+      };
+      for (let epoch = startEpoch; epoch < epochs && !this.stopTraining; epoch++) {
+        const resumed = resume !== undefined && epoch === startEpoch && startStep > 0;
+        // A resumed partial epoch does not repeat onEpochBegin (its effects, e.g. a learning rate set by a
+        // scheduler, are part of the restored state); only the progress display hears it.
+        if (resumed) for (const c of all) if (c instanceof ProgressBar) c.onEpochBegin(epoch);
+        if (!resumed) await list.onEpochBegin(epoch, {});
         const streams = epochStreams(seed, epoch);
         const order = epochOrder(xs.size, shuffle, streams.shuffle);
         acc.reset();
+        if (resumed) {
+          const m = resume!.meta;
+          if (m.layersRng !== null) streams.layers.setState(m.layersRng);
+          if (m.accumulator !== null && m.accumulator.count > 0) {
+            acc.add(tf.tensor1d(m.accumulator.sums, 'float32'), m.accumulator.count);
+          }
+        }
         let lastYield = performance.now();
-        for (let step = 0; step < steps; step++) {
+        for (let step = resumed ? startStep : 0; step < steps; step++) {
           const [start, end] = batchBounds(xs.size, batchSize, step);
           const size = end - start;
           if (list.wantsBatchBegin) {
@@ -548,7 +709,7 @@ export class Trainer {
           const xb = xs.batch(idx);
           const yb = ys.batch(idx);
           try {
-            const [c, p] = this.trainStep(xb, yb, metrics, streams.layers);
+            const [c, p] = this.trainStep(xb, yb, metrics, streams.layers, guard, epoch * steps + step);
             hasPenalty ||= p;
             acc.add(c, size);
           } finally {
@@ -556,18 +717,36 @@ export class Trainer {
             yb.dispose();
           }
           if (list.wantsBatchEnd) {
-            const keys = hasPenalty ? acc.keys : acc.keys.filter((k) => k !== REG_KEY);
+            const keys = hasPenalty ? logKeys : logKeys.filter((k) => k !== REG_KEY);
             const r = list.onBatchEnd(step, acc.batchLogs(step, size, keys));
             if (r !== undefined) await r;
           }
           if (this.stopTraining) break;
+          if (
+            checkpoint !== undefined &&
+            typeof checkpoint.every === 'number' &&
+            step + 1 < steps &&
+            (epoch * steps + step + 1) % checkpoint.every === 0
+          ) {
+            await save({ epoch, step: step + 1 }, { rng: streams.layers });
+          }
           const now = performance.now();
           if (now - lastYield > YIELD_MS) {
             await yieldToEventLoop();
             lastYield = performance.now();
           }
         }
-        const logs = Trainer.logsFrom(await acc.read(), hasPenalty);
+        const means = await acc.read();
+        if (guard !== undefined) {
+          // The guard's entries are sums over the epoch, read with the losses (no extra read-back).
+          const bad = Math.round(means[BAD_KEY]! * acc.count);
+          stopIfBad(bad, Math.round(means[FIRST_BAD_KEY]! * acc.count));
+        }
+        const logs = Trainer.logsFrom(means, hasPenalty);
+        if (guard !== undefined && guard.mode === 'skip') {
+          const bad = Math.round(means[BAD_KEY]! * acc.count);
+          if (bad > 0) logs.nonfinite_steps = bad;
+        }
         if (val !== undefined)
           Object.assign(
             logs,
@@ -576,10 +755,12 @@ export class Trainer {
         const lr = this.optimizer.learningRate;
         if (typeof lr === 'number') logs.lr = lr;
         await list.onEpochEnd(epoch, logs);
+        await save({ epoch: epoch + 1, step: 0 });
       }
       await list.onTrainEnd({});
     } finally {
       acc.dispose();
+      guard?.dispose();
       for (const c of all) if (c instanceof ProgressBar) c.onTrainEnd();
     }
     return history;

@@ -1,0 +1,390 @@
+import { SteadygradError } from '@steadygrad/core';
+
+/**
+ * The on-disk checkpoint format (Node only; `node:fs` and `node:crypto` are imported dynamically inside these
+ * functions, so bundles that never write or read a checkpoint do not pull them in).
+ *
+ * ```
+ * <dir>/latest                  one line: the name of the newest complete generation, e.g. "ckpt-00000012"
+ * <dir>/ckpt-00000011/          the previous generation (kept until a newer one is complete)
+ * <dir>/ckpt-00000012/checkpoint.json
+ * <dir>/ckpt-00000012/tensors.bin
+ * ```
+ *
+ * `tensors.bin` is the raw little-endian data of every tensor, back to back. `checkpoint.json` holds
+ * `{ format: 'steadygrad.checkpoint', version, generation, tensors: [{ name, dtype, shape, offset,
+ * byteLength }], tensorsSha256, meta, metaSha256 }`: the manifest, the SHA-256 of `tensors.bin`, the caller's
+ * metadata (JSON; non-finite numbers are written as `{ "$number": "Infinity" }`), and the SHA-256 of the
+ * JSON text of everything else (so a flipped digit in the metadata is caught too).
+ *
+ * Writes are atomic: both files are written into a fresh temporary directory and fsynced, the directory is
+ * renamed to its generation name, then `latest` is replaced by writing `latest.tmp`, fsyncing it and
+ * renaming it over `latest` (directories fsynced after each rename). A crash at any moment leaves `latest`
+ * pointing at a complete generation (or absent, before the first one). Older generations beyond `keep` and
+ * leftover temporary directories are deleted after the switch.
+ *
+ * Reading validates everything before returning anything: the pointer's name, the JSON (parsed with
+ * `JSON.parse`, never evaluated), format and version, the manifest (dtypes, shapes, contiguous offsets,
+ * total size = the file's size, checked before reading the file), both checksums.
+ */
+
+export const CHECKPOINT_FORMAT = 'steadygrad.checkpoint';
+export const CHECKPOINT_VERSION = 1;
+const GENERATION = /^ckpt-(\d{8})$/;
+const MAX_JSON_BYTES = 256 * 1024 * 1024;
+
+export type CheckpointDtype = 'float32' | 'int32';
+
+export interface HostTensor {
+  readonly dtype: CheckpointDtype;
+  readonly shape: readonly number[];
+  readonly data: Float32Array | Int32Array;
+}
+
+export interface ManifestEntry {
+  readonly name: string;
+  readonly dtype: CheckpointDtype;
+  readonly shape: readonly number[];
+  readonly offset: number;
+  readonly byteLength: number;
+}
+
+export interface CheckpointFile {
+  /** The generation directory that was read. */
+  readonly path: string;
+  readonly generation: number;
+  readonly meta: unknown;
+  readonly tensors: ReadonlyMap<string, HostTensor>;
+}
+
+export interface WriteCheckpointOptions {
+  /** Generations to keep (the new one included). Default 2. */
+  readonly keep?: number;
+  /**
+   * Test hook: awaited after the temporary directory is complete and fsynced, before it is renamed into
+   * place (lets a test kill the process in the middle of a checkpoint write).
+   */
+  readonly beforeCommit?: () => void | Promise<void>;
+}
+
+type Fs = typeof import('node:fs/promises');
+
+async function nodeModules(): Promise<{
+  fs: Fs;
+  path: typeof import('node:path');
+  crypto: typeof import('node:crypto');
+}> {
+  try {
+    const [fs, path, crypto] = await Promise.all([
+      import('node:fs/promises'),
+      import('node:path'),
+      import('node:crypto'),
+    ]);
+    return { fs, path, crypto };
+  } catch (e) {
+    throw new SteadygradError(
+      'IO_ERROR',
+      `checkpoints are written to and read from the file system and need Node.js (node:fs): ${String(e)}`,
+    );
+  }
+}
+
+/** JSON with ±Infinity and NaN kept (as `{ "$number": "Infinity" }`). */
+export function encodeJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) =>
+    typeof v === 'number' && !Number.isFinite(v) ? { $number: String(v) } : v,
+  );
+}
+
+export function decodeJson(text: string): unknown {
+  return JSON.parse(text, (_k, v) => {
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      const keys = Object.keys(v);
+      if (keys.length === 1 && keys[0] === '$number') {
+        const s = (v as { $number: unknown }).$number;
+        if (s === 'Infinity') return Number.POSITIVE_INFINITY;
+        if (s === '-Infinity') return Number.NEGATIVE_INFINITY;
+        if (s === 'NaN') return Number.NaN;
+      }
+    }
+    return v;
+  });
+}
+
+function generationName(g: number): string {
+  return `ckpt-${String(g).padStart(8, '0')}`;
+}
+
+async function fsyncPath(fs: Fs, p: string): Promise<void> {
+  const h = await fs.open(p, 'r');
+  try {
+    await h.sync();
+  } catch {
+    // Some file systems refuse fsync on directories; the rename is still atomic.
+  } finally {
+    await h.close();
+  }
+}
+
+async function writeFileSynced(fs: Fs, p: string, data: Uint8Array | string): Promise<void> {
+  const h = await fs.open(p, 'wx');
+  try {
+    await h.writeFile(data);
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}
+
+async function generations(fs: Fs, dir: string): Promise<number[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return [];
+  }
+  const out: number[] = [];
+  for (const n of names) {
+    const m = GENERATION.exec(n);
+    if (m) out.push(Number(m[1]));
+  }
+  return out.sort((a, b) => a - b);
+}
+
+function ioError(what: string, file: string, e: unknown): SteadygradError {
+  return new SteadygradError('IO_ERROR', `${what} ${file}: ${(e as Error)?.message ?? String(e)}`, {
+    details: { file },
+  });
+}
+
+/**
+ * Writes a new checkpoint generation into `dir` (created if needed) atomically and makes it `latest`;
+ * returns the generation directory's path.
+ */
+export async function writeCheckpoint(
+  dir: string,
+  meta: unknown,
+  tensors: ReadonlyMap<string, HostTensor>,
+  options: WriteCheckpointOptions = {},
+): Promise<string> {
+  const { keep = 2, beforeCommit } = options;
+  const { fs, path, crypto } = await nodeModules();
+  try {
+    await fs.mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw ioError('cannot create the checkpoint directory', dir, e);
+  }
+  const existing = await generations(fs, dir);
+  const generation = (existing.length === 0 ? 0 : existing[existing.length - 1]!) + 1;
+  const manifest: ManifestEntry[] = [];
+  let total = 0;
+  for (const [name, t] of tensors) {
+    const byteLength = t.data.byteLength;
+    manifest.push({ name, dtype: t.dtype, shape: [...t.shape], offset: total, byteLength });
+    total += byteLength;
+  }
+  const bin = new Uint8Array(total);
+  for (const entry of manifest) {
+    const t = tensors.get(entry.name)!;
+    bin.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), entry.offset);
+  }
+  const body = {
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    generation,
+    tensors: manifest,
+    tensorsSha256: crypto.createHash('sha256').update(bin).digest('hex'),
+    meta,
+  };
+  const bodyText = encodeJson(body);
+  const metaSha256 = crypto.createHash('sha256').update(bodyText).digest('hex');
+  const json = `${encodeJson({ ...body, metaSha256 })}\n`;
+  const tmp = path.join(dir, `.tmp-${generationName(generation)}-${process.pid}-${Date.now()}`);
+  const final = path.join(dir, generationName(generation));
+  try {
+    await fs.mkdir(tmp);
+    await writeFileSynced(fs, path.join(tmp, 'tensors.bin'), bin);
+    await writeFileSynced(fs, path.join(tmp, 'checkpoint.json'), json);
+    await fsyncPath(fs, tmp);
+    if (beforeCommit !== undefined) await beforeCommit();
+    await fs.rename(tmp, final);
+    await fsyncPath(fs, dir);
+    const pointerTmp = path.join(dir, `latest.tmp-${process.pid}`);
+    await fs.rm(pointerTmp, { force: true });
+    await writeFileSynced(fs, pointerTmp, `${generationName(generation)}\n`);
+    await fs.rename(pointerTmp, path.join(dir, 'latest'));
+    await fsyncPath(fs, dir);
+  } catch (e) {
+    await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    if (e instanceof SteadygradError) throw e;
+    throw ioError('cannot write the checkpoint', final, e);
+  }
+  // Prune: older generations beyond `keep`, and temporary directories left by crashed writes.
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const n of names) {
+    const m = GENERATION.exec(n);
+    const stale = (m !== null && Number(m[1]) <= generation - keep) || n.startsWith('.tmp-ckpt-');
+    if (stale) await fs.rm(path.join(dir, n), { recursive: true, force: true }).catch(() => undefined);
+  }
+  return final;
+}
+
+/** Whether `dir` holds a checkpoint (`latest` exists). */
+export async function hasCheckpoint(dir: string): Promise<boolean> {
+  const { fs, path } = await nodeModules();
+  try {
+    await fs.access(path.join(dir, 'latest'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function corrupt(file: string, what: string): SteadygradError {
+  return new SteadygradError('CORRUPT_DATA', `checkpoint file ${file} is corrupt: ${what}`, {
+    details: { file },
+  });
+}
+
+function isShape(s: unknown): s is number[] {
+  return Array.isArray(s) && s.length <= 8 && s.every((d) => Number.isInteger(d) && d >= 0 && d <= 2 ** 31);
+}
+
+/** Reads and validates the generation `latest` points to (see the module comment). */
+export async function readCheckpoint(dir: string): Promise<CheckpointFile> {
+  const { fs, path, crypto } = await nodeModules();
+  const pointer = path.join(dir, 'latest');
+  let name: string;
+  try {
+    name = (await fs.readFile(pointer, 'utf8')).trim();
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') {
+      throw new SteadygradError(
+        'NOT_FOUND',
+        `no checkpoint in ${dir}: ${pointer} does not exist (fit({ checkpoint: { dir } }) writes one)`,
+        { details: { file: pointer } },
+      );
+    }
+    throw ioError('cannot read', pointer, e);
+  }
+  const gm = GENERATION.exec(name);
+  if (gm === null)
+    throw corrupt(
+      pointer,
+      `expected a generation name like 'ckpt-00000001', got ${JSON.stringify(name.slice(0, 64))}`,
+    );
+  const genDir = path.join(dir, name);
+  const jsonFile = path.join(genDir, 'checkpoint.json');
+  const binFile = path.join(genDir, 'tensors.bin');
+  let text: string;
+  try {
+    const st = await fs.stat(jsonFile);
+    if (st.size > MAX_JSON_BYTES)
+      throw corrupt(jsonFile, `${st.size} bytes is larger than the ${MAX_JSON_BYTES}-byte limit`);
+    text = await fs.readFile(jsonFile, 'utf8');
+  } catch (e) {
+    if (e instanceof SteadygradError) throw e;
+    if ((e as { code?: string }).code === 'ENOENT') throw corrupt(jsonFile, 'the file is missing');
+    throw ioError('cannot read', jsonFile, e);
+  }
+  let parsed: unknown;
+  try {
+    parsed = decodeJson(text);
+  } catch (e) {
+    throw corrupt(jsonFile, `not valid JSON (truncated?): ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw corrupt(jsonFile, 'expected a JSON object');
+  }
+  const obj = parsed as Record<string, unknown>;
+  if (obj.format !== CHECKPOINT_FORMAT) {
+    throw corrupt(jsonFile, `format is ${JSON.stringify(obj.format)}, expected '${CHECKPOINT_FORMAT}'`);
+  }
+  if (obj.version !== CHECKPOINT_VERSION) {
+    throw new SteadygradError(
+      'INCOMPATIBLE',
+      `checkpoint file ${jsonFile} has format version ${JSON.stringify(obj.version)}; this version of @steadygrad/train reads version ${CHECKPOINT_VERSION}`,
+      { details: { file: jsonFile, version: obj.version } },
+    );
+  }
+  const { metaSha256, ...body } = obj;
+  const expectedMetaSha = crypto.createHash('sha256').update(encodeJson(body)).digest('hex');
+  if (metaSha256 !== expectedMetaSha) {
+    throw new SteadygradError(
+      'CHECKSUM_MISMATCH',
+      `checkpoint file ${jsonFile} fails its checksum (metaSha256 ${JSON.stringify(metaSha256)}, content hashes to ${expectedMetaSha}): it was modified or damaged`,
+      { details: { file: jsonFile } },
+    );
+  }
+  if (obj.generation !== Number(gm[1])) {
+    throw corrupt(
+      jsonFile,
+      `generation ${JSON.stringify(obj.generation)} does not match its directory ${name}`,
+    );
+  }
+  const rawManifest = obj.tensors;
+  if (!Array.isArray(rawManifest)) throw corrupt(jsonFile, 'tensors must be an array');
+  const manifest: ManifestEntry[] = [];
+  const seen = new Set<string>();
+  let total = 0;
+  for (const [i, e] of rawManifest.entries()) {
+    const entry = e as Partial<ManifestEntry>;
+    if (
+      typeof entry !== 'object' ||
+      entry === null ||
+      typeof entry.name !== 'string' ||
+      (entry.dtype !== 'float32' && entry.dtype !== 'int32') ||
+      !isShape(entry.shape) ||
+      entry.offset !== total ||
+      !Number.isInteger(entry.byteLength)
+    ) {
+      throw corrupt(
+        jsonFile,
+        `tensor entry ${i} is malformed (expected { name, dtype: 'float32' | 'int32', shape, offset: ${total}, byteLength })`,
+      );
+    }
+    const size = entry.shape.reduce((a, b) => a * b, 1);
+    if (size * 4 !== entry.byteLength) {
+      throw corrupt(
+        jsonFile,
+        `tensor '${entry.name}' of shape [${entry.shape}] needs ${size * 4} bytes, the manifest says ${entry.byteLength}`,
+      );
+    }
+    if (seen.has(entry.name)) throw corrupt(jsonFile, `tensor '${entry.name}' appears twice`);
+    seen.add(entry.name);
+    manifest.push(entry as ManifestEntry);
+    total += entry.byteLength!;
+  }
+  let bin: Buffer;
+  try {
+    const st = await fs.stat(binFile);
+    if (st.size !== total) {
+      throw new SteadygradError(
+        'CORRUPT_DATA',
+        `checkpoint file ${binFile} is truncated or padded: ${st.size} bytes, the manifest in checkpoint.json describes ${total}`,
+        { details: { file: binFile, size: st.size, expected: total } },
+      );
+    }
+    bin = await fs.readFile(binFile);
+  } catch (e) {
+    if (e instanceof SteadygradError) throw e;
+    if ((e as { code?: string }).code === 'ENOENT') throw corrupt(binFile, 'the file is missing');
+    throw ioError('cannot read', binFile, e);
+  }
+  const sha = crypto.createHash('sha256').update(bin).digest('hex');
+  if (sha !== obj.tensorsSha256) {
+    throw new SteadygradError(
+      'CHECKSUM_MISMATCH',
+      `checkpoint file ${binFile} fails its SHA-256 check (checkpoint.json says ${String(obj.tensorsSha256)}, the file hashes to ${sha}): it was modified or damaged`,
+      { details: { file: binFile } },
+    );
+  }
+  const tensors = new Map<string, HostTensor>();
+  for (const entry of manifest) {
+    const bytes = bin.subarray(entry.offset, entry.offset + entry.byteLength);
+    const copy = new Uint8Array(bytes);
+    const data = entry.dtype === 'float32' ? new Float32Array(copy.buffer) : new Int32Array(copy.buffer);
+    tensors.set(entry.name, { dtype: entry.dtype, shape: entry.shape, data });
+  }
+  return { path: genDir, generation: Number(gm[1]), meta: obj.meta, tensors };
+}
