@@ -29,7 +29,7 @@ export const mlp: Experiment<MlpResult> = {
     'seed cell 11: Flatten → Dense 300 relu → Dense 100 relu → Dense 10 softmax, SGD, Fashion-MNIST',
   async run(ctx) {
     const { epochs = 5, batchSize = 32 } = { epochs: ctx.epochs, batchSize: ctx.batchSize };
-    const learningRate = 0.01;
+    const learningRate = ctx.learningRate ?? 0.01;
     const data = await experimentData(ctx);
     const { train, valid } = validationSplit(data.train, {
       validationSize: Math.min(5000, Math.floor(data.train.count / 12)),
@@ -50,6 +50,7 @@ export const mlp: Experiment<MlpResult> = {
         seed: ctx.seed,
         validationData: [imageSource(valid), labelSource(valid)],
         verbose: ctx.verbose,
+        callbacks: [...(ctx.callbacks ?? [])],
       });
       const secondsPerEpoch = (performance.now() - started) / 1000 / epochs;
       const test = await trainer.evaluate(imageSource(data.test), labelSource(data.test), {

@@ -1,0 +1,154 @@
+// The training worker: every experiment runs here, so the page stays responsive (and Stop can simply end
+// the worker). WebGL works in a worker through OffscreenCanvas (tfjs-backend-webgl creates one when there
+// is no document): Chromium, Firefox and Safari ≥ 17 support it. The backends are imported statically (a
+// bundle cannot import them by name at run time); `useBackend` then only selects one.
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgl';
+import { isSteadygradError, SteadygradError, tf, useBackend } from '@steadygrad/core';
+import {
+  FASHION_MNIST_FILES,
+  type FashionMnist,
+  type FashionMnistFileRole,
+  fashionMnistFromIdx,
+  type IdxArray,
+  isGzip,
+  parseIdx,
+} from '@steadygrad/datasets/browser';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { ExperimentContext } from '../../src/experiment.js';
+import { experiments } from '../../src/experiments/index.js';
+import { LiveCallback, memorySample, type Probe } from './live-callback.js';
+import { seedCell5 } from './page-experiments.js';
+import type { RunRequest, WorkerMessage } from './protocol.js';
+
+const scope = self as unknown as {
+  postMessage(message: WorkerMessage, transfer?: Transferable[]): void;
+  onmessage: ((e: MessageEvent<RunRequest>) => void) | null;
+};
+const post = (m: WorkerMessage) => scope.postMessage(m);
+
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': new URL(wasmUrl, import.meta.url).href,
+  'tfjs-backend-wasm-simd.wasm': new URL(wasmSimdUrl, import.meta.url).href,
+  'tfjs-backend-wasm-threaded-simd.wasm': new URL(wasmThreadedUrl, import.meta.url).href,
+});
+
+/** The page's own quick run first, then every shared experiment (the same modules as the CLI). */
+const all = [seedCell5, ...experiments];
+post({ type: 'hello', experiments: all.map(({ name, description }) => ({ name, description })) });
+
+async function fetchIdx(base: string, role: FashionMnistFileRole): Promise<IdxArray> {
+  const name = `${FASHION_MNIST_FILES[role]}.gz`;
+  const url = new URL(name, base).href;
+  const res = await fetch(url);
+  if (!res.ok) {
+    throw new SteadygradError(
+      'NOT_FOUND',
+      `${url}: HTTP ${res.status}; the Fashion-MNIST subset is missing: run \`pnpm --filter @steadygrad/demo make-subset\``,
+    );
+  }
+  let bytes = new Uint8Array(await res.arrayBuffer());
+  // A server may already have removed the gzip layer (Content-Encoding); decompress only real gzip.
+  if (isGzip(bytes)) {
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+  return parseIdx(bytes, { name });
+}
+
+let cached: Promise<FashionMnist> | undefined;
+function loadSubset(base: string): Promise<FashionMnist> {
+  cached ??= (async () => {
+    const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([
+      fetchIdx(base, 'trainImages'),
+      fetchIdx(base, 'trainLabels'),
+      fetchIdx(base, 'testImages'),
+      fetchIdx(base, 'testLabels'),
+    ]);
+    return fashionMnistFromIdx({ trainImages, trainLabels, testImages, testLabels });
+  })();
+  return cached;
+}
+
+function makeProbe(data: FashionMnist, count: number, shown: number): Probe {
+  const n = Math.min(count, data.test.count);
+  const pixels = data.test.images.subarray(0, n * 784);
+  const labels = data.test.labels.subarray(0, n);
+  return {
+    x: tf.tidy(() => tf.div(tf.tensor3d(Float32Array.from(pixels), [n, 28, 28]), 255)),
+    y: tf.tensor1d(Int32Array.from(labels), 'int32'),
+    images: pixels.slice(0, Math.min(shown, n) * 784),
+    labels: Array.from(labels.subarray(0, Math.min(shown, n))),
+    shown: Math.min(shown, n),
+    classNames: data.classNames,
+  };
+}
+
+/** Results cross to the page as JSON (typed arrays become arrays, NaN stays visible). */
+function plain(value: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(value, (_k, v) =>
+      ArrayBuffer.isView(v)
+        ? Array.from(v as unknown as ArrayLike<number>)
+        : typeof v === 'number' && !Number.isFinite(v)
+          ? String(v)
+          : v,
+    ),
+  );
+}
+
+async function run(req: RunRequest): Promise<void> {
+  const experiment = all.find((e) => e.name === req.experiment);
+  if (experiment === undefined) {
+    throw new SteadygradError(
+      'UNKNOWN_NAME',
+      `unknown experiment '${req.experiment}'; expected one of: ${all.map((e) => e.name).join(', ')}`,
+    );
+  }
+  post({ type: 'status', text: `starting the ${req.backend} backend…` });
+  if (req.backend === 'webgl' && typeof OffscreenCanvas === 'undefined') {
+    throw new SteadygradError(
+      'BACKEND_UNAVAILABLE',
+      'WebGL in a worker needs OffscreenCanvas, which this browser lacks: pick the wasm or cpu backend',
+    );
+  }
+  const info = await useBackend(req.backend);
+  post({ type: 'backend', name: tf.getBackend(), requested: req.backend });
+  post({ type: 'status', text: 'loading Fashion-MNIST…' });
+  const data = await loadSubset(req.dataUrl);
+  post({ type: 'data', train: data.train.count, test: data.test.count });
+  const probe = makeProbe(data, 64, 24);
+  const live = new LiveCallback(post, probe);
+  const ctx: ExperimentContext = {
+    backend: info.name,
+    requestedBackend: req.backend,
+    epochs: req.epochs,
+    batchSize: req.batchSize,
+    seed: req.seed,
+    limit: req.limit,
+    seeds: req.seeds,
+    learningRate: req.learningRate,
+    log: (line) => post({ type: 'log', line }),
+    verbose: 0,
+    loadFashionMnist: () => loadSubset(req.dataUrl),
+    callbacks: [live],
+    onEvent: (event) => live.event(event),
+  };
+  post({ type: 'status', text: `running ${experiment.name}…` });
+  try {
+    const result = await experiment.run(ctx);
+    post({ type: 'done', result: plain(result), memory: memorySample() });
+  } finally {
+    tf.dispose([probe.x, probe.y]);
+  }
+}
+
+scope.onmessage = (e) => {
+  run(e.data).catch((err: unknown) => {
+    const code = isSteadygradError(err) ? err.code : undefined;
+    post({ type: 'error', message: err instanceof Error ? err.message : String(err), code });
+  });
+};
