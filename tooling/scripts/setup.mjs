@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run setup`: everything a fresh machine with only Node >= 20 and npm needs, then the demo.
-//   1. pnpm (the version pinned in package.json), 2. dependencies, 3. build, 4. Fashion-MNIST
+//   1. pnpm (the version pinned in package.json), 2. dependencies, 3. Fashion-MNIST
 //   (Debian: the dataset-fashion-mnist package; elsewhere the demo downloads it, SHA-256 verified),
-//   5. on Debian as root: Chromium for the browser tests, 6. the demo (`pnpm demo mlp --epochs 1`).
+//   4. on Debian as root: Chromium for the browser tests, 5. build (with the demo's web page and its
+//   data subset), 6. the demo (`pnpm demo mlp --epochs 1`).
 // Flags: --no-demo skips step 6.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,7 +18,6 @@ if (major < 20) {
 
 const pnpm = ensurePnpm();
 runPnpm(pnpm, ['install', '--frozen-lockfile']);
-runPnpm(pnpm, ['run', 'build']);
 
 const DEBIAN_DATASET = '/usr/share/datasets/fashion-mnist';
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -36,6 +36,9 @@ if (aptPackages.length > 0 && isDebian && isRoot) {
     'setup: Fashion-MNIST is not installed; the demo downloads it into ~/.cache/steadygrad (SHA-256 verified)',
   );
 }
+
+// Built after the data is in place: the demo's web build packs a Fashion-MNIST subset (scripts/make-subset.mjs).
+runPnpm(pnpm, ['run', 'build']);
 
 if (!args.has('--no-demo')) runPnpm(pnpm, ['demo', 'mlp', '--epochs', '1']);
 console.log('setup: done. Run the tests with `npm test`.');

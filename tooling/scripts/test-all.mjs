@@ -87,5 +87,12 @@ passed += Number(summary?.[1] ?? 0);
 failed += summary ? Number(summary[2]) : 1;
 if (consumer.status !== 0 && (!summary || Number(summary[2]) === 0)) failed += 1;
 
+// The demo's browser test: headless Chromium on the static web build (apps/demo/e2e).
+const e2e = await runCapturing(['run', 'test:e2e']);
+const e2eTests = plain(e2e.out).match(/^\s*Tests\s+(.*)$/m)?.[1] ?? '';
+passed += Number(e2eTests.match(/(\d+) passed/)?.[1] ?? 0);
+failed +=
+  Number(e2eTests.match(/(\d+) failed/)?.[1] ?? 0) + (e2e.code !== 0 && !/failed/.test(e2eTests) ? 1 : 0);
+
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(code === 0 && failed === 0 && passed > 0 ? 0 : 1);
