@@ -34,7 +34,8 @@ async function codeOf(p: Promise<unknown>): Promise<[string, string]> {
 describe('checkpoint files', () => {
   it('round-trips tensors and metadata with non-finite numbers; keeps the last 2 generations', async () => {
     const dir = await tmp();
-    for (let i = 0; i < 3; i++) await writeCheckpoint(dir, { step: i, best: Number.POSITIVE_INFINITY }, tensors());
+    for (let i = 0; i < 3; i++)
+      await writeCheckpoint(dir, { step: i, best: Number.POSITIVE_INFINITY }, tensors());
     const ck = await readCheckpoint(dir);
     expect(ck.generation).toBe(3);
     expect(ck.meta).toEqual({ step: 2, best: Number.POSITIVE_INFINITY });
@@ -55,7 +56,9 @@ describe('checkpoint files', () => {
     await truncate(join(dir, 'ckpt-00000001', 'tensors.bin'), 10);
     const [code, msg] = await codeOf(readCheckpoint(dir));
     expect(code).toBe('CORRUPT_DATA');
-    expect(msg).toMatch(/ckpt-00000001\/tensors\.bin is truncated or padded: 10 bytes, the manifest .* describes 28/);
+    expect(msg).toMatch(
+      /ckpt-00000001\/tensors\.bin is truncated or padded: 10 bytes, the manifest .* describes 28/,
+    );
   });
 
   it('a flipped bit in tensors.bin is CHECKSUM_MISMATCH', async () => {

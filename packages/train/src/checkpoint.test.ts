@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isSteadygradError, type Parameter, registerGradients, type Tensor, tf } from '@steadygrad/core';
-import { type CallContext, Dense, Layer, type Shape, Sequential } from '@steadygrad/nn';
+import { type CallContext, Dense, Layer, Sequential, type Shape } from '@steadygrad/nn';
 import { adam } from '@steadygrad/optim';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Callback } from './callbacks.js';
@@ -13,7 +13,7 @@ import { blobs } from './test-utils/blobs.js';
 import { compile, type FitOptions } from './trainer.js';
 
 /** Gaussian noise from the fit's layer stream, and a non-trainable running mean updated in training (like BN). */
-export class NoisyMean extends Layer {
+class NoisyMean extends Layer {
   readonly className = 'NoisyMean';
   private mean: Parameter | undefined;
   override build(inputShape: Shape): void {
@@ -68,15 +68,16 @@ function setup(units = 6) {
 
 const weights = (m: Sequential) => m.parameters.map((p) => Array.from(p.variable.dataSync()));
 
-const crashAt = (globalStep: number, steps: number): Callback => ({
-  epoch: 0,
-  onEpochBegin(e: number) {
-    (this as { epoch: number }).epoch = e;
-  },
-  onBatchEnd(batch: number) {
-    if ((this as { epoch: number }).epoch * steps + batch === globalStep) throw new Error('crash');
-  },
-} as Callback);
+const crashAt = (globalStep: number, steps: number): Callback =>
+  ({
+    epoch: 0,
+    onEpochBegin(e: number) {
+      (this as { epoch: number }).epoch = e;
+    },
+    onBatchEnd(batch: number) {
+      if ((this as { epoch: number }).epoch * steps + batch === globalStep) throw new Error('crash');
+    },
+  }) as Callback;
 
 describe('fit checkpoints', () => {
   it('a run interrupted at any step and resumed is bit-identical to the uninterrupted run', async () => {
@@ -122,17 +123,28 @@ describe('fit checkpoints', () => {
     const dir = await mkdtemp(join(tmpdir(), 'sg-resume-'));
     dirs.push(dir);
     const a = setup();
-    await a.trainer.fit(data.x, data.y, { epochs: 1, batchSize: 8, verbose: 0, callbacks: a.callbacks, checkpoint: { dir } });
+    await a.trainer.fit(data.x, data.y, {
+      epochs: 1,
+      batchSize: 8,
+      verbose: 0,
+      callbacks: a.callbacks,
+      checkpoint: { dir },
+    });
     const other = setup(7);
     const w0 = weights(other.m);
     const opt0 = other.trainer.optimizer.iterations;
     const same = setup();
     const before = tf.memory().numTensors;
     const cases: [FitOptions, RegExp][] = [
-      [{ callbacks: other.callbacks }, /parameter 'dense(_\d+)?\/kernel' has shape \[2,6\] in the checkpoint, \[2,7\] in the model/],
+      [
+        { callbacks: other.callbacks },
+        /parameter 'dense(_\d+)?\/kernel' has shape \[2,6\] in the checkpoint, \[2,7\] in the model/,
+      ],
     ];
     for (const [o, re] of cases) {
-      const err = await other.trainer.fit(data.x, data.y, { epochs: 2, batchSize: 8, verbose: 0, resumeFrom: dir, ...o }).catch((e) => e);
+      const err = await other.trainer
+        .fit(data.x, data.y, { epochs: 2, batchSize: 8, verbose: 0, resumeFrom: dir, ...o })
+        .catch((e) => e);
       expect(isSteadygradError(err, 'INCOMPATIBLE'), String(err?.stack ?? err)).toBe(true);
       expect(err.message, err.message).toMatch(re);
       expect(err.message).toContain('ckpt-00000001');
@@ -140,9 +152,14 @@ describe('fit checkpoints', () => {
     const w1 = weights(same.m);
     for (const [o, re] of [
       [{ batchSize: 4, callbacks: same.callbacks }, /batchSize 8 in the checkpoint, 4 now/],
-      [{ callbacks: same.callbacks.slice(0, 2) }, /callbacks \[reduceLROnPlateau, earlyStopping\].*\[reduceLROnPlateau\]/],
+      [
+        { callbacks: same.callbacks.slice(0, 2) },
+        /callbacks \[reduceLROnPlateau, earlyStopping\].*\[reduceLROnPlateau\]/,
+      ],
     ] as [FitOptions, RegExp][]) {
-      const err = await same.trainer.fit(data.x, data.y, { epochs: 2, batchSize: 8, verbose: 0, resumeFrom: dir, ...o }).catch((e) => e);
+      const err = await same.trainer
+        .fit(data.x, data.y, { epochs: 2, batchSize: 8, verbose: 0, resumeFrom: dir, ...o })
+        .catch((e) => e);
       expect(isSteadygradError(err, 'INCOMPATIBLE'), String(err?.stack ?? err)).toBe(true);
       expect(err.message).toMatch(re);
     }

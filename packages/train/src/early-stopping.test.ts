@@ -14,7 +14,10 @@ afterAll(() => tf.dispose([data.x, data.y, valid.x, valid.y]));
 
 const mlp = () =>
   new Sequential(
-    [new Dense({ units: 4, activation: 'relu', inputShape: [2] }), new Dense({ units: 3, activation: 'softmax' })],
+    [
+      new Dense({ units: 4, activation: 'relu', inputShape: [2] }),
+      new Dense({ units: 3, activation: 'softmax' }),
+    ],
     { seed: 3 },
   );
 
@@ -36,7 +39,10 @@ function scripted(values: readonly number[], snapshots: number[][][]): Callback<
 describe('earlyStopping', () => {
   it('stops after `patience` epochs without improvement (Keras 3 rule)', async () => {
     const model = mlp();
-    const trainer = compile(model, { loss: 'sparse_categorical_crossentropy', optimizer: sgd({ learningRate: 0.1 }) });
+    const trainer = compile(model, {
+      loss: 'sparse_categorical_crossentropy',
+      optimizer: sgd({ learningRate: 0.1 }),
+    });
     const snaps: number[][][] = [];
     const stop = earlyStopping({ monitor: 'score', mode: 'min', patience: 2 });
     const h = await trainer.fit(data.x, data.y, {
@@ -54,10 +60,19 @@ describe('earlyStopping', () => {
 
   it('restoreBestWeights puts back every weight of the best epoch and frees its copies', async () => {
     const model = mlp();
-    const trainer = compile(model, { loss: 'sparse_categorical_crossentropy', optimizer: sgd({ learningRate: 0.1 }) });
+    const trainer = compile(model, {
+      loss: 'sparse_categorical_crossentropy',
+      optimizer: sgd({ learningRate: 0.1 }),
+    });
     const before = tf.memory().numTensors;
     const snaps: number[][][] = [];
-    const stop = earlyStopping({ monitor: 'score', mode: 'max', patience: 3, restoreBestWeights: true, minDelta: 0.01 });
+    const stop = earlyStopping({
+      monitor: 'score',
+      mode: 'max',
+      patience: 3,
+      restoreBestWeights: true,
+      minDelta: 0.01,
+    });
     await trainer.fit(data.x, data.y, {
       epochs: 8,
       verbose: 0,
@@ -77,12 +92,23 @@ describe('earlyStopping', () => {
 
   it('baseline: training stops unless the value beats it; startFromEpoch skips warm-up epochs', async () => {
     const model = mlp();
-    const trainer = compile(model, { loss: 'sparse_categorical_crossentropy', optimizer: sgd({ learningRate: 0.1 }) });
+    const trainer = compile(model, {
+      loss: 'sparse_categorical_crossentropy',
+      optimizer: sgd({ learningRate: 0.1 }),
+    });
     const stop = earlyStopping({ monitor: 'score', mode: 'min', patience: 1, baseline: 1 });
-    const h = await trainer.fit(data.x, data.y, { epochs: 6, verbose: 0, callbacks: [scripted([3, 3, 3, 3, 3, 3], []), stop] });
+    const h = await trainer.fit(data.x, data.y, {
+      epochs: 6,
+      verbose: 0,
+      callbacks: [scripted([3, 3, 3, 3, 3, 3], []), stop],
+    });
     expect(h.epoch).toEqual([0, 1]);
     const late = earlyStopping({ monitor: 'score', mode: 'min', patience: 0, startFromEpoch: 3 });
-    const h2 = await trainer.fit(data.x, data.y, { epochs: 6, verbose: 0, callbacks: [scripted([3, 4, 5, 6, 7, 8], []), late] });
+    const h2 = await trainer.fit(data.x, data.y, {
+      epochs: 6,
+      verbose: 0,
+      callbacks: [scripted([3, 4, 5, 6, 7, 8], []), late],
+    });
     expect(h2.epoch).toEqual([0, 1, 2, 3, 4]);
     trainer.dispose();
     model.dispose();
@@ -90,13 +116,25 @@ describe('earlyStopping', () => {
 
   it('monitors val_loss by default and validates its options', async () => {
     const model = mlp();
-    const trainer = compile(model, { loss: 'sparse_categorical_crossentropy', optimizer: sgd({ learningRate: 0.1 }) });
+    const trainer = compile(model, {
+      loss: 'sparse_categorical_crossentropy',
+      optimizer: sgd({ learningRate: 0.1 }),
+    });
     const stop = earlyStopping({ patience: 100, restoreBestWeights: true });
-    await trainer.fit(data.x, data.y, { epochs: 2, verbose: 0, validationData: [valid.x, valid.y], callbacks: [stop] });
+    await trainer.fit(data.x, data.y, {
+      epochs: 2,
+      verbose: 0,
+      validationData: [valid.x, valid.y],
+      callbacks: [stop],
+    });
     expect(stop.best).toBeGreaterThan(0);
     expect(() => earlyStopping({ patience: 1.5 })).toThrow(/patience/);
-    expect(() => earlyStopping({ restoreBestWeights: 'yes' as never })).toThrow(/restoreBestWeights must be a boolean/);
-    const err = await trainer.fit(data.x, data.y, { verbose: 0, callbacks: [earlyStopping()] }).catch((e) => e);
+    expect(() => earlyStopping({ restoreBestWeights: 'yes' as never })).toThrow(
+      /restoreBestWeights must be a boolean/,
+    );
+    const err = await trainer
+      .fit(data.x, data.y, { verbose: 0, callbacks: [earlyStopping()] })
+      .catch((e) => e);
     expect(isSteadygradError(err, 'NOT_FOUND')).toBe(true);
     trainer.dispose();
     model.dispose();

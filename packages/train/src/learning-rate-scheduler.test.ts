@@ -10,7 +10,10 @@ import { compile } from './trainer.js';
 const data = blobs(48, 3, 7);
 const mlp = () =>
   new Sequential(
-    [new Dense({ units: 4, activation: 'relu', inputShape: [2] }), new Dense({ units: 3, activation: 'softmax' })],
+    [
+      new Dense({ units: 4, activation: 'relu', inputShape: [2] }),
+      new Dense({ units: 3, activation: 'softmax' }),
+    ],
     { seed: 3 },
   );
 
@@ -20,10 +23,17 @@ afterAll(() => tf.dispose([data.x, data.y]));
 describe('learningRateScheduler', () => {
   it('sets the rate of every epoch from (epoch) and records it in History (seed cell 22)', async () => {
     const model = mlp();
-    const trainer = compile(model, { loss: 'sparse_categorical_crossentropy', optimizer: sgd({ learningRate: 0.5 }) });
+    const trainer = compile(model, {
+      loss: 'sparse_categorical_crossentropy',
+      optimizer: sgd({ learningRate: 0.5 }),
+    });
     const before = tf.memory().numTensors;
     const fn = (epoch: number) => 0.01 * 0.1 ** (epoch / 20);
-    const h = await trainer.fit(data.x, data.y, { epochs: 4, verbose: 0, callbacks: [learningRateScheduler(fn)] });
+    const h = await trainer.fit(data.x, data.y, {
+      epochs: 4,
+      verbose: 0,
+      callbacks: [learningRateScheduler(fn)],
+    });
     expect(h.history.lr).toEqual([0, 1, 2, 3].map(fn));
     expect(tf.memory().numTensors).toBe(before);
     trainer.dispose();
@@ -32,7 +42,10 @@ describe('learningRateScheduler', () => {
 
   it('passes the current rate as second argument (seed cell 26, compounding)', async () => {
     const model = mlp();
-    const trainer = compile(model, { loss: 'sparse_categorical_crossentropy', optimizer: sgd({ learningRate: 0.1 }) });
+    const trainer = compile(model, {
+      loss: 'sparse_categorical_crossentropy',
+      optimizer: sgd({ learningRate: 0.1 }),
+    });
     const seen: number[] = [];
     const cb = learningRateScheduler((epoch, lr) => {
       seen.push(lr);

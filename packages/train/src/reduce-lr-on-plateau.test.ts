@@ -3,7 +3,7 @@ import { Dense, Sequential } from '@steadygrad/nn';
 import { sgd } from '@steadygrad/optim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fixture from './fixtures/plateau.json' with { type: 'json' };
-import { ReduceLROnPlateau, reduceLROnPlateau } from './reduce-lr-on-plateau.js';
+import { type ReduceLROnPlateau, reduceLROnPlateau } from './reduce-lr-on-plateau.js';
 import { blobs } from './test-utils/blobs.js';
 import { compile } from './trainer.js';
 
@@ -11,7 +11,11 @@ const data = blobs(48, 3, 7);
 beforeAll(() => registerGradients());
 afterAll(() => tf.dispose([data.x, data.y]));
 
-function replay(cb: ReduceLROnPlateau, values: readonly number[], lr0: number): { lrs: number[]; waits: number[] } {
+function replay(
+  cb: ReduceLROnPlateau,
+  values: readonly number[],
+  lr0: number,
+): { lrs: number[]; waits: number[] } {
   let lr = lr0;
   const lrs: number[] = [];
   const waits: number[] = [];
@@ -57,7 +61,7 @@ describe('reduceLROnPlateau (Keras rule)', () => {
         rule: 'pytorch',
       });
       const { lrs } = replay(cb, c.values, c.initialLr);
-      lrs.forEach((lr, i) => expect(lr, `${c.name} epoch ${i}`).toBeCloseTo(c.lrs[i]!, 12));
+      for (const [i, lr] of lrs.entries()) expect(lr, `${c.name} epoch ${i}`).toBeCloseTo(c.lrs[i]!, 12);
       if (new Set(c.lrs).size > 1) reducing++;
     }
     expect(reducing).toBeGreaterThanOrEqual(5); // all but the patience-10 default case reduce
@@ -100,10 +104,16 @@ describe('reduceLROnPlateau (Keras rule)', () => {
 
   it('drives the optimizer inside fit; History records the rate each epoch used', async () => {
     const model = new Sequential(
-      [new Dense({ units: 4, activation: 'relu', inputShape: [2] }), new Dense({ units: 3, activation: 'softmax' })],
+      [
+        new Dense({ units: 4, activation: 'relu', inputShape: [2] }),
+        new Dense({ units: 3, activation: 'softmax' }),
+      ],
       { seed: 3 },
     );
-    const trainer = compile(model, { loss: 'sparse_categorical_crossentropy', optimizer: sgd({ learningRate: 0.1 }) });
+    const trainer = compile(model, {
+      loss: 'sparse_categorical_crossentropy',
+      optimizer: sgd({ learningRate: 0.1 }),
+    });
     const before = tf.memory().numTensors;
     const cb = reduceLROnPlateau({ monitor: 'loss', patience: 1, factor: 0.5, minDelta: 10 });
     const h = await trainer.fit(data.x, data.y, { epochs: 4, verbose: 0, callbacks: [cb] });
