@@ -1,10 +1,25 @@
 export type { DataLike } from './batching.js';
 export { epochOrder, epochStreams, sliceSource, splitLast, stepsPerEpoch } from './batching.js';
+export type { CallbackState, StatefulCallback } from './callback-state.js';
+export { isStatefulCallback } from './callback-state.js';
 export type { BatchLogs, Callback, Logs, TrainingParams } from './callbacks.js';
 export { CallbackList, History } from './callbacks.js';
 export type { LabelExpectation } from './check-data.js';
 export { checkFiniteInput, checkTargets } from './check-data.js';
+export type { CheckpointOptions, RunPosition, TrainingCheckpointMeta } from './checkpoint.js';
+export type { CheckpointFile, HostTensor, ManifestEntry, WriteCheckpointOptions } from './checkpoint-io.js';
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  hasCheckpoint,
+  readCheckpoint,
+  writeCheckpoint,
+} from './checkpoint-io.js';
 export { DeviceAccumulator } from './device-accumulator.js';
+export type { EarlyStoppingOptions } from './early-stopping.js';
+export { EarlyStopping, earlyStopping } from './early-stopping.js';
+export type { FindLearningRateOptions, LearningRateSweep } from './find-learning-rate.js';
+export { findLearningRate } from './find-learning-rate.js';
 export type {
   GradientMonitorOptions,
   GradientRecord,
@@ -15,6 +30,8 @@ export type {
   UnitActivityKind,
 } from './gradient-monitor.js';
 export { GradientMonitor, gradientMonitor, layerActivity, probeLayers } from './gradient-monitor.js';
+export type { EpochSchedule } from './learning-rate-scheduler.js';
+export { learningRateScheduler } from './learning-rate-scheduler.js';
 export type {
   CrossentropyOptions,
   Loss,
@@ -44,8 +61,13 @@ export {
   resolveAccuracy,
   sparseCategoricalAccuracy,
 } from './metrics.js';
+export type { MonitorMode } from './monitor.js';
+export type { NonFiniteMode } from './non-finite-guard.js';
+export { NON_FINITE_MODES } from './non-finite-guard.js';
 export type { ProgressBarOptions, ProgressStream } from './progress-bar.js';
 export { formatLogs, formatLogValue, ProgressBar } from './progress-bar.js';
+export type { ReduceLROnPlateauOptions } from './reduce-lr-on-plateau.js';
+export { ReduceLROnPlateau, reduceLROnPlateau } from './reduce-lr-on-plateau.js';
 export type { NonFiniteLoss, TerminateOnNaNOptions } from './terminate-on-nan.js';
 export { TerminateOnNaN, terminateOnNaN } from './terminate-on-nan.js';
 export type {
