@@ -216,6 +216,11 @@ export class Heatmap {
   get size(): number {
     return this.cells.length;
   }
+
+  /** The colour scale's range in log₁₀ units (dark = min, yellow = max), once there is data. */
+  get range(): { min: number; max: number } | undefined {
+    return this.cells.length === 0 ? undefined : { min: this.min, max: this.max };
+  }
 }
 
 /** A generic chart an experiment publishes through `ctx.onEvent({ type: 'chart', ... })`. */

@@ -230,6 +230,11 @@ function onMessage(m: WorkerMessage): void {
           m.layers.filter((_, i) => Number.isFinite(m.norms[i]!)),
           m.norms.filter(Number.isFinite),
         );
+        const range = heatmap.range;
+        if (range !== undefined) {
+          $('gradients-range').textContent =
+            `colour: 10^${range.min.toFixed(1)} (dark) … 10^${range.max.toFixed(1)} (yellow)`;
+        }
       }
       break;
     case 'fit-end':
@@ -392,6 +397,7 @@ function resetCharts(): void {
   }
   extraCharts.clear();
   $('predictions').replaceChildren();
+  $('gradients-range').textContent = '';
   runLabels = new Map();
   Object.assign(demo, {
     epochs: [],
