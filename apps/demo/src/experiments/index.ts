@@ -3,11 +3,14 @@ import { activations } from './activations.js';
 import { bn } from './bn.js';
 import { clipping } from './clipping.js';
 import { deepStats } from './deep-stats.js';
+import { lrFinder } from './lr-finder.js';
 import { mcDropout } from './mc-dropout.js';
 import { mlp } from './mlp.js';
 import { optimizers } from './optimizers.js';
 import { pretraining } from './pretraining.js';
 import { regularization } from './regularization.js';
+import { resume } from './resume.js';
+import { schedules } from './schedules.js';
 import { summary } from './summary.js';
 import { transfer } from './transfer.js';
 
@@ -24,6 +27,9 @@ export const experiments: readonly Experiment<object>[] = [
   activations,
   transfer,
   pretraining,
+  schedules,
+  lrFinder,
+  resume,
 ];
 
 export function findExperiment(name: string): Experiment<object> | undefined {
