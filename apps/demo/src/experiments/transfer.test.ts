@@ -11,7 +11,7 @@ function context(overrides: Partial<ExperimentContext> = {}): ExperimentContext 
     epochs: 1,
     batchSize: 32,
     seed: 3,
-    limit: 1200,
+    limit: 600,
     seeds: 2,
     log: () => {},
     verbose: 0,
@@ -26,7 +26,10 @@ beforeAll(() => {
 
 describe('seedStats', () => {
   it('gives the mean and the sample standard deviation', () => {
-    expect(seedStats([0.9, 1])).toEqual({ mean: 0.95, std: Math.sqrt(0.005), values: [0.9, 1] });
+    const s = seedStats([0.9, 1]);
+    expect(s.mean).toBeCloseTo(0.95, 15);
+    expect(s.std).toBeCloseTo(Math.sqrt(0.005), 15);
+    expect(s.values).toEqual([0.9, 1]);
     expect(seedStats([0.5])).toEqual({ mean: 0.5, std: 0, values: [0.5] });
   });
 });
@@ -37,7 +40,16 @@ describe('transfer experiment', () => {
   });
 
   it('reports scratch vs B-on-A test accuracy over seeds on the real data, without leaks', async () => {
-    const experiment = createTransferExperiment({ epochsB: 2, frozenEpochs: 1, unfrozenEpochs: 1 });
+    const experiment = createTransferExperiment({
+      // A small model A, trained enough to have useful features (with 1 epoch, B-on-A stays near chance).
+      hidden: [32, 16],
+      epochsA: 5,
+      learningRateA: 0.05,
+      epochsB: 10,
+      learningRateB: 0.05,
+      frozenEpochs: 8,
+      unfrozenEpochs: 2,
+    });
     const before = tf.memory().numTensors;
     const r = await experiment.run(context());
     expect(tf.memory().numTensors).toBe(before);
@@ -55,15 +67,15 @@ describe('transfer experiment', () => {
       'Bag',
       'Ankle boot',
     ]);
-    // 1,200 images minus the 100 validation ones: about a fifth are sandals or shirts, fewer than 200.
-    expect(r.sizes.trainB).toBeGreaterThan(100);
-    expect(r.sizes.trainB).toBeLessThanOrEqual(200);
-    expect(r.sizes.trainA + r.sizes.trainB).toBe(1100);
+    // 600 images minus the 50 validation ones: about a fifth are sandals or shirts, fewer than 200.
+    expect(r.sizes.trainB).toBeGreaterThan(50);
+    expect(r.sizes.trainB).toBeLessThan(200);
+    expect(r.sizes.trainA + r.sizes.trainB).toBe(550);
     expect(r.sizes.testB).toBeGreaterThan(150);
     for (const arm of [r.taskB.scratch, r.taskB.transfer]) {
       expect(arm.values).toHaveLength(2);
       for (const v of arm.values) {
-        expect(v).toBeGreaterThan(0.5); // sandals vs shirts: far above chance even after 2 epochs
+        expect(v).toBeGreaterThan(0.8); // sandals vs shirts: far above chance (and the majority class) after 10 epochs
         expect(v).toBeLessThanOrEqual(1);
       }
     }
@@ -73,5 +85,5 @@ describe('transfer experiment', () => {
     );
     expect(r.modelA.testAccuracy).toBeGreaterThan(0.3);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
-  }, 60_000);
+  }, 180_000);
 });

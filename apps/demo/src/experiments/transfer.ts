@@ -53,6 +53,8 @@ export interface TransferResult {
 
 /** Settings of the experiment (defaults documented in {@link createTransferExperiment}). */
 export interface TransferSettings {
+  /** Hidden widths of the MLP of models A and B. Default `[300, 100]` (seed cell 11). */
+  readonly hidden: readonly number[];
   readonly classesB: readonly [number, number];
   readonly sizeB: number;
   readonly epochsA: number;
@@ -68,13 +70,12 @@ export interface TransferSettings {
 
 export type TransferOptions = Partial<TransferSettings>;
 
-/** Seed cell 11's MLP with `outputs` units (softmax for > 1, sigmoid for 1). */
-function cell11(outputs: number, seed: number): Sequential {
+/** Seed cell 11's MLP (hidden 300-100 relu) with `outputs` units (softmax for > 1, sigmoid for 1). */
+function cell11(hidden: readonly number[], outputs: number, seed: number): Sequential {
   return new Sequential(
     [
       new Flatten({ inputShape: [28, 28] }),
-      new Dense(300, { activation: 'relu' }),
-      new Dense(100, { activation: 'relu' }),
+      ...hidden.map((units) => new Dense(units, { activation: 'relu' })),
       new Dense(outputs, { activation: outputs === 1 ? 'sigmoid' : 'softmax' }),
     ],
     { seed },
@@ -111,6 +112,7 @@ export function createTransferExperiment(options: TransferOptions = {}): Experim
       registerGradients();
       const started = performance.now();
       const settings: TransferSettings = {
+        hidden: options.hidden ?? [300, 100],
         classesB: options.classesB ?? [5, 6],
         sizeB: options.sizeB ?? 200,
         epochsA: options.epochsA ?? ctx.epochs ?? 5,
@@ -149,7 +151,7 @@ export function createTransferExperiment(options: TransferOptions = {}): Experim
       ctx.log(
         `task A: ${split.a.train.count} images of ${split.a.classNames.length} classes; task B: ${split.b.train.count} training and ${split.b.test.count} test images (${split.b.classNames.join(' vs ')})`,
       );
-      const modelA = cell11(split.a.classNames.length, ctx.seed);
+      const modelA = cell11(settings.hidden, split.a.classNames.length, ctx.seed);
       const seeds = Array.from({ length: settings.seeds }, (_, i) => ctx.seed + i);
       const scratch: number[] = [];
       const transfer: number[] = [];
@@ -174,7 +176,7 @@ export function createTransferExperiment(options: TransferOptions = {}): Experim
         ctx.log(`model A: test accuracy ${accuracyA.toFixed(4)} on task A`);
 
         for (const seed of seeds) {
-          const modelB = cell11(1, seed);
+          const modelB = cell11(settings.hidden, 1, seed);
           const trainerB = compile(modelB, {
             loss: 'binary_crossentropy',
             optimizer: sgd({ learningRate: settings.learningRateB }),
