@@ -107,7 +107,7 @@ function recording(): boolean {
 
 /**
  * The forward pass: `y = act(x·W + b)` and the tensor to save for the backward pass (`x`, or `xᵀ` when the
- * forward was computed transposed). While training (a gradient tape records) on the cpu/wasm backends with a
+ * forward was computed transposed). While training (a gradient tape records) on the wasm backend with a
  * small batch, `yᵀ` is computed as `Wᵀ·xᵀ` and one host kernel transposes it back, adds the bias and applies
  * the activation ({@link transposeBiasActKernel}); `xᵀ` is saved and reused for `dW = xᵀ·dZ`. Otherwise one
  * `_FusedMatMul` (inference keeps the plain form: its kernel does not change between batches, so the wasm
@@ -127,7 +127,12 @@ function affineForward(
   }
   const m = x.shape[0] as number;
   const [k, n] = kernel.shape as [number, number];
-  if (smallBatch(m, k, n) && recording() && hostKernelAvailable(transposeBiasActKernel)) {
+  if (
+    smallBatch(m, k, n) &&
+    tf.getBackend() === 'wasm' &&
+    recording() &&
+    hostKernelAvailable(transposeBiasActKernel)
+  ) {
     const xT = tf.transpose(x);
     const wT = tf.transpose(kernel);
     const zT = tf.matMul(wT, xT);

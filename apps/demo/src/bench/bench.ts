@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm bench [--quick] [--json] [--reps N]`: seed cell 5 BN-MLP, SGD momentum 0.9, one epoch of Fashion-MNIST
+// `pnpm bench [--quick] [--json] [--reps N] [--cpu | --no-cpu] [--also-ignore-non-finite]`: seed cell 5 BN-MLP, SGD momentum 0.9, one epoch of Fashion-MNIST
 // at batch 32 and 256, then inference on the 10,000 test images — steadygrad (`fit`), tfjs-layers on the same
 // backend (wasm; cpu at reduced size) and PyTorch 1 thread (tooling/bench/pytorch_peer.py), each run in its
 // own child process, order alternating between repetitions, figures are medians over repetitions.
@@ -133,6 +133,7 @@ async function main(): Promise<void> {
       reps: { type: 'string' },
       seed: { type: 'string', default: '42' },
       'no-cpu': { type: 'boolean', default: false },
+      cpu: { type: 'boolean', default: false },
       'also-ignore-non-finite': { type: 'boolean', default: false },
     },
   });
@@ -165,7 +166,11 @@ async function main(): Promise<void> {
       }
     }
   }
-  if (!values['no-cpu']) {
+  // The cpu rows (tfjs's cpu backend, reduced size; inference alone takes ~15–50 s there) are part of the
+  // full run; --quick skips them unless --cpu is given.
+  const withCpu = values.quick ? values.cpu : !values['no-cpu'];
+  if (!withCpu) log('note: cpu-backend rows skipped (--quick without --cpu, or --no-cpu)');
+  if (withCpu) {
     for (let rep = 0; rep < plan.cpuReps; rep++) {
       for (const batchSize of BATCHES) {
         const samples = plan.cpuSamples[batchSize] as number;

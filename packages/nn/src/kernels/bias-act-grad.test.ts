@@ -96,7 +96,7 @@ for (const backend of ['cpu', 'wasm']) {
       }
     }
 
-    it('while training with a small batch the forward is computed transposed (Wᵀ·xᵀ + one host epilogue) and equals the reference', async () => {
+    it('while training with a small batch on wasm the forward is computed transposed (Wᵀ·xᵀ + one host epilogue) and equals the reference', async () => {
       await tf.setBackend(backend);
       const rng = new RandomStream(9);
       const x = randomTensor(rng, [4, 50]);
@@ -113,8 +113,13 @@ for (const backend of ['cpu', 'wasm']) {
         g.dispose();
       });
       const names = profile.kernels.map((k) => k.name);
-      expect(names).toContain('SteadygradTransposeBiasAct');
-      expect(names).not.toContain('_FusedMatMul');
+      // wasm re-packs a new matmul weight operand on every call; cpu does not, and keeps the fused kernel.
+      if (backend === 'wasm') {
+        expect(names).toContain('SteadygradTransposeBiasAct');
+        expect(names).not.toContain('_FusedMatMul');
+      } else {
+        expect(names).toContain('_FusedMatMul');
+      }
       const ref = tf.tidy(() => denseReference(x, w, b, relu));
       expectClose((await (taped as Tensor).data()) as Float32Array, (await ref.data()) as Float32Array, 1e-5);
       // Inference keeps the single fused kernel.
@@ -163,7 +168,8 @@ for (const backend of ['cpu', 'wasm']) {
       });
       const names = profile.kernels.map((k) => k.name);
       expect(names.filter((nm) => nm === 'SteadygradBiasActGrad').length).toBe(1);
-      expect(names.filter((nm) => nm === 'BatchMatMul').length).toBe(3);
+      // wasm: the forward is a plain (transposed) matmul too; cpu keeps the _FusedMatMul forward.
+      expect(names.filter((nm) => nm === 'BatchMatMul').length).toBe(backend === 'wasm' ? 3 : 2);
       expect(names).not.toContain('Step');
       tf.dispose([x, w, b]);
     });
