@@ -99,13 +99,14 @@ export interface GuardSnapshot {
 }
 
 /**
- * The on-device non-finite guard of `fit` (no read-back per step). Per step:
- * `ok = isFinite(loss + Σ_p Σ g_p)` (a sum is non-finite when any term is, and also when finite gradients
- * overflow float32 — treated as divergence as well); in `'stop'` mode `ok` is also false once any earlier
- * step was bad. Then every parameter (trainable or not: batch-norm statistics are updated by the forward
- * pass) and every optimizer state tensor is set to `where(ok, new, old)`. A device vector
+ * The on-device non-finite guard of `fit` (no read-back per step). Per step: `ok = 1` when the loss and
+ * every gradient element are finite (one loop per gradient on cpu/wasm, `all(isFinite(g))` elsewhere); in
+ * `'stop'` mode `ok` is also 0 once any earlier step was bad. Then every parameter (trainable or not:
+ * batch-norm statistics are updated by the forward pass) and every optimizer state tensor is set to
+ * `ok ? new : old` (a host copy on cpu/wasm, `tf.where` elsewhere). A device vector
  * `[badSteps, firstBadStep]` is updated with `badSteps += 1 − ok`, `firstBadStep = min(firstBadStep,
- * ok ? ∞ : globalStep)`; it is read only where `fit` reads anyway.
+ * ok ? ∞ : globalStep)`; `[1 − ok, globalStep if first bad]` is appended to the step's log contributions so
+ * that the epoch's single read-back reports it.
  *
  * Host-side counters (the optimizer's `iterations`, which also drives its schedule) still advance on a
  * skipped step. For an optimizer without `getState`/`setState`, only the parameters are protected.
