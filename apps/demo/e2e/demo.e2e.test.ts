@@ -3,7 +3,7 @@
 // rejects bad input next to the field, trains seed cell 5 (the BN-MLP) on a Fashion-MNIST subset on the
 // WebGL backend (SwiftShader when there is no GPU) with live charts, keeps tf.memory() flat from epoch to
 // epoch (a short WebGL soak), stays responsive, and stops within a second.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -65,6 +65,15 @@ async function fill(values: Partial<Record<string, string>>): Promise<void> {
   for (const [id, v] of Object.entries(values)) await page.fill(`#${id}`, v ?? '');
 }
 
+/** Runs a command without blocking the test process (vitest's worker must keep answering its RPC). */
+function run(cmd: string, args: readonly string[]): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: appDir, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+}
+
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
@@ -72,14 +81,12 @@ beforeAll(async () => {
     );
   }
   if (process.env.E2E_REBUILD === '1' || !existsSync(join(webBuild, 'index.html'))) {
-    const r = spawnSync('pnpm', ['run', 'build:web'], { cwd: appDir, stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('pnpm run build:web failed');
+    if ((await run('pnpm', ['run', 'build:web'])) !== 0) throw new Error('pnpm run build:web failed');
   }
   // The Fashion-MNIST subset, from the real files (a build restored from a cache may lack it).
-  const subset = spawnSync(process.execPath, [join(appDir, 'scripts', 'make-subset.mjs'), '--strict'], {
-    stdio: 'inherit',
-  });
-  if (subset.status !== 0) throw new Error('scripts/make-subset.mjs failed: is Fashion-MNIST installed?');
+  if ((await run(process.execPath, [join(appDir, 'scripts', 'make-subset.mjs'), '--strict'])) !== 0) {
+    throw new Error('scripts/make-subset.mjs failed: is Fashion-MNIST installed?');
+  }
   // Serve a private copy: a concurrent rebuild of dist/web must not pull files from under the page.
   served = mkdtempSync(join(tmpdir(), 'steadygrad-web-'));
   cpSync(webBuild, served, { recursive: true });
