@@ -1,5 +1,5 @@
 import '@tensorflow/tfjs-backend-wasm';
-import { Parameter, tf } from '@steadygrad/core';
+import { disposeExcept, Parameter, tf } from '@steadygrad/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chain } from './chain.js';
 import { Optimizer } from './optimizer.js';
@@ -14,11 +14,18 @@ function unfused(lr: number | ((s: number) => number), momentum: number, nestero
     : chain(scaleByLearningRate(lr));
 }
 
+/** A parameter holding `initial`'s value; `initial` is disposed. */
+function param(name: string, initial: tf.Tensor): Parameter {
+  const p = new Parameter(name, initial);
+  initial.dispose();
+  return p;
+}
+
 function makeParams(seed: number): Parameter[] {
-  return tf.tidy(() => [
-    new Parameter('dense/kernel', tf.randomNormal([7, 5], 0, 1, 'float32', seed)),
-    new Parameter('dense/bias', tf.randomNormal([5], 0, 1, 'float32', seed + 1)),
-  ]);
+  return [
+    param('dense/kernel', tf.randomNormal([7, 5], 0, 1, 'float32', seed)),
+    param('dense/bias', tf.randomNormal([5], 0, 1, 'float32', seed + 1)),
+  ];
 }
 
 async function read(params: readonly Parameter[]): Promise<number[][]> {
@@ -84,8 +91,7 @@ for (const backend of ['cpu', 'wasm']) {
     it('large parameters (the wasm SIMD-op path above 16384 values) are bit-identical too', async () => {
       await tf.setBackend(backend);
       const before = tf.memory().numTensors;
-      const make = () =>
-        tf.tidy(() => [new Parameter('big/kernel', tf.randomNormal([130, 130], 0, 1, 'float32', 3))]);
+      const make = () => [param('big/kernel', tf.randomNormal([130, 130], 0, 1, 'float32', 3))];
       const pf = make();
       const ps = make();
       const fast = new Optimizer(sgd({ learningRate: 0.03, momentum: 0.9, nesterov: true }));
@@ -129,12 +135,15 @@ for (const backend of ['cpu', 'wasm']) {
 describe('fallback', () => {
   it('sgd with clipping has no fused path; the fused path declines on non-float parameters', () => {
     expect(sgd({ momentum: 0.9, clipvalue: 1 }).fusedApply).toBeUndefined();
+    const before = tf.memory().numTensors;
     const tx = sgd({ momentum: 0.9 });
-    const state = tx.init({ w: tf.zeros([2]) });
-    const r = tf.tidy(() =>
-      tx.fusedApply?.({ w: tf.ones([2], 'int32') }, state, { w: tf.zeros([2], 'int32') }),
-    );
+    const w = tf.zeros([2], 'int32');
+    const g = tf.ones([2], 'int32');
+    const state = tx.init({ w });
+    const r = tx.fusedApply?.({ w: g }, state, { w });
     expect(r).toBeUndefined();
-    tf.dispose(state as never);
+    disposeExcept(state, null);
+    tf.dispose([w, g]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
