@@ -19,7 +19,7 @@ function version(cmd, args) {
 /** @returns {{ cmd: string, args: string[] }} */
 export function ensurePnpm({ install = true } = {}) {
   const v = version('pnpm', []);
-  if (v !== undefined && v.startsWith('10.')) return { cmd: 'pnpm', args: [] };
+  if (v?.startsWith('10.')) return { cmd: 'pnpm', args: [] };
   if (install) {
     console.log(`setup: installing pnpm@${PNPM_VERSION} with npm (global)`);
     const r = spawnSync('npm', ['install', '-g', `pnpm@${PNPM_VERSION}`], { stdio: 'inherit' });

@@ -53,10 +53,10 @@ const toolTests = spawnSync(process.execPath, ['--test', 'tooling/release/', 'to
   encoding: 'utf8',
 });
 process.stdout.write(
-  toolTests.stdout
+  `${toolTests.stdout
     .split('\n')
     .filter((l) => /^(not ok|# (pass|fail))/.test(l))
-    .join('\n') + '\n',
+    .join('\n')}\n`,
 );
 if (toolTests.status !== 0) process.stdout.write(toolTests.stdout + toolTests.stderr);
 passed += Number(toolTests.stdout.match(/^# pass (\d+)/m)?.[1] ?? 0);

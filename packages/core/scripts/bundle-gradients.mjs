@@ -38,7 +38,7 @@ export const tfjsGradientConfigs = [${configImports.map(([, name]) => name).join
 `;
 
 function rewriteImports(source) {
-  return source.replace(/^import (.+) from '(\.{1,2}\/[^']+)';$/gm, (line, clause, spec) => {
+  return source.replace(/^import (.+) from '(\.{1,2}\/[^']+)';$/gm, (line, clause, _spec) => {
     const star = clause.match(/^\* as (\w+)$/);
     if (star) {
       const alias = namespaceAliases[star[1]];
