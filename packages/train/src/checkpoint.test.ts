@@ -172,4 +172,42 @@ describe('fit checkpoints', () => {
       s.m.dispose();
     }
   });
+
+  it('a mid-epoch checkpoint resumed with other running sums (nonFinite mode, metrics) is INCOMPATIBLE', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sg-resume-'));
+    dirs.push(dir);
+    const a = setup();
+    const err = await a.trainer
+      .fit(data.x, data.y, {
+        epochs: 1,
+        batchSize: 8,
+        verbose: 0,
+        callbacks: [...a.callbacks, crashAt(3, 6) as never],
+        checkpoint: { dir, every: 2 },
+      })
+      .catch((e) => e);
+    expect(String(err)).toMatch(/crash/);
+    const b = setup();
+    const w = weights(b.m);
+    const err2 = await b.trainer
+      .fit(data.x, data.y, {
+        epochs: 1,
+        batchSize: 8,
+        verbose: 0,
+        callbacks: b.callbacks,
+        resumeFrom: dir,
+        nonFinite: 'skip',
+      })
+      .catch((e) => e);
+    expect(isSteadygradError(err2, 'INCOMPATIBLE')).toBe(true);
+    expect(err2.message).toMatch(
+      /taken mid-epoch with 3 running sums, this fit keeps 5; resume with the same metrics and nonFinite mode/,
+    );
+    expect(weights(b.m)).toEqual(w);
+    for (const s of [a, b]) {
+      s.trainer.dispose();
+      s.m.dispose();
+      for (const c of s.callbacks) (c as { dispose?: () => void }).dispose?.();
+    }
+  });
 });

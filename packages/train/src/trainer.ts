@@ -636,6 +636,15 @@ export class Trainer {
     // the callbacks' states).
     let resume: LoadedCheckpoint | undefined;
     if (resumeFrom !== undefined) resume = await loadTrainingCheckpoint(resumeFrom, state, signature);
+    const sums = resume?.meta.accumulator?.sums;
+    const entries = 2 + metrics.length + (nonFinite === 'ignore' ? 0 : 2);
+    if (sums !== undefined && sums.length !== entries) {
+      throw new SteadygradError(
+        'INCOMPATIBLE',
+        `checkpoint ${resume!.file.path} does not fit this run: it was taken mid-epoch with ${sums.length} running sums, this fit keeps ${entries}; resume with the same metrics and nonFinite mode`,
+        { details: { file: resume!.file.path } },
+      );
+    }
     const startEpoch = resume?.meta.position.epoch ?? initialEpoch;
     const startStep = resume?.meta.position.step ?? 0;
     if (resume !== undefined) (params as { initialEpoch: number }).initialEpoch = startEpoch;
