@@ -359,6 +359,44 @@ function matchSpec(specs: readonly ParsedSpec[], full: string): ParsedSpec | und
  *   layer needs), `INCOMPATIBLE` (an unsupported layer, activation, initializer, regularizer, constraint,
  *   dtype or quantization).
  */
+/**
+ * Before anything is allocated: the sizes a file declares (input shape, `units`) must fit the weight data it
+ * ships. Every parameter a layer creates is filled from the weights, so no layer may need more values than
+ * the weight data holds — a hostile `units: 99999999999` is an error here, not a giant allocation.
+ */
+function checkDeclaredSizes(
+  layers: readonly Layer[],
+  inputShape: Shape,
+  weightValues: number,
+  source: string,
+): void {
+  let shape = inputShape.slice(1).map((d) => d ?? 1);
+  const tooBig = (what: string, n: number) =>
+    corrupt(
+      `${source}: ${what} needs ${n} values, but the weight data holds ${weightValues} float32 values in all`,
+      { needed: n, available: weightValues },
+    );
+  const inputSize = shape.reduce((a, b) => a * b, 1);
+  if (!Number.isSafeInteger(inputSize) || inputSize > 2 ** 28) {
+    throw corrupt(
+      `${source}: the input shape [${inputShape.join(', ')}] is too large (at most 2^28 values per sample)`,
+    );
+  }
+  for (const layer of layers) {
+    const last = shape[shape.length - 1] ?? 1;
+    if (layer instanceof Flatten) shape = [shape.reduce((a, b) => a * b, 1)];
+    else if (layer instanceof Dense) {
+      const kernel = last * layer.units;
+      if (!Number.isSafeInteger(kernel) || kernel > weightValues) {
+        throw tooBig(`layer '${layer.name}' (Dense): a [${last}, ${layer.units}] kernel`, kernel);
+      }
+      shape = [...shape.slice(0, -1), layer.units];
+    } else if (layer.className === 'BatchNormalization' && 4 * last > weightValues) {
+      throw tooBig(`layer '${layer.name}' (BatchNormalization): statistics for ${last} features`, 4 * last);
+    }
+  }
+}
+
 export function fromLayersModel(
   modelJson: unknown,
   weightData: ArrayBuffer | Uint8Array,
@@ -381,6 +419,7 @@ export function fromLayersModel(
   try {
     for (const entry of parsed.layers)
       layers.push(makeLayer(entry, `${source}: layer '${String(entry.config.name)}' (${entry.class_name})`));
+    checkDeclaredSizes(layers, parsed.inputShape, parsed.weightBytes / 4, source);
     model = new Sequential(layers, { name: parsed.name });
     model.build(parsed.inputShape);
     const used = new Set<ParsedSpec>();

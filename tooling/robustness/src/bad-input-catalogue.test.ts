@@ -1,7 +1,7 @@
 // Issue 12: the bad-input catalogue. One table, across the packages: every case asserts the error class, its
 // code, a message naming the offending thing and what was expected, and that nothing changed (weights,
 // optimizer state, files on disk).
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getActivation } from '@steadygrad/activations';
@@ -15,12 +15,13 @@ import {
 } from '@steadygrad/core';
 import { encodeIdx, readIdx } from '@steadygrad/datasets';
 import { getInitializer, varianceScaling } from '@steadygrad/initializers';
+import { loadLayersModel, saveLayersModel } from '@steadygrad/interop';
 import { Dense, Flatten, Sequential } from '@steadygrad/nn';
 import { BatchNormalization } from '@steadygrad/normalization';
 import { adam, Optimizer, rmsprop, sgd } from '@steadygrad/optim';
 import { Dropout } from '@steadygrad/regularization';
 import { exponentialDecay, piecewiseConstant } from '@steadygrad/schedules';
-import { compile } from '@steadygrad/train';
+import { compile, readCheckpoint, writeCheckpoint } from '@steadygrad/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 interface Case {
@@ -49,6 +50,7 @@ function smallModel(): Sequential {
 function snapshot(): string {
   const weights = model.parameters.map((p) => Array.from(p.variable.dataSync()).join(','));
   const files = readdirSync(dir)
+    .filter((f) => statSync(join(dir, f)).isFile())
     .sort()
     .map((f) => `${f}:${readFileSync(join(dir, f)).toString('base64')}`);
   return JSON.stringify({ weights, files });
@@ -300,6 +302,53 @@ const cases: readonly Case[] = [
       const bytes = encodeIdx([2, 4, 4], new Uint8Array(2 * 4 * 4));
       writeFileSync(join(dir, 'train-images-idx3-ubyte'), bytes.subarray(0, bytes.length - 5));
       return readIdx(readFileSync(join(dir, 'train-images-idx3-ubyte')), { name: 'train-images-idx3-ubyte' });
+    },
+  },
+  {
+    name: 'a model.json whose Dense declares 10^11 units (no allocation)',
+    code: 'CORRUPT_DATA',
+    message: [/layer 'out' \(Dense\)/, /needs \d+ values/, /weight data holds/],
+    run: async () => {
+      const m = join(dir, 'hostile-model');
+      await saveLayersModel(model, m);
+      const json = readFileSync(join(m, 'model.json'), 'utf8').replace(
+        /"units":\s*2\b/,
+        '"units": 100000000000',
+      );
+      writeFileSync(join(m, 'model.json'), json);
+      return loadLayersModel(m);
+    },
+  },
+  {
+    name: 'a model.json whose weight path escapes its directory',
+    code: 'CORRUPT_DATA',
+    message: [/'\.\.\/weights\.bin' escapes the model directory/, /plain relative paths/],
+    run: async () => {
+      const m = join(dir, 'escape-model');
+      await saveLayersModel(model, m);
+      const json = readFileSync(join(m, 'model.json'), 'utf8').replace(
+        /"(\.\/)?weights\.bin"/,
+        '"../weights.bin"',
+      );
+      writeFileSync(join(m, 'model.json'), json);
+      return loadLayersModel(m);
+    },
+  },
+  {
+    name: 'a checkpoint whose tensors.bin has a flipped bit',
+    code: 'CHECKSUM_MISMATCH',
+    message: [/tensors\.bin/, /SHA-256|checksum/i],
+    run: async () => {
+      const c = join(dir, 'ckpt');
+      const gen = await writeCheckpoint(
+        c,
+        { epoch: 1 },
+        new Map([['w', { dtype: 'float32', shape: [2], data: Float32Array.from([1, 2]) }]]),
+      );
+      const bin = readFileSync(join(gen, 'tensors.bin'));
+      bin[3]! ^= 0x10;
+      writeFileSync(join(gen, 'tensors.bin'), bin);
+      return readCheckpoint(c);
     },
   },
   {
