@@ -125,6 +125,8 @@ export const clipping: Experiment<ClippingResult> = {
             batchSize,
             seed: ctx.seed,
             verbose: ctx.verbose,
+            // fit's on-device guard: stop at the first non-finite step, naming it, with the last good weights.
+            nonFinite: 'stop',
           });
           loss = history.history.loss ?? [];
         } catch (e) {
