@@ -5,6 +5,7 @@ import { Dense, type Layer, PReLU, Sequential } from '@steadygrad/nn';
 import { sgd } from '@steadygrad/optim';
 import { compile } from '@steadygrad/train';
 import type { Experiment, ExperimentContext } from '../experiment.js';
+import { seedStats } from '../stats.js';
 import { pixelStats, standardizedImages } from './deep-stats.js';
 
 /** One activation of the comparison and how it is built. */
@@ -71,13 +72,6 @@ export interface ActivationsOptions {
   readonly units?: number;
   /** Training images when `--limit` is not given. Default 5,000. */
   readonly trainSize?: number;
-}
-
-function meanStd(values: readonly number[]): [number, number] {
-  const m = values.reduce((s, v) => s + v, 0) / values.length;
-  if (values.length < 2) return [m, 0];
-  const v = values.reduce((s, x) => s + (x - m) ** 2, 0) / (values.length - 1);
-  return [m, Math.sqrt(v)];
 }
 
 function buildModel(
@@ -173,7 +167,7 @@ export async function runActivations(
         model.dispose();
       }
     }
-    const [mean, std] = meanStd(accuracies);
+    const { mean, std } = seedStats(accuracies);
     const initializer = pairedInitializer(spec);
     results.push({
       activation: spec.activation,

@@ -5,6 +5,7 @@ import { adagrad, adam, adamax, adamw, nadam, rmsprop, sgd } from '@steadygrad/o
 import { compile } from '@steadygrad/train';
 import { experimentData } from '../data.js';
 import type { Experiment, ExperimentContext } from '../experiment.js';
+import { seedStats as meanStd } from '../stats.js';
 
 /** One optimizer of the comparison: its name, the Keras call it translates, and the published figure. */
 export interface OptimizerSpec {
@@ -118,13 +119,6 @@ export function buildOptimizerModel(seed: number): Sequential {
   }
   model.add(new Dense({ units: 10, activation: 'softmax' }));
   return model;
-}
-
-function meanStd(values: readonly number[]): { mean: number; std: number } {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  if (values.length < 2) return { mean, std: 0 };
-  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1);
-  return { mean, std: Math.sqrt(variance) };
 }
 
 /**

@@ -6,7 +6,7 @@ import { compile, type TrainableModel } from '@steadygrad/train';
 import { Autoencoder, classifierFromEncoder } from '@steadygrad/transfer';
 import { experimentData } from '../data.js';
 import type { Experiment, ExperimentContext } from '../experiment.js';
-import { type SeedStats, seedStats } from './transfer.js';
+import { type SeedStats, seedStats } from '../stats.js';
 
 export interface PretrainingSettings {
   /** Encoder widths (the classifier's hidden layers). Default `[300, 100]`, seed cell 11's MLP. */

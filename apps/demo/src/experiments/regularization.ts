@@ -14,6 +14,10 @@ import { Dropout, l2, maxNorm, mcPredict, partialLayer } from '@steadygrad/regul
 import { compile } from '@steadygrad/train';
 import { experimentData } from '../data.js';
 import type { Experiment, ExperimentContext } from '../experiment.js';
+import { type SeedStats, seedStats as summarize } from '../stats.js';
+
+/** Kept for the experiment's callers and tests: the shared per-seed summary. */
+export { summarize };
 
 /** The three regularized MLPs of seed cells 32–39. */
 export type RegularizationVariant = 'dropout' | 'l2' | 'max-norm';
@@ -106,20 +110,6 @@ export function buildVariant(variant: RegularizationVariant, seed: number): Sequ
     model.add(new Dense({ units: 10, activation: 'softmax' }));
   }
   return model;
-}
-
-/** Mean and sample standard deviation (n − 1; 0 for one value) of per-seed figures. */
-export interface Summary {
-  readonly mean: number;
-  readonly std: number;
-  readonly values: readonly number[];
-}
-
-export function summarize(values: readonly number[]): Summary {
-  const n = values.length;
-  const mean = values.reduce((s, v) => s + v, 0) / n;
-  const std = n > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1)) : 0;
-  return { mean, std, values: [...values] };
 }
 
 /** One trained model and its figures. */
@@ -247,9 +237,9 @@ export interface VariantResult {
   readonly description: string;
   readonly epochs: number;
   readonly optimizer: string;
-  readonly testAccuracy: Summary;
-  readonly testLoss: Summary;
-  readonly finalValAccuracy: Summary;
+  readonly testAccuracy: SeedStats;
+  readonly testLoss: SeedStats;
+  readonly finalValAccuracy: SeedStats;
   readonly secondsPerEpoch: number;
   readonly published: Readonly<Record<string, number>>;
 }
@@ -265,9 +255,9 @@ export interface RegularizationResult {
   readonly mcDropout: {
     readonly samples: number;
     /** MC-dropout test accuracy of the dropout model, over seeds. */
-    readonly accuracy: Summary;
+    readonly accuracy: SeedStats;
     /** The same models' plain (dropout off) test accuracy, for the gain. */
-    readonly plainAccuracy: Summary;
+    readonly plainAccuracy: SeedStats;
     /** Mean MC std of the predicted class's probability, averaged over test images and seeds. */
     readonly meanStd: number;
     readonly meanEntropy: number;

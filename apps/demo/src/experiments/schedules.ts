@@ -11,6 +11,7 @@ import {
 } from '@steadygrad/train';
 import { experimentData } from '../data.js';
 import type { Experiment, ExperimentContext } from '../experiment.js';
+import { seedStats as meanStd } from '../stats.js';
 import { buildOptimizerModel } from './optimizers.js';
 
 /** One schedule of the comparison. */
@@ -115,13 +116,6 @@ export interface SchedulesResult {
   readonly trainSize: number;
   readonly validationSize: number;
   readonly results: readonly ScheduleResult[];
-}
-
-function meanStd(values: readonly number[]): { mean: number; std: number } {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  if (values.length < 2) return { mean, std: 0 };
-  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1);
-  return { mean, std: Math.sqrt(variance) };
 }
 
 /** Records the learning rate the first step of each epoch will use (after the LR callbacks ran). */

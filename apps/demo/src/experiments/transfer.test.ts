@@ -2,7 +2,8 @@ import { registerGradients, tf } from '@steadygrad/core';
 import { loadFashionMnist } from '@steadygrad/datasets';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentContext } from '../experiment.js';
-import { createTransferExperiment, seedStats, transfer } from './transfer.js';
+import { seedStats } from '../stats.js';
+import { createTransferExperiment, transfer } from './transfer.js';
 
 function context(overrides: Partial<ExperimentContext> = {}): ExperimentContext {
   return {

@@ -13,20 +13,7 @@ import { compile } from '@steadygrad/train';
 import { fineTune } from '@steadygrad/transfer';
 import { experimentData } from '../data.js';
 import type { Experiment, ExperimentContext } from '../experiment.js';
-
-/** Mean and sample standard deviation (n − 1) of per-seed test accuracies, with the values themselves. */
-export interface SeedStats {
-  readonly mean: number;
-  readonly std: number;
-  readonly values: readonly number[];
-}
-
-export function seedStats(values: readonly number[]): SeedStats {
-  const n = values.length;
-  const mean = values.reduce((s, v) => s + v, 0) / n;
-  const std = n > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1)) : 0;
-  return { mean, std, values: [...values] };
-}
+import { type SeedStats, seedStats } from '../stats.js';
 
 export interface TransferResult {
   readonly experiment: 'transfer';
