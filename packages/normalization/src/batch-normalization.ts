@@ -19,7 +19,7 @@ import {
   batchNormTrainingOps,
   batchNormTrainingReference,
 } from './batch-norm-ops.js';
-import { checkFlag, createParameter } from './feature-params.js';
+import { type AffineOptions, checkFlag, createParameter } from './feature-params.js';
 
 /** How training-mode batch normalization is computed (see {@link BatchNormalizationOptions.implementation}). */
 export type BatchNormImplementation = 'fused' | 'ops' | 'reference';
@@ -33,25 +33,15 @@ const TRAINING_IMPLS = {
 } as const;
 
 /** Options of {@link BatchNormalization} (Keras 3 names and defaults). */
-export interface BatchNormalizationOptions extends LayerOptions {
+export interface BatchNormalizationOptions extends LayerOptions, AffineOptions {
   /** The feature axis (default `-1`, channels last). Statistics are taken over every other axis. */
   readonly axis?: number;
   /** Keras momentum m in `moving ← moving·m + batch·(1 − m)`, in [0, 1) (default 0.99). PyTorch: 1 − m. */
   readonly momentum?: number;
   /** Added to the variance before the square root, ≥ 0 (default 1e-3; PyTorch's default is 1e-5). */
   readonly epsilon?: number;
-  /** Learn an offset β (default `true`). */
-  readonly center?: boolean;
-  /** Learn a scale γ (default `true`; may be off when the next layer is linear). */
-  readonly scale?: boolean;
-  readonly betaInitializer?: string | Initializer;
-  readonly gammaInitializer?: string | Initializer;
   readonly movingMeanInitializer?: string | Initializer;
   readonly movingVarianceInitializer?: string | Initializer;
-  readonly betaRegularizer?: Regularizer;
-  readonly gammaRegularizer?: Regularizer;
-  readonly betaConstraint?: Constraint;
-  readonly gammaConstraint?: Constraint;
   /**
    * `'fused'` (default): one custom-gradient op with the closed-form backward pass — core's host kernels on
    * cpu/wasm for channels-last inputs, else the tfjs-op composition. `'ops'`: always the tfjs-op composition.

@@ -9,6 +9,20 @@ import {
 } from '@steadygrad/core';
 import { resolveAxis } from './axes.js';
 
+/** The learned affine part (γ, β) every normalization layer shares, with Keras names and defaults. */
+export interface AffineOptions {
+  /** Learn an offset β (default `true`). */
+  readonly center?: boolean;
+  /** Learn a scale γ (default `true`). */
+  readonly scale?: boolean;
+  readonly betaInitializer?: string | Initializer;
+  readonly gammaInitializer?: string | Initializer;
+  readonly betaRegularizer?: Regularizer;
+  readonly gammaRegularizer?: Regularizer;
+  readonly betaConstraint?: Constraint;
+  readonly gammaConstraint?: Constraint;
+}
+
 /** Signature of `Layer.addParameter`, handed to {@link createParameter} by a layer's `build`. */
 export type AddParameter = (
   name: string,

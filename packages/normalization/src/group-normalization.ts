@@ -13,24 +13,16 @@ import {
 import { getInitializer } from '@steadygrad/initializers';
 import { type CallContext, Layer, type LayerOptions, type Shape } from '@steadygrad/nn';
 import { broadcastShape, otherAxes, resolveAxis } from './axes.js';
-import { checkFeatureShape, checkFlag, createParameter } from './feature-params.js';
+import { type AffineOptions, checkFeatureShape, checkFlag, createParameter } from './feature-params.js';
 
 /** Options of {@link GroupNormalization} (Keras 3 names and defaults). */
-export interface GroupNormalizationOptions extends LayerOptions {
+export interface GroupNormalizationOptions extends LayerOptions, AffineOptions {
   /** Number of channel groups (default 32); must divide the channel count. `-1` = one group per channel. */
   readonly groups?: number;
   /** The channel axis (default `-1`, channels last). */
   readonly axis?: number;
   /** Added to the variance, ≥ 0 (default 1e-3 as Keras 3; PyTorch `nn.GroupNorm` uses 1e-5). */
   readonly epsilon?: number;
-  readonly center?: boolean;
-  readonly scale?: boolean;
-  readonly betaInitializer?: string | Initializer;
-  readonly gammaInitializer?: string | Initializer;
-  readonly betaRegularizer?: Regularizer;
-  readonly gammaRegularizer?: Regularizer;
-  readonly betaConstraint?: Constraint;
-  readonly gammaConstraint?: Constraint;
 }
 
 /**

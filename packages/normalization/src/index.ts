@@ -11,6 +11,7 @@ export {
 } from './batch-norm-ops.js';
 export type { BatchNormalizationOptions, BatchNormImplementation } from './batch-normalization.js';
 export { BatchNormalization } from './batch-normalization.js';
+export type { AffineOptions } from './feature-params.js';
 export type { GroupNormalizationOptions } from './group-normalization.js';
 export { GroupNormalization } from './group-normalization.js';
 export type { LayerNormalizationOptions } from './layer-normalization.js';

@@ -14,6 +14,7 @@ import { getInitializer } from '@steadygrad/initializers';
 import { type CallContext, Layer, type LayerOptions, type Shape } from '@steadygrad/nn';
 import { broadcastShape } from './axes.js';
 import {
+  type AffineOptions,
   checkAxisOption,
   checkFeatureShape,
   checkFlag,
@@ -22,21 +23,11 @@ import {
 } from './feature-params.js';
 
 /** Options of {@link LayerNormalization} (Keras 3 names and defaults). */
-export interface LayerNormalizationOptions extends LayerOptions {
+export interface LayerNormalizationOptions extends LayerOptions, AffineOptions {
   /** The axis or axes to normalize over (default `-1`); γ and β span them. */
   readonly axis?: number | readonly number[];
   /** Added to the variance, ≥ 0 (default 1e-3 as Keras 3; PyTorch `nn.LayerNorm` uses 1e-5). */
   readonly epsilon?: number;
-  /** Learn an offset β (default `true`). */
-  readonly center?: boolean;
-  /** Learn a scale γ (default `true`). */
-  readonly scale?: boolean;
-  readonly betaInitializer?: string | Initializer;
-  readonly gammaInitializer?: string | Initializer;
-  readonly betaRegularizer?: Regularizer;
-  readonly gammaRegularizer?: Regularizer;
-  readonly betaConstraint?: Constraint;
-  readonly gammaConstraint?: Constraint;
 }
 
 /**
