@@ -67,7 +67,7 @@ describe('optimizers experiment', () => {
       expect(a).toBeGreaterThanOrEqual(0);
       expect(a).toBeLessThanOrEqual(1);
       expect(Math.abs(a * 10 - Math.round(a * 10))).toBeLessThan(1e-4); // multiples of 1/10
-      expect(r.valAccuracy).toEqual({ mean: a, std: 0 });
+      expect(r.valAccuracy).toEqual({ mean: a, std: 0, values: [a] });
       expect(Number.isFinite(r.valLoss)).toBe(true);
       expect(r.published).toBe(OPTIMIZER_SPECS.find((s) => s.optimizer === r.optimizer)!.published);
     }
