@@ -1,2 +1,0 @@
-import type { GradConfig } from '@tensorflow/tfjs-core';
-export declare const tfjsGradientConfigs: GradConfig[];
