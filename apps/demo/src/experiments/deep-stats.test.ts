@@ -2,6 +2,7 @@ import { registerGradients, tf } from '@steadygrad/core';
 import { loadFashionMnist } from '@steadygrad/datasets';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentContext } from '../experiment.js';
+import { testContext } from '../test-context.js';
 import {
   DEEP_STATS_PAIRS,
   type DeepStatsPair,
@@ -12,21 +13,8 @@ import {
   standardizedImages,
 } from './deep-stats.js';
 
-function context(overrides: Partial<ExperimentContext> = {}): ExperimentContext {
-  return {
-    backend: tf.getBackend(),
-    requestedBackend: 'cpu',
-    epochs: undefined,
-    batchSize: undefined,
-    seed: 42,
-    limit: 2000,
-    seeds: undefined,
-    log: () => {},
-    verbose: 0,
-    loadFashionMnist: () => loadFashionMnist(),
-    ...overrides,
-  };
-}
+const context = (overrides: Partial<ExperimentContext> = {}): ExperimentContext =>
+  testContext({ seed: 42, limit: 2000, ...overrides });
 
 beforeAll(() => {
   registerGradients();

@@ -1,24 +1,11 @@
 import { registerGradients, tf } from '@steadygrad/core';
-import { loadFashionMnist } from '@steadygrad/datasets';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentContext } from '../experiment.js';
+import { testContext } from '../test-context.js';
 import { abstain, createMcDropoutExperiment, mcDropout } from './mc-dropout.js';
 
-function context(overrides: Partial<ExperimentContext> = {}): ExperimentContext {
-  return {
-    backend: tf.getBackend(),
-    requestedBackend: 'cpu',
-    epochs: 1,
-    batchSize: 32,
-    seed: 3,
-    limit: 300,
-    seeds: undefined,
-    log: () => {},
-    verbose: 0,
-    loadFashionMnist: () => loadFashionMnist(),
-    ...overrides,
-  };
-}
+const context = (overrides: Partial<ExperimentContext> = {}): ExperimentContext =>
+  testContext({ epochs: 1, batchSize: 32, seed: 3, limit: 300, ...overrides });
 
 beforeAll(() => {
   registerGradients();

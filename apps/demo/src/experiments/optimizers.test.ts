@@ -1,24 +1,11 @@
 import { registerGradients, tf } from '@steadygrad/core';
-import { loadFashionMnist } from '@steadygrad/datasets';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentContext } from '../experiment.js';
+import { testContext } from '../test-context.js';
 import { buildOptimizerModel, compareOptimizers, OPTIMIZER_SPECS, optimizers } from './optimizers.js';
 
-function context(overrides: Partial<ExperimentContext> = {}): ExperimentContext {
-  return {
-    backend: tf.getBackend(),
-    requestedBackend: 'cpu',
-    epochs: 1,
-    batchSize: undefined,
-    seed: 42,
-    limit: 360,
-    seeds: 2,
-    log: () => {},
-    verbose: 0,
-    loadFashionMnist: () => loadFashionMnist(),
-    ...overrides,
-  };
-}
+const context = (overrides: Partial<ExperimentContext> = {}): ExperimentContext =>
+  testContext({ epochs: 1, seed: 42, limit: 360, seeds: 2, ...overrides });
 
 beforeAll(() => {
   registerGradients();
