@@ -103,4 +103,43 @@ describe('denseForward (fused matmul + hand-written backward) against the plain 
     expect(names.filter((n) => n === 'Transpose').length).toBe(2);
     tf.dispose([x, w, b]);
   });
+
+  it('computes dX only when the input needs a gradient (a first layer never does)', async () => {
+    const rng = new RandomStream(4);
+    const x = randomTensor(rng, [4, 3]);
+    const w = tf.variable(randomTensor(rng, [3, 2]));
+    const b = tf.variable(randomTensor(rng, [2]));
+    const r = randomTensor(rng, [4, 2]);
+    const loss = (xx: Tensor) => tf.sum(tf.mul(denseForward(xx, w, b, 'relu', undefined), r)) as tf.Scalar;
+    const before = tf.memory().numTensors;
+    // Only the parameters: the input gradient is never formed, one matmul (dW) in the backward pass.
+    let grads: Record<string, Tensor> = {};
+    const onlyParams = await tf.profile(() => {
+      const out = tf.variableGrads(() => loss(x), [w, b]);
+      out.value.dispose();
+      grads = out.grads;
+    });
+    const matmuls = (p: Awaited<ReturnType<typeof tf.profile>>) => p.kernels.filter((k) => k.name === 'BatchMatMul').length;
+    expect(matmuls(onlyParams)).toBe(1);
+    // The same gradients as the reference, which forms every gradient.
+    const ref = tf.grads((ww: Tensor, bb: Tensor) => tf.sum(tf.mul(denseReference(x, ww, bb, relu), r)))([
+      w,
+      b,
+    ]);
+    expectClose(grads[w.name]!.dataSync() as Float32Array, ref[0]!.dataSync() as Float32Array, 1e-5);
+    expectClose(grads[b.name]!.dataSync() as Float32Array, ref[1]!.dataSync() as Float32Array, 1e-5);
+    tf.dispose([...Object.values(grads), ...ref]);
+    // Asked for the input too (saliency, adversarial examples): dX is formed and correct.
+    let dx: Tensor | undefined;
+    const withInput = await tf.profile(() => {
+      dx = tf.grad((xx: Tensor) => loss(xx))(x);
+    });
+    expect(matmuls(withInput)).toBe(1); // dX only: W and b are not asked for here
+    const refDx = tf.grad((xx: Tensor) => tf.sum(tf.mul(denseReference(xx, w, b, relu), r)))(x);
+    expectClose(dx!.dataSync() as Float32Array, refDx.dataSync() as Float32Array, 1e-5);
+    expect(dx!.dataSync().some((v) => v !== 0)).toBe(true);
+    tf.dispose([dx!, refDx]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, w, b, r]);
+  });
 });

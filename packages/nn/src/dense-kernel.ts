@@ -1,6 +1,7 @@
 import {
   type Activation,
   hostKernelAvailable,
+  lazyGradOp,
   registerGradients,
   runHostKernel,
   type Tensor,
@@ -19,53 +20,60 @@ import { transposeBiasActKernel } from './kernels/transpose-bias-act.js';
 export type FusedActivation = 'linear' | 'relu';
 
 /** What the affine custom-gradient op fuses: a {@link FusedActivation}, or (host kernels only) softmax. */
-type AffineActivation = FusedActivation | 'softmax';
+export type AffineActivation = FusedActivation | 'softmax';
 
-type CustomGradientFunc = Parameters<typeof tf.customGrad<Tensor>>[0];
 type AffineFn = (x: Tensor, kernel: Tensor, bias?: Tensor) => Tensor;
 
 /**
  * The gradient of `y = act(x·W + b)` for a fused activation, from the upstream gradient `dy` and the
  * saved forward output `y`:
  *
- *   dZ = dy ⊙ act'(Z)          (relu: dy ⊙ step(y); linear: dy)
+ *   dZ = dy ⊙ act'(Z)          (relu: dy ⊙ step(y); linear: dy; softmax: y ⊙ (dy − Σ_k dy ⊙ y))
  *   dX = dZ · Wᵀ               (explicit transposes, then a plain matmul)
  *   dW = Xᵀ · dZ               (explicit transpose, then a plain matmul)
  *   db = Σ_batch dZ            (sum over axis 0)
+ *
+ * `dZ` and `db` are computed at once (on the cpu and wasm backends by one host kernel,
+ * {@link biasActGradKernel}); `dX` and `dW` are functions called only for the inputs whose gradient is
+ * needed ({@link lazyGradOp}): a Dense layer applied to the model's input never computes `dX`.
  *
  * The transposes are explicit on purpose: tfjs's own MatMul gradient calls `matMul` with `transposeA` /
  * `transposeB`, which on the wasm backend is ~11x slower than transposing first (see perf-notes.md).
  * `dX` is computed as `(W · dZᵀ)ᵀ` when that transposes fewer values than `dZ · Wᵀ` (small batches:
  * `m·(n + k) < k·n`), which also spares the wasm matmul from re-packing the large `Wᵀ` on every call.
- * On the cpu and wasm backends `dZ` and `db` come from one host kernel ({@link biasActGradKernel}).
  */
-function affineGrad(
+export function affineGradParts(
   activation: AffineActivation,
   dy: Tensor,
-  x: Tensor,
-  kernel: Tensor,
   y: Tensor,
-  xIsTransposed: boolean,
-): Tensor[] {
-  let dz: Tensor;
-  let db: Tensor | undefined;
+): { dz: Tensor; db: Tensor } {
   if (activation === 'softmax') {
-    [dz, db] = runHostKernel(softmaxBiasGradKernel, { dy, y }, {}) as [Tensor, Tensor];
-  } else if (hostKernelAvailable(biasActGradKernel)) {
-    [dz, db] = runHostKernel(biasActGradKernel, { dy, y }, { relu: activation === 'relu' }) as [
+    const [dz, db] = runHostKernel(softmaxBiasGradKernel, { dy, y }, {}) as [Tensor, Tensor];
+    return { dz, db };
+  }
+  if (hostKernelAvailable(biasActGradKernel)) {
+    const [dz, db] = runHostKernel(biasActGradKernel, { dy, y }, { relu: activation === 'relu' }) as [
       Tensor,
       Tensor,
     ];
-  } else {
-    dz = activation === 'relu' ? tf.mul(dy, tf.step(y)) : dy;
+    return { dz, db };
   }
+  const dz = activation === 'relu' ? tf.mul(dy, tf.step(y)) : dy;
+  return { dz, db: tf.sum(dz, 0) };
+}
+
+/** `dX = dZ · Wᵀ` (see {@link affineGradParts}). */
+export function affineInputGrad(dz: Tensor, kernel: Tensor): Tensor {
   const [k, n] = kernel.shape as [number, number];
-  const m = dy.shape[0] as number;
-  const dx = smallBatch(m, k, n)
-    ? tf.transpose(tf.matMul(kernel, tf.transpose(dz)))
-    : tf.matMul(dz, tf.transpose(kernel));
-  const dw = tf.matMul(xIsTransposed ? x : tf.transpose(x), dz);
-  return [dx, dw, db ?? tf.sum(dz, 0)];
+  const m = dz.shape[0] as number;
+  return smallBatch(m, k, n)
+    ? tf.tidy(() => tf.transpose(tf.matMul(kernel, tf.transpose(dz))))
+    : tf.tidy(() => tf.matMul(dz, tf.transpose(kernel)));
+}
+
+/** `dW = Xᵀ · dZ` from the saved `x`, or from `xᵀ` when the forward pass saved it transposed. */
+export function affineKernelGrad(dz: Tensor, x: Tensor, xIsTransposed: boolean): Tensor {
+  return xIsTransposed ? tf.matMul(x, dz) : tf.tidy(() => tf.matMul(tf.transpose(x), dz));
 }
 
 /**
@@ -145,34 +153,32 @@ function affineForward(
 }
 
 function makeAffine(activation: AffineActivation, withBias: boolean): AffineFn {
-  if (withBias) {
-    const f = tf.customGrad(((x: Tensor, kernel: Tensor, bias: Tensor, save: tf.GradSaveFunc) => {
-      const { y, saveX, xIsTransposed } = affineForward(x, kernel, bias, activation);
-      save([saveX, kernel, y]);
-      if (xIsTransposed) saveX.dispose();
-      return {
-        value: y,
-        gradFunc: (dy: Tensor, saved: Tensor[]) => {
-          const [xs, ws, ys] = saved as [Tensor, Tensor, Tensor];
-          return affineGrad(activation, dy, xs, ws, ys, xIsTransposed);
-        },
-      };
-    }) as unknown as CustomGradientFunc);
-    return (x, kernel, bias) => f(x, kernel, bias as Tensor);
-  }
-  const f = tf.customGrad(((x: Tensor, kernel: Tensor, save: tf.GradSaveFunc) => {
-    const { y, saveX, xIsTransposed } = affineForward(x, kernel, undefined, activation);
-    save([saveX, kernel, y]);
-    if (xIsTransposed) saveX.dispose();
-    return {
-      value: y,
-      gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [xs, ws, ys] = saved as [Tensor, Tensor, Tensor];
-        return affineGrad(activation, dy, xs, ws, ys, xIsTransposed).slice(0, 2);
+  return (x, kernel, bias) => {
+    let xIsTransposed = false;
+    const inputs: Record<'x' | 'kernel' | 'bias', Tensor> = withBias
+      ? { x, kernel, bias: bias as Tensor }
+      : ({ x, kernel } as Record<'x' | 'kernel' | 'bias', Tensor>);
+    return lazyGradOp(
+      inputs,
+      (save) => {
+        const f = affineForward(x, kernel, withBias ? bias : undefined, activation);
+        save([f.saveX, kernel, f.y]);
+        xIsTransposed = f.xIsTransposed;
+        return f.y;
       },
-    };
-  }) as unknown as CustomGradientFunc);
-  return (x, kernel) => f(x, kernel);
+      (dy, saved) => {
+        const [xs, ws, ys] = saved as [Tensor, Tensor, Tensor];
+        const { dz, db } = affineGradParts(activation, dy, ys);
+        return {
+          grads: {
+            x: () => affineInputGrad(dz, ws),
+            kernel: () => affineKernelGrad(dz, xs, xIsTransposed),
+            bias: () => db,
+          },
+        };
+      },
+    );
+  };
 }
 
 // Built on first use (creating them touches the tfjs engine, which must not happen at import time).

@@ -118,3 +118,30 @@ for (const backend of ['cpu', 'wasm']) {
     }
   });
 }
+
+describe('batch-norm host backward skips dx when the input needs no gradient', () => {
+  it('normalizing the model input: the backward kernel forms dγ and dβ only; asked for x, it forms dx', async () => {
+    await tf.setBackend('wasm');
+    await tf.ready();
+    const x = tf.randomNormal([8, 5], 0, 1, 'float32', 1);
+    const gamma = tf.variable(tf.randomUniform([5], 0.5, 1.5, 'float32', 2));
+    const beta = tf.variable(tf.randomNormal([5], 0, 1, 'float32', 3));
+    const dy = tf.randomNormal([8, 5], 0, 1, 'float32', 4);
+    const loss = (xx: tf.Tensor) =>
+      tf.sum(tf.mul(batchNormTrainingHost(xx, { epsilon: 1e-3, gamma, beta }), dy)) as tf.Scalar;
+    const before = tf.memory().numTensors;
+    const gradKernels = (p: Awaited<ReturnType<typeof tf.profile>>) => p.kernels.filter((k) => k.name === 'SteadygradBatchNormGrad');
+    const params = await tf.profile(() => {
+      const g = tf.variableGrads(() => loss(x), [gamma, beta]);
+      tf.dispose([g.value, ...Object.values(g.grads)]);
+    });
+    expect(gradKernels(params).map((k) => k.outputShapes)).toEqual([[[5], [5]]]);
+    const input = await tf.profile(() => {
+      tf.grad(loss)(x).dispose();
+    });
+    expect(gradKernels(input).map((k) => k.outputShapes)).toEqual([[[8, 5], [5], [5]]]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, gamma, beta, dy]);
+    await tf.setBackend('cpu');
+  });
+});

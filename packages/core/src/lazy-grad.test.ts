@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerGradients } from './gradients.js';
+import { lazyGradOp } from './lazy-grad.js';
+
+/** y = a ⊙ b with a log of which gradient functions ran and what `prepare` was told. */
+function product(a: tf.Tensor, b: tf.Tensor, log: string[]): tf.Tensor {
+  return lazyGradOp(
+    { a, b },
+    (save) => {
+      save([a, b]);
+      return tf.mul(a, b);
+    },
+    (dy, saved) => {
+      const [sa, sb] = saved as [tf.Tensor, tf.Tensor];
+      // Shared work done in prepare lives in the backward pass's scope (freed when it ends).
+      let shared: tf.Tensor | undefined;
+      return {
+        prepare: (first) => {
+          log.push(`prepare:${first}`);
+          shared = tf.mul(dy, 1);
+        },
+        grads: {
+          a: () => {
+            log.push('a');
+            return tf.mul(shared ?? dy, sb);
+          },
+          b: () => {
+            log.push('b');
+            return tf.mul(shared ?? dy, sa);
+          },
+        },
+      };
+    },
+  );
+}
+
+describe('lazyGradOp', () => {
+  beforeAll(() => registerGradients());
+
+  it('runs only the gradient functions of the inputs being differentiated', () => {
+    const a = tf.variable(tf.tensor1d([1, 2, 3]));
+    const b = tf.tensor1d([4, 5, 6]);
+    const log: string[] = [];
+    const before = tf.memory().numTensors;
+    const { value, grads } = tf.variableGrads(() => tf.sum(product(a, b, log)) as tf.Scalar, [a]);
+    expect(value.dataSync()[0]).toBe(32);
+    expect(Array.from(grads[a.name]!.dataSync())).toEqual([4, 5, 6]);
+    expect(log).toEqual(['prepare:a', 'a']);
+    tf.dispose([value, ...Object.values(grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([a, b]);
+  });
+
+  it('tells prepare the first needed input (b when a needs no gradient) and frees what it made', () => {
+    const a = tf.tensor1d([1, 2, 3]);
+    const b = tf.tensor1d([4, 5, 6]);
+    const log: string[] = [];
+    const before = tf.memory().numTensors;
+    const gb = tf.grad((bb: tf.Tensor) => tf.sum(product(a, bb, log)))(b);
+    expect(Array.from(gb.dataSync())).toEqual([1, 2, 3]);
+    expect(log).toEqual(['prepare:b', 'b']);
+    gb.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([a, b]);
+  });
+
+  it('computes both gradients when both are asked for, and records nothing without a tape', () => {
+    const a = tf.tensor1d([1, 2, 3]);
+    const b = tf.tensor1d([4, 5, 6]);
+    const log: string[] = [];
+    const [ga, gb] = tf.grads((aa: tf.Tensor, bb: tf.Tensor) => tf.sum(product(aa, bb, log)))([a, b]);
+    expect(Array.from(ga!.dataSync())).toEqual([4, 5, 6]);
+    expect(Array.from(gb!.dataSync())).toEqual([1, 2, 3]);
+    expect(log).toEqual(['prepare:a', 'a', 'b']);
+    const before = tf.memory().numTensors;
+    const y = product(a, b, log);
+    expect(Array.from(y.dataSync())).toEqual([4, 10, 18]);
+    y.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([a, b, ga!, gb!]);
+  });
+});

@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/** What the backward pass of a {@link lazyGradOp} returns. */
+export interface LazyGradients<N extends string> {
+  /**
+   * One function per input giving that input's gradient. tfjs calls only the functions of the inputs on
+   * the path to what is being differentiated (e.g. not the one of a model's input batch), each inside its
+   * own `tidy`, so an expensive gradient nobody asked for (a first layer's input gradient) is never
+   * computed. Every function must be correct on its own (`prepare` is only a hint).
+   */
+  readonly grads: { readonly [K in N]: () => tf.Tensor };
+  /**
+   * Optional. Called once, before any gradient function runs, with the name of the first input whose
+   * gradient tfjs asks for. tfjs asks in the order of the op's `inputs`, so when the first input's name
+   * is not the one passed here, its gradient is not needed. Work done here (tensors shared by several
+   * gradient functions) belongs to the backward pass's scope and is freed when the backward pass ends.
+   * Not called by a tfjs that enumerates the gradients some other way: the gradient functions must then
+   * work without it.
+   */
+  readonly prepare?: (first: N) => void;
+}
+
+interface RunKernelFunc {
+  runKernelFunc(params: {
+    forwardFunc: (backend: unknown, save: (tensors: tf.Tensor[]) => void) => tf.Tensor;
+    backwardsFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
+    inputs: Record<string, tf.Tensor>;
+  }): tf.Tensor;
+}
+
+/**
+ * A differentiable op with one output whose backward pass returns a gradient FUNCTION per input, the
+ * form tfjs's own kernel gradients have (`tf.customGrad` evaluates every input's gradient eagerly). tfjs
+ * only calls the functions of the inputs that lead to what is differentiated: a Dense layer applied to a
+ * model's input batch never computes `dL/dx`.
+ *
+ * `forward` runs with the tape off (like a kernel: the ops inside are not recorded) and inside a `tidy`;
+ * it returns the output and passes what its backward pass needs to `save` (tfjs keeps a copy of each and
+ * frees them after the backward pass, or when the tape is dropped). `backward(dy, saved)` gets the
+ * output's gradient and the saved tensors.
+ *
+ * This uses the engine's `runKernelFunc`, the entry point of `tf.customGrad` (tfjs-core 4.x).
+ *
+ * @param inputs  the differentiable inputs, by name, in the order tfjs should visit their gradients
+ */
+export function lazyGradOp<N extends string>(
+  inputs: { readonly [K in N]: tf.Tensor },
+  forward: (save: (tensors: tf.Tensor[]) => void) => tf.Tensor,
+  backward: (dy: tf.Tensor, saved: tf.Tensor[]) => LazyGradients<N>,
+): tf.Tensor {
+  const engine = tf.engine() as unknown as RunKernelFunc;
+  return engine.runKernelFunc({
+    forwardFunc: (_backend, save) => forward(save),
+    backwardsFunc: (dy, saved) => {
+      const { grads, prepare } = backward(dy, saved);
+      if (prepare === undefined) return grads as Record<string, () => tf.Tensor>;
+      let prepared = false;
+      // tfjs checks `name in gradients` for each needed input, in input order, before calling its
+      // function: the first check names the first needed input.
+      return new Proxy(grads as Record<string, () => tf.Tensor>, {
+        has(target, name) {
+          if (!prepared && typeof name === 'string' && name in target) {
+            prepared = true;
+            prepare(name as N);
+          }
+          return name in target;
+        },
+      });
+    },
+    inputs: inputs as Record<string, tf.Tensor>,
+  });
+}
