@@ -24,7 +24,7 @@ export {
   batchNormTrainingHost,
   batchNormTrainKernel,
 } from './kernels/batch-norm.js';
-export type { HostArrays, HostKernel, HostShapes } from './kernels/host-kernel.js';
+export type { HostArrays, HostInt32Arrays, HostKernel, HostShapes } from './kernels/host-kernel.js';
 export {
   HOST_KERNEL_BACKENDS,
   hostKernelAvailable,

@@ -1,4 +1,8 @@
 import { checkNumber, type Scalar, SteadygradError, type Tensor, tf } from '@steadygrad/core';
+import {
+  sparseCategoricalCrossentropyHost,
+  sparseCrossentropyHostAvailable,
+} from './sparse-categorical-kernels.js';
 
 /**
  * The probability clip of the probability-input losses: predictions are clipped to `[EPSILON, 1 − EPSILON]`
@@ -98,6 +102,8 @@ function clippedLogProbabilities(yPred: Tensor): Tensor {
   return tf.log(tf.clipByValue(normalized, EPSILON, 1 - EPSILON));
 }
 
+const SPARSE_CE = 'sparse_categorical_crossentropy';
+
 /**
  * Sparse categorical cross-entropy (Keras `'sparse_categorical_crossentropy'`, PyTorch `cross_entropy`
  * with class-index targets): for integer labels `y ∈ {0, …, K−1}` (shape `[n]` or `[n, 1]`) and predictions
@@ -105,35 +111,61 @@ function clippedLogProbabilities(yPred: Tensor): Tensor {
  * - `fromLogits: false` (default): `p̂ = clip(p / Σ_k p_k, ε, 1 − ε)` (Keras renormalizes and clips);
  * - `fromLogits: true`: `log p̂ = logSoftmax(z) = z − logsumexp(z)`, exact and stable for any logits.
  *
+ * On the cpu and wasm backends, probabilities of shape `[n, K]` (float32) take a fused path: the loss is ONE
+ * host kernel and its gradient ONE more (`sparseCategoricalCrossentropyHost`), with the same formula and the
+ * same float32 results as the op graph (see {@link sparseCategoricalCrossentropyReference}, which always runs
+ * that graph).
+ *
  * Labels outside `[0, K)` are not checked here on the device (that would need a read-back); `fit` and
  * `evaluate` check them once up front.
  */
 export function sparseCategoricalCrossentropy(options: CrossentropyOptions = {}): Loss {
   const { fromLogits = false } = options;
   checkBoolean('fromLogits', fromLogits);
-  const lossName = 'sparse_categorical_crossentropy';
   return makeLoss(
-    (yTrue, yPred) =>
-      tf.tidy(() => {
-        checkRankAtLeast(lossName, 'yPred', yPred, 2);
-        let labels = yTrue;
-        if (labels.rank === yPred.rank && labels.shape[labels.rank - 1] === 1)
-          labels = tf.squeeze(labels, [-1]);
-        if (!tf.util.arraysEqual(labels.shape, yPred.shape.slice(0, -1))) {
-          throw new SteadygradError(
-            'SHAPE_MISMATCH',
-            `${lossName}: labels must have shape [${yPred.shape.slice(0, -1)}] (or with a trailing 1) for predictions [${yPred.shape}], got [${yTrue.shape}]`,
-          );
-        }
-        const numClasses = yPred.shape[yPred.rank - 1]!;
-        const logP = fromLogits ? tf.logSoftmax(asFloat(yPred)) : clippedLogProbabilities(yPred);
-        const oneHot = tf.oneHot(tf.cast(labels, 'int32'), numClasses);
-        return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logP), -1))) as Scalar;
-      }),
-    lossName,
+    (yTrue, yPred) => sparseCrossentropy(yTrue, yPred, fromLogits, true),
+    SPARSE_CE,
     'sparse_categorical',
     { fromLogits },
   );
+}
+
+/**
+ * {@link sparseCategoricalCrossentropy} computed by the plain tfjs op graph on every backend (renormalize,
+ * clip, log, one-hot product, mean; autodiff for the gradient), with the same checks and errors. The
+ * reference the fused cpu/wasm path is tested against.
+ */
+export function sparseCategoricalCrossentropyReference(
+  yTrue: Tensor,
+  yPred: Tensor,
+  options: CrossentropyOptions = {},
+): Scalar {
+  const { fromLogits = false } = options;
+  checkBoolean('fromLogits', fromLogits);
+  return sparseCrossentropy(yTrue, yPred, fromLogits, false);
+}
+
+function sparseCrossentropy(yTrue: Tensor, yPred: Tensor, fromLogits: boolean, fused: boolean): Scalar {
+  return tf.tidy(() => {
+    checkRankAtLeast(SPARSE_CE, 'yPred', yPred, 2);
+    const squeezeLast = yTrue.rank === yPred.rank && yTrue.shape[yTrue.rank - 1] === 1;
+    const labelShape = squeezeLast ? yTrue.shape.slice(0, -1) : yTrue.shape;
+    if (!tf.util.arraysEqual(labelShape, yPred.shape.slice(0, -1))) {
+      throw new SteadygradError(
+        'SHAPE_MISMATCH',
+        `${SPARSE_CE}: labels must have shape [${yPred.shape.slice(0, -1)}] (or with a trailing 1) for predictions [${yPred.shape}], got [${yTrue.shape}]`,
+      );
+    }
+    if (fused && !fromLogits && sparseCrossentropyHostAvailable(yTrue, yPred)) {
+      // The host kernels read the labels as a flat [n] array: no squeeze needed.
+      return sparseCategoricalCrossentropyHost(yTrue, yPred, EPSILON);
+    }
+    const labels = squeezeLast ? tf.squeeze(yTrue, [-1]) : yTrue;
+    const numClasses = yPred.shape[yPred.rank - 1]!;
+    const logP = fromLogits ? tf.logSoftmax(asFloat(yPred)) : clippedLogProbabilities(yPred);
+    const oneHot = tf.oneHot(tf.cast(labels, 'int32'), numClasses);
+    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logP), -1))) as Scalar;
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { SteadygradError, type Tensor, tf } from '@steadygrad/core';
 import type { LossKind } from './losses.js';
+import { sparseAccuracyHostAvailable, sparseCategoricalAccuracyHost } from './sparse-categorical-kernels.js';
 
 /**
  * A metric: per-sample values `[n]` computed on the device from a batch's targets and predictions. `fit` and
@@ -39,17 +40,35 @@ function toSampleVector(t: Tensor): Tensor {
 /**
  * Sparse categorical accuracy (Keras `'sparse_categorical_accuracy'`): `1[argmax_k p[i, k] = y_i]` for
  * integer labels `[n]` or `[n, 1]` and predictions `[n, K]` (probabilities or logits: the argmax is the same).
+ * Ties resolve to the first maximal index (`tf.argMax`, Keras and PyTorch's `argmax`). Float labels are
+ * truncated to integers first.
+ *
+ * On the cpu and wasm backends, float32 `[n, K]` predictions take ONE host kernel
+ * (`sparseCategoricalAccuracyHost`) instead of argMax, equal and cast, with the same results (NaN included:
+ * a NaN never wins the argmax unless it is in column 0, as in `tf.argMax` there); see
+ * {@link sparseCategoricalAccuracyReference} for the op graph.
  */
 export function sparseCategoricalAccuracy(options: AccuracyOptions = {}): Metric {
   const { name = 'sparse_categorical_accuracy' } = options;
   return {
     name,
     perSample: (yTrue, yPred) =>
-      tf.tidy(() => {
-        const labels = toSampleVector(yTrue);
-        return tf.cast(tf.equal(tf.argMax(yPred, -1), asInt(labels)), 'float32');
-      }),
+      sparseAccuracyHostAvailable(yTrue, yPred)
+        ? sparseCategoricalAccuracyHost(yTrue, yPred)
+        : sparseCategoricalAccuracyReference(yTrue, yPred),
   };
+}
+
+/**
+ * The per-sample values of {@link sparseCategoricalAccuracy} computed by the plain tfjs op graph
+ * (`cast(equal(argMax(p, −1), int(y)), 'float32')`) on every backend: the reference the host kernel is tested
+ * against.
+ */
+export function sparseCategoricalAccuracyReference(yTrue: Tensor, yPred: Tensor): Tensor {
+  return tf.tidy(() => {
+    const labels = toSampleVector(yTrue);
+    return tf.cast(tf.equal(tf.argMax(yPred, -1), asInt(labels)), 'float32');
+  });
 }
 
 /**

@@ -130,7 +130,8 @@ describe('batch-norm host backward skips dx when the input needs no gradient', (
     const loss = (xx: tf.Tensor) =>
       tf.sum(tf.mul(batchNormTrainingHost(xx, { epsilon: 1e-3, gamma, beta }), dy)) as tf.Scalar;
     const before = tf.memory().numTensors;
-    const gradKernels = (p: Awaited<ReturnType<typeof tf.profile>>) => p.kernels.filter((k) => k.name === 'SteadygradBatchNormGrad');
+    const gradKernels = (p: Awaited<ReturnType<typeof tf.profile>>) =>
+      p.kernels.filter((k) => k.name === 'SteadygradBatchNormGrad');
     const params = await tf.profile(() => {
       const g = tf.variableGrads(() => loss(x), [gamma, beta]);
       tf.dispose([g.value, ...Object.values(g.grads)]);

@@ -3,6 +3,12 @@ import * as tf from '@tensorflow/tfjs-core';
 /** Float32 views of a host kernel's inputs or outputs, by name (`undefined` for an omitted optional input). */
 export type HostArrays = Readonly<Record<string, Float32Array | undefined>>;
 
+/**
+ * Int32 views of a host kernel's int32 inputs (those listed in {@link HostKernel.int32Inputs}), by name
+ * (`undefined` for an omitted optional input).
+ */
+export type HostInt32Arrays = Readonly<Record<string, Int32Array | undefined>>;
+
 /** Shapes of a host kernel's inputs, by name. */
 export type HostShapes = Readonly<Record<string, readonly number[] | undefined>>;
 
@@ -13,7 +19,9 @@ export type HostShapes = Readonly<Record<string, readonly number[] | undefined>>
  * tfjs pays ~10–20 µs of dispatch per kernel, so fusing a dozen elementwise ops and reductions on small
  * tensors into one loop removes most of a training step's overhead.
  *
- * Every input and output is float32. `outputs` lists the output names in the order `runHostKernel` returns
+ * Every output is float32, and so is every input except those listed in `int32Inputs` (e.g. class labels),
+ * which must be int32 tensors and reach `compute` as `Int32Array` views in its fifth argument (they are
+ * absent from its first). `outputs` lists the output names in the order `runHostKernel` returns
  * them; `outputShapes` gives their shapes from the input shapes and attributes (an output may be left out
  * by returning no shape for it: the caller then gets fewer tensors). `compute` must fill every element of
  * every output (outputs are not zeroed: the wasm heap is reused).
@@ -22,9 +30,21 @@ export interface HostKernel<A extends object = Record<string, never>> {
   /** The engine kernel name, e.g. `'SteadygradBatchNormTrain'`. Must be unique. */
   readonly name: string;
   readonly inputs: readonly string[];
+  /**
+   * The inputs (a subset of `inputs`) that are int32 tensors rather than float32: their dtype is checked, and
+   * `compute` reads them from its fifth argument as `Int32Array` views (the cpu backend's values, or the wasm
+   * heap viewed in place). Default: none.
+   */
+  readonly int32Inputs?: readonly string[];
   readonly outputs: readonly string[];
   outputShapes(shapes: HostShapes, attrs: A): Readonly<Record<string, readonly number[] | undefined>>;
-  compute(inputs: HostArrays, outputs: HostArrays, shapes: HostShapes, attrs: A): void;
+  compute(
+    inputs: HostArrays,
+    outputs: HostArrays,
+    shapes: HostShapes,
+    attrs: A,
+    int32Inputs: HostInt32Arrays,
+  ): void;
 }
 
 /** The backends host kernels are registered for. */
@@ -34,7 +54,7 @@ interface WasmDataRecord {
   readonly memoryOffset: number;
 }
 interface WasmBackendLike {
-  readonly wasm: { readonly HEAPF32: Float32Array };
+  readonly wasm: { readonly HEAPF32: Float32Array; readonly HEAP32: Int32Array };
   readonly dataIdMap: { get(dataId: object): WasmDataRecord | undefined };
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
 }
@@ -63,40 +83,56 @@ function inputShapes(k: HostKernel<object>, inputs: tf.NamedTensorInfoMap): Host
   return shapes;
 }
 
-function checkFloat(k: HostKernel<object>, inputs: tf.NamedTensorInfoMap): void {
+function isInt32Input(k: HostKernel<object>, name: string): boolean {
+  return k.int32Inputs?.includes(name) === true;
+}
+
+/** Checks every present input's dtype: int32 for those in `int32Inputs`, float32 for the others. */
+function checkDtypes(k: HostKernel<object>, inputs: tf.NamedTensorInfoMap): void {
   for (const name of k.inputs) {
     const t = inputs[name];
-    if (t !== undefined && t.dtype !== 'float32') {
-      throw new Error(`${k.name}: input '${name}' must be float32, got ${t.dtype}`);
+    const expected = isInt32Input(k, name) ? 'int32' : 'float32';
+    if (t !== undefined && t.dtype !== expected) {
+      throw new Error(`${k.name}: input '${name}' must be ${expected}, got ${t.dtype}`);
     }
   }
 }
 
 function wasmKernel<A extends object>(k: HostKernel<A>): tf.KernelFunc {
   return ({ inputs, backend, attrs }) => {
-    checkFloat(k as HostKernel<object>, inputs);
+    checkDtypes(k as HostKernel<object>, inputs);
     const b = backend as unknown as WasmBackendLike;
     const shapes = inputShapes(k as HostKernel<object>, inputs);
     const a = attrs as unknown as A;
     const outs = presentOutputs(k, shapes, a).map(
       ([name, shape]) => [name, b.makeOutput(shape, 'float32')] as const,
     );
-    // Views are taken after every allocation: growing the heap replaces HEAPF32's buffer.
+    // Views are taken after every allocation: growing the heap replaces HEAPF32's (and HEAP32's) buffer.
     const heap = b.wasm.HEAPF32;
-    const view = (t: tf.TensorInfo): Float32Array => {
+    const offset = (t: tf.TensorInfo): number => {
       const rec = b.dataIdMap.get(t.dataId);
       if (rec === undefined) throw new Error(`${k.name}: tensor data not found on the wasm backend`);
-      const start = rec.memoryOffset >>> 2;
+      return rec.memoryOffset >>> 2;
+    };
+    const view = (t: tf.TensorInfo): Float32Array => {
+      const start = offset(t);
       return heap.subarray(start, start + tf.util.sizeFromShape(t.shape));
     };
     const inArrays: Record<string, Float32Array | undefined> = {};
+    const intArrays: Record<string, Int32Array | undefined> = {};
     for (const name of k.inputs) {
       const t = inputs[name];
-      inArrays[name] = t === undefined ? undefined : view(t);
+      if (isInt32Input(k as HostKernel<object>, name)) {
+        if (t === undefined) intArrays[name] = undefined;
+        else {
+          const start = offset(t);
+          intArrays[name] = b.wasm.HEAP32.subarray(start, start + tf.util.sizeFromShape(t.shape));
+        }
+      } else inArrays[name] = t === undefined ? undefined : view(t);
     }
     const outArrays: Record<string, Float32Array> = {};
     for (const [name, t] of outs) outArrays[name] = view(t);
-    k.compute(inArrays, outArrays, shapes, a);
+    k.compute(inArrays, outArrays, shapes, a, intArrays);
     const infos = outs.map(([, t]) => t);
     return infos.length === 1 ? (infos[0] as tf.TensorInfo) : infos;
   };
@@ -104,18 +140,28 @@ function wasmKernel<A extends object>(k: HostKernel<A>): tf.KernelFunc {
 
 function cpuKernel<A extends object>(k: HostKernel<A>): tf.KernelFunc {
   return ({ inputs, backend, attrs }) => {
-    checkFloat(k as HostKernel<object>, inputs);
+    checkDtypes(k as HostKernel<object>, inputs);
     const b = backend as unknown as CpuBackendLike;
     const shapes = inputShapes(k as HostKernel<object>, inputs);
     const a = attrs as unknown as A;
     const inArrays: Record<string, Float32Array | undefined> = {};
+    const intArrays: Record<string, Int32Array | undefined> = {};
     for (const name of k.inputs) {
       const t = inputs[name];
+      const int32 = isInt32Input(k as HostKernel<object>, name);
       if (t === undefined) {
-        inArrays[name] = undefined;
+        if (int32) intArrays[name] = undefined;
+        else inArrays[name] = undefined;
         continue;
       }
       const values = b.data.get(t.dataId)?.values;
+      if (int32) {
+        if (values instanceof Int32Array) intArrays[name] = values;
+        else if (ArrayBuffer.isView(values) || Array.isArray(values)) {
+          intArrays[name] = Int32Array.from(values as ArrayLike<number>);
+        } else throw new Error(`${k.name}: input '${name}' has no int32 values`);
+        continue;
+      }
       if (values instanceof Float32Array) inArrays[name] = values;
       else if (ArrayBuffer.isView(values) || Array.isArray(values)) {
         // Some cpu kernels (e.g. a cast from bool) store float32 results in another array type.
@@ -125,7 +171,7 @@ function cpuKernel<A extends object>(k: HostKernel<A>): tf.KernelFunc {
     const outs = presentOutputs(k, shapes, a);
     const outArrays: Record<string, Float32Array> = {};
     for (const [name, shape] of outs) outArrays[name] = new Float32Array(tf.util.sizeFromShape(shape));
-    k.compute(inArrays, outArrays, shapes, a);
+    k.compute(inArrays, outArrays, shapes, a, intArrays);
     const infos = outs.map(([name, shape]) =>
       b.makeTensorInfo(shape, 'float32', outArrays[name] as Float32Array),
     );
@@ -141,6 +187,10 @@ function cpuKernel<A extends object>(k: HostKernel<A>): tf.KernelFunc {
 export function registerHostKernel<A extends object>(k: HostKernel<A>): void {
   for (const backendName of HOST_KERNEL_BACKENDS) {
     if (tf.getKernel(k.name, backendName) !== undefined) continue;
+    for (const name of k.int32Inputs ?? []) {
+      if (!k.inputs.includes(name))
+        throw new Error(`${k.name}: int32 input '${name}' is not one of its inputs`);
+    }
     tf.registerKernel({
       kernelName: k.name,
       backendName,
