@@ -119,7 +119,8 @@ describe('denseForward (fused matmul + hand-written backward) against the plain 
       out.value.dispose();
       grads = out.grads;
     });
-    const matmuls = (p: Awaited<ReturnType<typeof tf.profile>>) => p.kernels.filter((k) => k.name === 'BatchMatMul').length;
+    const matmuls = (p: Awaited<ReturnType<typeof tf.profile>>) =>
+      p.kernels.filter((k) => k.name === 'BatchMatMul').length;
     expect(matmuls(onlyParams)).toBe(1);
     // The same gradients as the reference, which forms every gradient.
     const ref = tf.grads((ww: Tensor, bb: Tensor) => tf.sum(tf.mul(denseReference(x, ww, bb, relu), r)))([

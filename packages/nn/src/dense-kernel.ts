@@ -121,7 +121,7 @@ function recording(): boolean {
  * `_FusedMatMul` (inference keeps the plain form: its kernel does not change between batches, so the wasm
  * backend's packed copy is reused).
  */
-function affineForward(
+export function affineForward(
   x: Tensor,
   kernel: Tensor,
   bias: Tensor | undefined,
@@ -215,19 +215,34 @@ export function denseForward(
   post: Activation | undefined,
 ): Tensor {
   registerGradients();
-  if (
-    fused === 'linear' &&
-    post !== undefined &&
-    isLastAxisSoftmax(post) &&
-    hostKernelAvailable(softmaxRowsKernel) &&
-    hostKernelAvailable(softmaxBiasGradKernel)
-  ) {
+  if (fused === 'linear' && post !== undefined && hostSoftmax(post)) {
     // Softmax output layer on cpu/wasm: the softmax and its backward are host kernels inside the affine op.
     return affine('softmax', bias !== undefined)(x, kernel, bias);
   }
   const fn = affine(fused, bias !== undefined);
   if (post === undefined) return fn(x, kernel, bias);
   return tf.tidy(() => post.apply(fn(x, kernel, bias)));
+}
+
+/** Whether `post` is a last-axis softmax that the host kernels can run inside the affine op. */
+function hostSoftmax(post: Activation): boolean {
+  return (
+    isLastAxisSoftmax(post) &&
+    hostKernelAvailable(softmaxRowsKernel) &&
+    hostKernelAvailable(softmaxBiasGradKernel)
+  );
+}
+
+/**
+ * The activation the affine op can fuse for a Dense layer's (`fused`, `post`) pair, or `undefined` when the
+ * layer applies a separate activation afterwards.
+ */
+export function affineActivationFor(
+  fused: FusedActivation,
+  post: Activation | undefined,
+): AffineActivation | undefined {
+  if (post === undefined) return fused;
+  return fused === 'linear' && hostSoftmax(post) ? 'softmax' : undefined;
 }
 
 /** The activations package's softmax over the last axis (its config `axis` is −1; inputs here are rank 2). */

@@ -12,8 +12,13 @@ import {
   tf,
 } from '@steadygrad/core';
 import { getInitializer } from '@steadygrad/initializers';
-import { denseForward, type FusedActivation } from './dense-kernel.js';
+import { affineActivationFor, denseForward, type FusedActivation } from './dense-kernel.js';
 import { type CallContext, formatShape, Layer, type LayerOptions, type Shape } from './layer.js';
+import {
+  type FusableNormalization,
+  normalizedDenseAvailable,
+  normalizedDenseForward,
+} from './normalized-dense.js';
 
 /** Options of {@link Dense} (Keras 3 `keras.layers.Dense`, camelCased). */
 export interface DenseOptions extends LayerOptions {
@@ -199,6 +204,26 @@ export class Dense extends Layer {
       const out = denseForward(flat, kernel, bias, this.fused, this.post);
       return tf.reshape(out, [...input.shape.slice(0, -1), this.units]);
     });
+    if (this.activityRegularizer !== undefined && ctx.losses !== undefined) {
+      ctx.losses.push(this.activityRegularizer.penalty(y));
+    }
+    return y;
+  }
+
+  /**
+   * `this.apply(norm(x))` as ONE op (see `normalized-dense.ts`), where `norm` is the training-mode batch
+   * normalization the previous layer described ({@link Layer.fusableNormalization}); used by `Sequential`.
+   * Returns `undefined`, having done nothing, when this layer cannot fuse it (an activation other than
+   * relu, linear or softmax, an input that is not a rank-2 float32 batch, a backend without host kernels);
+   * the caller then applies the two layers one after the other.
+   */
+  applyNormalized(x: Tensor, norm: FusableNormalization, ctx: CallContext): Tensor | undefined {
+    const activation = affineActivationFor(this.fused, this.post);
+    if (activation === undefined || x.rank !== 2 || x.dtype !== 'float32' || !normalizedDenseAvailable()) {
+      return undefined;
+    }
+    this.checkApply(x);
+    const y = normalizedDenseForward(x, norm, this.kernel.variable, this._bias?.variable, activation);
     if (this.activityRegularizer !== undefined && ctx.losses !== undefined) {
       ctx.losses.push(this.activityRegularizer.penalty(y));
     }

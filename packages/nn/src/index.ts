@@ -7,6 +7,7 @@ export type { AddParameterOptions, CallContext, LayerOptions, Shape } from './la
 export { formatShape, Layer, toSnakeCase } from './layer.js';
 export type { LeakyReLUOptions } from './leaky-relu-layer.js';
 export { LeakyReLU } from './leaky-relu-layer.js';
+export type { FusableNormalization } from './normalized-dense.js';
 export type { PReLUOptions } from './prelu.js';
 export { PReLU } from './prelu.js';
 export type { RReLUOptions } from './rrelu.js';

@@ -8,6 +8,7 @@ import {
   type Tensor,
   tf,
 } from '@steadygrad/core';
+import type { FusableNormalization } from './normalized-dense.js';
 
 /**
  * What a layer's forward pass is told. `training` selects training behaviour (batch statistics, dropout);
@@ -251,6 +252,13 @@ export abstract class Layer {
    * (the training loop does that once per batch).
    */
   apply(x: Tensor, ctx: Partial<CallContext> = {}): Tensor {
+    this.checkApply(x);
+    const { training = false, ...rest } = ctx;
+    return this.call(x, { ...rest, training });
+  }
+
+  /** What `apply` checks before `call`: built (`NOT_BUILT`) and the input shape (`SHAPE_MISMATCH`). */
+  protected checkApply(x: Tensor): void {
     if (!this._built) {
       throw new SteadygradError(
         'NOT_BUILT',
@@ -259,8 +267,16 @@ export abstract class Layer {
       );
     }
     this.checkInputShape(x.shape);
-    const { training = false, ...rest } = ctx;
-    return this.call(x, { ...rest, training });
+  }
+
+  /**
+   * For a normalization layer: what `apply(x, ctx)` would compute, when that is a training-mode batch
+   * normalization of a rank-2 float32 batch that the next Dense layer can run inside its own op
+   * ({@link FusableNormalization}); `undefined` otherwise (the default). `Sequential` uses it to fuse the
+   * pair (see `Dense.applyNormalized`); the results are those of the two layers applied one after the other.
+   */
+  fusableNormalization(_x: Tensor, _ctx: CallContext): FusableNormalization | undefined {
+    return undefined;
   }
 
   /** All parameters of this layer, in creation order (Keras `layer.variables` / `layer.weights`). */

@@ -7,6 +7,7 @@ import {
   type Tensor,
   tf,
 } from '@steadygrad/core';
+import { Dense } from './dense.js';
 import { type CallContext, formatShape, Layer, type Shape, toSnakeCase } from './layer.js';
 
 /** Options of {@link Sequential}. */
@@ -307,8 +308,22 @@ export class Sequential {
     // `ctx.losses` stay owned by the caller.
     let h = x;
     try {
-      for (const layer of this._layers) {
-        const next = layer.apply(h, { ...rest, training });
+      const layers = this._layers;
+      for (let i = 0; i < layers.length; i++) {
+        const layer = layers[i] as Layer;
+        const call = { ...rest, training };
+        // A training-mode batch normalization followed by a Dense layer runs as one op (same results; its
+        // backward skips the normalization's input gradient when nothing needs it).
+        const following = layers[i + 1];
+        let next: Tensor | undefined;
+        if (training && following instanceof Dense) {
+          const norm = layer.fusableNormalization(h, call);
+          if (norm !== undefined) {
+            next = following.applyNormalized(h, norm, call);
+            if (next !== undefined) i++;
+          }
+        }
+        if (next === undefined) next = layer.apply(h, call);
         if (h !== x && next !== h) h.dispose();
         h = next;
       }

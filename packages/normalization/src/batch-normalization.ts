@@ -1,4 +1,5 @@
 import {
+  batchNormHostAvailable,
   type Constraint,
   checkNumber,
   checkOneOf,
@@ -11,7 +12,13 @@ import {
   type Tensor,
 } from '@steadygrad/core';
 import { getInitializer } from '@steadygrad/initializers';
-import { type CallContext, Layer, type LayerOptions, type Shape } from '@steadygrad/nn';
+import {
+  type CallContext,
+  type FusableNormalization,
+  Layer,
+  type LayerOptions,
+  type Shape,
+} from '@steadygrad/nn';
 import { resolveAxis } from './axes.js';
 import {
   batchNormInference,
@@ -255,6 +262,37 @@ export class BatchNormalization extends Layer {
       mean: movingMean.variable,
       variance: movingVariance.variable,
     });
+  }
+
+  /**
+   * Describes this layer's training-mode call on a rank-2 float32 batch (features on the last axis, the
+   * default `'fused'` implementation, a backend with host kernels) so that a following Dense layer can run
+   * both in one op, with the same formulas and the same moving-statistic update; `undefined` otherwise.
+   */
+  override fusableNormalization(x: Tensor, ctx: CallContext): FusableNormalization | undefined {
+    if (
+      !ctx.training ||
+      !this.trainable ||
+      this.implementation !== 'fused' ||
+      x.rank !== 2 ||
+      x.dtype !== 'float32' ||
+      !batchNormHostAvailable()
+    ) {
+      return undefined;
+    }
+    this.checkApply(x);
+    if (this._resolvedAxis !== 1) return undefined;
+    registerGradients();
+    return {
+      epsilon: this.epsilon,
+      gamma: this._gamma?.variable,
+      beta: this._beta?.variable,
+      moving: {
+        mean: this.movingMean.variable,
+        variance: this.movingVariance.variable,
+        momentum: this.momentum,
+      },
+    };
   }
 
   override getConfig(): Record<string, unknown> {

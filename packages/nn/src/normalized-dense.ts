@@ -1,0 +1,173 @@
+import {
+  batchNormGradKernel,
+  batchNormHostAvailable,
+  batchNormTrainKernel,
+  type HostMovingStatistics,
+  hostKernelAvailable,
+  lazyGradOp,
+  registerGradients,
+  runHostKernel,
+  type Tensor,
+  tf,
+} from '@steadygrad/core';
+import {
+  type AffineActivation,
+  affineForward,
+  affineGradParts,
+  affineInputGrad,
+  affineKernelGrad,
+} from './dense-kernel.js';
+import {
+  normalizedDenseParamGradKernel,
+  normalizedTransposeKernel,
+} from './kernels/normalized-dense-grad.js';
+
+/**
+ * A training-mode batch normalization of a rank-2 float32 batch over its rows (statistics per column),
+ * described so that the next Dense layer can run it inside its own op (see {@link normalizedDenseForward}).
+ * A normalization layer offers one through `Layer.fusableNormalization` only when that is exactly what its
+ * call would compute.
+ */
+export interface FusableNormalization {
+  readonly epsilon: number;
+  /** The scale γ `[C]`, or undefined (scale 1). */
+  readonly gamma: Tensor | undefined;
+  /** The offset β `[C]`, or undefined (offset 0). */
+  readonly beta: Tensor | undefined;
+  /** The moving statistics the forward pass updates (Keras momentum). */
+  readonly moving: HostMovingStatistics;
+}
+
+/** Whether {@link normalizedDenseForward} can run on the active backend (the cpu and wasm host kernels). */
+export function normalizedDenseAvailable(): boolean {
+  return (
+    batchNormHostAvailable() &&
+    hostKernelAvailable(normalizedTransposeKernel) &&
+    hostKernelAvailable(normalizedDenseParamGradKernel)
+  );
+}
+
+type Input = 'x' | 'gamma' | 'beta' | 'kernel' | 'bias';
+
+/**
+ * How the backward pass runs: `unfused` (the two layers' own backward passes, `dx` included), `unfusedNoDx`
+ * (the same without the normalization's `dx`), `fused` (from `M = x̂ᵀ·dZ`, no `dY₀`).
+ */
+type Mode = 'unfused' | 'unfusedNoDx' | 'fused';
+
+/**
+ * Batches of at least this many rows take the `fused` backward on the wasm backend. It trades the
+ * `[n, N]·[N, C]` matmul for `dY₀` (cost ∝ n·C·N) for one JavaScript pass over `[C, N]` (cost ∝ C·N, about
+ * as long as ~45 rows of that matmul on wasm: measured on the seed's 784 → 300 layer). On the cpu backend,
+ * whose matmul is ~30x slower, the fused backward always wins.
+ */
+const FUSED_MIN_ROWS_WASM = 48;
+
+function fuseWithoutInputGrad(rows: number): Mode {
+  return tf.getBackend() !== 'wasm' || rows >= FUSED_MIN_ROWS_WASM ? 'fused' : 'unfusedNoDx';
+}
+
+/**
+ * `act(BN(x)·W + b)` as ONE differentiable op: a training-mode batch normalization (the formulas of core's
+ * `batchNormTrainKernel`: `y₀ = γ·x̂ + β`, `x̂ = (x − μ)/√(σ² + ε)`, biased batch variance, moving statistics
+ * updated with the Keras momentum) followed by the Dense computation of `dense-kernel.ts`.
+ *
+ * Why fuse: when the gradient of `x` is not needed — the normalization is the model's first layer, as in
+ * the seed's BN-MLP — the parameter gradients need no `dY₀ = dZ·Wᵀ` (an `[n, N]·[N, C]` matmul) and no
+ * normalization backward over `[n, C]`: from `M = x̂ᵀ·dZ` (one matmul, the one `dW` needs anyway),
+ * `dW = γ·M + β⊗Σ dZ`, `dγ = Σ_j W⊙M`, `dβ = W·Σ dZ` (see {@link normalizedDenseParamGradKernel}). When the
+ * gradient of `x` IS needed (the pair sits deeper in a model, or someone differentiates w.r.t. the input),
+ * the backward pass is exactly the unfused one: `dY₀`, the normalization's backward, `dW = y₀ᵀ·dZ`. Which
+ * case applies is known from which gradients tfjs asks for ({@link lazyGradOp}).
+ *
+ * Check {@link normalizedDenseAvailable} first. `x` `[n, C]` float32, `kernel` `[C, N]`, `bias` `[N]`.
+ */
+export function normalizedDenseForward(
+  x: Tensor,
+  norm: FusableNormalization,
+  kernel: Tensor,
+  bias: Tensor | undefined,
+  activation: AffineActivation,
+): Tensor {
+  registerGradients();
+  const { epsilon, gamma, beta, moving } = norm;
+  const inputs: Partial<Record<Input, Tensor>> = { x };
+  if (gamma !== undefined) inputs.gamma = gamma;
+  if (beta !== undefined) inputs.beta = beta;
+  inputs.kernel = kernel;
+  if (bias !== undefined) inputs.bias = bias;
+  let xIsTransposed = false;
+  return lazyGradOp(
+    inputs as Record<Input, Tensor>,
+    (save) => {
+      const out = runHostKernel(
+        batchNormTrainKernel,
+        { x, gamma, beta, movingMean: moving.mean, movingVariance: moving.variance },
+        { epsilon, momentum: moving.momentum },
+      );
+      const [y0, mean, inv, newMean, newVariance] = out as [Tensor, Tensor, Tensor, Tensor, Tensor];
+      moving.mean.assign(newMean);
+      moving.variance.assign(newVariance);
+      const f = affineForward(y0, kernel, bias, activation);
+      xIsTransposed = f.xIsTransposed;
+      save([
+        x,
+        mean,
+        inv,
+        f.saveX,
+        kernel,
+        f.y,
+        ...(gamma === undefined ? [] : [gamma]),
+        ...(beta === undefined ? [] : [beta]),
+      ]);
+      return f.y;
+    },
+    (dy, saved) => {
+      const [sx, mean, inv, y0Saved, w, y] = saved as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
+      const sg = gamma === undefined ? undefined : saved[6];
+      const sb = beta === undefined ? undefined : saved[gamma === undefined ? 6 : 7];
+      const { dz, db } = affineGradParts(activation, dy, y);
+      // The unfused backward: dY₀ = dZ·Wᵀ, then the normalization's backward → [dx, dγ, dβ] (or [dγ, dβ]).
+      const unfused = (inputGrad: boolean): Tensor[] =>
+        runHostKernel(
+          batchNormGradKernel,
+          { dy: affineInputGrad(dz, w), x: sx, mean, inv, gamma: sg },
+          { inputGrad },
+        );
+      // Without dx: M = x̂ᵀ·dZ → [dW, dγ, dβ].
+      const fused = (): Tensor[] => {
+        const xhatT = runHostKernel(normalizedTransposeKernel, { x: sx, mean, inv }, {})[0] as Tensor;
+        const m = tf.matMul(xhatT, dz);
+        return runHostKernel(
+          normalizedDenseParamGradKernel,
+          { m, kernel: w, s: db, gamma: sg, beta: sb },
+          {},
+        );
+      };
+      let shared: { mode: Mode; outs: Tensor[] } | undefined;
+      const run = (mode: Mode): Tensor[] => (mode === 'fused' ? fused() : unfused(mode === 'unfused'));
+      // dγ and dβ: outputs 1 and 2 of `fused` and `unfused`, 0 and 1 of `unfusedNoDx`.
+      const param = (which: 0 | 1): Tensor => {
+        if (shared === undefined) return run('fused')[1 + which] as Tensor;
+        return shared.outs[(shared.mode === 'unfusedNoDx' ? 0 : 1) + which] as Tensor;
+      };
+      return {
+        // tfjs asks for `x` first when it needs it: then everything comes from the unfused backward.
+        prepare: (first: Input) => {
+          const mode: Mode = first === 'x' ? 'unfused' : fuseWithoutInputGrad(sx.shape[0] as number);
+          shared = { mode, outs: run(mode) };
+        },
+        grads: {
+          x: () => (shared?.mode === 'unfused' ? shared.outs[0] : run('unfused')[0]) as Tensor,
+          gamma: () => param(0),
+          beta: () => param(1),
+          kernel: () =>
+            shared?.mode === 'fused'
+              ? (shared.outs[0] as Tensor)
+              : affineKernelGrad(dz, y0Saved, xIsTransposed),
+          bias: () => db,
+        },
+      };
+    },
+  );
+}

@@ -1,0 +1,183 @@
+// Sequential runs a training-mode BatchNormalization followed by a Dense layer as one op (nn's
+// normalized-dense.ts). These tests pin that fused path against the two layers applied one after the other.
+import '@tensorflow/tfjs-backend-wasm';
+import { RandomStream, registerGradients, type Tensor, tf } from '@steadygrad/core';
+import { Dense, type Layer, Sequential } from '@steadygrad/nn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BatchNormalization } from './batch-normalization.js';
+
+type Build = () => Layer[];
+
+const MODELS: Record<string, Build> = {
+  // The seed's cell 5 shape: BN on the input (no input gradient needed), then BN → Dense pairs deeper in.
+  'input BN → Dense relu → BN → Dense softmax': () => [
+    new BatchNormalization(),
+    new Dense({ units: 7, activation: 'relu', kernelInitializer: 'he_normal' }),
+    new BatchNormalization(),
+    new Dense({ units: 4, activation: 'softmax' }),
+  ],
+  'without center/scale, linear Dense without bias': () => [
+    new BatchNormalization({ center: false, scale: false }),
+    new Dense({ units: 6, useBias: false }),
+    new Dense({ units: 3, activation: 'softmax' }),
+  ],
+  'pair in the middle (its input gradient is needed)': () => [
+    new Dense({ units: 9, activation: 'relu' }),
+    new BatchNormalization(),
+    new Dense({ units: 5, activation: 'relu' }),
+    new Dense({ units: 3, activation: 'softmax' }),
+  ],
+};
+
+function model(build: Build, inputDim: number): Sequential {
+  const layers = build();
+  const m = new Sequential(layers, { seed: 11 });
+  m.build([null, inputDim]);
+  return m;
+}
+
+/** The layers applied one after the other (no fusion). */
+function unfused(m: Sequential, x: Tensor): Tensor {
+  let h = x;
+  for (const layer of m.layers) {
+    const next = layer.apply(h, { training: true });
+    if (h !== x) h.dispose();
+    h = next;
+  }
+  return h;
+}
+
+interface Step {
+  y: Float32Array;
+  grads: Float32Array[];
+  moving: Float32Array[];
+  dx: Float32Array;
+}
+
+/** One training-mode forward + backward: output, gradients of every trainable parameter, moving statistics. */
+function step(m: Sequential, x: Tensor, r: Tensor, forward: (x: Tensor) => Tensor): Step {
+  const saved = m.getWeights();
+  const vars = m.trainableParameters.map((p) => p.variable);
+  const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(forward(x), r)) as tf.Scalar, vars);
+  value.dispose();
+  const moving = m.parameters
+    .filter((p) => p.name.includes('moving'))
+    .map((p) => p.variable.dataSync() as Float32Array);
+  m.setWeights(saved);
+  // The input gradient (saliency-style use): the fused op must then form dx exactly as the unfused layers.
+  const dxT = tf.grad((xx: Tensor) => tf.sum(tf.mul(forward(xx), r)))(x);
+  m.setWeights(saved);
+  const y = tf.tidy(() => forward(x));
+  m.setWeights(saved);
+  tf.dispose(saved);
+  const out = {
+    y: y.dataSync() as Float32Array,
+    grads: vars.map((v) => grads[v.name]!.dataSync() as Float32Array),
+    moving,
+    dx: dxT.dataSync() as Float32Array,
+  };
+  tf.dispose([y, dxT, ...Object.values(grads)]);
+  return out;
+}
+
+function expectClose(a: Float32Array, b: Float32Array, tol: number, what: string): void {
+  expect(a.length, what).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs((a[i] as number) - (b[i] as number)) / Math.max(1, Math.abs(b[i] as number));
+    worst = Math.max(worst, d);
+  }
+  expect(worst, what).toBeLessThanOrEqual(tol);
+}
+
+beforeAll(() => registerGradients());
+afterAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+for (const backend of ['wasm', 'cpu']) {
+  describe(`BatchNormalization → Dense fused in Sequential on ${backend}`, () => {
+    for (const [name, build] of Object.entries(MODELS)) {
+      // 8 rows: the small-batch backward on wasm; 96 rows: the fused M = x̂ᵀ·dZ backward everywhere.
+      for (const rows of [8, 96]) {
+        it(`${name}, batch ${rows}: same output, parameter gradients, moving statistics and input gradient`, async () => {
+          await tf.setBackend(backend);
+          await tf.ready();
+          const rng = new RandomStream(5);
+          const inputDim = 12;
+          const x = tf.tensor2d(
+            rng.fillNormal(rows * inputDim).map((v, i) => v * 2 + (i % 3)),
+            [rows, inputDim],
+          );
+          const m = model(build, inputDim);
+          const units = m.outputShape?.[1] as number;
+          const rr = tf.tensor2d(rng.fillNormal(rows * units), [rows, units]);
+          const before = tf.memory().numTensors;
+          const fused = step(m, x, rr, (xx) => m.apply(xx, { training: true }));
+          const plain = step(m, x, rr, (xx) => unfused(m, xx));
+          expect(tf.memory().numTensors).toBe(before);
+          expectClose(fused.y, plain.y, 1e-5, 'output');
+          fused.grads.forEach((g, i) => {
+            expectClose(
+              g,
+              plain.grads[i] as Float32Array,
+              2e-4,
+              `gradient ${m.trainableParameters[i]?.name}`,
+            );
+            expect(g.some((v) => v !== 0)).toBe(true);
+          });
+          fused.moving.forEach((v, i) => {
+            expectClose(v, plain.moving[i] as Float32Array, 1e-6, 'moving statistics');
+          });
+          expectClose(fused.dx, plain.dx, 2e-4, 'input gradient');
+          tf.dispose([x, rr]);
+          m.dispose();
+        });
+      }
+    }
+  });
+}
+
+describe('what the fused path runs (wasm)', () => {
+  it('an input BN → Dense pair with a large batch forms no input gradient: one matmul fewer than unfused', async () => {
+    await tf.setBackend('wasm');
+    await tf.ready();
+    const m = model(MODELS['input BN → Dense relu → BN → Dense softmax'] as Build, 12);
+    const x = tf.randomNormal([96, 12], 0, 1, 'float32', 1);
+    const vars = m.trainableParameters.map((p) => p.variable);
+    const run = async (forward: (x: Tensor) => Tensor) => {
+      const p = await tf.profile(() => {
+        const g = tf.variableGrads(() => tf.sum(forward(x)) as tf.Scalar, vars);
+        tf.dispose([g.value, ...Object.values(g.grads)]);
+      });
+      return p.kernels.map((k) => k.name);
+    };
+    const fusedKernels = await run((xx) => m.apply(xx, { training: true }));
+    const plainKernels = await run((xx) => unfused(m, xx));
+    const count = (names: string[], n: string) => names.filter((k) => k === n).length;
+    expect(count(fusedKernels, 'SteadygradNormalizedDenseParamGrad')).toBe(1);
+    expect(count(plainKernels, 'SteadygradNormalizedDenseParamGrad')).toBe(0);
+    expect(count(fusedKernels, 'BatchMatMul') + count(fusedKernels, '_FusedMatMul')).toBe(
+      count(plainKernels, 'BatchMatMul') + count(plainKernels, '_FusedMatMul') - 1,
+    );
+    tf.dispose(x);
+    m.dispose();
+  });
+
+  it('frozen or inference-mode BN is not fused (its call differs)', async () => {
+    await tf.setBackend('wasm');
+    const m = model(MODELS['input BN → Dense relu → BN → Dense softmax'] as Build, 12);
+    const x = tf.randomNormal([16, 12], 0, 1, 'float32', 2);
+    const bn = m.layers[0] as BatchNormalization;
+    expect(bn.fusableNormalization(x, { training: true })).toBeDefined();
+    expect(bn.fusableNormalization(x, { training: false })).toBeUndefined();
+    bn.trainable = false;
+    expect(bn.fusableNormalization(x, { training: true })).toBeUndefined();
+    const ops = new BatchNormalization({ implementation: 'ops' });
+    ops.build([null, 12], new RandomStream(0));
+    expect(ops.fusableNormalization(x, { training: true })).toBeUndefined();
+    ops.dispose();
+    tf.dispose(x);
+    m.dispose();
+  });
+});
