@@ -34,7 +34,6 @@ export const batchNormTrainKernel: HostKernel<BatchNormTrainAttrs> = {
   },
   compute(i, o, s, { epsilon, momentum }) {
     const [n, C] = s.x as [number, number];
-    const size = n * C;
     const x = i.x as Float32Array;
     const gamma = i.gamma;
     const beta = i.beta;
@@ -47,17 +46,12 @@ export const batchNormTrainKernel: HostKernel<BatchNormTrainAttrs> = {
     const nv = o.newVariance;
     const scale = new Float64Array(C);
     const shift = new Float64Array(C);
-    // Column-wise passes with scalar accumulators (faster in JS than row-wise passes into arrays).
+    const means = new Float64Array(C);
+    const variances = new Float64Array(C);
+    columnMoments(x, n, C, means, variances);
     for (let c = 0; c < C; c++) {
-      let sum = 0;
-      for (let k = c; k < size; k += C) sum += x[k] as number;
-      const mean = sum / n;
-      let ss = 0;
-      for (let k = c; k < size; k += C) {
-        const d = (x[k] as number) - mean;
-        ss += d * d;
-      }
-      const variance = ss / n;
+      const mean = means[c] as number;
+      const variance = variances[c] as number;
       const iv = 1 / Math.sqrt(variance + epsilon);
       meanOut[c] = mean;
       inv[c] = iv;
@@ -97,7 +91,6 @@ export const batchNormGradKernel: HostKernel<BatchNormGradAttrs> = {
   },
   compute(i, o, s, { inputGrad }) {
     const [n, C] = s.dy as [number, number];
-    const size = n * C;
     const dy = i.dy as Float32Array;
     const x = i.x as Float32Array;
     const mean = i.mean as Float32Array;
@@ -108,17 +101,13 @@ export const batchNormGradKernel: HostKernel<BatchNormGradAttrs> = {
     const a = new Float64Array(C);
     const mb = new Float64Array(C);
     const mg = new Float64Array(C);
+    const sumsDy = new Float64Array(C);
+    const sumsDyXc = new Float64Array(C);
+    columnGradSums(dy, x, mean, n, C, sumsDy, sumsDyXc);
     for (let c = 0; c < C; c++) {
-      const m = mean[c] as number;
       const iv = inv[c] as number;
-      let sumDy = 0;
-      let sumDyXc = 0;
-      for (let k = c; k < size; k += C) {
-        const d = dy[k] as number;
-        sumDy += d;
-        sumDyXc += d * ((x[k] as number) - m);
-      }
-      const sumDyXhat = sumDyXc * iv;
+      const sumDy = sumsDy[c] as number;
+      const sumDyXhat = (sumsDyXc[c] as number) * iv;
       dbeta[c] = sumDy;
       dgamma[c] = sumDyXhat;
       a[c] = (gamma === undefined ? 1 : (gamma[c] as number)) * iv;
@@ -140,6 +129,137 @@ export const batchNormGradKernel: HostKernel<BatchNormGradAttrs> = {
     }
   },
 };
+
+/**
+ * Per-column mean `Σx/n` and biased variance `Σ(x − μ)²/n` of an `[n, C]` matrix (two passes, float64
+ * accumulators summing rows in order). Four columns at a time: four independent accumulators per pass and
+ * four adjacent loads per row, ~25% faster in JavaScript than one column at a time, same sums.
+ */
+function columnMoments(
+  x: Float32Array,
+  n: number,
+  C: number,
+  means: Float64Array,
+  variances: Float64Array,
+): void {
+  const size = n * C;
+  const C4 = C - (C % 4);
+  for (let c = 0; c < C4; c += 4) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let k = c; k < size; k += C) {
+      s0 += x[k] as number;
+      s1 += x[k + 1] as number;
+      s2 += x[k + 2] as number;
+      s3 += x[k + 3] as number;
+    }
+    const m0 = s0 / n;
+    const m1 = s1 / n;
+    const m2 = s2 / n;
+    const m3 = s3 / n;
+    let v0 = 0;
+    let v1 = 0;
+    let v2 = 0;
+    let v3 = 0;
+    for (let k = c; k < size; k += C) {
+      const d0 = (x[k] as number) - m0;
+      const d1 = (x[k + 1] as number) - m1;
+      const d2 = (x[k + 2] as number) - m2;
+      const d3 = (x[k + 3] as number) - m3;
+      v0 += d0 * d0;
+      v1 += d1 * d1;
+      v2 += d2 * d2;
+      v3 += d3 * d3;
+    }
+    means[c] = m0;
+    means[c + 1] = m1;
+    means[c + 2] = m2;
+    means[c + 3] = m3;
+    variances[c] = v0 / n;
+    variances[c + 1] = v1 / n;
+    variances[c + 2] = v2 / n;
+    variances[c + 3] = v3 / n;
+  }
+  for (let c = C4; c < C; c++) {
+    let sum = 0;
+    for (let k = c; k < size; k += C) sum += x[k] as number;
+    const m = sum / n;
+    let ss = 0;
+    for (let k = c; k < size; k += C) {
+      const d = (x[k] as number) - m;
+      ss += d * d;
+    }
+    means[c] = m;
+    variances[c] = ss / n;
+  }
+}
+
+/**
+ * Per-column `Σ dy` and `Σ dy·(x − μ)` of `[n, C]` matrices (float64, rows in order), four columns at a time
+ * as in {@link columnMoments}.
+ */
+function columnGradSums(
+  dy: Float32Array,
+  x: Float32Array,
+  mean: Float32Array,
+  n: number,
+  C: number,
+  sumDy: Float64Array,
+  sumDyXc: Float64Array,
+): void {
+  const size = n * C;
+  const C4 = C - (C % 4);
+  for (let c = 0; c < C4; c += 4) {
+    const m0 = mean[c] as number;
+    const m1 = mean[c + 1] as number;
+    const m2 = mean[c + 2] as number;
+    const m3 = mean[c + 3] as number;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    let b0 = 0;
+    let b1 = 0;
+    let b2 = 0;
+    let b3 = 0;
+    for (let k = c; k < size; k += C) {
+      const d0 = dy[k] as number;
+      const d1 = dy[k + 1] as number;
+      const d2 = dy[k + 2] as number;
+      const d3 = dy[k + 3] as number;
+      a0 += d0;
+      a1 += d1;
+      a2 += d2;
+      a3 += d3;
+      b0 += d0 * ((x[k] as number) - m0);
+      b1 += d1 * ((x[k + 1] as number) - m1);
+      b2 += d2 * ((x[k + 2] as number) - m2);
+      b3 += d3 * ((x[k + 3] as number) - m3);
+    }
+    sumDy[c] = a0;
+    sumDy[c + 1] = a1;
+    sumDy[c + 2] = a2;
+    sumDy[c + 3] = a3;
+    sumDyXc[c] = b0;
+    sumDyXc[c + 1] = b1;
+    sumDyXc[c + 2] = b2;
+    sumDyXc[c + 3] = b3;
+  }
+  for (let c = C4; c < C; c++) {
+    const m = mean[c] as number;
+    let a = 0;
+    let b = 0;
+    for (let k = c; k < size; k += C) {
+      const d = dy[k] as number;
+      a += d;
+      b += d * ((x[k] as number) - m);
+    }
+    sumDy[c] = a;
+    sumDyXc[c] = b;
+  }
+}
 
 /** The moving statistics {@link batchNormTrainingHost} updates in place (Keras momentum m). */
 export interface HostMovingStatistics {
