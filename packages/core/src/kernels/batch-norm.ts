@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { lazyGradOp } from '../lazy-grad.js';
 import { type HostKernel, hostKernelAvailable, runHostKernel } from './host-kernel.js';
+import { hostSimd, pointer } from './simd/runtime.js';
 
 interface BatchNormTrainAttrs {
   readonly epsilon: number;
@@ -44,12 +45,37 @@ export const batchNormTrainKernel: HostKernel<BatchNormTrainAttrs> = {
     const mv = i.movingVariance;
     const nm = o.newMean;
     const nv = o.newVariance;
+    // Columns [0, c0) on the wasm backend with WebAssembly SIMD (kernels.ts: the same arithmetic, four
+    // columns per vector, bit-identical); the rest here.
+    const simd = hostSimd(x);
+    const c0 = simd === undefined || n === 0 ? 0 : C - (C % 4);
+    if (simd !== undefined && c0 > 0) {
+      simd.bnTrain(
+        pointer(x),
+        n,
+        C,
+        c0,
+        pointer(gamma),
+        pointer(beta),
+        epsilon,
+        momentum,
+        1 - momentum,
+        pointer(meanOut),
+        pointer(inv),
+        pointer(mm),
+        pointer(mv),
+        pointer(nm),
+        pointer(nv),
+        pointer(y),
+      );
+    }
+    if (c0 === C) return;
     const scale = new Float64Array(C);
     const shift = new Float64Array(C);
     const means = new Float64Array(C);
     const variances = new Float64Array(C);
-    columnMoments(x, n, C, means, variances);
-    for (let c = 0; c < C; c++) {
+    columnMoments(x, n, C, c0, means, variances);
+    for (let c = c0; c < C; c++) {
       const mean = means[c] as number;
       const variance = variances[c] as number;
       const iv = 1 / Math.sqrt(variance + epsilon);
@@ -64,7 +90,7 @@ export const batchNormTrainKernel: HostKernel<BatchNormTrainAttrs> = {
     }
     for (let r = 0; r < n; r++) {
       const row = r * C;
-      for (let c = 0; c < C; c++)
+      for (let c = c0; c < C; c++)
         y[row + c] = (x[row + c] as number) * (scale[c] as number) + (shift[c] as number);
     }
   },
@@ -98,13 +124,34 @@ export const batchNormGradKernel: HostKernel<BatchNormGradAttrs> = {
     const gamma = i.gamma;
     const dgamma = o.dgamma as Float32Array;
     const dbeta = o.dbeta as Float32Array;
+    const dx = o.dx;
+    // Columns [0, c0) with WebAssembly SIMD on the wasm backend (bit-identical), the rest here.
+    const simd = hostSimd(dy);
+    const c0 = simd === undefined || n === 0 ? 0 : C - (C % 4);
+    if (simd !== undefined && c0 > 0) {
+      simd.bnGrad(
+        pointer(dy),
+        pointer(x),
+        pointer(mean),
+        pointer(inv),
+        pointer(gamma),
+        n,
+        C,
+        c0,
+        inputGrad && dx !== undefined ? 1 : 0,
+        pointer(dx),
+        pointer(dgamma),
+        pointer(dbeta),
+      );
+    }
+    if (c0 === C) return;
     const a = new Float64Array(C);
     const mb = new Float64Array(C);
     const mg = new Float64Array(C);
     const sumsDy = new Float64Array(C);
     const sumsDyXc = new Float64Array(C);
-    columnGradSums(dy, x, mean, n, C, sumsDy, sumsDyXc);
-    for (let c = 0; c < C; c++) {
+    columnGradSums(dy, x, mean, n, C, c0, sumsDy, sumsDyXc);
+    for (let c = c0; c < C; c++) {
       const iv = inv[c] as number;
       const sumDy = sumsDy[c] as number;
       const sumDyXhat = (sumsDyXc[c] as number) * iv;
@@ -114,11 +161,10 @@ export const batchNormGradKernel: HostKernel<BatchNormGradAttrs> = {
       mb[c] = sumDy / n;
       mg[c] = (sumDyXhat / n) * iv;
     }
-    const dx = o.dx;
     if (!inputGrad || dx === undefined) return;
     for (let r = 0; r < n; r++) {
       const row = r * C;
-      for (let c = 0; c < C; c++) {
+      for (let c = c0; c < C; c++) {
         // x̂·dγ/n = (x − μ)·inv·dγ/n = (x − μ)·mg
         dx[row + c] =
           (a[c] as number) *
@@ -131,7 +177,7 @@ export const batchNormGradKernel: HostKernel<BatchNormGradAttrs> = {
 };
 
 /**
- * Per-column mean `Σx/n` and biased variance `Σ(x − μ)²/n` of an `[n, C]` matrix (two passes, float64
+ * Per-column mean `Σx/n` and biased variance `Σ(x − μ)²/n` of columns `[c0, C)` of an `[n, C]` matrix (two passes, float64
  * accumulators summing rows in order). Four columns at a time: four independent accumulators per pass and
  * four adjacent loads per row, ~25% faster in JavaScript than one column at a time, same sums.
  */
@@ -139,12 +185,13 @@ function columnMoments(
   x: Float32Array,
   n: number,
   C: number,
+  c0: number,
   means: Float64Array,
   variances: Float64Array,
 ): void {
   const size = n * C;
-  const C4 = C - (C % 4);
-  for (let c = 0; c < C4; c += 4) {
+  const C4 = C - ((C - c0) % 4);
+  for (let c = c0; c < C4; c += 4) {
     let s0 = 0;
     let s1 = 0;
     let s2 = 0;
@@ -197,7 +244,7 @@ function columnMoments(
 }
 
 /**
- * Per-column `Σ dy` and `Σ dy·(x − μ)` of `[n, C]` matrices (float64, rows in order), four columns at a time
+ * Per-column `Σ dy` and `Σ dy·(x − μ)` of columns `[c0, C)` of `[n, C]` matrices (float64, rows in order), four columns at a time
  * as in {@link columnMoments}.
  */
 function columnGradSums(
@@ -206,12 +253,13 @@ function columnGradSums(
   mean: Float32Array,
   n: number,
   C: number,
+  c0: number,
   sumDy: Float64Array,
   sumDyXc: Float64Array,
 ): void {
   const size = n * C;
-  const C4 = C - (C % 4);
-  for (let c = 0; c < C4; c += 4) {
+  const C4 = C - ((C - c0) % 4);
+  for (let c = c0; c < C4; c += 4) {
     const m0 = mean[c] as number;
     const m1 = mean[c + 1] as number;
     const m2 = mean[c + 2] as number;

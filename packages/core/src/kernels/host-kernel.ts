@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { setHostMemory } from './simd/runtime.js';
 
 /** Float32 views of a host kernel's inputs or outputs, by name (`undefined` for an omitted optional input). */
 export type HostArrays = Readonly<Record<string, Float32Array | undefined>>;
@@ -54,7 +55,12 @@ interface WasmDataRecord {
   readonly memoryOffset: number;
 }
 interface WasmBackendLike {
-  readonly wasm: { readonly HEAPF32: Float32Array; readonly HEAP32: Int32Array };
+  readonly wasm: {
+    readonly HEAPF32: Float32Array;
+    readonly HEAP32: Int32Array;
+    readonly asm?: { readonly memory?: WebAssembly.Memory };
+    readonly wasmMemory?: WebAssembly.Memory;
+  };
   readonly dataIdMap: { get(dataId: object): WasmDataRecord | undefined };
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
 }
@@ -132,7 +138,12 @@ function wasmKernel<A extends object>(k: HostKernel<A>): tf.KernelFunc {
     }
     const outArrays: Record<string, Float32Array> = {};
     for (const [name, t] of outs) outArrays[name] = view(t);
-    k.compute(inArrays, outArrays, shapes, a, intArrays);
+    setHostMemory(b.wasm.asm?.memory ?? b.wasm.wasmMemory);
+    try {
+      k.compute(inArrays, outArrays, shapes, a, intArrays);
+    } finally {
+      setHostMemory(undefined);
+    }
     const infos = outs.map(([, t]) => t);
     return infos.length === 1 ? (infos[0] as tf.TensorInfo) : infos;
   };

@@ -1,8 +1,17 @@
 import '@tensorflow/tfjs-backend-wasm';
 import { linear, relu, softmax } from '@steadygrad/activations';
-import { type Activation, RandomStream, registerGradients, type Tensor, tf } from '@steadygrad/core';
+import {
+  type Activation,
+  RandomStream,
+  registerGradients,
+  runHostKernel,
+  setHostSimdEnabled,
+  type Tensor,
+  tf,
+} from '@steadygrad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { denseForward, denseReference, type FusedActivation } from '../dense-kernel.js';
+import { biasActGradKernel } from './bias-act-grad.js';
 
 const CASES: readonly [string, Activation, FusedActivation, Activation | undefined][] = [
   ['linear', linear, 'linear', undefined],
@@ -175,3 +184,41 @@ for (const backend of ['cpu', 'wasm']) {
     });
   });
 }
+
+describe('bias/activation gradient kernel: the WebAssembly SIMD loop equals the JavaScript loop bit for bit', () => {
+  for (const [rows, cols] of [
+    [1, 4],
+    [32, 300],
+    [256, 100],
+    [7, 10],
+    [3, 3],
+  ] as const) {
+    for (const relu of [true, false]) {
+      it(`[${rows}, ${cols}], ${relu ? 'relu' : 'linear'}`, async () => {
+        await tf.setBackend('wasm');
+        const dy = tf.randomNormal([rows, cols], 0, 1, 'float32', 21);
+        const y = tf.tidy(() => tf.relu(tf.randomNormal([rows, cols], 0, 1, 'float32', 22)));
+        const run = (simd: boolean) => {
+          setHostSimdEnabled(simd);
+          const outs = runHostKernel(biasActGradKernel, { dy, y }, { relu });
+          const values = outs.map((t) => {
+            const a = t.dataSync() as Float32Array;
+            return Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+          });
+          tf.dispose(outs);
+          return values;
+        };
+        try {
+          const simd = run(true);
+          const js = run(false);
+          expect(simd).toEqual(js);
+          expect(simd[1]!.some((v) => v !== 0)).toBe(true);
+        } finally {
+          setHostSimdEnabled(true);
+          tf.dispose([dy, y]);
+          await tf.setBackend('cpu');
+        }
+      });
+    }
+  }
+});

@@ -1,0 +1,98 @@
+import { simdModuleBytes } from './kernels.js';
+
+/** The SIMD functions (see kernels.ts); pointers are byte offsets into the wasm backend's memory. */
+export interface SimdKernels {
+  bnTrain(
+    x: number,
+    rows: number,
+    cols: number,
+    c4: number,
+    gamma: number,
+    beta: number,
+    eps: number,
+    momentum: number,
+    oneMinusMomentum: number,
+    mean: number,
+    inv: number,
+    mm: number,
+    mv: number,
+    nm: number,
+    nv: number,
+    y: number,
+  ): void;
+  bnGrad(
+    dy: number,
+    x: number,
+    mean: number,
+    inv: number,
+    gamma: number,
+    rows: number,
+    cols: number,
+    c4: number,
+    inputGrad: number,
+    dx: number,
+    dgamma: number,
+    dbeta: number,
+  ): void;
+  biasActGrad(
+    dy: number,
+    y: number,
+    rows: number,
+    cols: number,
+    c4: number,
+    relu: number,
+    dz: number,
+    db: number,
+  ): void;
+}
+
+// `undefined`: not compiled yet; `null`: this platform has no WebAssembly SIMD (or compiling failed).
+let compiled: WebAssembly.Module | null | undefined;
+let instance: { readonly memory: WebAssembly.Memory; readonly kernels: SimdKernels } | undefined;
+let activeMemory: WebAssembly.Memory | undefined;
+let enabled = true;
+
+/**
+ * Set by the wasm backend's host-kernel wrapper before each host kernel runs: the backend's memory, which
+ * the SIMD module imports so that it works on tensors in place.
+ */
+export function setHostMemory(memory: WebAssembly.Memory | undefined): void {
+  activeMemory = memory;
+}
+
+/** Turns the SIMD paths off (`false`) or back on, e.g. to compare them with the JavaScript loops. */
+export function setHostSimdEnabled(on: boolean): void {
+  enabled = on;
+}
+
+function compile(): WebAssembly.Module | null {
+  const bytes = simdModuleBytes();
+  if (typeof WebAssembly !== 'object' || !WebAssembly.validate(bytes)) return null;
+  try {
+    return new WebAssembly.Module(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The SIMD kernels able to work on `view`, or `undefined`: when `view` is not a view of the wasm backend's
+ * memory (the cpu backend), the platform lacks WebAssembly SIMD, or SIMD is turned off. The module is
+ * compiled once and instantiated once per memory.
+ */
+export function hostSimd(view: Float32Array): SimdKernels | undefined {
+  const memory = activeMemory;
+  if (!enabled || memory === undefined || view.buffer !== memory.buffer) return undefined;
+  if (compiled === undefined) compiled = compile();
+  if (compiled === null) return undefined;
+  if (instance?.memory !== memory) {
+    const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports;
+    instance = { memory, kernels: exports as unknown as SimdKernels };
+  }
+  return instance.kernels;
+}
+
+/** The byte offset of `view` in its memory, or 0 for an omitted input. */
+export function pointer(view: Float32Array | undefined): number {
+  return view === undefined ? 0 : view.byteOffset;
+}
