@@ -33,7 +33,7 @@ export {
 } from './kernels/host-kernel.js';
 export { selectByFlag, selectByFlagKernel } from './kernels/select-by-flag.js';
 export type { SimdKernels } from './kernels/simd/runtime.js';
-export { hostSimd, pointer, setHostSimdEnabled } from './kernels/simd/runtime.js';
+export { hostSimd, hostSimdAvailable, pointer, setHostSimdEnabled } from './kernels/simd/runtime.js';
 export type { LazyGradients } from './lazy-grad.js';
 export { lazyGradOp } from './lazy-grad.js';
 export { Parameter } from './parameter.js';

@@ -1,5 +1,5 @@
 import '@tensorflow/tfjs-backend-wasm';
-import { disposeExcept, Parameter, tf } from '@steadygrad/core';
+import { disposeExcept, Parameter, setHostSimdEnabled, tf } from '@steadygrad/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chain } from './chain.js';
 import { Optimizer } from './optimizer.js';
@@ -88,28 +88,34 @@ for (const backend of ['cpu', 'wasm']) {
       });
     }
 
-    it('large parameters (the wasm SIMD-op path above 16384 values) are bit-identical too', async () => {
-      await tf.setBackend(backend);
-      const before = tf.memory().numTensors;
-      const make = () => [param('big/kernel', tf.randomNormal([130, 130], 0, 1, 'float32', 3))];
-      const pf = make();
-      const ps = make();
-      const fast = new Optimizer(sgd({ learningRate: 0.03, momentum: 0.9, nesterov: true }));
-      const slow = new Optimizer(unfused(0.03, 0.9, true));
-      for (let step = 0; step < 3; step++) {
-        const grads = tf.tidy(() => ({
-          'big/kernel': tf.randomNormal([130, 130], 0, 1, 'float32', 40 + step),
-        }));
-        fast.step(pf, grads);
-        slow.step(ps, grads);
-        tf.dispose(Object.values(grads));
-      }
-      expect(await read(pf)).toEqual(await read(ps));
-      fast.dispose();
-      slow.dispose();
-      for (const p of [...pf, ...ps]) p.dispose();
-      expect(tf.memory().numTensors).toBe(before);
-    });
+    for (const simd of [true, false]) {
+      // With WebAssembly SIMD the host kernel runs every size; without it, wasm updates parameters above
+      // 16384 values with the backend's elementwise kernels.
+      it(`large parameters are bit-identical too (host-kernel SIMD ${simd ? 'on' : 'off'})`, async () => {
+        await tf.setBackend(backend);
+        setHostSimdEnabled(simd);
+        const before = tf.memory().numTensors;
+        const make = () => [param('big/kernel', tf.randomNormal([130, 130], 0, 1, 'float32', 3))];
+        const pf = make();
+        const ps = make();
+        const fast = new Optimizer(sgd({ learningRate: 0.03, momentum: 0.9, nesterov: true }));
+        const slow = new Optimizer(unfused(0.03, 0.9, true));
+        for (let step = 0; step < 3; step++) {
+          const grads = tf.tidy(() => ({
+            'big/kernel': tf.randomNormal([130, 130], 0, 1, 'float32', 40 + step),
+          }));
+          fast.step(pf, grads);
+          slow.step(ps, grads);
+          tf.dispose(Object.values(grads));
+        }
+        expect(await read(pf)).toEqual(await read(ps));
+        fast.dispose();
+        slow.dispose();
+        for (const p of [...pf, ...ps]) p.dispose();
+        expect(tf.memory().numTensors).toBe(before);
+        setHostSimdEnabled(true);
+      });
+    }
 
     it("runs one kernel per parameter instead of the chain's per-parameter ops", async () => {
       await tf.setBackend(backend);

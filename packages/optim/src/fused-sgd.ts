@@ -1,7 +1,10 @@
 import {
   type HostKernel,
   hostKernelAvailable,
+  hostSimd,
+  hostSimdAvailable,
   type Params,
+  pointer,
   runHostKernel,
   type Tensor,
   tf,
@@ -18,8 +21,9 @@ interface SgdKernelAttrs {
 const f = Math.fround;
 
 /**
- * On wasm, parameters larger than this are updated with the backend's (SIMD) elementwise kernels instead of
- * one scalar JavaScript pass, which is slower per element; below it the saved kernel dispatches win.
+ * On wasm without WebAssembly SIMD for host kernels, parameters larger than this are updated with the
+ * backend's elementwise kernels instead of one scalar JavaScript pass, which is slower per element; below it
+ * the saved kernel dispatches win.
  */
 const WASM_JS_LOOP_MAX_SIZE = 16384;
 
@@ -43,12 +47,28 @@ export const sgdStepKernel: HostKernel<SgdKernelAttrs> = {
     const nw = o.newW as Float32Array;
     const factor = f(-learningRate);
     const mu = f(momentum);
-    if (v === undefined) {
-      for (let k = 0; k < w.length; k++) nw[k] = (w[k] as number) + f((g[k] as number) * factor);
+    const nv = o.newV;
+    // Elements [0, k0) with core's WebAssembly SIMD loop on the wasm backend (float32 ops, bit-identical).
+    const simd = hostSimd(w);
+    const k0 = simd === undefined ? 0 : w.length - (w.length % 4);
+    if (simd !== undefined && k0 > 0) {
+      simd.sgdStep(
+        pointer(w),
+        pointer(v),
+        pointer(g),
+        k0,
+        factor,
+        mu,
+        nesterov ? 1 : 0,
+        pointer(nw),
+        pointer(nv),
+      );
+    }
+    if (v === undefined || nv === undefined) {
+      for (let k = k0; k < w.length; k++) nw[k] = (w[k] as number) + f((g[k] as number) * factor);
       return;
     }
-    const nv = o.newV as Float32Array;
-    for (let k = 0; k < w.length; k++) {
+    for (let k = k0; k < w.length; k++) {
       const u = f((g[k] as number) * factor);
       const t = f(f((v[k] as number) * mu) + u);
       nv[k] = t;
@@ -86,11 +106,13 @@ export function fusedSgdApply(
   const trace: Record<string, Tensor> = {};
   const attrs = { learningRate, momentum, nesterov };
   const wasm = tf.getBackend() === 'wasm';
+  // With WebAssembly SIMD the host kernel is fastest at every size.
+  const simd = wasm && hostSimdAvailable();
   for (const name of names) {
     const v = traceState?.trace[name];
     const w = params[name] as Tensor;
     const g = grads[name] as Tensor;
-    if (wasm && w.size > WASM_JS_LOOP_MAX_SIZE) {
+    if (wasm && !simd && w.size > WASM_JS_LOOP_MAX_SIZE) {
       // Large tensors on wasm: the backend's SIMD elementwise kernels beat one scalar JS pass. Same ops, same
       // order as the unfused chain (bit-identical).
       const u = tf.mul(g, tf.scalar(-learningRate));

@@ -44,6 +44,17 @@ export interface SimdKernels {
     dz: number,
     db: number,
   ): void;
+  sgdStep(
+    w: number,
+    v: number,
+    g: number,
+    n4: number,
+    factor: number,
+    mu: number,
+    nesterov: number,
+    nw: number,
+    nv: number,
+  ): void;
 }
 
 // `undefined`: not compiled yet; `null`: this platform has no WebAssembly SIMD (or compiling failed).
@@ -90,6 +101,13 @@ export function hostSimd(view: Float32Array): SimdKernels | undefined {
     instance = { memory, kernels: exports as unknown as SimdKernels };
   }
   return instance.kernels;
+}
+
+/** Whether the SIMD kernels can run here (WebAssembly SIMD present and not turned off). */
+export function hostSimdAvailable(): boolean {
+  if (!enabled) return false;
+  if (compiled === undefined) compiled = compile();
+  return compiled !== null;
 }
 
 /** The byte offset of `view` in its memory, or 0 for an omitted input. */
