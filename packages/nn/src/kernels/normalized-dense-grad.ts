@@ -1,4 +1,4 @@
-import type { HostKernel } from '@steadygrad/core';
+import { type HostKernel, hostSimd, pointer } from '@steadygrad/core';
 
 /**
  * `x̂ᵀ` `[C, n]` from a batch `x` `[n, C]` and its batch statistics: `x̂ᵀ[c, r] = (x[r, c] − μ[c])·inv[c]`
@@ -18,7 +18,12 @@ export const normalizedTransposeKernel: HostKernel = {
     const mean = i.mean as Float32Array;
     const inv = i.inv as Float32Array;
     const out = o.xhatT as Float32Array;
-    for (let c = 0; c < C; c++) {
+    // Columns [0, c0) with core's WebAssembly SIMD loop on the wasm backend (bit-identical), the rest here.
+    const simd = hostSimd(x);
+    const c0 = simd === undefined || n === 0 ? 0 : C - (C % 4);
+    if (simd !== undefined && c0 > 0)
+      simd.normalizedTranspose(pointer(x), pointer(mean), pointer(inv), n, C, c0, pointer(out));
+    for (let c = c0; c < C; c++) {
       const m = mean[c] as number;
       const iv = inv[c] as number;
       const row = c * n;
@@ -58,13 +63,67 @@ export const normalizedDenseParamGradKernel: HostKernel = {
     const dw = o.dkernel as Float32Array;
     const dgamma = o.dgamma as Float32Array;
     const dbeta = o.dbeta as Float32Array;
+    // On the wasm backend with N a multiple of 4: core's WebAssembly SIMD loop (bit-identical).
+    const simd = hostSimd(m);
+    if (simd !== undefined && N % 4 === 0) {
+      simd.paramGrad(
+        pointer(m),
+        pointer(w),
+        pointer(sum),
+        pointer(gamma),
+        pointer(beta),
+        C,
+        N,
+        pointer(dw),
+        pointer(dgamma),
+        pointer(dbeta),
+      );
+      return;
+    }
+    const N4 = N - (N % 4);
     for (let c = 0; c < C; c++) {
       const g = gamma === undefined ? 1 : (gamma[c] as number);
       const b = beta === undefined ? 0 : (beta[c] as number);
       const row = c * N;
-      let sg = 0;
-      let sb = 0;
-      for (let j = 0; j < N; j++) {
+      // Four partial sums by j mod 4, combined as (a₀ + a₂) + (a₁ + a₃), then the last N mod 4 terms.
+      let g0 = 0;
+      let g1 = 0;
+      let g2 = 0;
+      let g3 = 0;
+      let b0 = 0;
+      let b1 = 0;
+      let b2 = 0;
+      let b3 = 0;
+      for (let j = 0; j < N4; j += 4) {
+        const k = row + j;
+        const m0 = m[k] as number;
+        const m1 = m[k + 1] as number;
+        const m2 = m[k + 2] as number;
+        const m3 = m[k + 3] as number;
+        const w0 = w[k] as number;
+        const w1 = w[k + 1] as number;
+        const w2 = w[k + 2] as number;
+        const w3 = w[k + 3] as number;
+        const s0 = sum[j] as number;
+        const s1 = sum[j + 1] as number;
+        const s2 = sum[j + 2] as number;
+        const s3 = sum[j + 3] as number;
+        dw[k] = g * m0 + b * s0;
+        dw[k + 1] = g * m1 + b * s1;
+        dw[k + 2] = g * m2 + b * s2;
+        dw[k + 3] = g * m3 + b * s3;
+        g0 += w0 * m0;
+        g1 += w1 * m1;
+        g2 += w2 * m2;
+        g3 += w3 * m3;
+        b0 += w0 * s0;
+        b1 += w1 * s1;
+        b2 += w2 * s2;
+        b3 += w3 * s3;
+      }
+      let sg = g0 + g2 + (g1 + g3);
+      let sb = b0 + b2 + (b1 + b3);
+      for (let j = N4; j < N; j++) {
         const mv = m[row + j] as number;
         const wv = w[row + j] as number;
         const sj = sum[j] as number;

@@ -49,6 +49,7 @@ const OPS: Record<string, readonly [readonly number[], Immediate]> = {
   'v128.store': [[0xfd, 0x0b], 'mem'],
   'i8x16.shuffle': [[0xfd, 0x0d], 'lanes16'],
   'f32x4.splat': [[0xfd, 0x13], 'none'],
+  'f32x4.extract_lane': [[0xfd, 0x1f], 'lane'],
   'f64x2.splat': [[0xfd, 0x14], 'none'],
   'f64x2.extract_lane': [[0xfd, 0x21], 'lane'],
   'f32x4.gt': [[0xfd, 0x44], 'none'],

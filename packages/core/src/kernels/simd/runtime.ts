@@ -55,6 +55,27 @@ export interface SimdKernels {
     nw: number,
     nv: number,
   ): void;
+  normalizedTranspose(
+    x: number,
+    mean: number,
+    inv: number,
+    rows: number,
+    cols: number,
+    c4: number,
+    out: number,
+  ): void;
+  paramGrad(
+    m: number,
+    w: number,
+    s: number,
+    gamma: number,
+    beta: number,
+    rowsN: number,
+    n: number,
+    dw: number,
+    dgamma: number,
+    dbeta: number,
+  ): void;
 }
 
 // `undefined`: not compiled yet; `null`: this platform has no WebAssembly SIMD (or compiling failed).
