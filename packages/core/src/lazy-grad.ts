@@ -20,7 +20,17 @@ export interface LazyGradients<N extends string> {
   readonly prepare?: (first: N) => void;
 }
 
-interface RunKernelFunc {
+interface TapeNode {
+  readonly outputs?: readonly tf.Tensor[];
+  readonly saved?: tf.Tensor[];
+}
+
+interface EngineInternals {
+  readonly state: {
+    readonly gradientDepth: number;
+    readonly kernelDepth: number;
+    readonly activeTape: TapeNode[] | null;
+  };
   runKernelFunc(params: {
     forwardFunc: (backend: unknown, save: (tensors: tf.Tensor[]) => void) => tf.Tensor;
     backwardsFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
@@ -35,8 +45,8 @@ interface RunKernelFunc {
  * model's input batch never computes `dL/dx`.
  *
  * `forward` runs with the tape off (like a kernel: the ops inside are not recorded) and inside a `tidy`;
- * it returns the output and passes what its backward pass needs to `save` (tfjs keeps a copy of each and
- * frees them after the backward pass, or when the tape is dropped). `backward(dy, saved)` gets the
+ * it returns the output and passes what its backward pass needs to `save` (kept without copying the data,
+ * freed after the backward pass, or when the tape is dropped). `backward(dy, saved)` gets the
  * output's gradient and the saved tensors.
  *
  * This uses the engine's `runKernelFunc`, the entry point of `tf.customGrad` (tfjs-core 4.x).
@@ -48,25 +58,57 @@ export function lazyGradOp<N extends string>(
   forward: (save: (tensors: tf.Tensor[]) => void) => tf.Tensor,
   backward: (dy: tf.Tensor, saved: tf.Tensor[]) => LazyGradients<N>,
 ): tf.Tensor {
-  const engine = tf.engine() as unknown as RunKernelFunc;
-  return engine.runKernelFunc({
-    forwardFunc: (_backend, save) => forward(save),
-    backwardsFunc: (dy, saved) => {
-      const { grads, prepare } = backward(dy, saved);
-      if (prepare === undefined) return grads as Record<string, () => tf.Tensor>;
-      let prepared = false;
-      // tfjs checks `name in gradients` for each needed input, in input order, before calling its
-      // function: the first check names the first needed input.
-      return new Proxy(grads as Record<string, () => tf.Tensor>, {
-        has(target, name) {
-          if (!prepared && typeof name === 'string' && name in target) {
-            prepared = true;
-            prepare(name as N);
-          }
-          return name in target;
-        },
-      });
-    },
-    inputs: inputs as Record<string, tf.Tensor>,
-  });
+  const engine = tf.engine() as unknown as EngineInternals;
+  const state = engine.state;
+  const recording = state.gradientDepth > 0 && state.kernelDepth === 0;
+  let kept: tf.Tensor[] = [];
+  let y: tf.Tensor;
+  try {
+    y = engine.runKernelFunc({
+      // The saved tensors are zero-copy shares (a reshape to the same shape shares the data on every backend)
+      // rather than tfjs's `save`, whose clone copies the data on the wasm backend (its Identity kernel is a
+      // memcpy): one copy of every saved activation and weight per step, for nothing, since tensors are
+      // immutable. They are handed to the tape node below, whose lifecycle tfjs manages as for `save`d ones.
+      forwardFunc: () =>
+        forward((tensors) => {
+          if (!recording) return;
+          tf.dispose(kept);
+          kept = tensors.map((t) => tf.keep(tf.reshape(t, t.shape)));
+        }),
+      backwardsFunc: (dy, saved) => {
+        const { grads, prepare } = backward(dy, saved);
+        if (prepare === undefined) return grads as Record<string, () => tf.Tensor>;
+        let prepared = false;
+        // tfjs checks `name in gradients` for each needed input, in input order, before calling its
+        // function: the first check names the first needed input.
+        return new Proxy(grads as Record<string, () => tf.Tensor>, {
+          has(target, name) {
+            if (!prepared && typeof name === 'string' && name in target) {
+              prepared = true;
+              prepare(name as N);
+            }
+            return name in target;
+          },
+        });
+      },
+      inputs: inputs as Record<string, tf.Tensor>,
+    });
+  } catch (e) {
+    tf.dispose(kept);
+    throw e;
+  }
+  if (kept.length > 0) {
+    // The node tfjs just recorded for this op: its `saved` array is the one `backwardsFunc` receives (empty,
+    // since `save` was not called) and the one tfjs frees after the backward pass or when the tape drops.
+    const tape = state.activeTape;
+    const node = tape?.[tape.length - 1];
+    if (node?.saved === undefined || node.saved.length !== 0 || node.outputs?.[0] !== y) {
+      tf.dispose(kept);
+      throw new Error(
+        'lazyGradOp: the gradient tape of this @tensorflow/tfjs-core version is not the expected one (4.x)',
+      );
+    }
+    node.saved.push(...kept);
+  }
+  return y;
 }
