@@ -81,3 +81,40 @@ describe('lazyGradOp', () => {
     tf.dispose([a, b, ga!, gb!]);
   });
 });
+
+describe('lazyGradOp saved tensors', () => {
+  it('are kept without copying (no Identity kernel) and freed after the backward pass, on wasm too', async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    for (const backend of ['cpu', 'wasm']) {
+      await tf.setBackend(backend);
+      registerGradients();
+      const a = tf.tensor1d([1, 2, 3]);
+      const b = tf.tensor1d([4, 5, 6]);
+      const dy = tf.tensor1d([1, 1, 1]);
+      const log: string[] = [];
+      const before = tf.memory().numTensors;
+      let ga: tf.Tensor | undefined;
+      // An explicit dy (no loss reduction, whose own tfjs gradient would save its input with a clone).
+      const profile = await tf.profile(() => {
+        ga = tf.grad((aa: tf.Tensor) => product(aa, b, log))(a, dy);
+      });
+      const names = profile.kernels.map((k) => k.name);
+      expect(names).not.toContain('Identity');
+      expect(names.filter((n) => n === 'Reshape').length).toBe(2); // the two saved shares
+      expect(Array.from(ga!.dataSync())).toEqual([4, 5, 6]);
+      ga!.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([a, b, dy]);
+    }
+    await tf.setBackend('cpu');
+  });
+
+  it('without a tape, nothing is kept', () => {
+    const a = tf.tensor1d([1, 2]);
+    const before = tf.memory().numTensors;
+    const y = product(a, a, []);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    y.dispose();
+    a.dispose();
+  });
+});
