@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { arraySource, tensorSource, toBatchSource } from './data.js';
 import { SteadygradError } from './errors.js';
+import { setHostSimdEnabled } from './kernels/simd/runtime.js';
 
 describe('batch sources', () => {
   it('gathers, scales and converts uint8 samples only when a batch is taken', () => {
@@ -43,5 +44,41 @@ describe('batch sources', () => {
     b.dispose();
     expect(tf.memory().numTensors).toBe(before);
     t.dispose();
+  });
+});
+
+describe('arraySource byte batches on the wasm backend (one kernel, converted in place)', () => {
+  it('equal the JavaScript conversion bit for bit, in any order, and still check the indices', async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    await tf.setBackend('wasm');
+    try {
+      const sample = [3, 5];
+      const pixels = Uint8Array.from({ length: 7 * 15 }, (_, i) => (i * 37 + 11) % 256);
+      const source = arraySource(pixels, sample, { scale: 1 / 255, offset: -0.5 });
+      const indices = [6, 0, 3, 3, 1];
+      const before = tf.memory().numTensors;
+      const fast = source.batch(indices);
+      setHostSimdEnabled(false);
+      const plain = source.batch(indices);
+      setHostSimdEnabled(true);
+      expect(fast.shape).toEqual([5, 3, 5]);
+      expect(fast.dtype).toBe('float32');
+      const a = fast.dataSync() as Float32Array;
+      const b = plain.dataSync() as Float32Array;
+      expect(Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length))).toEqual(
+        Array.from(new Uint32Array(b.buffer, b.byteOffset, b.length)),
+      );
+      // Sample 6, value 0: Math.fround(pixels[90] / 255 − 0.5).
+      expect(a[0]).toBe(Math.fround((pixels[90] as number) * (1 / 255) - 0.5));
+      tf.dispose([fast, plain]);
+      const empty = source.batch([]);
+      expect(empty.shape).toEqual([0, 3, 5]);
+      empty.dispose();
+      expect(() => source.batch([0, 7])).toThrow(/sample index 7 is outside \[0, 7\)/);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      setHostSimdEnabled(true);
+      await tf.setBackend('cpu');
+    }
   });
 });

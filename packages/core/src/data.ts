@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SteadygradError } from './errors.js';
+import { gatherBytesKernel } from './kernels/gather-bytes.js';
+import { runHostKernel } from './kernels/host-kernel.js';
+import { hostSimdAvailable } from './kernels/simd/runtime.js';
 
 /**
  * Where `fit`, `evaluate` and `predict` take their samples from: `size` samples of shape `shape`, gathered
@@ -55,6 +58,9 @@ export function arraySource(
   }
   const size = values.length / sampleSize;
   const identity = scale === 1 && offset === 0;
+  // Bytes to float32 on the wasm backend: one kernel that converts in place (see gatherBytesKernel).
+  const bytesOnWasm = (): boolean =>
+    dtype === 'float32' && values instanceof Uint8Array && tf.getBackend() === 'wasm' && hostSimdAvailable();
   return {
     size,
     shape: [...shape],
@@ -62,12 +68,17 @@ export function arraySource(
     values,
     batch(indices: ArrayLike<number>): tf.Tensor {
       const n = indices.length;
+      if (bytesOnWasm()) {
+        for (let i = 0; i < n; i++) checkIndex(indices[i]!, size);
+        const attrs = { values: values as Uint8Array, indices, sampleSize, scale, offset };
+        return tf.tidy(() =>
+          tf.reshape(runHostKernel(gatherBytesKernel, {}, attrs)[0] as tf.Tensor, [n, ...shape]),
+        );
+      }
       const out = dtype === 'int32' ? new Int32Array(n * sampleSize) : new Float32Array(n * sampleSize);
       for (let i = 0; i < n; i++) {
         const src = indices[i]!;
-        if (!(src >= 0 && src < size)) {
-          throw new SteadygradError('OUT_OF_RANGE', `sample index ${src} is outside [0, ${size})`);
-        }
+        checkIndex(src, size);
         const base = src * sampleSize;
         const dst = i * sampleSize;
         if (identity) for (let j = 0; j < sampleSize; j++) out[dst + j] = values[base + j]!;
@@ -76,6 +87,12 @@ export function arraySource(
       return tf.tensor(out, [n, ...shape], dtype);
     },
   };
+}
+
+function checkIndex(src: number, size: number): void {
+  if (!(src >= 0 && src < size)) {
+    throw new SteadygradError('OUT_OF_RANGE', `sample index ${src} is outside [0, ${size})`);
+  }
 }
 
 /** A source over an existing tensor whose first axis indexes samples (batches are `tf.gather`ed). */

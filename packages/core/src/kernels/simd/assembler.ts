@@ -1,7 +1,8 @@
 /**
  * A minimal WebAssembly binary assembler: just enough to write a few SIMD loops by hand (no toolchain at
- * build time, no binary blob in the repository). A function body is a flat list of instruction names and
- * their immediates, in the order of the text format: `['local.get', 'x', 'v128.load', 0, 'f32x4.add', ...]`.
+ * build time, no binary blob in the repository). A function body is a list of instruction names and their
+ * immediates in the order of the text format, given as strings split on white space
+ * (`'local.get x v128.load 0'`), numbers, and arrays for the 16 lane indices of `i8x16.shuffle`.
  * Locals are named; labels are relative depths, as in the binary format.
  *
  * The encodings are those of the WebAssembly core specification 2.0 (SIMD included): one-byte opcodes, and
@@ -12,7 +13,7 @@ export type ValType = 'i32' | 'f64' | 'v128';
 
 const VALTYPE: Record<ValType, number> = { i32: 0x7f, f64: 0x7c, v128: 0x7b };
 
-type Immediate = 'none' | 'local' | 'label' | 'i32' | 'f64' | 'mem' | 'lane' | 'lanes16' | 'block';
+type Immediate = 'none' | 'local' | 'label' | 'i32' | 'f64' | 'mem' | 'mem8' | 'lane' | 'lanes16' | 'block';
 
 /** Opcode bytes and the kind of immediate that follows, by instruction name. */
 const OPS: Record<string, readonly [readonly number[], Immediate]> = {
@@ -27,6 +28,7 @@ const OPS: Record<string, readonly [readonly number[], Immediate]> = {
   'local.set': [[0x21], 'local'],
   'local.tee': [[0x22], 'local'],
   'f32.load': [[0x2a], 'mem'],
+  'i32.load8_u': [[0x2d], 'mem8'],
   'f32.store': [[0x38], 'mem'],
   'i32.const': [[0x41], 'i32'],
   'f64.const': [[0x44], 'f64'],
@@ -110,6 +112,23 @@ export interface FunctionSpec {
   readonly body: readonly (string | number | readonly number[])[];
 }
 
+/** Splits strings on white space: `'local.get x v128.load 0'` is four tokens. */
+function tokens(body: FunctionSpec['body']): (string | number | readonly number[])[] {
+  const out: (string | number | readonly number[])[] = [];
+  for (const item of body) {
+    if (typeof item === 'string') {
+      for (const t of item.split(/\s+/)) if (t !== '') out.push(t);
+    } else out.push(item);
+  }
+  return out;
+}
+
+function numberArg(f: FunctionSpec, op: string, a: string | number | readonly number[]): number {
+  const n = typeof a === 'number' ? a : typeof a === 'string' ? Number(a) : Number.NaN;
+  if (!Number.isFinite(n)) throw new Error(`${f.name}: '${op}' needs a number, got '${String(a)}'`);
+  return n;
+}
+
 function encodeBody(f: FunctionSpec): number[] {
   const index = new Map<string, number>();
   [...f.params, ...f.locals].forEach(([n], i) => {
@@ -117,7 +136,7 @@ function encodeBody(f: FunctionSpec): number[] {
     index.set(n, i);
   });
   const code: number[] = [];
-  const body = f.body;
+  const body = tokens(f.body);
   for (let i = 0; i < body.length; i++) {
     const op = body[i];
     if (typeof op !== 'string')
@@ -147,19 +166,23 @@ function encodeBody(f: FunctionSpec): number[] {
       }
       case 'label':
       case 'lane':
-        code.push(...uleb(arg() as number));
+        code.push(...uleb(numberArg(f, op, arg())));
         break;
       case 'i32':
-        code.push(...sleb(arg() as number));
+        code.push(...sleb(numberArg(f, op, arg())));
         break;
       case 'f64': {
-        const b = new Uint8Array(new Float64Array([arg() as number]).buffer);
+        const b = new Uint8Array(new Float64Array([numberArg(f, op, arg())]).buffer);
         code.push(...b);
         break;
       }
       case 'mem':
         // memarg: alignment exponent (4-byte: a hint, unaligned accesses are valid), then the offset.
-        code.push(2, ...uleb(arg() as number));
+        code.push(2, ...uleb(numberArg(f, op, arg())));
+        break;
+      case 'mem8':
+        // a byte access: alignment exponent 0
+        code.push(0, ...uleb(numberArg(f, op, arg())));
         break;
       case 'lanes16': {
         const lanes = arg() as readonly number[];

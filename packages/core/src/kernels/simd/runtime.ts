@@ -76,6 +76,7 @@ export interface SimdKernels {
     dgamma: number,
     dbeta: number,
   ): void;
+  bytesToF32(out: number, count: number, scale: number, offset: number): void;
 }
 
 // `undefined`: not compiled yet; `null`: this platform has no WebAssembly SIMD (or compiling failed).
