@@ -4,6 +4,7 @@ import {
   batchNormTrainKernel,
   type HostMovingStatistics,
   hostKernelAvailable,
+  hostSimdAvailable,
   lazyGradOp,
   registerGradients,
   runHostKernel,
@@ -56,15 +57,17 @@ type Input = 'x' | 'gamma' | 'beta' | 'kernel' | 'bias';
 type Mode = 'unfused' | 'unfusedNoDx' | 'fused';
 
 /**
- * Batches of at least this many rows take the `fused` backward on the wasm backend. It trades the
- * `[n, N]·[N, C]` matmul for `dY₀` (cost ∝ n·C·N) for one JavaScript pass over `[C, N]` (cost ∝ C·N, about
- * as long as ~45 rows of that matmul on wasm: measured on the seed's 784 → 300 layer). On the cpu backend,
- * whose matmul is ~30x slower, the fused backward always wins.
+ * Without WebAssembly SIMD, batches of at least this many rows take the `fused` backward on the wasm backend:
+ * it trades the `[n, N]·[N, C]` matmul for `dY₀` (cost ∝ n·C·N) for a JavaScript pass over `[C, N]` (cost
+ * ∝ C·N, about as long as ~45 rows of that matmul on wasm: measured on the seed's 784 → 300 layer). With SIMD
+ * that pass takes ~a fifth of the time (a few rows' worth of matmul) and the fused backward always wins, as it
+ * does on the cpu backend, whose matmul is ~30x slower.
  */
-const FUSED_MIN_ROWS_WASM = 48;
+const FUSED_MIN_ROWS_WASM_WITHOUT_SIMD = 48;
 
 function fuseWithoutInputGrad(rows: number): Mode {
-  return tf.getBackend() !== 'wasm' || rows >= FUSED_MIN_ROWS_WASM ? 'fused' : 'unfusedNoDx';
+  if (tf.getBackend() !== 'wasm' || hostSimdAvailable()) return 'fused';
+  return rows >= FUSED_MIN_ROWS_WASM_WITHOUT_SIMD ? 'fused' : 'unfusedNoDx';
 }
 
 /**
