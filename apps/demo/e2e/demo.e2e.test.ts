@@ -203,6 +203,28 @@ describe('the web demo in headless Chromium', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('trains seed cell 5 on the wasm backend too (host kernels, WebAssembly SIMD in a worker), >70% after one epoch', async () => {
+    await page.selectOption('#experiment', 'seed-cell-5');
+    await page.selectOption('#backend', 'wasm');
+    await fill({ ...RUN, epochs: '1' });
+    const started = Date.now();
+    await page.click('#run');
+    await page.waitForFunction(() => ['done', 'error'].includes(window.__steadygrad.state), null, {
+      timeout: 300_000,
+    });
+    const d = await demo();
+    expect(d.error).toBeUndefined();
+    expect(d.state).toBe('done');
+    expect(d.backend).toBe('wasm');
+    expect(d.epochs.map((e) => e.epoch)).toEqual([0]);
+    expect(d.epochs[0]!.logs.val_accuracy).toBeGreaterThan(0.7);
+    console.log(
+      `e2e: seed cell 5 on wasm, ${((Date.now() - started) / 1000).toFixed(0)} s; epoch 1: val_accuracy ${d.epochs[0]!.logs.val_accuracy?.toFixed(4)}, ${d.epochs[0]!.seconds.toFixed(1)} s`,
+    );
+    expect(consoleErrors).toEqual([]);
+    await page.selectOption('#backend', 'webgl');
+  });
+
   it('stops training within a second of a click on Stop', async () => {
     if ((await page.isDisabled('#run')) && !(await page.isDisabled('#stop'))) {
       // A run left over by a failed test above: stop it first so that this test stands alone.
