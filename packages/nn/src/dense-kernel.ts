@@ -22,8 +22,6 @@ export type FusedActivation = 'linear' | 'relu';
 /** What the affine custom-gradient op fuses: a {@link FusedActivation}, or (host kernels only) softmax. */
 export type AffineActivation = FusedActivation | 'softmax';
 
-type AffineFn = (x: Tensor, kernel: Tensor, bias?: Tensor) => Tensor;
-
 /**
  * The gradient of `y = act(x·W + b)` for a fused activation, from the upstream gradient `dy` and the
  * saved forward output `y`:
@@ -152,46 +150,31 @@ export function affineForward(
   return { y: fusedMatMul(x, kernel, bias, activation), saveX: x, xIsTransposed: false };
 }
 
-function makeAffine(activation: AffineActivation, withBias: boolean): AffineFn {
-  return (x, kernel, bias) => {
-    let xIsTransposed = false;
-    const inputs: Record<'x' | 'kernel' | 'bias', Tensor> = withBias
-      ? { x, kernel, bias: bias as Tensor }
-      : ({ x, kernel } as Record<'x' | 'kernel' | 'bias', Tensor>);
-    return lazyGradOp(
-      inputs,
-      (save) => {
-        const f = affineForward(x, kernel, withBias ? bias : undefined, activation);
-        save([f.saveX, kernel, f.y]);
-        xIsTransposed = f.xIsTransposed;
-        return f.y;
-      },
-      (dy, saved) => {
-        const [xs, ws, ys] = saved as [Tensor, Tensor, Tensor];
-        const { dz, db } = affineGradParts(activation, dy, ys);
-        return {
-          grads: {
-            x: () => affineInputGrad(dz, ws),
-            kernel: () => affineKernelGrad(dz, xs, xIsTransposed),
-            bias: () => db,
-          },
-        };
-      },
-    );
-  };
-}
-
-// Built on first use (creating them touches the tfjs engine, which must not happen at import time).
-const cache = new Map<string, AffineFn>();
-
-function affine(activation: AffineActivation, withBias: boolean): AffineFn {
-  const key = `${activation}/${withBias}`;
-  let fn = cache.get(key);
-  if (fn === undefined) {
-    fn = makeAffine(activation, withBias);
-    cache.set(key, fn);
-  }
-  return fn;
+/** `act(x·W + b)` as one {@link lazyGradOp}: {@link affineForward} forward, {@link affineGradParts} backward. */
+function affine(activation: AffineActivation, x: Tensor, kernel: Tensor, bias: Tensor | undefined): Tensor {
+  let xIsTransposed = false;
+  const inputs: Partial<Record<'x' | 'kernel' | 'bias', Tensor>> = { x, kernel };
+  if (bias !== undefined) inputs.bias = bias;
+  return lazyGradOp(
+    inputs as Record<'x' | 'kernel' | 'bias', Tensor>,
+    (save) => {
+      const f = affineForward(x, kernel, bias, activation);
+      save([f.saveX, kernel, f.y]);
+      xIsTransposed = f.xIsTransposed;
+      return f.y;
+    },
+    (dy, saved) => {
+      const [xs, ws, ys] = saved as [Tensor, Tensor, Tensor];
+      const { dz, db } = affineGradParts(activation, dy, ys);
+      return {
+        grads: {
+          x: () => affineInputGrad(dz, ws),
+          kernel: () => affineKernelGrad(dz, xs, xIsTransposed),
+          bias: () => db,
+        },
+      };
+    },
+  );
 }
 
 /**
@@ -217,11 +200,10 @@ export function denseForward(
   registerGradients();
   if (fused === 'linear' && post !== undefined && hostSoftmax(post)) {
     // Softmax output layer on cpu/wasm: the softmax and its backward are host kernels inside the affine op.
-    return affine('softmax', bias !== undefined)(x, kernel, bias);
+    return affine('softmax', x, kernel, bias);
   }
-  const fn = affine(fused, bias !== undefined);
-  if (post === undefined) return fn(x, kernel, bias);
-  return tf.tidy(() => post.apply(fn(x, kernel, bias)));
+  if (post === undefined) return affine(fused, x, kernel, bias);
+  return tf.tidy(() => post.apply(affine(fused, x, kernel, bias)));
 }
 
 /** Whether `post` is a last-axis softmax that the host kernels can run inside the affine op. */

@@ -1,3 +1,4 @@
+import { SteadygradError } from '../../errors.js';
 import { simdModuleBytes } from './kernels.js';
 
 /** The SIMD functions (see kernels.ts); pointers are byte offsets into the wasm backend's memory. */
@@ -95,6 +96,12 @@ export function setHostMemory(memory: WebAssembly.Memory | undefined): void {
 
 /** Turns the SIMD paths off (`false`) or back on, e.g. to compare them with the JavaScript loops. */
 export function setHostSimdEnabled(on: boolean): void {
+  if (typeof on !== 'boolean') {
+    throw new SteadygradError(
+      'INVALID_ARGUMENT',
+      `setHostSimdEnabled expects a boolean, got ${JSON.stringify(on)}`,
+    );
+  }
   enabled = on;
 }
 

@@ -68,6 +68,12 @@ describe('the WebAssembly SIMD module', () => {
     expect(hostSimd(new Float32Array(memory.buffer, 0, 4))).toBeUndefined(); // outside a host kernel
   });
 
+  it('setHostSimdEnabled takes a boolean only', () => {
+    expect(() => setHostSimdEnabled('no' as unknown as boolean)).toThrow(
+      /setHostSimdEnabled expects a boolean, got "no"/,
+    );
+  });
+
   it('the assembler rejects unknown instructions and locals', () => {
     const f = { name: 'f', params: [['a', 'i32']] as const, locals: [] };
     expect(() => assembleModule([{ ...f, body: ['local.get', 'b'] }])).toThrow(/unknown local 'b'/);
