@@ -31,8 +31,10 @@ export {
   registerHostKernel,
   runHostKernel,
 } from './kernels/host-kernel.js';
+export type { HostMatMulOptions, MatMulAttrs } from './kernels/mat-mul.js';
+export { hostMatMul, hostMatMulAvailable, matMulKernel } from './kernels/mat-mul.js';
 export { selectByFlag, selectByFlagKernel } from './kernels/select-by-flag.js';
-export type { SimdKernels } from './kernels/simd/runtime.js';
+export type { GemmFunction, SimdKernels } from './kernels/simd/runtime.js';
 export { hostSimd, hostSimdAvailable, pointer, setHostSimdEnabled } from './kernels/simd/runtime.js';
 export type { LazyGradients } from './lazy-grad.js';
 export { lazyGradOp } from './lazy-grad.js';

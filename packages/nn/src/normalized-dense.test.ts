@@ -9,11 +9,12 @@ import {
   type Tensor,
   tf,
 } from '@steadygrad/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AffineActivation } from './dense-kernel.js';
 import { denseReference } from './dense-kernel.js';
 import {
   normalizedDenseParamGradKernel,
+  normalizedRowsKernel,
   normalizedTransposeKernel,
 } from './kernels/normalized-dense-grad.js';
 import { normalizedDenseAvailable, normalizedDenseForward } from './normalized-dense.js';
@@ -49,8 +50,16 @@ const CASES: [AffineActivation, Activation][] = [
   ['softmax', softmax()],
 ];
 
-for (const backend of ['cpu', 'wasm']) {
-  describe(`normalizedDenseForward on ${backend} against batch norm + Dense by autodiff`, () => {
+// wasm twice: with WebAssembly SIMD (hostMatMul, x̂ row-major) and without (tfjs's matMul on x̂ᵀ).
+for (const [backend, simd] of [
+  ['cpu', true],
+  ['wasm', true],
+  ['wasm', false],
+] as const) {
+  const label = backend === 'wasm' ? `wasm ${simd ? 'with' : 'without'} SIMD` : backend;
+  describe(`normalizedDenseForward on ${label} against batch norm + Dense by autodiff`, () => {
+    beforeEach(() => setHostSimdEnabled(simd));
+    afterEach(() => setHostSimdEnabled(true));
     for (const [name, act] of CASES) {
       for (const rows of [8, 96]) {
         it(`${name}, batch ${rows}: output, gradients of γ, β, W, b and x, moving statistics`, async () => {
@@ -160,6 +169,20 @@ describe('normalized-dense kernels: the WebAssembly SIMD loops equal the JavaScr
       expect(simd).toEqual(js);
       if (rows > 1) expect(simd[0]!.some((v) => v !== 0)).toBe(true); // one row normalizes to zeros
       tf.dispose([x, mean, inv]);
+    });
+    it(`x̂ of [${rows}, ${cols}] (row-major), and it is x̂ᵀ transposed bit for bit`, async () => {
+      await tf.setBackend('wasm');
+      const x = tf.randomNormal([rows, cols], 3, 2, 'float32', 33);
+      const mean = tf.mean(x, 0);
+      const inv = tf.randomUniform([cols], 0.5, 2, 'float32', 34);
+      const { simd, js } = both(() => runHostKernel(normalizedRowsKernel, { x, mean, inv }, {}));
+      expect(simd).toEqual(js);
+      const transposed = tf.tidy(() =>
+        tf.transpose(runHostKernel(normalizedTransposeKernel, { x, mean, inv }, {})[0] as Tensor),
+      );
+      expect(simd[0]).toEqual(bits(transposed));
+      if (rows > 1) expect(simd[0]!.some((v) => v !== 0)).toBe(true);
+      tf.dispose([x, mean, inv, transposed]);
     });
   }
   for (const [C, N, affine] of [

@@ -4,6 +4,8 @@ import {
   batchNormTrainKernel,
   type HostMovingStatistics,
   hostKernelAvailable,
+  hostMatMul,
+  hostMatMulAvailable,
   hostSimdAvailable,
   lazyGradOp,
   registerGradients,
@@ -20,6 +22,7 @@ import {
 } from './dense-kernel.js';
 import {
   normalizedDenseParamGradKernel,
+  normalizedRowsKernel,
   normalizedTransposeKernel,
 } from './kernels/normalized-dense-grad.js';
 
@@ -139,8 +142,12 @@ export function normalizedDenseForward(
         );
       // Without dx: M = x̂ᵀ·dZ → [dW, dγ, dβ].
       const fused = (): Tensor[] => {
-        const xhatT = runHostKernel(normalizedTransposeKernel, { x: sx, mean, inv }, {})[0] as Tensor;
-        const m = tf.matMul(xhatT, dz);
+        // On wasm with SIMD, x̂ row-major and a GEMM reading it transposed; otherwise x̂ᵀ and tfjs's matMul.
+        const m = hostMatMulAvailable()
+          ? hostMatMul(runHostKernel(normalizedRowsKernel, { x: sx, mean, inv }, {})[0] as Tensor, dz, {
+              transposeA: true,
+            })
+          : tf.matMul(runHostKernel(normalizedTransposeKernel, { x: sx, mean, inv }, {})[0] as Tensor, dz);
         return runHostKernel(
           normalizedDenseParamGradKernel,
           { m, kernel: w, s: db, gamma: sg, beta: sb },

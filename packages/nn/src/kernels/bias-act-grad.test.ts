@@ -9,7 +9,7 @@ import {
   type Tensor,
   tf,
 } from '@steadygrad/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { denseForward, denseReference, type FusedActivation } from '../dense-kernel.js';
 import { biasActGradKernel } from './bias-act-grad.js';
 
@@ -55,8 +55,19 @@ beforeAll(() => {
   registerGradients();
 });
 
-for (const backend of ['cpu', 'wasm']) {
-  describe(`optimized Dense (host bias/activation gradient kernel) on ${backend} equals the autodiff reference`, () => {
+// wasm runs twice: with WebAssembly SIMD (core's hostMatMul does every matmul) and without (tfjs's MatMul).
+for (const [backend, simd] of [
+  ['cpu', true],
+  ['wasm', true],
+  ['wasm', false],
+] as const) {
+  const label = backend === 'wasm' ? `wasm ${simd ? 'with' : 'without'} SIMD` : backend;
+  describe(`optimized Dense (host bias/activation gradient kernel) on ${label} equals the autodiff reference`, () => {
+    beforeEach(async () => {
+      await tf.setBackend(backend);
+      setHostSimdEnabled(simd);
+    });
+    afterEach(() => setHostSimdEnabled(true));
     afterAll(async () => {
       await tf.setBackend('cpu');
     });
@@ -105,7 +116,7 @@ for (const backend of ['cpu', 'wasm']) {
       }
     }
 
-    it('while training with a small batch on wasm the forward is computed transposed (Wᵀ·xᵀ + one host epilogue) and equals the reference', async () => {
+    it('the forward kernel: one hostMatMul on wasm with SIMD, Wᵀ·xᵀ + one host epilogue without, _FusedMatMul on cpu; equals the reference', async () => {
       await tf.setBackend(backend);
       const rng = new RandomStream(9);
       const x = randomTensor(rng, [4, 50]);
@@ -122,8 +133,14 @@ for (const backend of ['cpu', 'wasm']) {
         g.dispose();
       });
       const names = profile.kernels.map((k) => k.name);
-      // wasm re-packs a new matmul weight operand on every call; cpu does not, and keeps the fused kernel.
-      if (backend === 'wasm') {
+      // wasm's MatMul re-packs a new weight operand on every call; cpu's does not, and keeps the fused kernel.
+      if (backend === 'wasm' && simd) {
+        // forward (product, bias, relu) and dX = dZ·Wᵀ
+        expect(names.filter((nm) => nm === 'SteadygradMatMul').length).toBe(2);
+        expect(names).not.toContain('SteadygradTransposeBiasAct');
+        expect(names).not.toContain('BatchMatMul');
+        expect(names).not.toContain('_FusedMatMul');
+      } else if (backend === 'wasm') {
         expect(names).toContain('SteadygradTransposeBiasAct');
         expect(names).not.toContain('_FusedMatMul');
       } else {
@@ -131,11 +148,14 @@ for (const backend of ['cpu', 'wasm']) {
       }
       const ref = tf.tidy(() => denseReference(x, w, b, relu));
       expectClose((await (taped as Tensor).data()) as Float32Array, (await ref.data()) as Float32Array, 1e-5);
-      // Inference keeps the single fused kernel.
+      // Inference: one kernel (hostMatMul on wasm with SIMD, the fused matmul otherwise).
       const inferProfile = await tf.profile(() =>
         tf.tidy(() => denseForward(x, w, b, 'relu', undefined)).dispose(),
       );
-      expect(inferProfile.kernels.map((k) => k.name)).toContain('_FusedMatMul');
+      const compute = inferProfile.kernels
+        .map((k) => k.name)
+        .filter((nm) => nm !== 'Reshape' && nm !== 'unnamed scope');
+      expect(compute).toEqual([backend === 'wasm' && simd ? 'SteadygradMatMul' : '_FusedMatMul']);
       tf.dispose([taped as Tensor, ref]);
       expect(tf.memory().numTensors).toBe(before);
       tf.dispose([x, w, b]);
@@ -163,7 +183,7 @@ for (const backend of ['cpu', 'wasm']) {
       tf.dispose([x, w, b]);
     });
 
-    it('forward + backward: one host kernel for dZ and db, 3 plain matmuls (the forward one transposed), no Step', async () => {
+    it('forward + backward: one host kernel for dZ and db, 3 matmuls (no transposed-flag matmul), no Step', async () => {
       await tf.setBackend(backend);
       const rng = new RandomStream(5);
       const x = randomTensor(rng, [3, 40]);
@@ -177,8 +197,11 @@ for (const backend of ['cpu', 'wasm']) {
       });
       const names = profile.kernels.map((k) => k.name);
       expect(names.filter((nm) => nm === 'SteadygradBiasActGrad').length).toBe(1);
-      // wasm: the forward is a plain (transposed) matmul too; cpu keeps the _FusedMatMul forward.
-      expect(names.filter((nm) => nm === 'BatchMatMul').length).toBe(backend === 'wasm' ? 3 : 2);
+      // wasm with SIMD: three hostMatMul kernels; without: the forward is a plain (transposed) matmul too; cpu
+      // keeps the _FusedMatMul forward.
+      const plain = names.filter((nm) => nm === 'BatchMatMul').length;
+      const host = names.filter((nm) => nm === 'SteadygradMatMul').length;
+      expect([plain, host]).toEqual(backend === 'wasm' ? (simd ? [0, 3] : [3, 0]) : [2, 0]);
       expect(names).not.toContain('Step');
       tf.dispose([x, w, b]);
     });

@@ -33,6 +33,36 @@ export const normalizedTransposeKernel: HostKernel = {
 };
 
 /**
+ * `x̂` `[n, C]` from a batch `x` `[n, C]` and its batch statistics: `x̂[r, c] = (x[r, c] − μ[c])·inv[c]`, the
+ * values of {@link normalizedTransposeKernel} in row-major order, for `x̂ᵀ·dZ` by core's `hostMatMul` with
+ * `transposeA` (which reads `x̂` transposed in place, faster than `x̂ᵀ` row by row).
+ */
+export const normalizedRowsKernel: HostKernel = {
+  name: 'SteadygradNormalizedRows',
+  inputs: ['x', 'mean', 'inv'],
+  outputs: ['xhat'],
+  outputShapes: (s) => ({ xhat: s.x as readonly number[] }),
+  compute(i, o, s) {
+    const [n, C] = s.x as [number, number];
+    const x = i.x as Float32Array;
+    const mean = i.mean as Float32Array;
+    const inv = i.inv as Float32Array;
+    const out = o.xhat as Float32Array;
+    // Columns [0, c0) with core's WebAssembly SIMD loop on the wasm backend (bit-identical), the rest here.
+    const simd = hostSimd(x);
+    const c0 = simd === undefined || n === 0 ? 0 : C - (C % 4);
+    if (simd !== undefined && c0 > 0)
+      simd.normalizedRows(pointer(x), pointer(mean), pointer(inv), n, C, c0, pointer(out));
+    for (let r = 0; r < n; r++) {
+      const row = r * C;
+      for (let c = c0; c < C; c++) {
+        out[row + c] = ((x[row + c] as number) - (mean[c] as number)) * (inv[c] as number);
+      }
+    }
+  },
+};
+
+/**
  * The parameter gradients of `Dense(BatchNorm(x))` when the gradient of `x` itself is not needed, from
  * `M = x̂ᵀ·dZ` `[C, N]` (`dZ` the Dense pre-activation gradient), the Dense kernel `W` `[C, N]`, `s = Σ_rows dZ`
  * `[N]` (the Dense bias gradient) and the normalization's `γ`, `β` `[C]` (1 and 0 when absent). With the

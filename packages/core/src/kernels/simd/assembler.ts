@@ -9,11 +9,22 @@
  * `0xFD` followed by a LEB128 opcode for vector instructions.
  */
 
-export type ValType = 'i32' | 'f64' | 'v128';
+export type ValType = 'i32' | 'f32' | 'f64' | 'v128';
 
-const VALTYPE: Record<ValType, number> = { i32: 0x7f, f64: 0x7c, v128: 0x7b };
+const VALTYPE: Record<ValType, number> = { i32: 0x7f, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
-type Immediate = 'none' | 'local' | 'label' | 'i32' | 'f64' | 'mem' | 'mem8' | 'lane' | 'lanes16' | 'block';
+type Immediate =
+  | 'none'
+  | 'local'
+  | 'label'
+  | 'i32'
+  | 'f32'
+  | 'f64'
+  | 'mem'
+  | 'mem8'
+  | 'lane'
+  | 'lanes16'
+  | 'block';
 
 /** Opcode bytes and the kind of immediate that follows, by instruction name. */
 const OPS: Record<string, readonly [readonly number[], Immediate]> = {
@@ -24,6 +35,7 @@ const OPS: Record<string, readonly [readonly number[], Immediate]> = {
   end: [[0x0b], 'none'],
   br: [[0x0c], 'label'],
   br_if: [[0x0d], 'label'],
+  select: [[0x1b], 'none'],
   'local.get': [[0x20], 'local'],
   'local.set': [[0x21], 'local'],
   'local.tee': [[0x22], 'local'],
@@ -31,6 +43,7 @@ const OPS: Record<string, readonly [readonly number[], Immediate]> = {
   'i32.load8_u': [[0x2d], 'mem8'],
   'f32.store': [[0x38], 'mem'],
   'i32.const': [[0x41], 'i32'],
+  'f32.const': [[0x43], 'f32'],
   'f64.const': [[0x44], 'f64'],
   'i32.eqz': [[0x45], 'none'],
   'i32.ne': [[0x47], 'none'],
@@ -39,6 +52,9 @@ const OPS: Record<string, readonly [readonly number[], Immediate]> = {
   'i32.sub': [[0x6b], 'none'],
   'i32.mul': [[0x6c], 'none'],
   'i32.shl': [[0x74], 'none'],
+  'f32.gt': [[0x5e], 'none'],
+  'f32.add': [[0x92], 'none'],
+  'f32.mul': [[0x94], 'none'],
   'f64.sqrt': [[0x9f], 'none'],
   'f64.add': [[0xa0], 'none'],
   'f64.sub': [[0xa1], 'none'],
@@ -48,6 +64,7 @@ const OPS: Record<string, readonly [readonly number[], Immediate]> = {
   'f64.convert_i32_u': [[0xb8], 'none'],
   'f64.promote_f32': [[0xbb], 'none'],
   'v128.load': [[0xfd, 0x00], 'mem'],
+  'v128.load32_splat': [[0xfd, 0x09], 'mem'],
   'v128.store': [[0xfd, 0x0b], 'mem'],
   'i8x16.shuffle': [[0xfd, 0x0d], 'lanes16'],
   'f32x4.splat': [[0xfd, 0x13], 'none'],
@@ -171,6 +188,11 @@ function encodeBody(f: FunctionSpec): number[] {
       case 'i32':
         code.push(...sleb(numberArg(f, op, arg())));
         break;
+      case 'f32': {
+        const b = new Uint8Array(new Float32Array([numberArg(f, op, arg())]).buffer);
+        code.push(...b);
+        break;
+      }
       case 'f64': {
         const b = new Uint8Array(new Float64Array([numberArg(f, op, arg())]).buffer);
         code.push(...b);

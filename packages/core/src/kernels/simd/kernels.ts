@@ -1,4 +1,5 @@
 import { assembleModule, type FunctionSpec, type ValType } from './assembler.js';
+import { GEMM_FUNCTIONS } from './gemm.js';
 
 /*
  * Host-kernel loops as WebAssembly SIMD functions that work in place on the wasm backend's heap (the module
@@ -364,6 +365,37 @@ const sgdStep: FunctionSpec = {
 };
 
 /**
+ * `normalizedRows`: `x̂[r, c] = (x[r, c] − μ[c])·inv[c]` (float64, rounded once) for columns `[0, c4)` of an
+ * `[rows, cols]` matrix, written to `out` `[rows, cols]` (the values of {@link normalizedTranspose}, not
+ * transposed: for `x̂ᵀ·dZ` by a GEMM that reads `x̂` transposed in place).
+ */
+const normalizedRows: FunctionSpec = {
+  name: 'normalizedRows',
+  params: [...locals('x mean inv rows cols c4 out', 'i32')],
+  locals: [...locals('stride c p q end', 'i32'), ...locals('v mLo mHi iLo iHi t u', 'v128')],
+  body: [
+    ...columnGroups('x', [
+      ...load4('mean', 'mLo', 'mHi'),
+      ...load4('inv', 'iLo', 'iHi'),
+      ...rowLoop(
+        'x',
+        [
+          'local.get p v128.load 0 local.set v',
+          ...promote('v', 0),
+          'local.get mLo f64x2.sub local.get iLo f64x2.mul local.set u',
+          ...promote('v', 1),
+          'local.get mHi f64x2.sub local.get iHi f64x2.mul local.set t',
+          'local.get q',
+          ...demoteJoin('u', 't'),
+          'v128.store 0',
+        ],
+        [['q', 'out']],
+      ),
+    ]),
+  ],
+};
+
+/**
  * `normalizedTranspose`: `x̂ᵀ[c, r] = (x[r, c] − μ[c])·inv[c]` (float64, rounded once) for columns `[0, c4)`
  * of an `[rows, cols]` matrix, written to `out` `[cols, rows]`.
  */
@@ -498,8 +530,10 @@ export const SIMD_FUNCTIONS: readonly FunctionSpec[] = [
   biasActGrad,
   sgdStep,
   normalizedTranspose,
+  normalizedRows,
   paramGrad,
   bytesToF32,
+  ...GEMM_FUNCTIONS,
 ];
 
 /** The module's bytes (built once, on first use). */

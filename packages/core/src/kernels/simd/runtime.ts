@@ -65,6 +65,15 @@ export interface SimdKernels {
     c4: number,
     out: number,
   ): void;
+  normalizedRows(
+    x: number,
+    mean: number,
+    inv: number,
+    rows: number,
+    cols: number,
+    c4: number,
+    out: number,
+  ): void;
   paramGrad(
     m: number,
     w: number,
@@ -78,7 +87,38 @@ export interface SimdKernels {
     dbeta: number,
   ): void;
   bytesToF32(out: number, count: number, scale: number, offset: number): void;
+  /**
+   * The GEMM tiles of gemm.ts, `C = A·B (+ bias) (relu)`: `gemm{R}x{C}` computes `m` rows (a multiple of R)
+   * × `n` columns (a multiple of C); the `c` forms need `sai` = 4.
+   */
+  gemm4x8: GemmFunction;
+  gemm4x8c: GemmFunction;
+  gemm4x4c: GemmFunction;
+  gemm1x8: GemmFunction;
+  gemm4x4: GemmFunction;
+  gemm1x4: GemmFunction;
+  gemm1x1: GemmFunction;
 }
+
+/**
+ * A GEMM tile function (see gemm.ts): byte offsets `a`, `b`, `c`; `m` rows, `n` columns, inner size `k`;
+ * byte strides `sai`, `sak` of `A` (rows, inner), `ldb`, `ldc` of the rows of `B` and `C`; `bias` offset or 0;
+ * `relu` 0 or 1.
+ */
+export type GemmFunction = (
+  a: number,
+  b: number,
+  c: number,
+  m: number,
+  n: number,
+  k: number,
+  sai: number,
+  sak: number,
+  ldb: number,
+  ldc: number,
+  bias: number,
+  relu: number,
+) => void;
 
 // `undefined`: not compiled yet; `null`: this platform has no WebAssembly SIMD (or compiling failed).
 let compiled: WebAssembly.Module | null | undefined;

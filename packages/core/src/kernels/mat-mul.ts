@@ -1,0 +1,149 @@
+import { SteadygradError } from '../errors.js';
+import type { Tensor } from '../tf.js';
+import { tf } from '../tf.js';
+import { type HostKernel, hostKernelAvailable, runHostKernel } from './host-kernel.js';
+import { type GemmFunction, hostSimd, hostSimdAvailable, pointer } from './simd/runtime.js';
+
+/** Attributes of {@link matMulKernel}. */
+export interface MatMulAttrs {
+  /** Multiply by `aᵀ` (`a` is `[K, M]`) instead of `a` (`[M, K]`). */
+  readonly transposeA: boolean;
+  /** Apply `relu` (`!(v > 0) ? 0 : v`: NaN and −0 give 0) after the bias. */
+  readonly relu: boolean;
+}
+
+function dims(
+  shapes: Readonly<Record<string, readonly number[] | undefined>>,
+  transposeA: boolean,
+): { m: number; k: number; n: number } {
+  const a = shapes.a ?? [];
+  const b = shapes.b ?? [];
+  const bias = shapes.bias;
+  if (a.length !== 2 || b.length !== 2) {
+    throw new SteadygradError(
+      'SHAPE_MISMATCH',
+      `matMul expects rank-2 operands, got a [${a.join(', ')}] and b [${b.join(', ')}]`,
+    );
+  }
+  const [a0, a1] = a as [number, number];
+  const [k, n] = b as [number, number];
+  const m = transposeA ? a1 : a0;
+  const ka = transposeA ? a0 : a1;
+  if (ka !== k) {
+    throw new SteadygradError(
+      'SHAPE_MISMATCH',
+      `matMul inner sizes differ: ${transposeA ? 'aᵀ' : 'a'} [${m}, ${ka}] times b [${k}, ${n}]`,
+    );
+  }
+  if (bias !== undefined && (bias.length !== 1 || bias[0] !== n)) {
+    throw new SteadygradError('SHAPE_MISMATCH', `matMul bias must be [${n}], got [${bias.join(', ')}]`);
+  }
+  return { m, k, n };
+}
+
+/**
+ * `c = act(op(a)·b + bias)` in ONE kernel, `op(a)` = `a` or `aᵀ`, act = relu or identity: a Dense layer's
+ * forward (`x·W + b`, relu) and the matmuls of its backward (`dW = xᵀ·dZ` without a transpose kernel).
+ *
+ * Arithmetic (every backend and path, bit for bit): each element is the float32 sum over `k = 0 … K−1`, in
+ * that order, of the float32 products `op(a)[i, k]·b[k, j]`, rounded after every operation; then `+ bias[j]`
+ * (rounded) when a bias is given; then relu. tfjs's MatMul sums in a blocked order, so results differ from it
+ * by float32 rounding only (~1e-6 relative).
+ *
+ * On the wasm backend with WebAssembly SIMD the loops of gemm.ts run on the tensors in place (~25 GFLOP/s on
+ * the project's machine, against ~15–20 for tfjs's MatMul there, which re-packs its second operand every
+ * step, and ~1.5 with a transpose flag); elsewhere a scalar JavaScript loop, the reference, runs — correct
+ * but much slower than tfjs's cpu MatMul, so use {@link hostMatMulAvailable} to choose.
+ */
+export const matMulKernel: HostKernel<MatMulAttrs> = {
+  name: 'SteadygradMatMul',
+  inputs: ['a', 'b', 'bias'],
+  outputs: ['c'],
+  outputShapes: (s, { transposeA }) => {
+    const { m, n } = dims(s, transposeA);
+    return { c: [m, n] };
+  },
+  compute(i, o, s, { transposeA, relu }) {
+    const { m, k, n } = dims(s, transposeA);
+    const a = i.a as Float32Array;
+    const b = i.b as Float32Array;
+    const bias = i.bias;
+    const c = o.c as Float32Array;
+    // A[r, q] is at a[r·sai + q·sak] (in elements).
+    const sai = transposeA ? 1 : k;
+    const sak = transposeA ? m : 1;
+    const simd = k > 0 ? hostSimd(c) : undefined;
+    if (simd !== undefined) {
+      const tile = (fn: GemmFunction, r0: number, rows: number, c0: number, cols: number): void => {
+        if (rows === 0 || cols === 0) return;
+        fn(
+          pointer(a) + 4 * r0 * sai,
+          pointer(b) + 4 * c0,
+          pointer(c) + 4 * (r0 * n + c0),
+          rows,
+          cols,
+          k,
+          4 * sai,
+          4 * sak,
+          4 * n,
+          4 * n,
+          bias === undefined ? 0 : pointer(bias) + 4 * c0,
+          relu ? 1 : 0,
+        );
+      };
+      const m4 = m - (m % 4);
+      const n8 = n - (n % 8);
+      const n4 = n - (n % 4);
+      const contiguous = sai === 1;
+      tile(contiguous ? simd.gemm4x8c : simd.gemm4x8, 0, m4, 0, n8);
+      tile(contiguous ? simd.gemm4x4c : simd.gemm4x4, 0, m4, n8, n4 - n8);
+      tile(simd.gemm1x8, m4, m - m4, 0, n8);
+      tile(simd.gemm1x4, m4, m - m4, n8, n4 - n8);
+      tile(simd.gemm1x1, 0, m, n4, n - n4);
+      return;
+    }
+    const round = Math.fround;
+    for (let r = 0; r < m; r++) {
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        let pa = r * sai;
+        let pb = j;
+        for (let q = 0; q < k; q++) {
+          sum = round(sum + round((a[pa] as number) * (b[pb] as number)));
+          pa += sak;
+          pb += n;
+        }
+        if (bias !== undefined) sum = round(sum + (bias[j] as number));
+        c[r * n + j] = relu && !(sum > 0) ? 0 : sum;
+      }
+    }
+  },
+};
+
+/**
+ * Whether {@link hostMatMul} runs its SIMD loops on the active backend: the wasm backend where WebAssembly SIMD
+ * is present and not turned off ({@link setHostSimdEnabled}). Elsewhere tfjs's MatMul is the faster choice.
+ */
+export function hostMatMulAvailable(): boolean {
+  return tf.getBackend() === 'wasm' && hostSimdAvailable() && hostKernelAvailable(matMulKernel);
+}
+
+/** Options of {@link hostMatMul}. */
+export interface HostMatMulOptions {
+  /** Multiply by `aᵀ` (default `false`). */
+  readonly transposeA?: boolean;
+  /** `[N]`, added to every row (default: none). */
+  readonly bias?: Tensor | undefined;
+  /** Apply relu last (default `false`). */
+  readonly relu?: boolean;
+}
+
+/**
+ * `act(op(a)·b + bias)` with {@link matMulKernel} (one engine kernel; not differentiable by itself: use it in
+ * a custom gradient's forward or backward). `a` `[M, K]` (or `[K, M]` with `transposeA`), `b` `[K, N]`,
+ * float32 → `[M, N]`.
+ */
+export function hostMatMul(a: Tensor, b: Tensor, options: HostMatMulOptions = {}): Tensor {
+  const { transposeA = false, bias, relu = false } = options;
+  return runHostKernel(matMulKernel, { a, b, bias }, { transposeA, relu })[0] as Tensor;
+}
