@@ -1,6 +1,7 @@
 import {
   type HostKernel,
   hostKernelAvailable,
+  lazyGradOp,
   runHostKernel,
   type Scalar,
   type Tensor,
@@ -186,21 +187,24 @@ export function sparseCrossentropyHostAvailable(labels: Tensor, p: Tensor): bool
 export function sparseCategoricalCrossentropyHost(labels: Tensor, p: Tensor, epsilon: number): Scalar {
   const y = asInt32(labels);
   const attrs: ClipAttrs = { epsilon };
-  const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
-    const probabilities = args[0] as Tensor;
-    const save = args[1] as tf.GradSaveFunc;
-    const [value] = runHostKernel(sparseCrossentropyKernel, { p: probabilities, labels: y }, attrs);
-    // Saved (kept clones) rather than captured: either may be an intermediate a tidy disposes before backprop.
-    save([probabilities, y]);
-    return {
-      value: value as Tensor,
-      gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [sp, sy] = saved as [Tensor, Tensor];
-        return runHostKernel(sparseCrossentropyGradKernel, { dy, p: sp, labels: sy }, attrs);
-      },
-    };
-  });
-  const loss = op(p) as Scalar;
+  const loss = lazyGradOp(
+    { p },
+    (save) => {
+      const [value] = runHostKernel(sparseCrossentropyKernel, { p, labels: y }, attrs);
+      // Saved (zero-copy shares that the tape frees) rather than captured: either may be an intermediate a
+      // tidy disposes before backprop. tf.customGrad's `save` would copy both (an Identity kernel each).
+      save([p, y]);
+      return value as Tensor;
+    },
+    (dy, saved) => {
+      const [sp, sy] = saved as [Tensor, Tensor];
+      return {
+        grads: {
+          p: () => runHostKernel(sparseCrossentropyGradKernel, { dy, p: sp, labels: sy }, attrs)[0] as Tensor,
+        },
+      };
+    },
+  ) as Scalar;
   if (y !== labels) y.dispose();
   return loss;
 }
