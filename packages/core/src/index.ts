@@ -34,8 +34,16 @@ export {
 export type { HostMatMulOptions, MatMulAttrs } from './kernels/mat-mul.js';
 export { hostMatMul, hostMatMulAvailable, matMulKernel } from './kernels/mat-mul.js';
 export { selectByFlag, selectByFlagKernel } from './kernels/select-by-flag.js';
-export type { GemmFunction, SimdKernels } from './kernels/simd/runtime.js';
-export { hostSimd, hostSimdAvailable, pointer, setHostSimdEnabled } from './kernels/simd/runtime.js';
+export type { GemmFunction, RelaxedSimdKernels, SimdKernels } from './kernels/simd/runtime.js';
+export {
+  hostRelaxedSimd,
+  hostRelaxedSimdAvailable,
+  hostSimd,
+  hostSimdAvailable,
+  pointer,
+  setHostRelaxedSimdEnabled,
+  setHostSimdEnabled,
+} from './kernels/simd/runtime.js';
 export type { LazyGradients } from './lazy-grad.js';
 export { lazyGradOp } from './lazy-grad.js';
 export { Parameter } from './parameter.js';

@@ -1,9 +1,11 @@
 // Runs the *built* package in plain Node (no Vite, no vitest transforms): this is where tfjs-core's own
 // gradient registration fails, so it is the place to prove ours works.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { relaxedSimdModuleBytes as relaxedBytes } from '../src/kernels/simd/kernels.js';
 
 const pkgRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -54,5 +56,67 @@ describe('plain Node ESM', () => {
     const r = JSON.parse(out.trim());
     expect(r.code).toBe('BACKEND_UNAVAILABLE');
     expect(r.message).toMatch(/install '@tensorflow\/tfjs-node-gpu' \(CUDA\) or '@tensorflow\/tfjs-node'/);
+  });
+});
+
+describe('relaxed SIMD (fused multiply-add GEMM tiles) in plain Node', () => {
+  it('hostMatMul with fused multiply-adds: within the float32 summation bound of float64 sums; off, the plain tiles and the JavaScript loop agree bit for bit', () => {
+    // Node 20 needs the V8 flag; newer Node has relaxed SIMD by default (and may not know the flag).
+    const code = `
+      import { tf, useBackend, hostMatMul, hostRelaxedSimdAvailable, setHostRelaxedSimdEnabled, setHostSimdEnabled } from '@steadygrad/core';
+      await useBackend('wasm');
+      const available = hostRelaxedSimdAvailable();
+      const vals = (n, seed) => { const o = new Float32Array(n); let s = seed; for (let i = 0; i < n; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; o[i] = (s / 2 ** 32) * 2 - 1; } return o; };
+      const run = (a, b, m, k, n, tA, bias, relu) => {
+        const t = tf.tidy(() => hostMatMul(tf.tensor2d(a, tA ? [k, m] : [m, k]), tf.tensor2d(b, [k, n]), { transposeA: tA, bias: bias && tf.tensor1d(bias), relu }));
+        const v = t.dataSync().slice(); t.dispose(); return v;
+      };
+      let worst = 0, fmaDiffers = 0, plainVsJs = 0, tailDiffers = 0, cases = 0;
+      for (const [m, k, n, tA] of [[6, 37, 21, false], [13, 50, 10, true], [64, 300, 100, false], [130, 64, 300, true], [32, 784, 300, false]]) {
+        const a = vals(m * k, m + k), b = vals(k * n, n), bias = vals(n, 7);
+        setHostRelaxedSimdEnabled(true); const fused = run(a, b, m, k, n, tA, bias, true);
+        setHostRelaxedSimdEnabled(false); const plain = run(a, b, m, k, n, tA, bias, true);
+        setHostSimdEnabled(false); const js = run(a, b, m, k, n, tA, bias, true);
+        setHostSimdEnabled(true); setHostRelaxedSimdEnabled(true);
+        const n4 = n - (n % 4);
+        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+          let s = 0, abs = 0; for (let q = 0; q < k; q++) { const p = a[tA ? q * m + i : i * k + q] * b[q * n + j]; s += p; abs += Math.abs(p); }
+          s += bias[j]; const want = s > 0 ? s : 0; const e = i * n + j;
+          worst = Math.max(worst, Math.abs(fused[e] - want) / ((k + 2) * 2 ** -24 * (abs + Math.abs(bias[j]))));
+          if (fused[e] !== plain[e]) { fmaDiffers++; if (j >= n4) tailDiffers++; }
+          if (!Object.is(plain[e], js[e])) plainVsJs++;
+        }
+        cases++;
+      }
+      console.log(JSON.stringify({ available, worst, fmaDiffers, plainVsJs, tailDiffers, cases, numTensors: tf.memory().numTensors }));
+    `;
+    const args = WebAssembly.validate(relaxedBytes())
+      ? ['--input-type=module', '-e', code]
+      : ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', code];
+    const out = execFileSync(process.execPath, args, {
+      cwd: pkgRoot,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    const r = JSON.parse(out.trim().split('\n').pop()!);
+    expect(r.available).toBe(true);
+    expect(r.cases).toBe(5);
+    // The classic bound of a float32 recursive sum, (k + 2)·u·Σ|terms| (u = 2⁻²⁴); typical errors are far
+    // below it.
+    expect(r.worst).toBeLessThan(1);
+    expect(r.worst).toBeGreaterThan(0);
+    expect(r.plainVsJs).toBe(0);
+    expect(r.tailDiffers).toBe(0); // the last n mod 4 columns take the scalar loop either way
+    // With an FMA unit the fused tiles round once per multiply-add, so some elements differ from the plain
+    // tiles; without one V8 lowers relaxed_madd to a multiply and an add (the same bits).
+    let cpuHasFma: boolean | undefined;
+    try {
+      cpuHasFma = / fma /.test(readFileSync('/proc/cpuinfo', 'utf8').replace(/\n/g, ' '));
+    } catch {
+      cpuHasFma = undefined;
+    }
+    if (cpuHasFma === true) expect(r.fmaDiffers).toBeGreaterThan(0);
+    if (cpuHasFma === false) expect(r.fmaDiffers).toBe(0);
+    expect(r.numTensors).toBe(0);
   });
 });

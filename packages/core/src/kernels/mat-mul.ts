@@ -2,7 +2,7 @@ import { SteadygradError } from '../errors.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
 import { type HostKernel, hostKernelAvailable, runHostKernel } from './host-kernel.js';
-import { type GemmFunction, hostSimd, hostSimdAvailable, pointer } from './simd/runtime.js';
+import { type GemmFunction, hostRelaxedSimd, hostSimd, hostSimdAvailable, pointer } from './simd/runtime.js';
 
 /** Rows of `C` (and of `op(A)`) per pass of the SIMD tiles over all of `B` (a multiple of 4). */
 const BLOCK_ROWS = 64;
@@ -48,13 +48,16 @@ function dims(
  * `c = act(op(a)·b + bias)` in ONE kernel, `op(a)` = `a` or `aᵀ`, act = relu or identity: a Dense layer's
  * forward (`x·W + b`, relu) and the matmuls of its backward (`dW = xᵀ·dZ` without a transpose kernel).
  *
- * Arithmetic (every backend and path, bit for bit): each element is the float32 sum over `k = 0 … K−1`, in
- * that order, of the float32 products `op(a)[i, k]·b[k, j]`, rounded after every operation; then `+ bias[j]`
- * (rounded) when a bias is given; then relu. tfjs's MatMul sums in a blocked order, so results differ from it
- * by float32 rounding only (~1e-6 relative).
+ * Arithmetic: each element is the float32 sum over `k = 0 … K−1`, in that order, of the float32 products
+ * `op(a)[i, k]·b[k, j]`, rounded after every operation; then `+ bias[j]` (rounded) when a bias is given; then
+ * relu — bit for bit on every backend and path, except that where relaxed SIMD exists (Node ≥ 22, Chrome ≥ 114,
+ * or `--experimental-wasm-relaxed-simd`) the wasm tiles fuse each multiply-add (one rounding instead of two,
+ * on CPUs with FMA) for all but the last `N mod 4` columns; {@link setHostRelaxedSimdEnabled}`(false)` turns
+ * that off. tfjs's MatMul sums in a blocked order, so results differ from it by float32 rounding only (~1e-6
+ * relative).
  *
  * On the wasm backend with WebAssembly SIMD the loops of gemm.ts run on the tensors in place (~25 GFLOP/s on
- * the project's machine, against ~15–20 for tfjs's MatMul there, which re-packs its second operand every
+ * the project's machine, ~30 with fused multiply-adds, against ~15–20 for tfjs's MatMul there, which re-packs its second operand every
  * step, and ~1.5 with a transpose flag); elsewhere a scalar JavaScript loop, the reference, runs — correct
  * but much slower than tfjs's cpu MatMul, so use {@link hostMatMulAvailable} to choose.
  */
@@ -98,15 +101,33 @@ export const matMulKernel: HostKernel<MatMulAttrs> = {
       const n8 = n - (n % 8);
       const n4 = n - (n % 4);
       const contiguous = sai === 1;
+      // Fused multiply-add tiles where relaxed SIMD exists, else the plain ones (same tiling).
+      const fma = hostRelaxedSimd(c);
+      const g4x8 =
+        fma === undefined
+          ? contiguous
+            ? simd.gemm4x8c
+            : simd.gemm4x8
+          : contiguous
+            ? fma.gemm4x8cf
+            : fma.gemm4x8f;
+      const g4x4 =
+        fma === undefined
+          ? contiguous
+            ? simd.gemm4x4c
+            : simd.gemm4x4
+          : contiguous
+            ? fma.gemm4x4cf
+            : fma.gemm4x4f;
       // Blocks of rows: the tiles sweep every column panel of B over one block of A's rows, which then stays
       // in L2 (at batch 256 the seed's A is ~800 KB): ~+9% on the seed's large products with cold caches.
       for (let r0 = 0; r0 < m4; r0 += BLOCK_ROWS) {
         const rows = Math.min(BLOCK_ROWS, m4 - r0);
-        tile(contiguous ? simd.gemm4x8c : simd.gemm4x8, r0, rows, 0, n8);
-        tile(contiguous ? simd.gemm4x4c : simd.gemm4x4, r0, rows, n8, n4 - n8);
+        tile(g4x8, r0, rows, 0, n8);
+        tile(g4x4, r0, rows, n8, n4 - n8);
       }
-      tile(simd.gemm1x8, m4, m - m4, 0, n8);
-      tile(simd.gemm1x4, m4, m - m4, n8, n4 - n8);
+      tile(fma?.gemm1x8f ?? simd.gemm1x8, m4, m - m4, 0, n8);
+      tile(fma?.gemm1x4f ?? simd.gemm1x4, m4, m - m4, n8, n4 - n8);
       tile(simd.gemm1x1, 0, m, n4, n - n4);
       return;
     }

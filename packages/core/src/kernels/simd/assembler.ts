@@ -65,6 +65,7 @@ const OPS: Record<string, readonly [readonly number[], Immediate]> = {
   'f64.promote_f32': [[0xbb], 'none'],
   'v128.load': [[0xfd, 0x00], 'mem'],
   'v128.load32_splat': [[0xfd, 0x09], 'mem'],
+  'f32x4.relaxed_madd': [[0xfd, 0x85, 0x02], 'none'],
   'v128.store': [[0xfd, 0x0b], 'mem'],
   'i8x16.shuffle': [[0xfd, 0x0d], 'lanes16'],
   'f32x4.splat': [[0xfd, 0x13], 'none'],

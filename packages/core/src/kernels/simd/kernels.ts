@@ -1,5 +1,5 @@
 import { assembleModule, type FunctionSpec, type ValType } from './assembler.js';
-import { GEMM_FUNCTIONS } from './gemm.js';
+import { GEMM_FMA_FUNCTIONS, GEMM_FUNCTIONS } from './gemm.js';
 
 /*
  * Host-kernel loops as WebAssembly SIMD functions that work in place on the wasm backend's heap (the module
@@ -541,4 +541,11 @@ let bytes: Uint8Array<ArrayBuffer> | undefined;
 export function simdModuleBytes(): Uint8Array<ArrayBuffer> {
   bytes ??= assembleModule(SIMD_FUNCTIONS);
   return bytes;
+}
+
+/** The relaxed-SIMD module's bytes (fused multiply-add GEMM tiles; built once, on first use). */
+let relaxedBytes: Uint8Array<ArrayBuffer> | undefined;
+export function relaxedSimdModuleBytes(): Uint8Array<ArrayBuffer> {
+  relaxedBytes ??= assembleModule(GEMM_FMA_FUNCTIONS);
+  return relaxedBytes;
 }

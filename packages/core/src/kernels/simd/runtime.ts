@@ -1,5 +1,5 @@
 import { SteadygradError } from '../../errors.js';
-import { simdModuleBytes } from './kernels.js';
+import { relaxedSimdModuleBytes, simdModuleBytes } from './kernels.js';
 
 /** The SIMD functions (see kernels.ts); pointers are byte offsets into the wasm backend's memory. */
 export interface SimdKernels {
@@ -101,6 +101,19 @@ export interface SimdKernels {
 }
 
 /**
+ * The fused multiply-add GEMM tiles of the relaxed-SIMD module (gemm.ts, `GEMM_FMA_FUNCTIONS`): the same
+ * parameters as their namesakes without `f`.
+ */
+export interface RelaxedSimdKernels {
+  gemm4x8f: GemmFunction;
+  gemm4x8cf: GemmFunction;
+  gemm4x4cf: GemmFunction;
+  gemm1x8f: GemmFunction;
+  gemm4x4f: GemmFunction;
+  gemm1x4f: GemmFunction;
+}
+
+/**
  * A GEMM tile function (see gemm.ts): byte offsets `a`, `b`, `c`; `m` rows, `n` columns, inner size `k`;
  * byte strides `sai`, `sak` of `A` (rows, inner), `ldb`, `ldc` of the rows of `B` and `C`; `bias` offset or 0;
  * `relu` 0 or 1.
@@ -125,6 +138,12 @@ let compiled: WebAssembly.Module | null | undefined;
 let instance: { readonly memory: WebAssembly.Memory; readonly kernels: SimdKernels } | undefined;
 let activeMemory: WebAssembly.Memory | undefined;
 let enabled = true;
+// The same for the relaxed-SIMD module (`null`: no relaxed SIMD here).
+let relaxedCompiled: WebAssembly.Module | null | undefined;
+let relaxedInstance:
+  | { readonly memory: WebAssembly.Memory; readonly kernels: RelaxedSimdKernels }
+  | undefined;
+let relaxedEnabled = true;
 
 /**
  * Set by the wasm backend's host-kernel wrapper before each host kernel runs: the backend's memory, which
@@ -145,8 +164,22 @@ export function setHostSimdEnabled(on: boolean): void {
   enabled = on;
 }
 
-function compile(): WebAssembly.Module | null {
-  const bytes = simdModuleBytes();
+/**
+ * Turns the relaxed-SIMD (fused multiply-add) GEMM tiles off (`false`) or back on. Off, `hostMatMul` uses the
+ * plain SIMD tiles everywhere, whose results are the same bits on every platform (with fused multiply-adds
+ * they depend on whether the platform has relaxed SIMD and the CPU an FMA unit).
+ */
+export function setHostRelaxedSimdEnabled(on: boolean): void {
+  if (typeof on !== 'boolean') {
+    throw new SteadygradError(
+      'INVALID_ARGUMENT',
+      `setHostRelaxedSimdEnabled expects a boolean, got ${JSON.stringify(on)}`,
+    );
+  }
+  relaxedEnabled = on;
+}
+
+function compile(bytes: Uint8Array<ArrayBuffer> = simdModuleBytes()): WebAssembly.Module | null {
   if (typeof WebAssembly !== 'object' || !WebAssembly.validate(bytes)) return null;
   try {
     return new WebAssembly.Module(bytes);
@@ -170,6 +203,30 @@ export function hostSimd(view: Float32Array): SimdKernels | undefined {
     instance = { memory, kernels: exports as unknown as SimdKernels };
   }
   return instance.kernels;
+}
+
+/**
+ * The relaxed-SIMD GEMM tiles able to work on `view`, or `undefined`: as {@link hostSimd}, and also when the
+ * platform lacks relaxed SIMD (Node < 22 without `--experimental-wasm-relaxed-simd`, Chrome < 114) or they
+ * are turned off ({@link setHostRelaxedSimdEnabled}).
+ */
+export function hostRelaxedSimd(view: Float32Array): RelaxedSimdKernels | undefined {
+  const memory = activeMemory;
+  if (!enabled || !relaxedEnabled || memory === undefined || view.buffer !== memory.buffer) return undefined;
+  if (relaxedCompiled === undefined) relaxedCompiled = compile(relaxedSimdModuleBytes());
+  if (relaxedCompiled === null) return undefined;
+  if (relaxedInstance?.memory !== memory) {
+    const exports = new WebAssembly.Instance(relaxedCompiled, { env: { memory } }).exports;
+    relaxedInstance = { memory, kernels: exports as unknown as RelaxedSimdKernels };
+  }
+  return relaxedInstance.kernels;
+}
+
+/** Whether the relaxed-SIMD GEMM tiles can run here (relaxed SIMD present, SIMD and they not turned off). */
+export function hostRelaxedSimdAvailable(): boolean {
+  if (!enabled || !relaxedEnabled) return false;
+  if (relaxedCompiled === undefined) relaxedCompiled = compile(relaxedSimdModuleBytes());
+  return relaxedCompiled !== null;
 }
 
 /** Whether the SIMD kernels can run here (WebAssembly SIMD present and not turned off). */
