@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm bench [--quick] [--json] [--reps N] [--cpu | --no-cpu] [--also-ignore-non-finite]`: seed cell 5 BN-MLP, SGD momentum 0.9, one epoch of Fashion-MNIST
+// `pnpm bench [--quick] [--json] [--reps N] [--cpu | --no-cpu] [--also-ignore-non-finite] [--relaxed-simd]`: seed cell 5 BN-MLP, SGD momentum 0.9, one epoch of Fashion-MNIST
 // at batch 32 and 256, then inference on the 10,000 test images — steadygrad (`fit`), tfjs-layers on the same
 // backend (wasm; cpu at reduced size) and PyTorch 1 thread (tooling/bench/pytorch_peer.py), each run in its
 // own child process, order alternating between repetitions, figures are medians over repetitions.
@@ -8,6 +8,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { hostRelaxedSimdAvailable } from '@steadygrad/core';
 import { markdownTable, ratios, summarize } from './bench-stats.js';
 import type { BenchRun } from './bench-types.js';
 
@@ -64,6 +65,13 @@ function lastJsonLine(stdout: string): unknown {
   return JSON.parse(lines[lines.length - 1] as string);
 }
 
+/**
+ * `--relaxed-simd`: run the Node workers (steadygrad and tfjs-layers alike) with WebAssembly relaxed SIMD,
+ * which Node 20 has behind `--experimental-wasm-relaxed-simd` and Node ≥ 22 by default; steadygrad's GEMM
+ * tiles then use fused multiply-adds. Empty when not asked for or already on by default.
+ */
+let nodeFlags: string[] = [];
+
 function runJob(job: Job, seed: number): BenchRun & { loadAverage: number } {
   const load = loadavg()[0] as number;
   if (job.system === 'pytorch') {
@@ -101,6 +109,7 @@ function runJob(job: Job, seed: number): BenchRun & { loadAverage: number } {
   const r = spawnSync(
     process.execPath,
     [
+      ...nodeFlags,
       join(here, 'bench-worker.js'),
       '--system',
       job.system,
@@ -135,8 +144,16 @@ async function main(): Promise<void> {
       'no-cpu': { type: 'boolean', default: false },
       cpu: { type: 'boolean', default: false },
       'also-ignore-non-finite': { type: 'boolean', default: false },
+      'relaxed-simd': { type: 'boolean', default: false },
     },
   });
+  const relaxedByDefault = hostRelaxedSimdAvailable();
+  if (values['relaxed-simd'] && !relaxedByDefault) nodeFlags = ['--experimental-wasm-relaxed-simd'];
+  const relaxedNote = relaxedByDefault
+    ? 'WebAssembly relaxed SIMD on (Node default)'
+    : values['relaxed-simd']
+      ? 'WebAssembly relaxed SIMD on (--experimental-wasm-relaxed-simd)'
+      : 'WebAssembly relaxed SIMD off (Node default)';
   const plan = planFor(values.quick, values.reps === undefined ? undefined : Number(values.reps));
   const seed = Number(values.seed);
   const torch = torchAvailable();
@@ -192,7 +209,7 @@ async function main(): Promise<void> {
   const r = ratios(summaries, 'wasm');
   const cpuRatio = ratios(summaries, 'cpu').vsTfjsLayers;
   const cpu = cpus();
-  const machine = `${cpu.length} × ${cpu[0]?.model ?? 'unknown cpu'}, Node ${process.versions.node}`;
+  const machine = `${cpu.length} × ${cpu[0]?.model ?? 'unknown cpu'}, Node ${process.versions.node}, ${relaxedNote}`;
   const loads = runs.map((x) => x.loadAverage);
   const header = [
     `# steadygrad bench${values.quick ? ' (quick: partial epochs, extrapolated to 60,000 samples)' : ''}`,
