@@ -1,66 +1,58 @@
 import { type HostKernel, hostSimd, pointer } from '@steadygrad/core';
 
 /**
+ * A kernel writing `x̂[r, c] = (x[r, c] − μ[c])·inv[c]` (float64, rounded once) for a batch `x` `[n, C]` and its
+ * batch statistics, row-major (`[n, C]`) or transposed (`[C, n]`): columns `[0, C − C mod 4)` with core's
+ * WebAssembly SIMD loop on the wasm backend (bit-identical), the rest in JavaScript.
+ */
+function normalizedKernel(name: string, output: string, transposed: boolean): HostKernel {
+  return {
+    name,
+    inputs: ['x', 'mean', 'inv'],
+    outputs: [output],
+    outputShapes: (s) => {
+      const [n, c] = s.x as [number, number];
+      return { [output]: transposed ? [c, n] : [n, c] };
+    },
+    compute(i, o, s) {
+      const [n, C] = s.x as [number, number];
+      const x = i.x as Float32Array;
+      const mean = i.mean as Float32Array;
+      const inv = i.inv as Float32Array;
+      const out = o[output] as Float32Array;
+      const simd = hostSimd(x);
+      const c0 = simd === undefined || n === 0 ? 0 : C - (C % 4);
+      if (simd !== undefined && c0 > 0) {
+        const loop = transposed ? simd.normalizedTranspose : simd.normalizedRows;
+        loop(pointer(x), pointer(mean), pointer(inv), n, C, c0, pointer(out));
+      }
+      for (let c = c0; c < C; c++) {
+        const m = mean[c] as number;
+        const iv = inv[c] as number;
+        for (let r = 0; r < n; r++) {
+          out[transposed ? c * n + r : r * C + c] = ((x[r * C + c] as number) - m) * iv;
+        }
+      }
+    },
+  };
+}
+
+/**
  * `x̂ᵀ` `[C, n]` from a batch `x` `[n, C]` and its batch statistics: `x̂ᵀ[c, r] = (x[r, c] − μ[c])·inv[c]`
  * (the normalized input of a batch normalization, transposed for the matmul `x̂ᵀ·dZ`).
  */
-export const normalizedTransposeKernel: HostKernel = {
-  name: 'SteadygradNormalizedTranspose',
-  inputs: ['x', 'mean', 'inv'],
-  outputs: ['xhatT'],
-  outputShapes: (s) => {
-    const [n, c] = s.x as [number, number];
-    return { xhatT: [c, n] };
-  },
-  compute(i, o, s) {
-    const [n, C] = s.x as [number, number];
-    const x = i.x as Float32Array;
-    const mean = i.mean as Float32Array;
-    const inv = i.inv as Float32Array;
-    const out = o.xhatT as Float32Array;
-    // Columns [0, c0) with core's WebAssembly SIMD loop on the wasm backend (bit-identical), the rest here.
-    const simd = hostSimd(x);
-    const c0 = simd === undefined || n === 0 ? 0 : C - (C % 4);
-    if (simd !== undefined && c0 > 0)
-      simd.normalizedTranspose(pointer(x), pointer(mean), pointer(inv), n, C, c0, pointer(out));
-    for (let c = c0; c < C; c++) {
-      const m = mean[c] as number;
-      const iv = inv[c] as number;
-      const row = c * n;
-      for (let r = 0; r < n; r++) out[row + r] = ((x[r * C + c] as number) - m) * iv;
-    }
-  },
-};
+export const normalizedTransposeKernel: HostKernel = normalizedKernel(
+  'SteadygradNormalizedTranspose',
+  'xhatT',
+  true,
+);
 
 /**
  * `x̂` `[n, C]` from a batch `x` `[n, C]` and its batch statistics: `x̂[r, c] = (x[r, c] − μ[c])·inv[c]`, the
  * values of {@link normalizedTransposeKernel} in row-major order, for `x̂ᵀ·dZ` by core's `hostMatMul` with
  * `transposeA` (which reads `x̂` transposed in place, faster than `x̂ᵀ` row by row).
  */
-export const normalizedRowsKernel: HostKernel = {
-  name: 'SteadygradNormalizedRows',
-  inputs: ['x', 'mean', 'inv'],
-  outputs: ['xhat'],
-  outputShapes: (s) => ({ xhat: s.x as readonly number[] }),
-  compute(i, o, s) {
-    const [n, C] = s.x as [number, number];
-    const x = i.x as Float32Array;
-    const mean = i.mean as Float32Array;
-    const inv = i.inv as Float32Array;
-    const out = o.xhat as Float32Array;
-    // Columns [0, c0) with core's WebAssembly SIMD loop on the wasm backend (bit-identical), the rest here.
-    const simd = hostSimd(x);
-    const c0 = simd === undefined || n === 0 ? 0 : C - (C % 4);
-    if (simd !== undefined && c0 > 0)
-      simd.normalizedRows(pointer(x), pointer(mean), pointer(inv), n, C, c0, pointer(out));
-    for (let r = 0; r < n; r++) {
-      const row = r * C;
-      for (let c = c0; c < C; c++) {
-        out[row + c] = ((x[row + c] as number) - (mean[c] as number)) * (inv[c] as number);
-      }
-    }
-  },
-};
+export const normalizedRowsKernel: HostKernel = normalizedKernel('SteadygradNormalizedRows', 'xhat', false);
 
 /**
  * The parameter gradients of `Dense(BatchNorm(x))` when the gradient of `x` itself is not needed, from
