@@ -169,7 +169,24 @@ describe('hostMatMul on wasm (WebAssembly SIMD)', () => {
     }
     expect(isSteadygradError(caught) && caught.code).toBe('SHAPE_MISMATCH');
     expect((caught as Error).message).toMatch(/inner sizes differ: a \[3, 4\] times b \[5, 2\]/);
-    expect(() => hostMatMul(a, tf.zeros([4, 2]), { bias: tf.zeros([3]) })).toThrow(/bias must be \[2\]/);
+    const before = tf.memory().numTensors;
+    expect(() => tf.tidy(() => hostMatMul(a, tf.zeros([4, 2]), { bias: tf.zeros([3]) }))).toThrow(
+      /bias must be \[2\]/,
+    );
+    const ints = tf.zeros([4, 2], 'int32');
+    let dtypeError: unknown;
+    try {
+      hostMatMul(a, ints);
+    } catch (e) {
+      dtypeError = e;
+    }
+    expect(isSteadygradError(dtypeError) && dtypeError.code).toBe('DTYPE_MISMATCH');
+    expect((dtypeError as Error).message).toBe("hostMatMul: 'b' must be float32, got int32");
+    expect(() => tf.tidy(() => hostMatMul(tf.zeros([2, 3, 4]), b))).toThrow(
+      /rank-2 operands, got a \[2, 3, 4\]/,
+    );
+    ints.dispose();
+    expect(tf.memory().numTensors).toBe(before);
     tf.dispose([a, b]);
   });
 });

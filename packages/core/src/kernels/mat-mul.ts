@@ -174,5 +174,14 @@ export interface HostMatMulOptions {
  */
 export function hostMatMul(a: Tensor, b: Tensor, options: HostMatMulOptions = {}): Tensor {
   const { transposeA = false, bias, relu = false } = options;
+  for (const [name, t] of [
+    ['a', a],
+    ['b', b],
+    ['bias', bias],
+  ] as const) {
+    if (t !== undefined && t.dtype !== 'float32') {
+      throw new SteadygradError('DTYPE_MISMATCH', `hostMatMul: '${name}' must be float32, got ${t.dtype}`);
+    }
+  }
   return runHostKernel(matMulKernel, { a, b, bias }, { transposeA, relu })[0] as Tensor;
 }
