@@ -133,16 +133,47 @@ export type GemmFunction = (
   relu: number,
 ) => void;
 
-// `undefined`: not compiled yet; `null`: this platform has no WebAssembly SIMD (or compiling failed).
-let compiled: WebAssembly.Module | null | undefined;
-let instance: { readonly memory: WebAssembly.Memory; readonly kernels: SimdKernels } | undefined;
+/**
+ * A module built from `bytes()`, compiled on first use (`null` once known not to compile here: no WebAssembly
+ * SIMD, or no relaxed SIMD) and instantiated once per memory it imports.
+ */
+class LazyModule<K> {
+  private compiled: WebAssembly.Module | null | undefined;
+  private instance: { readonly memory: WebAssembly.Memory; readonly kernels: K } | undefined;
+
+  constructor(private readonly bytes: () => Uint8Array<ArrayBuffer>) {}
+
+  compiles(): boolean {
+    if (this.compiled === undefined) {
+      const bytes = this.bytes();
+      this.compiled = null;
+      if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) {
+        try {
+          this.compiled = new WebAssembly.Module(bytes);
+        } catch {
+          this.compiled = null;
+        }
+      }
+    }
+    return this.compiled !== null;
+  }
+
+  /** The exports instantiated against `memory`, or `undefined` when the module does not compile here. */
+  on(memory: WebAssembly.Memory): K | undefined {
+    if (!this.compiles()) return undefined;
+    if (this.instance?.memory !== memory) {
+      const exports = new WebAssembly.Instance(this.compiled as WebAssembly.Module, { env: { memory } })
+        .exports;
+      this.instance = { memory, kernels: exports as unknown as K };
+    }
+    return this.instance.kernels;
+  }
+}
+
+const simdModule = new LazyModule<SimdKernels>(simdModuleBytes);
+const relaxedModule = new LazyModule<RelaxedSimdKernels>(relaxedSimdModuleBytes);
 let activeMemory: WebAssembly.Memory | undefined;
 let enabled = true;
-// The same for the relaxed-SIMD module (`null`: no relaxed SIMD here).
-let relaxedCompiled: WebAssembly.Module | null | undefined;
-let relaxedInstance:
-  | { readonly memory: WebAssembly.Memory; readonly kernels: RelaxedSimdKernels }
-  | undefined;
 let relaxedEnabled = true;
 
 /**
@@ -153,14 +184,15 @@ export function setHostMemory(memory: WebAssembly.Memory | undefined): void {
   activeMemory = memory;
 }
 
+function checkBoolean(fn: string, on: unknown): asserts on is boolean {
+  if (typeof on !== 'boolean') {
+    throw new SteadygradError('INVALID_ARGUMENT', `${fn} expects a boolean, got ${JSON.stringify(on)}`);
+  }
+}
+
 /** Turns the SIMD paths off (`false`) or back on, e.g. to compare them with the JavaScript loops. */
 export function setHostSimdEnabled(on: boolean): void {
-  if (typeof on !== 'boolean') {
-    throw new SteadygradError(
-      'INVALID_ARGUMENT',
-      `setHostSimdEnabled expects a boolean, got ${JSON.stringify(on)}`,
-    );
-  }
+  checkBoolean('setHostSimdEnabled', on);
   enabled = on;
 }
 
@@ -170,22 +202,14 @@ export function setHostSimdEnabled(on: boolean): void {
  * they depend on whether the platform has relaxed SIMD and the CPU an FMA unit).
  */
 export function setHostRelaxedSimdEnabled(on: boolean): void {
-  if (typeof on !== 'boolean') {
-    throw new SteadygradError(
-      'INVALID_ARGUMENT',
-      `setHostRelaxedSimdEnabled expects a boolean, got ${JSON.stringify(on)}`,
-    );
-  }
+  checkBoolean('setHostRelaxedSimdEnabled', on);
   relaxedEnabled = on;
 }
 
-function compile(bytes: Uint8Array<ArrayBuffer> = simdModuleBytes()): WebAssembly.Module | null {
-  if (typeof WebAssembly !== 'object' || !WebAssembly.validate(bytes)) return null;
-  try {
-    return new WebAssembly.Module(bytes);
-  } catch {
-    return null;
-  }
+/** The memory `view` lives in when it is the wasm backend's (set by the host-kernel wrapper), else undefined. */
+function memoryOf(view: Float32Array): WebAssembly.Memory | undefined {
+  const memory = activeMemory;
+  return memory !== undefined && view.buffer === memory.buffer ? memory : undefined;
 }
 
 /**
@@ -194,15 +218,8 @@ function compile(bytes: Uint8Array<ArrayBuffer> = simdModuleBytes()): WebAssembl
  * compiled once and instantiated once per memory.
  */
 export function hostSimd(view: Float32Array): SimdKernels | undefined {
-  const memory = activeMemory;
-  if (!enabled || memory === undefined || view.buffer !== memory.buffer) return undefined;
-  if (compiled === undefined) compiled = compile();
-  if (compiled === null) return undefined;
-  if (instance?.memory !== memory) {
-    const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports;
-    instance = { memory, kernels: exports as unknown as SimdKernels };
-  }
-  return instance.kernels;
+  const memory = enabled ? memoryOf(view) : undefined;
+  return memory === undefined ? undefined : simdModule.on(memory);
 }
 
 /**
@@ -211,29 +228,18 @@ export function hostSimd(view: Float32Array): SimdKernels | undefined {
  * are turned off ({@link setHostRelaxedSimdEnabled}).
  */
 export function hostRelaxedSimd(view: Float32Array): RelaxedSimdKernels | undefined {
-  const memory = activeMemory;
-  if (!enabled || !relaxedEnabled || memory === undefined || view.buffer !== memory.buffer) return undefined;
-  if (relaxedCompiled === undefined) relaxedCompiled = compile(relaxedSimdModuleBytes());
-  if (relaxedCompiled === null) return undefined;
-  if (relaxedInstance?.memory !== memory) {
-    const exports = new WebAssembly.Instance(relaxedCompiled, { env: { memory } }).exports;
-    relaxedInstance = { memory, kernels: exports as unknown as RelaxedSimdKernels };
-  }
-  return relaxedInstance.kernels;
-}
-
-/** Whether the relaxed-SIMD GEMM tiles can run here (relaxed SIMD present, SIMD and they not turned off). */
-export function hostRelaxedSimdAvailable(): boolean {
-  if (!enabled || !relaxedEnabled) return false;
-  if (relaxedCompiled === undefined) relaxedCompiled = compile(relaxedSimdModuleBytes());
-  return relaxedCompiled !== null;
+  const memory = enabled && relaxedEnabled ? memoryOf(view) : undefined;
+  return memory === undefined ? undefined : relaxedModule.on(memory);
 }
 
 /** Whether the SIMD kernels can run here (WebAssembly SIMD present and not turned off). */
 export function hostSimdAvailable(): boolean {
-  if (!enabled) return false;
-  if (compiled === undefined) compiled = compile();
-  return compiled !== null;
+  return enabled && simdModule.compiles();
+}
+
+/** Whether the relaxed-SIMD GEMM tiles can run here (relaxed SIMD present, SIMD and they not turned off). */
+export function hostRelaxedSimdAvailable(): boolean {
+  return enabled && relaxedEnabled && relaxedModule.compiles();
 }
 
 /** The byte offset of `view` in its memory, or 0 for an omitted input. */
