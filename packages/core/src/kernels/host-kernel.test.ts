@@ -144,6 +144,41 @@ describe('registration', () => {
     i.dispose();
   });
 
+  it('runs each copy of a kernel of the same name (two copies of the package in one process): the caller wins', async () => {
+    for (const backend of ['cpu', 'wasm']) {
+      await tf.setBackend(backend);
+      // Two kernel objects under one name, as two module instances of a package would register them.
+      const copy = (factor: number): HostKernel => ({
+        name: 'SteadygradTestTwoCopies',
+        inputs: ['x'],
+        outputs: ['out'],
+        outputShapes: (s) => ({ out: s.x }),
+        compute(i, o) {
+          const x = i.x as Float32Array;
+          const out = o.out as Float32Array;
+          for (let k = 0; k < x.length; k++) out[k] = factor * (x[k] as number);
+        },
+      });
+      const first = copy(2);
+      const second = copy(3);
+      const x = tf.tensor1d([1, -4]);
+      const run = (k: HostKernel): number[] => {
+        const [out] = runHostKernel(k, { x }, {});
+        const v = Array.from((out as tf.Tensor).dataSync());
+        (out as tf.Tensor).dispose();
+        return v;
+      };
+      expect(run(first)).toEqual([2, -8]);
+      expect(run(second)).toEqual([3, -12]);
+      expect(run(first)).toEqual([2, -8]);
+      const func = tf.getKernel('SteadygradTestTwoCopies', backend)?.kernelFunc;
+      registerHostKernel(first); // already the registered one: nothing changes
+      expect(tf.getKernel('SteadygradTestTwoCopies', backend)?.kernelFunc).toBe(func);
+      x.dispose();
+    }
+    await tf.setBackend('cpu');
+  });
+
   it('checks the dtypes of int32 inputs and their declaration', async () => {
     for (const backend of ['cpu', 'wasm']) {
       await tf.setBackend(backend);

@@ -190,24 +190,33 @@ function cpuKernel<A extends object>(k: HostKernel<A>): tf.KernelFunc {
   };
 }
 
+/** The kernel functions registered for each host kernel object, by backend. */
+const registered = new WeakMap<object, Partial<Record<string, tf.KernelFunc>>>();
+
 /**
- * Registers `k` with the tfjs engine for the `cpu` and `wasm` backends, once (idempotent: a kernel already
- * registered under that name and backend is left alone). Registration touches only tfjs's kernel
- * registry; call it lazily, from the code path that first needs the kernel, never at import time.
+ * Registers `k` with the tfjs engine for the `cpu` and `wasm` backends (idempotent: cheap when `k` is
+ * registered already). Registration touches only tfjs's kernel registry; call it lazily, from the code path
+ * that first needs the kernel, never at import time. When another kernel holds the name — another copy of
+ * this package in the same process (two versions installed side by side, or a test runner's per-file module
+ * instances), whose kernel would run that copy's code and state — `k` replaces it, so that each copy runs
+ * its own kernels.
  */
 export function registerHostKernel<A extends object>(k: HostKernel<A>): void {
+  const ours = registered.get(k) ?? {};
   for (const backendName of HOST_KERNEL_BACKENDS) {
-    if (tf.getKernel(k.name, backendName) !== undefined) continue;
+    const current = tf.getKernel(k.name, backendName)?.kernelFunc;
+    const func = ours[backendName];
+    if (current !== undefined && current === func) continue;
     for (const name of k.int32Inputs ?? []) {
       if (!k.inputs.includes(name))
         throw new Error(`${k.name}: int32 input '${name}' is not one of its inputs`);
     }
-    tf.registerKernel({
-      kernelName: k.name,
-      backendName,
-      kernelFunc: backendName === 'wasm' ? wasmKernel(k) : cpuKernel(k),
-    });
+    if (current !== undefined) tf.unregisterKernel(k.name, backendName);
+    const kernelFunc = func ?? (backendName === 'wasm' ? wasmKernel(k) : cpuKernel(k));
+    tf.registerKernel({ kernelName: k.name, backendName, kernelFunc });
+    ours[backendName] = kernelFunc;
   }
+  registered.set(k, ours);
 }
 
 /**
