@@ -34,6 +34,12 @@ export {
 export type { HostMatMulOptions, MatMulAttrs } from './kernels/mat-mul.js';
 export { hostMatMul, hostMatMulAvailable, matMulKernel } from './kernels/mat-mul.js';
 export { selectByFlag, selectByFlagKernel } from './kernels/select-by-flag.js';
+export {
+  hostThreads,
+  MIN_THREADED_MACS,
+  setHostThreads,
+  threadedProducts,
+} from './kernels/simd/gemm-threads.js';
 export type { GemmFunction, RelaxedSimdKernels, SimdKernels } from './kernels/simd/runtime.js';
 export {
   hostRelaxedSimd,

@@ -120,3 +120,41 @@ describe('relaxed SIMD (fused multiply-add GEMM tiles) in plain Node', () => {
     expect(r.numTensors).toBe(0);
   });
 });
+
+describe('GEMM worker threads in plain Node', () => {
+  it('split products give the same bits as one thread, with the plain and the fused tiles, and idle workers let the process exit', () => {
+    // No process.exit and no setHostThreads(1) at the end: the run returns only if idle workers do not keep
+    // Node alive.
+    const code = `
+      import { tf, useBackend, hostMatMul, hostRelaxedSimdAvailable, setHostRelaxedSimdEnabled, setHostThreads, hostThreads, threadedProducts } from '@steadygrad/core';
+      await useBackend('wasm');
+      const vals = (n, seed) => { const o = new Float32Array(n); let s = seed; for (let i = 0; i < n; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; o[i] = (s / 2 ** 32) * 2 - 1; } return o; };
+      const run = (m, k, n, tA) => {
+        const t = tf.tidy(() => hostMatMul(tf.tensor2d(vals(m * k, m), tA ? [k, m] : [m, k]), tf.tensor2d(vals(k * n, n), [k, n]), { transposeA: tA, bias: tf.tensor1d(vals(n, 3)), relu: true }));
+        const v = new Uint32Array(t.dataSync().buffer).slice(); t.dispose(); return v;
+      };
+      let differing = 0, cases = 0;
+      for (const fused of [false, true]) {
+        setHostRelaxedSimdEnabled(fused);
+        for (const [m, k, n, tA] of [[256, 784, 300, false], [784, 32, 300, true], [61, 900, 75, false]]) {
+          await setHostThreads(1); const one = run(m, k, n, tA);
+          await setHostThreads(2); const two = run(m, k, n, tA);
+          for (let i = 0; i < one.length; i++) if (one[i] !== two[i]) differing++;
+          cases++;
+        }
+      }
+      console.log(JSON.stringify({ relaxed: hostRelaxedSimdAvailable(), threads: hostThreads(), split: threadedProducts(), differing, cases, numTensors: tf.memory().numTensors }));
+    `;
+    const args = WebAssembly.validate(relaxedBytes())
+      ? ['--input-type=module', '-e', code]
+      : ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', code];
+    const out = execFileSync(process.execPath, args, {
+      cwd: pkgRoot,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+      timeout: 120_000,
+    });
+    const r = JSON.parse(out.trim().split('\n').pop()!);
+    expect(r).toEqual({ relaxed: true, threads: 2, split: 6, differing: 0, cases: 6, numTensors: 0 });
+  });
+});

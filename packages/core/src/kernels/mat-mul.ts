@@ -2,10 +2,9 @@ import { SteadygradError } from '../errors.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
 import { type HostKernel, hostKernelAvailable, runHostKernel } from './host-kernel.js';
-import { type GemmFunction, hostRelaxedSimd, hostSimd, hostSimdAvailable, pointer } from './simd/runtime.js';
-
-/** Rows of `C` (and of `op(A)`) per pass of the SIMD tiles over all of `B` (a multiple of 4). */
-const BLOCK_ROWS = 64;
+import { runGemmThreaded } from './simd/gemm-threads.js';
+import { runGemmTiles } from './simd/gemm-tiles.js';
+import { hostRelaxedSimd, hostSimd, hostSimdAvailable, pointer } from './simd/runtime.js';
 
 /** Attributes of {@link matMulKernel}. */
 export interface MatMulAttrs {
@@ -59,7 +58,9 @@ function dims(
  * On the wasm backend with WebAssembly SIMD the loops of gemm.ts run on the tensors in place (~25 GFLOP/s on
  * the project's machine, ~30 with fused multiply-adds, against ~15–20 for tfjs's MatMul there, which re-packs its second operand every
  * step, and ~1.5 with a transpose flag); elsewhere a scalar JavaScript loop, the reference, runs — correct
- * but much slower than tfjs's cpu MatMul, so use {@link hostMatMulAvailable} to choose.
+ * but much slower than tfjs's cpu MatMul, so use {@link hostMatMulAvailable} to choose. After
+ * {@link setHostThreads}`(n)` the wasm path splits the rows of products of at least 2²¹ multiply-adds over `n`
+ * threads, with the same bits.
  */
 export const matMulKernel: HostKernel<MatMulAttrs> = {
   name: 'SteadygradMatMul',
@@ -80,55 +81,14 @@ export const matMulKernel: HostKernel<MatMulAttrs> = {
     const sak = transposeA ? m : 1;
     const simd = k > 0 ? hostSimd(c) : undefined;
     if (simd !== undefined) {
-      const tile = (fn: GemmFunction, r0: number, rows: number, c0: number, cols: number): void => {
-        if (rows === 0 || cols === 0) return;
-        fn(
-          pointer(a) + 4 * r0 * sai,
-          pointer(b) + 4 * c0,
-          pointer(c) + 4 * (r0 * n + c0),
-          rows,
-          cols,
-          k,
-          4 * sai,
-          4 * sak,
-          4 * n,
-          4 * n,
-          bias === undefined ? 0 : pointer(bias) + 4 * c0,
-          relu ? 1 : 0,
-        );
-      };
-      const m4 = m - (m % 4);
-      const n8 = n - (n % 8);
-      const n4 = n - (n % 4);
-      const contiguous = sai === 1;
       // Fused multiply-add tiles where relaxed SIMD exists, else the plain ones (same tiling).
-      const fma = hostRelaxedSimd(c);
-      const g4x8 =
-        fma === undefined
-          ? contiguous
-            ? simd.gemm4x8c
-            : simd.gemm4x8
-          : contiguous
-            ? fma.gemm4x8cf
-            : fma.gemm4x8f;
-      const g4x4 =
-        fma === undefined
-          ? contiguous
-            ? simd.gemm4x4c
-            : simd.gemm4x4
-          : contiguous
-            ? fma.gemm4x4cf
-            : fma.gemm4x4f;
-      // Blocks of rows: the tiles sweep every column panel of B over one block of A's rows, which then stays
-      // in L2 (at batch 256 the seed's A is ~800 KB): ~+9% on the seed's large products with cold caches.
-      for (let r0 = 0; r0 < m4; r0 += BLOCK_ROWS) {
-        const rows = Math.min(BLOCK_ROWS, m4 - r0);
-        tile(g4x8, r0, rows, 0, n8);
-        tile(g4x4, r0, rows, n8, n4 - n8);
+      const fma = hostRelaxedSimd(c) ?? null;
+      const [pa, pb, pc, pbias] = [pointer(a), pointer(b), pointer(c), pointer(bias)];
+      const r = relu ? 1 : 0;
+      const heap = new Float32Array(c.buffer);
+      if (!runGemmThreaded(heap, simd, fma, pa, pb, pc, m, n, k, transposeA, pbias, r)) {
+        runGemmTiles(simd, fma, pa, pb, pc, m, n, k, 4 * sai, 4 * sak, 4 * n, 4 * n, pbias, r);
       }
-      tile(fma?.gemm1x8f ?? simd.gemm1x8, m4, m - m4, 0, n8);
-      tile(fma?.gemm1x4f ?? simd.gemm1x4, m4, m - m4, n8, n4 - n8);
-      tile(simd.gemm1x1, 0, m, n4, n - n4);
       return;
     }
     const round = Math.fround;

@@ -220,12 +220,29 @@ function encodeBody(f: FunctionSpec): number[] {
   return [...uleb(content.length), ...content];
 }
 
+/** Options of {@link assembleModule}. */
+export interface AssembleOptions {
+  /**
+   * Import a shared memory (WebAssembly threads: `new WebAssembly.Memory({ shared: true, maximum })`) whose
+   * maximum is at most this many 64 KiB pages, instead of an unshared memory of any size.
+   */
+  readonly sharedMaximumPages?: number;
+}
+
 /**
- * A module importing `env.memory` (any size) and exporting `functions`, each of type `(params) → ()`.
+ * A module importing `env.memory` (any size; shared with `sharedMaximumPages`) and exporting `functions`, each
+ * of type `(params) → ()`.
  */
-export function assembleModule(functions: readonly FunctionSpec[]): Uint8Array<ArrayBuffer> {
+export function assembleModule(
+  functions: readonly FunctionSpec[],
+  options: AssembleOptions = {},
+): Uint8Array<ArrayBuffer> {
+  const { sharedMaximumPages } = options;
   const types = functions.map((f) => [0x60, ...vector(f.params.map(([, t]) => [VALTYPE[t]])), 0x00]);
-  const importSection = vector([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]]);
+  // Memory limits: flag 0x00 = minimum only; 0x03 = shared, minimum and maximum.
+  const limits =
+    sharedMaximumPages === undefined ? [0x00, ...uleb(1)] : [0x03, ...uleb(1), ...uleb(sharedMaximumPages)];
+  const importSection = vector([[...name('env'), ...name('memory'), 0x02, ...limits]]);
   const bytes = [
     0x00,
     0x61,
