@@ -4,7 +4,8 @@
 Same work as steadygrad's benchmark: Flatten -> BN -> Dense 300 relu (He normal) -> BN -> Dense 100 relu
 (He normal) -> BN -> Dense 10 softmax, sparse categorical cross-entropy, batch 32 or 256, shuffled, pixels
 scaled to [0, 1]; then inference on the 10,000 test images. BatchNorm uses the Keras convention converted to
-PyTorch (momentum 0.01 = 1 - 0.99, eps 1e-3). One thread, as the published peer figure.
+PyTorch (momentum 0.01 = 1 - 0.99, eps 1e-3). `--threads` (default 1, as the published peer figure) sets
+torch.set_num_threads.
 
 Prints one JSON line: {"system": "pytorch", "batchSize": ..., "epochSeconds": ..., "samplesPerSecond": ...,
 "testAccuracy": ..., "inferenceSeconds": ..., "peakRssMb": ..., "torch": version}

@@ -1,12 +1,18 @@
 #!/usr/bin/env node
-// The steadygrad demo CLI: `pnpm demo <experiment> [--backend auto|cpu|wasm|tensorflow] [--epochs N]
-// [--batch-size N] [--seed N] [--seeds N] [--limit N] [--json]` and `pnpm demo --list`.
+// The steadygrad demo CLI: `pnpm demo <experiment> [--backend auto|cpu|wasm|tensorflow] [--threads N]
+// [--epochs N] [--batch-size N] [--seed N] [--seeds N] [--limit N] [--json]` and `pnpm demo --list`.
 import { parseArgs } from 'node:util';
-import { BACKEND_CHOICES, type BackendChoice, SteadygradError, useBackend } from '@steadygrad/core';
+import {
+  BACKEND_CHOICES,
+  type BackendChoice,
+  SteadygradError,
+  setHostThreads,
+  useBackend,
+} from '@steadygrad/core';
 import { loadFashionMnist } from '@steadygrad/datasets';
 import { experiments, findExperiment } from './experiments/index.js';
 
-const USAGE = `usage: pnpm demo <experiment> [--backend auto|cpu|wasm|tensorflow] [--epochs N] [--batch-size N] [--seed N] [--seeds N] [--limit N] [--json]
+const USAGE = `usage: pnpm demo <experiment> [--backend auto|cpu|wasm|tensorflow] [--threads N] [--epochs N] [--batch-size N] [--seed N] [--seeds N] [--limit N] [--json]
        pnpm demo --list`;
 
 function positiveInt(flag: string, value: string | undefined): number | undefined {
@@ -24,6 +30,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     allowPositionals: true,
     options: {
       backend: { type: 'string', default: 'auto' },
+      threads: { type: 'string' },
       epochs: { type: 'string' },
       'batch-size': { type: 'string' },
       seed: { type: 'string', default: '42' },
@@ -72,9 +79,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   const json = values.json;
   const log = json ? (line: string) => console.error(line) : (line: string) => console.log(line);
   // Backends are resolved from the app (which depends on them), not from the library.
+  const threads = positiveInt('--threads', values.threads) ?? 1;
   const info = await useBackend(backendChoice, { load: (name) => import(name) });
+  // Worker threads split the wasm backend's large matrix products (core's setHostThreads).
+  if (threads > 1 && info.name !== 'wasm') {
+    log(`note: --threads applies to the wasm backend; ignored on ${info.name}`);
+  } else if (threads > 1) {
+    await setHostThreads(threads);
+  }
   log(
-    `steadygrad demo '${experiment.name}' on the ${info.name} backend${info.packageName ? ` (${info.packageName})` : ''}`,
+    `steadygrad demo '${experiment.name}' on the ${info.name} backend${info.packageName ? ` (${info.packageName})` : ''}${threads > 1 && info.name === 'wasm' ? `, ${threads} threads` : ''}`,
   );
   const result = await experiment.run({
     backend: info.name,

@@ -2,10 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { markdownTable, median, ratios, summarize } from './bench-stats.js';
 import type { BenchRun } from './bench-types.js';
 
-function run(system: string, backend: string, batchSize: number, epochSeconds: number, infer = 1): BenchRun {
+function run(
+  system: string,
+  backend: string,
+  batchSize: number,
+  epochSeconds: number,
+  infer = 1,
+  threads = 1,
+): BenchRun {
   return {
     system,
     backend,
+    threads,
     batchSize,
     samples: 60000,
     epochSeconds,
@@ -32,7 +40,7 @@ describe('bench statistics', () => {
       run('steadygrad', 'wasm', 32, 3),
       run('steadygrad', 'wasm', 32, 5),
       run('tfjs-layers', 'wasm', 32, 36, 2),
-      run('pytorch', 'cpu-1-thread', 32, 2),
+      run('pytorch', 'cpu', 32, 2),
       run('steadygrad', 'wasm', 256, 2),
       run('tfjs-layers', 'wasm', 256, 30),
     ];
@@ -47,7 +55,37 @@ describe('bench statistics', () => {
     expect(r.epochTimeVsPytorch.batch256).toBeNull();
     expect(r.inferenceVsTfjsLayers.batch32).toBeCloseTo(2, 10);
     const table = markdownTable(s, r);
-    expect(table).toContain('| steadygrad | wasm | 32 | 15000 | 4.00 |');
-    expect(table).toContain('| steadygrad ÷ PyTorch epoch time | 2.00 | — | ≤ 1.5 |');
+    expect(table).toContain('| steadygrad | wasm | 1 | 32 | 15000 | 4.00 |');
+    expect(table).toContain('| steadygrad ÷ PyTorch epoch time (1 thread each) | 2.00 | — | ≤ 1.5 |');
+    expect(r.epochTimeVsPytorchSameThreads).toEqual({ batch32: null, batch256: null });
+  });
+
+  it('keeps thread counts apart and states which threads each PyTorch ratio compares', () => {
+    const runs = [
+      run('steadygrad', 'wasm', 256, 4.5, 0.3, 1),
+      run('steadygrad', 'wasm', 256, 3, 0.2, 2),
+      run('steadygrad', 'wasm', 256, 3.2, 0.2, 2),
+      run('tfjs-layers', 'wasm', 256, 63, 0.6, 1),
+      run('pytorch', 'cpu', 256, 2.5, 0.1, 1),
+      run('pytorch', 'cpu', 256, 1.5, 0.1, 2),
+    ];
+    const s = summarize(runs);
+    expect(s).toHaveLength(5);
+    expect(s.find((x) => x.system === 'steadygrad' && x.threads === 2)?.epochSeconds).toBeCloseTo(3.1, 10);
+    const r = ratios(s, 'wasm', 2);
+    expect(r.threads).toBe(2);
+    expect(r.vsTfjsLayers.batch256).toBeCloseTo(63 / 4.5, 10); // one thread each
+    expect(r.epochTimeVsPytorch.batch256).toBeCloseTo(3.1 / 2.5, 10); // steadygrad on 2, PyTorch on 1
+    expect(r.epochTimeVsPytorchOneThread.batch256).toBeCloseTo(4.5 / 2.5, 10);
+    expect(r.epochTimeVsPytorchSameThreads.batch256).toBeCloseTo(3.1 / 1.5, 10);
+    expect(r.inferenceVsTfjsLayers.batch256).toBeCloseTo(2, 10);
+    expect(r.epochTimeVsPytorch.batch32).toBeNull();
+    const table = markdownTable(s, r);
+    expect(table).toContain(
+      "| steadygrad on 2 threads ÷ PyTorch on 1 thread, epoch time | — | 1.24 | ≤ 1.5 (the issue's peer: PyTorch on 1 thread) |",
+    );
+    expect(table).toContain('| steadygrad ÷ PyTorch epoch time, both on 1 thread | — | 1.80 | — |');
+    expect(table).toContain('| steadygrad ÷ PyTorch epoch time, both on 2 threads | — | 2.07 | — |');
+    expect(table).toContain('| pytorch | cpu | 2 | 256 | 40000 | 1.50 |');
   });
 });

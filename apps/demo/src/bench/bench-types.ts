@@ -2,8 +2,13 @@
 export interface BenchRun {
   /** `steadygrad`, `tfjs-layers` or `pytorch`. */
   readonly system: string;
-  /** Backend (`wasm`, `cpu`) or, for PyTorch, `cpu-1-thread`. */
+  /** Backend (`wasm`, `cpu`; `cpu` for PyTorch). */
   readonly backend: string;
+  /**
+   * Threads the system computed on: steadygrad's `setHostThreads` count (wasm; 1 = the default), PyTorch's
+   * `torch.set_num_threads`; tfjs-layers always 1 (its threaded wasm build cannot start its workers in Node).
+   */
+  readonly threads: number;
   readonly batchSize: number;
   /** Training samples actually run (fewer than 60,000 in quick mode or for the slow cpu peer). */
   readonly samples: number;

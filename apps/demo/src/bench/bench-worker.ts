@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // One bench measurement in its own process (so peak RSS is per system):
-// node dist/bench/bench-worker.js --system steadygrad|tfjs-layers --backend wasm|cpu --batch-size N --samples N --seed N
+// node dist/bench/bench-worker.js --system steadygrad|tfjs-layers --backend wasm|cpu --batch-size N --samples N --seed N [--threads N]
 // Prints one JSON line (a BenchRun) on stdout.
 import { parseArgs } from 'node:util';
 import { loadFashionMnist } from '@steadygrad/datasets';
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
       samples: { type: 'string', default: '60000' },
       seed: { type: 'string', default: '42' },
       'non-finite': { type: 'string' },
+      threads: { type: 'string', default: '1' },
     },
   });
   const system = values.system;
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     batchSize: Number(values['batch-size']),
     samples: Number(values.samples),
     seed: Number(values.seed),
+    threads: Number(values.threads),
     nonFinite: values['non-finite'],
   };
   const data = await loadFashionMnist({ download: false });

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// `pnpm bench [--quick] [--json] [--reps N] [--cpu | --no-cpu] [--also-ignore-non-finite] [--relaxed-simd]`: seed cell 5 BN-MLP, SGD momentum 0.9, one epoch of Fashion-MNIST
-// at batch 32 and 256, then inference on the 10,000 test images — steadygrad (`fit`), tfjs-layers on the same
-// backend (wasm; cpu at reduced size) and PyTorch 1 thread (tooling/bench/pytorch_peer.py), each run in its
-// own child process, order alternating between repetitions, figures are medians over repetitions.
+// `pnpm bench [--quick] [--json] [--reps N] [--threads N] [--cpu | --no-cpu] [--also-ignore-non-finite] [--relaxed-simd]`:
+// seed cell 5 BN-MLP, SGD momentum 0.9, one epoch of Fashion-MNIST at batch 32 and 256, then inference on the
+// 10,000 test images — steadygrad (`fit`), tfjs-layers on the same backend (wasm; cpu at reduced size) and
+// PyTorch (tooling/bench/pytorch_peer.py), steadygrad and PyTorch on 1 thread and on `--threads` threads
+// (default: the machine's cores), each run in its own child process, order alternating between repetitions,
+// figures are medians over repetitions.
 import { spawnSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,6 +19,8 @@ interface Job {
   /** steadygrad: fit's `nonFinite` option (a second row that isolates the non-finite guard's cost). */
   readonly nonFinite?: string;
   readonly backend: 'wasm' | 'cpu';
+  /** steadygrad: core's `setHostThreads`; PyTorch: `torch.set_num_threads`. */
+  readonly threads: number;
   readonly batchSize: number;
   readonly samples: number;
 }
@@ -85,6 +89,8 @@ function runJob(job: Job, seed: number): BenchRun & { loadAverage: number } {
         String(job.samples),
         '--seed',
         String(seed),
+        '--threads',
+        String(job.threads),
       ],
       { encoding: 'utf8', maxBuffer: 1 << 24 },
     );
@@ -92,7 +98,8 @@ function runJob(job: Job, seed: number): BenchRun & { loadAverage: number } {
     const p = lastJsonLine(r.stdout) as Record<string, number>;
     return {
       system: 'pytorch',
-      backend: 'cpu-1-thread',
+      backend: 'cpu',
+      threads: job.threads,
       batchSize: job.batchSize,
       samples: p.samples as number,
       epochSeconds: p.epochSeconds as number,
@@ -121,6 +128,8 @@ function runJob(job: Job, seed: number): BenchRun & { loadAverage: number } {
       String(job.samples),
       '--seed',
       String(seed),
+      '--threads',
+      String(job.threads),
       ...(job.nonFinite === undefined ? [] : ['--non-finite', job.nonFinite]),
     ],
     { encoding: 'utf8', maxBuffer: 1 << 24 },
@@ -145,8 +154,14 @@ async function main(): Promise<void> {
       cpu: { type: 'boolean', default: false },
       'also-ignore-non-finite': { type: 'boolean', default: false },
       'relaxed-simd': { type: 'boolean', default: false },
+      threads: { type: 'string' },
     },
   });
+  const threads =
+    values.threads === undefined ? Math.min(availableParallelism(), 64) : Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+    throw new Error(`--threads expects an integer from 1 to 64, got ${values.threads}`);
+  }
   const relaxedByDefault = hostRelaxedSimdAvailable();
   if (values['relaxed-simd'] && !relaxedByDefault) nodeFlags = ['--experimental-wasm-relaxed-simd'];
   const relaxedNote = relaxedByDefault
@@ -167,17 +182,29 @@ async function main(): Promise<void> {
     for (const batchSize of BATCHES) {
       const wasm = plan.wasmSamples[batchSize] as number;
       const jobs: Job[] = [
-        { system: 'steadygrad', backend: 'wasm', batchSize, samples: wasm },
-        { system: 'tfjs-layers', backend: 'wasm', batchSize, samples: wasm },
+        { system: 'steadygrad', backend: 'wasm', threads: 1, batchSize, samples: wasm },
+        { system: 'tfjs-layers', backend: 'wasm', threads: 1, batchSize, samples: wasm },
       ];
+      if (threads > 1)
+        jobs.push({ system: 'steadygrad', backend: 'wasm', threads, batchSize, samples: wasm });
       if (values['also-ignore-non-finite']) {
-        jobs.push({ system: 'steadygrad', backend: 'wasm', batchSize, samples: wasm, nonFinite: 'ignore' });
+        jobs.push({
+          system: 'steadygrad',
+          backend: 'wasm',
+          threads: 1,
+          batchSize,
+          samples: wasm,
+          nonFinite: 'ignore',
+        });
       }
-      if (torch.ok) jobs.push({ system: 'pytorch', backend: 'cpu', batchSize, samples: wasm });
+      if (torch.ok) {
+        jobs.push({ system: 'pytorch', backend: 'cpu', threads: 1, batchSize, samples: wasm });
+        if (threads > 1) jobs.push({ system: 'pytorch', backend: 'cpu', threads, batchSize, samples: wasm });
+      }
       for (const job of rotate(jobs, rep)) {
         const r = runJob(job, seed + rep);
         log(
-          `rep ${rep + 1}/${plan.reps} ${r.system} ${r.backend} batch ${r.batchSize}: ${r.samplesPerSecond.toFixed(0)} samples/s, ${r.epochSeconds.toFixed(2)} s/epoch, acc ${r.testAccuracy.toFixed(4)} (load ${r.loadAverage.toFixed(2)})`,
+          `rep ${rep + 1}/${plan.reps} ${r.system} ${r.backend} ${r.threads} thread(s) batch ${r.batchSize}: ${r.samplesPerSecond.toFixed(0)} samples/s, ${r.epochSeconds.toFixed(2)} s/epoch, acc ${r.testAccuracy.toFixed(4)} (load ${r.loadAverage.toFixed(2)})`,
         );
         runs.push(r);
       }
@@ -192,8 +219,8 @@ async function main(): Promise<void> {
       for (const batchSize of BATCHES) {
         const samples = plan.cpuSamples[batchSize] as number;
         const jobs: Job[] = [
-          { system: 'steadygrad', backend: 'cpu', batchSize, samples },
-          { system: 'tfjs-layers', backend: 'cpu', batchSize, samples },
+          { system: 'steadygrad', backend: 'cpu', threads: 1, batchSize, samples },
+          { system: 'tfjs-layers', backend: 'cpu', threads: 1, batchSize, samples },
         ];
         for (const job of rotate(jobs, rep)) {
           const r = runJob(job, seed + rep);
@@ -206,7 +233,7 @@ async function main(): Promise<void> {
     }
   }
   const summaries = summarize(runs);
-  const r = ratios(summaries, 'wasm');
+  const r = ratios(summaries, 'wasm', threads);
   const cpuRatio = ratios(summaries, 'cpu').vsTfjsLayers;
   const cpu = cpus();
   const machine = `${cpu.length} × ${cpu[0]?.model ?? 'unknown cpu'}, Node ${process.versions.node}, ${relaxedNote}`;
@@ -214,7 +241,7 @@ async function main(): Promise<void> {
   const header = [
     `# steadygrad bench${values.quick ? ' (quick: partial epochs, extrapolated to 60,000 samples)' : ''}`,
     '',
-    `${started.toISOString()} — ${machine} — 1-min load average during runs ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}${torch.ok ? ` — PyTorch: ${torch.why}, 1 thread` : ` — PyTorch skipped: ${torch.why}`}`,
+    `${started.toISOString()} — ${machine} — 1-min load average during runs ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}${torch.ok ? ` — PyTorch: ${torch.why}` : ` — PyTorch skipped: ${torch.why}`} — steadygrad and PyTorch on 1${threads > 1 ? ` and on ${threads}` : ''} thread${threads > 1 ? 's' : ''}, tfjs-layers on 1`,
     '',
   ].join('\n');
   console.log(header);

@@ -1,4 +1,4 @@
-import { tf, useBackend } from '@steadygrad/core';
+import { setHostThreads, tf, useBackend } from '@steadygrad/core';
 import { type FashionMnist, imageSource, labelSource, sliceSplit } from '@steadygrad/datasets';
 import { Dense, Flatten, Sequential } from '@steadygrad/nn';
 import { BatchNormalization } from '@steadygrad/normalization';
@@ -26,6 +26,7 @@ export function seedCell5(seed: number): Sequential {
 /** One epoch of `fit` (what users run) on `samples` training images, then inference on the test set. */
 export async function runSteadygrad(data: FashionMnist, o: WorkerOptions): Promise<BenchRun> {
   await useBackend(o.backend);
+  await setHostThreads(o.threads);
   const train = sliceSplit(data.train, 0, o.samples);
   const model = seedCell5(o.seed);
   const trainer = compile(model, {
@@ -62,6 +63,7 @@ export async function runSteadygrad(data: FashionMnist, o: WorkerOptions): Promi
   const result: BenchRun = {
     system: o.nonFinite === undefined ? 'steadygrad' : `steadygrad (nonFinite: ${o.nonFinite})`,
     backend: o.backend,
+    threads: o.threads,
     batchSize: o.batchSize,
     samples: train.count,
     epochSeconds: (seconds * 60000) / train.count,

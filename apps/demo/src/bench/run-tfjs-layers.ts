@@ -55,6 +55,7 @@ export async function runTfjsLayers(data: FashionMnist, o: WorkerOptions): Promi
   return {
     system: 'tfjs-layers',
     backend: o.backend,
+    threads: 1,
     batchSize: o.batchSize,
     samples: n,
     epochSeconds: (seconds * 60000) / n,

@@ -6,6 +6,8 @@ export interface WorkerOptions {
   /** Training samples (the first `samples` images; 60,000 = one full epoch). */
   readonly samples: number;
   readonly seed: number;
+  /** steadygrad only: core's `setHostThreads` count (1 = one thread, the default). */
+  readonly threads: number;
   /** steadygrad only: `fit`'s `nonFinite` option; `undefined` = fit's default. */
   readonly nonFinite?: string;
 }
