@@ -34,6 +34,7 @@ export {
 export type { HostMatMulOptions, MatMulAttrs } from './kernels/mat-mul.js';
 export { hostMatMul, hostMatMulAvailable, matMulKernel } from './kernels/mat-mul.js';
 export { selectByFlag, selectByFlagKernel } from './kernels/select-by-flag.js';
+export type { HostThreadsOptions } from './kernels/simd/gemm-threads.js';
 export {
   hostThreads,
   MIN_THREADED_MACS,

@@ -54,7 +54,10 @@ function differing(a: Uint32Array, b: Uint32Array): number {
   return count;
 }
 
-// Large enough to be split (m·n·k ≥ MIN_THREADED_MACS): the seed's batch-256 and batch-32 products, both layouts
+/** Splits products from this size on in these tests (the default, MIN_THREADED_MACS, is 4x larger). */
+const MIN = 1 << 21;
+
+// Large enough to be split (m·n·k ≥ MIN): the seed's batch-256 and batch-32 products, both layouts
 // of A, row counts that leave a share with a tail (m mod 4) or no rows at all, column tails (n mod 8, n mod 4).
 const CASES: Case[] = [
   { m: 256, k: 784, n: 300, transposeA: false, bias: true, relu: true },
@@ -90,6 +93,18 @@ describe('setHostThreads', () => {
       expect(isSteadygradError(caught, 'INVALID_ARGUMENT'), String(bad)).toBe(true);
       expect((caught as Error).message).toMatch(/^setHostThreads expects an integer from 1 to 64, got /);
     }
+    for (const bad of [-1, Number.NaN, '5' as unknown as number]) {
+      let caught: unknown;
+      try {
+        await setHostThreads(2, { minMultiplyAdds: bad });
+      } catch (e) {
+        caught = e;
+      }
+      expect(isSteadygradError(caught, 'INVALID_ARGUMENT'), String(bad)).toBe(true);
+      expect((caught as Error).message).toMatch(
+        /^setHostThreads expects minMultiplyAdds to be a number ≥ 0, got /,
+      );
+    }
     expect(hostThreads()).toBe(1);
   });
 
@@ -111,12 +126,12 @@ describe('setHostThreads', () => {
 describe('hostMatMul split over threads', () => {
   it('gives the same bits as one thread on every case, with 2 and 3 threads, and as the JavaScript loop', async () => {
     for (const [idx, c] of CASES.entries()) {
-      expect(c.m * c.n * c.k).toBeGreaterThanOrEqual(MIN_THREADED_MACS);
+      expect(c.m * c.n * c.k).toBeGreaterThanOrEqual(MIN);
       await setHostThreads(1);
       const one = product(c, 10 + idx);
       expect(one.threaded).toBe(false);
       for (const threads of [2, 3]) {
-        await setHostThreads(threads);
+        await setHostThreads(threads, { minMultiplyAdds: MIN });
         const many = product(c, 10 + idx);
         expect(many.threaded, `${threads} threads ${JSON.stringify(c)}`).toBe(true);
         expect(differing(many.bits, one.bits), `${threads} threads ${JSON.stringify(c)}`).toBe(0);
@@ -125,7 +140,7 @@ describe('hostMatMul split over threads', () => {
     // The JavaScript reference loop, for the two shapes of the seed at batch 32.
     for (const idx of [2, 5]) {
       const c = CASES[idx] as Case;
-      await setHostThreads(2);
+      await setHostThreads(2, { minMultiplyAdds: MIN });
       const threaded = product(c, 10 + idx);
       setHostSimdEnabled(false);
       const js = product(c, 10 + idx);
@@ -135,13 +150,19 @@ describe('hostMatMul split over threads', () => {
     }
   });
 
-  it('keeps small products on the calling thread, and leaks no tensor', async () => {
+  it('keeps products under minMultiplyAdds (default MIN_THREADED_MACS) on the calling thread, and leaks no tensor', async () => {
     await setHostThreads(2);
+    expect(MIN_THREADED_MACS).toBe(1 << 23);
     const before = tf.memory().numTensors;
-    const small = product({ m: 32, k: 300, n: 100, transposeA: false, bias: true, relu: true }, 3);
-    expect(small.threaded).toBe(false);
-    const large = product(CASES[0] as Case, 4);
-    expect(large.threaded).toBe(true);
+    const batch32 = CASES[2] as Case; // 7.5M multiply-adds
+    expect(product(batch32, 3).threaded).toBe(false);
+    expect(product(CASES[0] as Case, 4).threaded).toBe(true); // 60M
+    // The threshold can be changed without restarting the workers.
+    await setHostThreads(2, { minMultiplyAdds: 1 << 22 });
+    expect(product(batch32, 3).threaded).toBe(true);
+    expect(product({ m: 32, k: 300, n: 100, transposeA: false, bias: true, relu: true }, 3).threaded).toBe(
+      false,
+    );
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -11,24 +11,26 @@ import { runGemmTiles } from './gemm-tiles.js';
  *
  * The wasm backend's memory is not shared (tfjs's threaded wasm build cannot start its workers in Node), so the
  * workers compute on a shared `WebAssembly.Memory` of their own: the calling thread copies `B`, the rows of `A`
- * the workers need (all of it when `A` is read transposeA) and the bias there, wakes the workers
+ * the workers need (all of it when `A` is read transposed) and the bias there, wakes the workers
  * (`Atomics.notify`), computes its own rows in place, waits for theirs (`Atomics.wait`) and copies them back.
  * On the project's 2-core machine a batch-256 product of the seed (256 × 784 · 784 × 300) takes 2.9 ms on
- * 2 threads against 5.3 ms on 1, copies included; products under `MIN_THREADED_MACS` stay on one thread (there
- * the copies and the wake-up cost more than they save).
+ * 2 threads against 5.3 ms on 1, copies included, and the seed's batch-256 `fit` epoch 3.6 s against 4.7 s.
+ * Products under `minMultiplyAdds` stay on one thread: there the copies and the wake-up (~0.3 ms on a virtual
+ * machine) cost about what they save.
  */
 
-/** Products smaller than this many multiply-adds (`m·n·k`) run on the calling thread only. */
-export const MIN_THREADED_MACS = 1 << 21;
+/**
+ * The default of `setHostThreads`' `minMultiplyAdds`: 2²³. On the project's 2-core VM the seed's batch-32
+ * products (7.5M multiply-adds) gained nothing from a second thread over a full epoch (a worker competes with
+ * V8's compiler threads while the code warms up), its batch-256 ones (60M) ~45%.
+ */
+export const MIN_THREADED_MACS = 1 << 23;
 
 /** Maximum size of the workers' shared memory: 1 GiB (address space is reserved, not memory). */
 const SHARED_MAXIMUM_PAGES = 16384;
 
 /** How long the calling thread waits for a worker before giving up with an error. */
 const WAIT_TIMEOUT_MS = 60_000;
-
-/** How long an idle worker spins, checking for a new job, before it sleeps (ms). */
-const SPIN_MS = 2;
 
 /** Slots of a worker's control array (Int32). */
 const SEQ = 0; // job number, bumped by the caller to wake the worker (before it copies the operands)
@@ -37,7 +39,8 @@ const DONE = 2; // job number the worker finished last
 const STATUS = 3; // 0 ok, 1 the job threw
 const USE_FMA = 4; // 1: relaxed-SIMD tiles, 0: plain, −1: stop
 const ARGS = 5; // a b c m n k sai sak ldb ldc bias relu
-const CONTROL_SLOTS = ARGS + 12;
+const ELAPSED = ARGS + 12; // µs the worker's share took
+const CONTROL_SLOTS = ELAPSED + 1;
 
 /** The worker's script: instantiate the tiles on the shared memory, then run jobs until told to stop. */
 function workerSource(): string {
@@ -51,16 +54,9 @@ import('node:worker_threads').then(({ parentPort }) => parentPort.once('message'
   let seq = 0;
   parentPort.postMessage('ready');
   for (;;) {
-    // Spin a while before sleeping: the next product of a training step usually comes within milliseconds,
-    // and waking a sleeping thread costs far more than that on a virtual machine.
-    const until = performance.now() + ${SPIN_MS};
-    let spins = 0;
-    while (Atomics.load(control, ${SEQ}) === seq) {
-      if (++spins % 1024 === 0 && performance.now() > until) {
-        Atomics.wait(control, ${SEQ}, seq);
-        break;
-      }
-    }
+    // Sleep until woken. (Spinning instead, to skip the wake-up, measured slower over a training epoch: the
+    // spinning thread takes the core V8's compiler and garbage-collector threads need.)
+    Atomics.wait(control, ${SEQ}, seq);
     seq = Atomics.load(control, ${SEQ});
     // Woken while the caller copies the operands (waking takes ~0.3 ms on a VM, as long as the copies): spin
     // until they are in place.
@@ -70,8 +66,10 @@ import('node:worker_threads').then(({ parentPort }) => parentPort.once('message'
     const mode = control[${USE_FMA}];
     if (mode < 0) break;
     try {
+      const t0 = performance.now();
       const g = control.subarray(${ARGS}, ${ARGS + 12});
       runGemmTiles(p, mode === 1 ? f : null, g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], g[11]);
+      control[${ELAPSED}] = Math.round((performance.now() - t0) * 1000);
       control[${STATUS}] = 0;
     } catch {
       control[${STATUS}] = 1;
@@ -95,6 +93,13 @@ interface WorkerHandle {
 interface Pool {
   readonly workers: readonly { readonly handle: WorkerHandle; readonly control: Int32Array }[];
   readonly memory: WebAssembly.Memory;
+  /** Products with fewer multiply-adds stay on the calling thread. */
+  minMultiplyAdds: number;
+  /**
+   * Each worker's speed relative to the calling thread's, from the products so far (moving average): its share
+   * of the rows. Waking a thread, a busy core or a slower core make a worker finish late with equal shares.
+   */
+  readonly speeds: number[];
   /** Whether the workers have the relaxed-SIMD tiles. */
   readonly fma: boolean;
   seq: number;
@@ -170,31 +175,56 @@ async function start(threads: number): Promise<Pool> {
       return { handle, control };
     }),
   );
-  return { workers, memory, fma: fma !== null, seq: 0 };
+  return {
+    workers,
+    memory,
+    minMultiplyAdds: MIN_THREADED_MACS,
+    speeds: workers.map(() => 1),
+    fma: fma !== null,
+    seq: 0,
+  };
+}
+
+/** Options of {@link setHostThreads}. */
+export interface HostThreadsOptions {
+  /**
+   * Products `m × k · k × n` with fewer than this many multiply-adds (`m·k·n`) stay on the calling thread.
+   * Default {@link MIN_THREADED_MACS} (2²³), measured on a 2-core VM; machines whose cores wake faster may gain
+   * from a lower one.
+   */
+  readonly minMultiplyAdds?: number;
 }
 
 /**
  * Use `threads` threads (the calling one and `threads − 1` workers) for `hostMatMul`'s large products on the
- * wasm backend — on 2 cores the seed's batch-256 training step runs ~1.5x faster; `1` (the default) stops the
- * workers. Results are bit-identical whatever the count. Node only for now (browsers would need
- * cross-origin isolation for `SharedArrayBuffer`): elsewhere it throws `BACKEND_UNAVAILABLE`. Idle workers
- * sleep and do not keep the process alive. A sensible choice is the number of physical cores.
+ * wasm backend — on the project's 2-core machine the seed's batch-256 training epoch runs ~1.3x faster; `1`
+ * (the default) stops the workers. Results are bit-identical whatever the count. Node only for now (browsers
+ * would need cross-origin isolation for `SharedArrayBuffer`): elsewhere it throws `BACKEND_UNAVAILABLE`. Idle
+ * workers sleep and do not keep the process alive. A sensible choice is the number of physical cores.
  */
-export function setHostThreads(threads: number): Promise<void> {
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
-    return Promise.reject(
+export function setHostThreads(threads: number, options: HostThreadsOptions = {}): Promise<void> {
+  const { minMultiplyAdds = MIN_THREADED_MACS } = options;
+  const bad = (what: string, value: unknown): Promise<void> =>
+    Promise.reject(
       new SteadygradError(
         'INVALID_ARGUMENT',
-        `setHostThreads expects an integer from 1 to 64, got ${typeof threads === 'number' ? threads : JSON.stringify(threads)}`,
+        `setHostThreads expects ${what}, got ${typeof value === 'number' ? value : JSON.stringify(value)}`,
       ),
     );
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+    return bad('an integer from 1 to 64', threads);
+  }
+  if (typeof minMultiplyAdds !== 'number' || !(minMultiplyAdds >= 0)) {
+    return bad('minMultiplyAdds to be a number ≥ 0', minMultiplyAdds);
   }
   const run = async (): Promise<void> => {
-    if (threads === hostThreads()) return;
-    const old = pool;
-    pool = undefined;
-    if (old !== undefined) await stop(old);
-    if (threads > 1) pool = await start(threads);
+    if (threads !== hostThreads()) {
+      const old = pool;
+      pool = undefined;
+      if (old !== undefined) await stop(old);
+      if (threads > 1) pool = await start(threads);
+    }
+    if (pool !== undefined) pool.minMultiplyAdds = minMultiplyAdds;
   };
   pending = pending.then(run, run);
   return pending;
@@ -221,16 +251,23 @@ export function runGemmThreaded(
   relu: number,
 ): boolean {
   const p = pool;
-  if (p === undefined || m * n * k < MIN_THREADED_MACS || (fma !== null && !p.fma)) return false;
-  const threads = p.workers.length + 1;
-  // Rows per thread, a multiple of 4 (whole 4-row tiles); the calling thread takes the first share.
-  const share = Math.ceil(m / threads / 4) * 4;
-  if (share >= m) return false;
-  const first = share;
+  if (p === undefined || m * n * k < p.minMultiplyAdds || (fma !== null && !p.fma)) return false;
+  // Rows per thread in proportion to the threads' speeds, multiples of 4 (whole 4-row tiles); the calling
+  // thread takes the first share, the last worker what is left.
+  const total = p.speeds.reduce((x, y) => x + y, 1);
+  const share = (speed: number): number => Math.max(4, Math.round((m * speed) / total / 4) * 4);
+  const first = share(1);
+  if (first >= m) return false;
+  const rowsOf: number[] = [];
+  for (let i = 0, r0 = first; i < p.workers.length; i++) {
+    const rows = i === p.workers.length - 1 ? m - r0 : Math.min(m - r0, share(p.speeds[i] as number));
+    rowsOf.push(rows);
+    r0 += rows;
+  }
   // Byte strides of op(A) along its rows and along k.
   const sai = transposeA ? 4 : 4 * k;
   const sak = transposeA ? 4 * m : 4;
-  // Shared layout (floats): B | A (rows first…m, or all of A when read transposeA) | bias | C rows first…m.
+  // Shared layout (floats): B | A (rows first…m, or all of A when read transposed) | bias | C rows first…m.
   const bLen = k * n;
   const aStart = transposeA ? 0 : first;
   const aLen = transposeA ? k * m : (m - first) * k;
@@ -259,10 +296,10 @@ export function runGemmThreaded(
   shared.set(heap.subarray(aFrom, aFrom + aLen), sa);
   if (bias !== 0) shared.set(heap.subarray(bias >> 2, (bias >> 2) + n), sbias);
   const mode = fma === null ? 0 : 1;
+  let r0 = first;
   p.workers.forEach((w, i) => {
-    const r0 = first + i * share;
-    const rows = Math.max(0, Math.min(share, m - r0));
-    // Row r of op(A) in the shared copy: transposeA, column r of A; else row r − first of the copied rows.
+    const rows = rowsOf[i] as number;
+    // Row r of op(A) in the shared copy: transposed, column r of A; else row r − first of the copied rows.
     const aRow = transposeA ? 4 * (sa + r0) : 4 * sa + (r0 - first) * sai;
     const cRow = 4 * sc + (r0 - first) * 4 * n;
     w.control.set(
@@ -272,9 +309,12 @@ export function runGemmThreaded(
     w.control[USE_FMA] = mode;
     Atomics.store(w.control, GO, seq);
     Atomics.notify(w.control, GO);
+    r0 += rows;
   });
+  const go = performance.now();
   runGemmTiles(plain, fma, a, b, c, first, n, k, sai, sak, 4 * n, 4 * n, bias, relu);
-  for (const w of p.workers) {
+  const mainDone = performance.now();
+  for (const [i, w] of p.workers.entries()) {
     // Spin (the worker's share takes about as long as ours), checking the clock now and then.
     let spins = 0;
     let deadline = 0;
@@ -294,6 +334,17 @@ export function runGemmThreaded(
         'BACKEND_UNAVAILABLE',
         'a GEMM worker thread failed on its share of a matrix product',
       );
+    }
+    // The worker's time from the go: as seen here when we had to wait for it, else (it finished first) its own
+    // measure of its work.
+    const seen = performance.now();
+    const took =
+      seen - mainDone > 0.02 ? seen - go : Math.min((w.control[ELAPSED] as number) / 1000, mainDone - go);
+    const rows = rowsOf[i] as number;
+    if (rows > 0 && took > 0 && mainDone > go) {
+      const relative = rows / took / (first / (mainDone - go));
+      const speed = 0.7 * (p.speeds[i] as number) + 0.3 * relative;
+      p.speeds[i] = Math.min(4, Math.max(0.25, speed));
     }
   }
   heap.set(shared.subarray(sc, sc + cLen), (c >> 2) + first * n);
