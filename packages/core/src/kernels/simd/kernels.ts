@@ -335,6 +335,22 @@ const biasActGrad: FunctionSpec = {
   ],
 };
 
+/** `u = g·factor` for the 4 floats at byte `k`. */
+const SGD_U = ['local.get g local.get k i32.add v128.load 0 local.get fac f32x4.mul local.set u'];
+/** `t = v·μ + u`, `v' = t`. */
+const SGD_MOMENTUM = [
+  'local.get v local.get k i32.add v128.load 0 local.get m f32x4.mul local.get u f32x4.add local.set t',
+  'local.get nv local.get k i32.add local.get t v128.store 0',
+];
+/** `w' = w + t`. */
+const SGD_W = [
+  'local.get nw local.get k i32.add local.get w local.get k i32.add v128.load 0 local.get t f32x4.add v128.store 0',
+];
+/** `do { body; k += 16 } while (k < end)` (the caller checks `end > 0`). */
+function sgdLoop(body: readonly string[]): string[] {
+  return ['loop', ...body, 'local.get k i32.const 16 i32.add local.tee k local.get end i32.lt_u br_if 0 end'];
+}
+
 /**
  * `sgdStep`: the SGD update of `sgdStepKernel` for elements `[0, n4)`, in float32 like the unfused chain:
  * `u = g·factor` (`factor` = −lr as a float32); without momentum (`v` = 0) `w' = w + u`; otherwise
@@ -352,15 +368,23 @@ const sgdStep: FunctionSpec = {
   body: [
     'local.get factor f32.demote_f64 f32x4.splat local.set fac local.get mu f32.demote_f64 f32x4.splat local.set m',
     'local.get n4 i32.const 2 i32.shl local.set end i32.const 0 local.set k',
-    'block loop local.get k local.get end i32.lt_u i32.eqz br_if 1',
-    'local.get g local.get k i32.add v128.load 0 local.get fac f32x4.mul local.set u',
+    // One loop per variant (the branches hoisted out of the loop: V8 does not), each a do-while over 4 floats.
+    'local.get end if',
     'local.get v if',
-    'local.get v local.get k i32.add v128.load 0 local.get m f32x4.mul local.get u f32x4.add local.set t',
-    'local.get nv local.get k i32.add local.get t v128.store 0',
-    'local.get nesterov if local.get t local.get m f32x4.mul local.get u f32x4.add local.set t end',
-    'else local.get u local.set t end',
-    'local.get nw local.get k i32.add local.get w local.get k i32.add v128.load 0 local.get t f32x4.add v128.store 0',
-    'local.get k i32.const 16 i32.add local.set k br 0 end end',
+    'local.get nesterov if',
+    ...sgdLoop([
+      ...SGD_U,
+      ...SGD_MOMENTUM,
+      'local.get t local.get m f32x4.mul local.get u f32x4.add local.set t',
+      ...SGD_W,
+    ]),
+    'else',
+    ...sgdLoop([...SGD_U, ...SGD_MOMENTUM, ...SGD_W]),
+    'end',
+    'else',
+    ...sgdLoop([...SGD_U, 'local.get u local.set t', ...SGD_W]),
+    'end',
+    'end',
   ],
 };
 
