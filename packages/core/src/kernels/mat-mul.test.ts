@@ -2,19 +2,9 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isSteadygradError } from '../errors.js';
+import { type MatMulCase, values } from '../test-utils/mat-mul-cases.js';
 import { hostMatMul, hostMatMulAvailable } from './mat-mul.js';
 import { setHostSimdEnabled } from './simd/runtime.js';
-
-/** Deterministic values in (−1, 1), with some exact zeros, from a seed. */
-function values(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
-  let s = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s % 11 === 0 ? 0 : (s / 2 ** 32) * 2 - 1;
-  }
-  return out;
-}
 
 /** The independent reference: float64 sums (not the kernel's float32 order). */
 function reference(
@@ -41,16 +31,7 @@ function reference(
   return out;
 }
 
-interface Case {
-  readonly m: number;
-  readonly k: number;
-  readonly n: number;
-  readonly transposeA: boolean;
-  readonly bias: boolean;
-  readonly relu: boolean;
-}
-
-function run(c: Case, seed: number): { got: Float32Array; want: Float64Array } {
+function run(c: MatMulCase, seed: number): { got: Float32Array; want: Float64Array } {
   const a = values(c.m * c.k, seed);
   const b = values(c.k * c.n, seed + 1);
   const bias = c.bias ? values(c.n, seed + 2) : undefined;
@@ -72,7 +53,7 @@ function bits(a: Float32Array): Uint32Array {
 }
 
 // Every row tail (m mod 4) and column tail (n mod 8), both layouts of a, with and without bias and relu.
-const CASES: Case[] = [];
+const CASES: MatMulCase[] = [];
 for (const m of [1, 4, 6, 13]) {
   for (const n of [1, 3, 4, 8, 10, 21]) {
     for (const transposeA of [false, true]) {

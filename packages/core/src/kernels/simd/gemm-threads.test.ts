@@ -2,32 +2,13 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isSteadygradError } from '../../errors.js';
+import { type MatMulCase, values } from '../../test-utils/mat-mul-cases.js';
 import { hostMatMul } from '../mat-mul.js';
 import { hostThreads, MIN_THREADED_MACS, setHostThreads, threadedProducts } from './gemm-threads.js';
 import { setHostSimdEnabled } from './runtime.js';
 
-/** Deterministic values in (−1, 1), with some exact zeros and negative zeros, from a seed. */
-function values(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
-  let s = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s % 13 === 0 ? 0 : s % 17 === 0 ? -0 : (s / 2 ** 32) * 2 - 1;
-  }
-  return out;
-}
-
-interface Case {
-  readonly m: number;
-  readonly k: number;
-  readonly n: number;
-  readonly transposeA: boolean;
-  readonly bias: boolean;
-  readonly relu: boolean;
-}
-
 /** `hostMatMul`'s output bits, and whether the product was split over threads. */
-function product(c: Case, seed: number): { bits: Uint32Array; threaded: boolean } {
+function product(c: MatMulCase, seed: number): { bits: Uint32Array; threaded: boolean } {
   const a = values(c.m * c.k, seed);
   const b = values(c.k * c.n, seed + 1);
   const bias = c.bias ? values(c.n, seed + 2) : undefined;
@@ -59,7 +40,7 @@ const MIN = 1 << 21;
 
 // Large enough to be split (m·n·k ≥ MIN): the seed's batch-256 and batch-32 products, both layouts
 // of A, row counts that leave a share with a tail (m mod 4) or no rows at all, column tails (n mod 8, n mod 4).
-const CASES: Case[] = [
+const CASES: MatMulCase[] = [
   { m: 256, k: 784, n: 300, transposeA: false, bias: true, relu: true },
   { m: 784, k: 256, n: 300, transposeA: true, bias: false, relu: false },
   { m: 784, k: 32, n: 300, transposeA: true, bias: false, relu: false },
@@ -139,7 +120,7 @@ describe('hostMatMul split over threads', () => {
     }
     // The JavaScript reference loop, for the two shapes of the seed at batch 32.
     for (const idx of [2, 5]) {
-      const c = CASES[idx] as Case;
+      const c = CASES[idx] as MatMulCase;
       await setHostThreads(2, { minMultiplyAdds: MIN });
       const threaded = product(c, 10 + idx);
       setHostSimdEnabled(false);
@@ -154,9 +135,9 @@ describe('hostMatMul split over threads', () => {
     await setHostThreads(2);
     expect(MIN_THREADED_MACS).toBe(1 << 23);
     const before = tf.memory().numTensors;
-    const batch32 = CASES[2] as Case; // 7.5M multiply-adds
+    const batch32 = CASES[2] as MatMulCase; // 7.5M multiply-adds
     expect(product(batch32, 3).threaded).toBe(false);
-    expect(product(CASES[0] as Case, 4).threaded).toBe(true); // 60M
+    expect(product(CASES[0] as MatMulCase, 4).threaded).toBe(true); // 60M
     // The threshold can be changed without restarting the workers.
     await setHostThreads(2, { minMultiplyAdds: 1 << 22 });
     expect(product(batch32, 3).threaded).toBe(true);
@@ -168,7 +149,7 @@ describe('hostMatMul split over threads', () => {
 
   it('grows its shared memory (one page at the start) to what a product needs', async () => {
     await setHostThreads(2);
-    const c: Case = { m: 512, k: 1024, n: 520, transposeA: false, bias: true, relu: false };
+    const c: MatMulCase = { m: 512, k: 1024, n: 520, transposeA: false, bias: true, relu: false };
     const many = product(c, 5);
     expect(many.threaded).toBe(true);
     await setHostThreads(1);
