@@ -59,10 +59,11 @@ import('node:worker_threads').then(({ parentPort }) => parentPort.once('message'
     Atomics.wait(control, ${SEQ}, seq);
     seq = Atomics.load(control, ${SEQ});
     // Woken while the caller copies the operands (waking takes ~0.3 ms on a VM, as long as the copies): spin
-    // until they are in place.
-    for (let go, n = 0; (go = Atomics.load(control, ${GO})) !== seq; ) {
+    // until they are in place. A later go (the caller failed before this one's) means: run that job.
+    for (let go, n = 0; (go = Atomics.load(control, ${GO})) < seq; ) {
       if (++n % 1024 === 0 && n > 1 << 22) Atomics.wait(control, ${GO}, go, 50);
     }
+    seq = Atomics.load(control, ${GO});
     const mode = control[${USE_FMA}];
     if (mode < 0) break;
     try {
@@ -269,7 +270,6 @@ export function runGemmThreaded(
   const sak = transposeA ? 4 * m : 4;
   // Shared layout (floats): B | A (rows first…m, or all of A when read transposed) | bias | C rows first…m.
   const bLen = k * n;
-  const aStart = transposeA ? 0 : first;
   const aLen = transposeA ? k * m : (m - first) * k;
   const cLen = (m - first) * n;
   const sb = 0;
@@ -292,7 +292,7 @@ export function runGemmThreaded(
   }
   const shared = new Float32Array(p.memory.buffer);
   shared.set(heap.subarray(b >> 2, (b >> 2) + bLen), sb);
-  const aFrom = (a >> 2) + (transposeA ? 0 : aStart * (sai >> 2));
+  const aFrom = (a >> 2) + (transposeA ? 0 : first * k);
   shared.set(heap.subarray(aFrom, aFrom + aLen), sa);
   if (bias !== 0) shared.set(heap.subarray(bias >> 2, (bias >> 2) + n), sbias);
   const mode = fma === null ? 0 : 1;
