@@ -9,11 +9,15 @@ import { relaxedSimdModuleBytes as relaxedBytes } from '../src/kernels/simd/kern
 
 const pkgRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-function runNode(code: string): string {
-  return execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+function runNode(code: string, { relaxedSimd = false } = {}): string {
+  // Node 20 needs the V8 flag for relaxed SIMD; newer Node has it by default (and may not know the flag).
+  const flags =
+    relaxedSimd && !WebAssembly.validate(relaxedBytes()) ? ['--experimental-wasm-relaxed-simd'] : [];
+  return execFileSync(process.execPath, [...flags, '--input-type=module', '-e', code], {
     cwd: pkgRoot,
     encoding: 'utf8',
     env: { ...process.env, NODE_OPTIONS: '' },
+    timeout: 120_000,
   });
 }
 
@@ -90,14 +94,7 @@ describe('relaxed SIMD (fused multiply-add GEMM tiles) in plain Node', () => {
       }
       console.log(JSON.stringify({ available, worst, fmaDiffers, plainVsJs, tailDiffers, cases, numTensors: tf.memory().numTensors }));
     `;
-    const args = WebAssembly.validate(relaxedBytes())
-      ? ['--input-type=module', '-e', code]
-      : ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', code];
-    const out = execFileSync(process.execPath, args, {
-      cwd: pkgRoot,
-      encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
+    const out = runNode(code, { relaxedSimd: true });
     const r = JSON.parse(out.trim().split('\n').pop()!);
     expect(r.available).toBe(true);
     expect(r.cases).toBe(5);
@@ -145,15 +142,7 @@ describe('GEMM worker threads in plain Node', () => {
       }
       console.log(JSON.stringify({ relaxed: hostRelaxedSimdAvailable(), threads: hostThreads(), split: threadedProducts(), differing, cases, numTensors: tf.memory().numTensors }));
     `;
-    const args = WebAssembly.validate(relaxedBytes())
-      ? ['--input-type=module', '-e', code]
-      : ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', code];
-    const out = execFileSync(process.execPath, args, {
-      cwd: pkgRoot,
-      encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: '' },
-      timeout: 120_000,
-    });
+    const out = runNode(code, { relaxedSimd: true });
     const r = JSON.parse(out.trim().split('\n').pop()!);
     expect(r).toEqual({ relaxed: true, threads: 2, split: 6, differing: 0, cases: 6, numTensors: 0 });
   });
