@@ -59,8 +59,8 @@ function dims(
  * the project's machine, ~30 with fused multiply-adds, against ~15–20 for tfjs's MatMul there, which re-packs its second operand every
  * step, and ~1.5 with a transpose flag); elsewhere a scalar JavaScript loop, the reference, runs — correct
  * but much slower than tfjs's cpu MatMul, so use {@link hostMatMulAvailable} to choose. After
- * {@link setHostThreads}`(n)` the wasm path splits the rows of products of at least 2²¹ multiply-adds over `n`
- * threads, with the same bits.
+ * {@link setHostThreads}`(n)` the wasm path splits the rows of large products (at least its `minMultiplyAdds`,
+ * default 2²³ multiply-adds) over `n` threads, with the same bits.
  */
 export const matMulKernel: HostKernel<MatMulAttrs> = {
   name: 'SteadygradMatMul',

@@ -107,6 +107,8 @@ interface Pool {
 }
 
 let pool: Pool | undefined;
+/** Serializes `setHostThreads` calls. */
+let pending: Promise<void> = Promise.resolve();
 /** Products split over threads so far (for tests and diagnostics). */
 let threaded = 0;
 
@@ -114,8 +116,6 @@ let threaded = 0;
 export function threadedProducts(): number {
   return threaded;
 }
-/** Serializes `setHostThreads` calls. */
-let pending: Promise<void> = Promise.resolve();
 
 /** The number of threads `hostMatMul` uses: 1 (the default) or what {@link setHostThreads} set. */
 export function hostThreads(): number {
@@ -158,7 +158,7 @@ async function start(threads: number): Promise<Pool> {
     Worker: new (source: string, options: { eval: true }) => WorkerHandle;
   };
   const source = workerSource();
-  const workers = await Promise.all(
+  const started = await Promise.allSettled(
     Array.from({ length: threads - 1 }, async () => {
       const handle = new Worker(source, { eval: true });
       const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
@@ -176,6 +176,13 @@ async function start(threads: number): Promise<Pool> {
       return { handle, control };
     }),
   );
+  const workers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = started.find((r) => r.status === 'rejected');
+  if (failed !== undefined) {
+    // Stop the workers that did start before reporting the one that did not.
+    await Promise.all(workers.map((w) => w.handle.terminate()));
+    throw failed.reason;
+  }
   return {
     workers,
     memory,
