@@ -65,7 +65,9 @@ export const normalizedRowsKernel: HostKernel = normalizedKernel('SteadygradNorm
  *   dβ[c]    = Σ_r dY₀[r, c]         = Σ_j W[c, j]·s[j]
  *
  * One pass over `[C, N]` instead of the `[n, C]·[C, N]` matmul for `dY₀` and the normalization's backward
- * pass (float64 accumulation for the sums).
+ * pass. Float32 arithmetic, every product and sum rounded (`Math.fround` here, f32x4 in core's SIMD loop, bit
+ * for bit the same); each row's sums are taken in four partial sums by `j mod 4`, combined as
+ * `(a₀ + a₂) + (a₁ + a₃)`, then the last `N mod 4` terms in order.
  */
 export const normalizedDenseParamGradKernel: HostKernel = {
   name: 'SteadygradNormalizedDenseParamGrad',
@@ -102,56 +104,34 @@ export const normalizedDenseParamGradKernel: HostKernel = {
       );
       return;
     }
+    const f = Math.fround;
     const N4 = N - (N % 4);
     for (let c = 0; c < C; c++) {
       const g = gamma === undefined ? 1 : (gamma[c] as number);
       const b = beta === undefined ? 0 : (beta[c] as number);
       const row = c * N;
       // Four partial sums by j mod 4, combined as (a₀ + a₂) + (a₁ + a₃), then the last N mod 4 terms.
-      let g0 = 0;
-      let g1 = 0;
-      let g2 = 0;
-      let g3 = 0;
-      let b0 = 0;
-      let b1 = 0;
-      let b2 = 0;
-      let b3 = 0;
+      const ag = [0, 0, 0, 0];
+      const ab = [0, 0, 0, 0];
       for (let j = 0; j < N4; j += 4) {
-        const k = row + j;
-        const m0 = m[k] as number;
-        const m1 = m[k + 1] as number;
-        const m2 = m[k + 2] as number;
-        const m3 = m[k + 3] as number;
-        const w0 = w[k] as number;
-        const w1 = w[k + 1] as number;
-        const w2 = w[k + 2] as number;
-        const w3 = w[k + 3] as number;
-        const s0 = sum[j] as number;
-        const s1 = sum[j + 1] as number;
-        const s2 = sum[j + 2] as number;
-        const s3 = sum[j + 3] as number;
-        dw[k] = g * m0 + b * s0;
-        dw[k + 1] = g * m1 + b * s1;
-        dw[k + 2] = g * m2 + b * s2;
-        dw[k + 3] = g * m3 + b * s3;
-        g0 += w0 * m0;
-        g1 += w1 * m1;
-        g2 += w2 * m2;
-        g3 += w3 * m3;
-        b0 += w0 * s0;
-        b1 += w1 * s1;
-        b2 += w2 * s2;
-        b3 += w3 * s3;
+        for (let q = 0; q < 4; q++) {
+          const mv = m[row + j + q] as number;
+          const wv = w[row + j + q] as number;
+          const sj = sum[j + q] as number;
+          dw[row + j + q] = f(f(g * mv) + f(b * sj));
+          ag[q] = f((ag[q] as number) + f(wv * mv));
+          ab[q] = f((ab[q] as number) + f(wv * sj));
+        }
       }
-      let sg = g0 + g2 + (g1 + g3);
-      let sb = b0 + b2 + (b1 + b3);
+      let sg = f(f((ag[0] as number) + (ag[2] as number)) + f((ag[1] as number) + (ag[3] as number)));
+      let sb = f(f((ab[0] as number) + (ab[2] as number)) + f((ab[1] as number) + (ab[3] as number)));
       for (let j = N4; j < N; j++) {
         const mv = m[row + j] as number;
         const wv = w[row + j] as number;
         const sj = sum[j] as number;
-        dw[row + j] = g * mv + b * sj;
-        sg += wv * mv;
-        sb += wv * sj;
+        dw[row + j] = f(f(g * mv) + f(b * sj));
+        sg = f(sg + f(wv * mv));
+        sb = f(sb + f(wv * sj));
       }
       dgamma[c] = sg;
       dbeta[c] = sb;

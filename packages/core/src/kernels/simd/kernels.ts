@@ -458,48 +458,37 @@ const normalizedTranspose: FunctionSpec = {
 
 /**
  * `paramGrad`: `normalizedDenseParamGradKernel` for rows `[0, rowsN)` of `[C, N]` matrices with `N` a
- * multiple of 4: `dW[c, j] = γ[c]·M[c, j] + β[c]·s[j]` (float64, rounded once), and the row sums
- * `dγ[c] = Σ_j W·M`, `dβ[c] = Σ_j W·s` accumulated in four lanes by `j mod 4` and combined as
- * `(a₀ + a₂) + (a₁ + a₃)` — the order the JavaScript loop uses too.
+ * multiple of 4, in float32 (every product and sum rounded, like its JavaScript twin's `Math.fround`s):
+ * `dW[c, j] = γ[c]·M[c, j] + β[c]·s[j]`, and the row sums `dγ[c] = Σ_j W·M`, `dβ[c] = Σ_j W·s` accumulated in
+ * four lanes by `j mod 4` and combined as `(a₀ + a₂) + (a₁ + a₃)`. Float32 rather than float64: the loop was
+ * bound by the float64 conversions (~2.5× slower), and float32 sums of the N terms of one row are what the
+ * unfused path (a matmul and a batch-norm backward) computes too.
  */
 const paramGrad: FunctionSpec = {
   name: 'paramGrad',
   params: [...locals('m w s gamma beta rowsN n dw dgamma dbeta', 'i32')],
-  locals: [
-    ...locals('c k rowBytes base', 'i32'),
-    ...locals('v mLo mHi wLo wHi sLo sHi g b aLo aHi zLo zHi tLo tHi', 'v128'),
-  ],
+  locals: [...locals('c k rowBytes base', 'i32'), ...locals('vm vw vs g b a z', 'v128')],
   body: [
     'local.get n i32.const 2 i32.shl local.set rowBytes i32.const 0 local.set c',
     'block loop local.get c local.get rowsN i32.const 2 i32.shl i32.lt_u i32.eqz br_if 1',
-    // γ[c], β[c] as f64x2 splats (1 and 0 when omitted).
-    'local.get gamma if local.get gamma local.get c i32.add f32.load 0 f64.promote_f32 f64x2.splat local.set g',
-    'else f64.const 1 f64x2.splat local.set g end',
-    'local.get beta if local.get beta local.get c i32.add f32.load 0 f64.promote_f32 f64x2.splat local.set b',
-    'else f64.const 0 f64x2.splat local.set b end',
-    ...splat2('aLo', 'aHi', 0),
-    ...splat2('zLo', 'zHi', 0),
+    // γ[c], β[c] as f32x4 splats (1 and 0 when omitted).
+    'local.get gamma if local.get gamma local.get c i32.add v128.load32_splat 0 local.set g',
+    'else f32.const 1 f32x4.splat local.set g end',
+    'local.get beta if local.get beta local.get c i32.add v128.load32_splat 0 local.set b',
+    'else f32.const 0 f32x4.splat local.set b end',
+    'f32.const 0 f32x4.splat local.tee a local.set z',
     // base = row c/4 of the [C, N] matrices = c·N bytes; k walks its bytes.
     'local.get c local.get n i32.mul local.set base i32.const 0 local.set k',
     'block loop local.get k local.get rowBytes i32.lt_u i32.eqz br_if 1',
-    ...rowLoad('m'),
-    ...rowLoad('w'),
-    'local.get s local.get k i32.add v128.load 0 local.set v',
-    ...promote('v', 0),
-    'local.set sLo',
-    ...promote('v', 1),
-    'local.set sHi',
+    'local.get m local.get base i32.add local.get k i32.add v128.load 0 local.set vm',
+    'local.get w local.get base i32.add local.get k i32.add v128.load 0 local.set vw',
+    'local.get s local.get k i32.add v128.load 0 local.set vs',
     // dW = γ·M + β·s
-    'local.get g local.get mLo f64x2.mul local.get b local.get sLo f64x2.mul f64x2.add local.set tLo',
-    'local.get g local.get mHi f64x2.mul local.get b local.get sHi f64x2.mul f64x2.add local.set tHi',
     'local.get dw local.get base i32.add local.get k i32.add',
-    ...demoteJoin('tLo', 'tHi'),
-    'v128.store 0',
+    'local.get g local.get vm f32x4.mul local.get b local.get vs f32x4.mul f32x4.add v128.store 0',
     // Σ W·M and Σ W·s by lane
-    'local.get aLo local.get wLo local.get mLo f64x2.mul f64x2.add local.set aLo',
-    'local.get aHi local.get wHi local.get mHi f64x2.mul f64x2.add local.set aHi',
-    'local.get zLo local.get wLo local.get sLo f64x2.mul f64x2.add local.set zLo',
-    'local.get zHi local.get wHi local.get sHi f64x2.mul f64x2.add local.set zHi',
+    'local.get a local.get vw local.get vm f32x4.mul f32x4.add local.set a',
+    'local.get z local.get vw local.get vs f32x4.mul f32x4.add local.set z',
     'local.get k i32.const 16 i32.add local.set k br 0 end end',
     ...laneSum('dgamma', 'a'),
     ...laneSum('dbeta', 'z'),
@@ -507,22 +496,12 @@ const paramGrad: FunctionSpec = {
   ],
 };
 
-/** In `paramGrad`: `xLo`/`xHi` from the four float32 at `x + base + k`. */
-function rowLoad(x: string): Code {
-  return [
-    `local.get ${x} local.get base i32.add local.get k i32.add v128.load 0 local.set v`,
-    ...promote('v', 0),
-    `local.set ${x}Lo`,
-    ...promote('v', 1),
-    `local.set ${x}Hi`,
-  ];
-}
-
-/** In `paramGrad`: `out[c/4] = (lo₀ + hi₀) + (lo₁ + hi₁)` rounded to float32, for the pair `accLo/accHi`. */
+/** In `paramGrad`: `out[c/4] = (a₀ + a₂) + (a₁ + a₃)` (float32) for the f32x4 local `acc`. */
 function laneSum(out: string, acc: string): Code {
   return [
-    `local.get ${out} local.get c i32.add local.get ${acc}Lo local.get ${acc}Hi f64x2.add local.tee tLo`,
-    'f64x2.extract_lane 0 local.get tLo f64x2.extract_lane 1 f64.add f32.demote_f64 f32.store 0',
+    `local.get ${out} local.get c i32.add local.get ${acc} local.get ${acc} local.get ${acc} i8x16.shuffle`,
+    HIGH_TO_LOW,
+    'f32x4.add local.tee vm f32x4.extract_lane 0 local.get vm f32x4.extract_lane 1 f32.add f32.store 0',
   ];
 }
 
