@@ -88,7 +88,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await setHostThreads(threads);
   }
   log(
-    `steadygrad demo '${experiment.name}' on the ${info.name} backend${info.packageName ? ` (${info.packageName})` : ''}${threads > 1 && info.name === 'wasm' ? `, ${threads} threads` : ''}`,
+    `steadygrad demo '${experiment.name}' on the ${info.name} backend${info.packageName ? ` (${info.packageName})` : ''}${info.relaxedSimd ? ', relaxed SIMD' : ''}${threads > 1 && info.name === 'wasm' ? `, ${threads} threads` : ''}`,
   );
   const result = await experiment.run({
     backend: info.name,

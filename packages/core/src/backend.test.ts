@@ -10,7 +10,7 @@ describe('useBackend', () => {
 
   it('selects a registered backend without loading anything', async () => {
     const info = await useBackend('cpu', { load: () => Promise.reject(new Error('must not load')) });
-    expect(info).toEqual({ requested: 'cpu', name: 'cpu', packageName: undefined });
+    expect(info).toEqual({ requested: 'cpu', name: 'cpu', packageName: undefined, relaxedSimd: false });
     expect(tf.getBackend()).toBe('cpu');
   });
 
@@ -29,9 +29,21 @@ describe('useBackend', () => {
     expect((err as SteadygradError).message).toMatch(/install '@tensorflow\/tfjs-backend-webgl'/);
   });
 
+  it('rejects a relaxedSimd option that is not a boolean', async () => {
+    const err = await useBackend('cpu', { relaxedSimd: 'yes' as never }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SteadygradError);
+    expect((err as SteadygradError).code).toBe('INVALID_ARGUMENT');
+    expect((err as SteadygradError).message).toBe(
+      'useBackend option relaxedSimd must be a boolean, got "yes"',
+    );
+  });
+
   it("'auto' in Node falls back from tensorflow to wasm", async () => {
     const loaded: string[] = [];
+    // relaxedSimd: false keeps V8's flags as they are for the other test files of this process; the default
+    // (which may set one) is tested in plain Node (test/plain-node.test.ts).
     const info = await useBackend('auto', {
+      relaxedSimd: false,
       load: async (p) => {
         loaded.push(p);
         if (p.includes('tfjs-node')) throw new Error(`Cannot find package '${p}'`);

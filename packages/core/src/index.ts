@@ -41,6 +41,7 @@ export {
   setHostThreads,
   threadedProducts,
 } from './kernels/simd/gemm-threads.js';
+export { enableRelaxedSimd } from './kernels/simd/relaxed-simd-flag.js';
 export type { GemmFunction, RelaxedSimdKernels, SimdKernels } from './kernels/simd/runtime.js';
 export {
   hostRelaxedSimd,

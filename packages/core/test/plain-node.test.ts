@@ -64,6 +64,30 @@ describe('plain Node ESM', () => {
 });
 
 describe('relaxed SIMD (fused multiply-add GEMM tiles) in plain Node', () => {
+  it("useBackend('wasm') makes relaxed SIMD available (setting V8's flag on Node 20/21), unless relaxedSimd: false", () => {
+    const code = (option: string): string => `
+      import { tf, useBackend, hostMatMul, hostRelaxedSimdAvailable } from '@steadygrad/core';
+      const validates = () => WebAssembly.validate(new Uint8Array(${JSON.stringify([...relaxedBytes()])}));
+      const before = validates();
+      const info = await useBackend('wasm'${option});
+      const a = tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [2, 4]), b = tf.ones([4, 8]);
+      const c = hostMatMul(a, b);
+      console.log(JSON.stringify({ before, after: validates(), info: info.relaxedSimd, available: hostRelaxedSimdAvailable(), row: Array.from(c.dataSync().slice(0, 8)) }));
+    `;
+    const on = JSON.parse(runNode(code('')).trim().split('\n').pop()!);
+    const off = JSON.parse(runNode(code(', { relaxedSimd: false }')).trim().split('\n').pop()!);
+    // With the flag: available whether or not this Node had it by default.
+    expect(on).toMatchObject({ after: true, info: true, available: true });
+    expect(on.row).toEqual([10, 10, 10, 10, 10, 10, 10, 10]);
+    // Without it, V8's flags are left alone: available only where this Node has relaxed SIMD by default.
+    expect(off.after).toBe(off.before);
+    expect(off.info).toBe(off.before);
+    expect(off.available).toBe(off.before);
+    expect(off.row).toEqual(on.row);
+    // On Node 20 (the project's CI) the default really had to set the flag.
+    if (process.versions.node.startsWith('20.')) expect(on.before).toBe(false);
+  });
+
   it('hostMatMul with fused multiply-adds: within the float32 summation bound of float64 sums; off, the plain tiles and the JavaScript loop agree bit for bit', () => {
     // Node 20 needs the V8 flag; newer Node has relaxed SIMD by default (and may not know the flag).
     const code = `

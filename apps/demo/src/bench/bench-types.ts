@@ -9,6 +9,11 @@ export interface BenchRun {
    * `torch.set_num_threads`; tfjs-layers always 1 (its threaded wasm build cannot start its workers in Node).
    */
   readonly threads: number;
+  /**
+   * steadygrad only: whether its matrix products used WebAssembly relaxed SIMD (fused multiply-adds; on by
+   * default through `useBackend`, off with `--no-relaxed-simd`). Absent for the peers, which do not use it.
+   */
+  readonly relaxedSimd?: boolean;
   readonly batchSize: number;
   /** Training samples actually run (fewer than 60,000 in quick mode or for the slow cpu peer). */
   readonly samples: number;

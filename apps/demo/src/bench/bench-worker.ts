@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // One bench measurement in its own process (so peak RSS is per system):
-// node dist/bench/bench-worker.js --system steadygrad|tfjs-layers --backend wasm|cpu --batch-size N --samples N --seed N [--threads N]
+// node dist/bench/bench-worker.js --system steadygrad|tfjs-layers --backend wasm|cpu --batch-size N --samples N --seed N [--threads N] [--no-relaxed-simd]
 // Prints one JSON line (a BenchRun) on stdout.
 import { parseArgs } from 'node:util';
 import { loadFashionMnist } from '@steadygrad/datasets';
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '42' },
       'non-finite': { type: 'string' },
       threads: { type: 'string', default: '1' },
+      'no-relaxed-simd': { type: 'boolean', default: false },
     },
   });
   const system = values.system;
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     seed: Number(values.seed),
     threads: Number(values.threads),
     nonFinite: values['non-finite'],
+    relaxedSimd: !values['no-relaxed-simd'],
   };
   const data = await loadFashionMnist({ download: false });
   let run: BenchRun;

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm bench [--quick] [--json] [--reps N] [--threads N] [--cpu | --no-cpu] [--also-ignore-non-finite] [--relaxed-simd]`:
+// `pnpm bench [--quick] [--json] [--reps N] [--threads N] [--cpu | --no-cpu] [--also-ignore-non-finite] [--no-relaxed-simd]`:
 // seed cell 5 BN-MLP, SGD momentum 0.9, one epoch of Fashion-MNIST at batch 32 and 256, then inference on the
 // 10,000 test images — steadygrad (`fit`), tfjs-layers on the same backend (wasm; cpu at reduced size) and
 // PyTorch (tooling/bench/pytorch_peer.py), steadygrad and PyTorch on 1 thread and on `--threads` threads
@@ -10,7 +10,6 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { hostRelaxedSimdAvailable } from '@steadygrad/core';
 import { markdownTable, ratios, summarize } from './bench-stats.js';
 import type { BenchRun } from './bench-types.js';
 
@@ -70,11 +69,12 @@ function lastJsonLine(stdout: string): unknown {
 }
 
 /**
- * `--relaxed-simd`: run the Node workers (steadygrad and tfjs-layers alike) with WebAssembly relaxed SIMD,
- * which Node 20 has behind `--experimental-wasm-relaxed-simd` and Node ≥ 22 by default; steadygrad's GEMM
- * tiles then use fused multiply-adds. Empty when not asked for or already on by default.
+ * `--no-relaxed-simd`: steadygrad's workers call `useBackend` with `relaxedSimd: false` and
+ * `setHostRelaxedSimdEnabled(false)`, so its matrix products use the plain SIMD tiles instead of fused
+ * multiply-adds (by default `useBackend` enables relaxed SIMD, through V8's flag on Node 20/21). The peers do not
+ * use relaxed SIMD: tfjs-backend-wasm ships no relaxed build, PyTorch is native code.
  */
-let nodeFlags: string[] = [];
+let relaxedSimd = true;
 
 function runJob(job: Job, seed: number): BenchRun & { loadAverage: number } {
   const load = loadavg()[0] as number;
@@ -116,7 +116,6 @@ function runJob(job: Job, seed: number): BenchRun & { loadAverage: number } {
   const r = spawnSync(
     process.execPath,
     [
-      ...nodeFlags,
       join(here, 'bench-worker.js'),
       '--system',
       job.system,
@@ -131,6 +130,7 @@ function runJob(job: Job, seed: number): BenchRun & { loadAverage: number } {
       '--threads',
       String(job.threads),
       ...(job.nonFinite === undefined ? [] : ['--non-finite', job.nonFinite]),
+      ...(job.system === 'steadygrad' && !relaxedSimd ? ['--no-relaxed-simd'] : []),
     ],
     { encoding: 'utf8', maxBuffer: 1 << 24 },
   );
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
       'no-cpu': { type: 'boolean', default: false },
       cpu: { type: 'boolean', default: false },
       'also-ignore-non-finite': { type: 'boolean', default: false },
-      'relaxed-simd': { type: 'boolean', default: false },
+      'no-relaxed-simd': { type: 'boolean', default: false },
       threads: { type: 'string' },
     },
   });
@@ -162,13 +162,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
     throw new Error(`--threads expects an integer from 1 to 64, got ${values.threads}`);
   }
-  const relaxedByDefault = hostRelaxedSimdAvailable();
-  if (values['relaxed-simd'] && !relaxedByDefault) nodeFlags = ['--experimental-wasm-relaxed-simd'];
-  const relaxedNote = relaxedByDefault
-    ? 'WebAssembly relaxed SIMD on (Node default)'
-    : values['relaxed-simd']
-      ? 'WebAssembly relaxed SIMD on (--experimental-wasm-relaxed-simd)'
-      : 'WebAssembly relaxed SIMD off (Node default)';
+  relaxedSimd = !values['no-relaxed-simd'];
   const plan = planFor(values.quick, values.reps === undefined ? undefined : Number(values.reps));
   const seed = Number(values.seed);
   const torch = torchAvailable();
@@ -236,6 +230,16 @@ async function main(): Promise<void> {
   const r = ratios(summaries, 'wasm', threads);
   const cpuRatio = ratios(summaries, 'cpu').vsTfjsLayers;
   const cpu = cpus();
+  const steadygradWasm = runs.filter((x) => x.system === 'steadygrad' && x.backend === 'wasm');
+  const fused = steadygradWasm.filter((x) => x.relaxedSimd === true).length;
+  const viaFlag = /^2[01]\./.test(process.versions.node) ? ", enabled by useBackend through V8's flag" : '';
+  let relaxedNote = 'steadygrad with and without WebAssembly relaxed SIMD (mixed rows)';
+  if (fused === steadygradWasm.length) {
+    relaxedNote = `steadygrad's matrix products with WebAssembly relaxed SIMD (fused multiply-adds${viaFlag})`;
+  } else if (fused === 0) {
+    const why = relaxedSimd ? 'not available here' : '--no-relaxed-simd';
+    relaxedNote = `steadygrad's matrix products without WebAssembly relaxed SIMD (${why})`;
+  }
   const machine = `${cpu.length} × ${cpu[0]?.model ?? 'unknown cpu'}, Node ${process.versions.node}, ${relaxedNote}`;
   const loads = runs.map((x) => x.loadAverage);
   const header = [

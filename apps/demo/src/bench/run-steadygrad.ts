@@ -1,4 +1,4 @@
-import { setHostThreads, tf, useBackend } from '@steadygrad/core';
+import { setHostRelaxedSimdEnabled, setHostThreads, tf, useBackend } from '@steadygrad/core';
 import { type FashionMnist, imageSource, labelSource, sliceSplit } from '@steadygrad/datasets';
 import { Dense, Flatten, Sequential } from '@steadygrad/nn';
 import { BatchNormalization } from '@steadygrad/normalization';
@@ -25,7 +25,10 @@ export function seedCell5(seed: number): Sequential {
 
 /** One epoch of `fit` (what users run) on `samples` training images, then inference on the test set. */
 export async function runSteadygrad(data: FashionMnist, o: WorkerOptions): Promise<BenchRun> {
-  await useBackend(o.backend);
+  const relaxed = o.relaxedSimd ?? true;
+  const info = await useBackend(o.backend, { relaxedSimd: relaxed });
+  // Off: the plain SIMD tiles, also where the platform has relaxed SIMD by default (Node ≥ 22).
+  setHostRelaxedSimdEnabled(relaxed);
   await setHostThreads(o.threads);
   const train = sliceSplit(data.train, 0, o.samples);
   const model = seedCell5(o.seed);
@@ -64,6 +67,7 @@ export async function runSteadygrad(data: FashionMnist, o: WorkerOptions): Promi
     system: o.nonFinite === undefined ? 'steadygrad' : `steadygrad (nonFinite: ${o.nonFinite})`,
     backend: o.backend,
     threads: o.threads,
+    relaxedSimd: relaxed && info.relaxedSimd,
     batchSize: o.batchSize,
     samples: train.count,
     epochSeconds: (seconds * 60000) / train.count,

@@ -8,6 +8,8 @@ export interface WorkerOptions {
   readonly seed: number;
   /** steadygrad only: core's `setHostThreads` count (1 = one thread, the default). */
   readonly threads: number;
+  /** steadygrad only: `useBackend`'s `relaxedSimd` option (default `true`: fused multiply-add tiles). */
+  readonly relaxedSimd?: boolean;
   /** steadygrad only: `fit`'s `nonFinite` option; `undefined` = fit's default. */
   readonly nonFinite?: string;
 }

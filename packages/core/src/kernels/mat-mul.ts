@@ -50,7 +50,8 @@ function dims(
  * Arithmetic: each element is the float32 sum over `k = 0 … K−1`, in that order, of the float32 products
  * `op(a)[i, k]·b[k, j]`, rounded after every operation; then `+ bias[j]` (rounded) when a bias is given; then
  * relu — bit for bit on every backend and path, except that where relaxed SIMD exists (Node ≥ 22, Chrome ≥ 114,
- * or `--experimental-wasm-relaxed-simd`) the wasm tiles fuse each multiply-add (one rounding instead of two,
+ * Node 20/21 after `useBackend('wasm')` or {@link enableRelaxedSimd}, which set V8's
+ * `--experimental-wasm-relaxed-simd`) the wasm tiles fuse each multiply-add (one rounding instead of two,
  * on CPUs with FMA) for all but the last `N mod 4` columns; {@link setHostRelaxedSimdEnabled}`(false)` turns
  * that off. tfjs's MatMul sums in a blocked order, so results differ from it by float32 rounding only (~1e-6
  * relative).

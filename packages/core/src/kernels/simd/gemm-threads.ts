@@ -1,5 +1,5 @@
-import { isNode } from '../../backend.js';
 import { SteadygradError } from '../../errors.js';
+import { isNode } from '../../is-node.js';
 import { assembleModule } from './assembler.js';
 import { GEMM_FMA_FUNCTIONS, GEMM_FUNCTIONS } from './gemm.js';
 import { runGemmTiles } from './gemm-tiles.js';

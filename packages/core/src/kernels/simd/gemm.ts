@@ -147,7 +147,8 @@ export const GEMM_FUNCTIONS: readonly FunctionSpec[] = [
 
 /**
  * The GEMM tiles with fused multiply-adds (`f32x4.relaxed_madd`), for a second module compiled only where
- * relaxed SIMD exists (Node ≥ 22, Chrome ≥ 114; Node 20 with `--experimental-wasm-relaxed-simd`): the loop has
+ * relaxed SIMD exists (Node ≥ 22, Chrome ≥ 114; Node 20/21 with `--experimental-wasm-relaxed-simd`, which
+ * `useBackend('wasm')` sets through `enableRelaxedSimd`): the loop has
  * 8 instructions fewer per 64 flops, ~30 against ~24 GFLOP/s on the project's machine. Same parameters; the
  * column tail (`n mod 4` columns) uses the scalar `gemm1x1` of the main module.
  */

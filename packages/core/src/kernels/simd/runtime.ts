@@ -143,6 +143,11 @@ class LazyModule<K> {
 
   constructor(private readonly bytes: () => Uint8Array<ArrayBuffer>) {}
 
+  /** Forgets that the module did not compile, so that the next use tries again (after a V8 flag change). */
+  retry(): void {
+    if (this.compiled === null) this.compiled = undefined;
+  }
+
   compiles(): boolean {
     if (this.compiled === undefined) {
       const bytes = this.bytes();
@@ -224,7 +229,8 @@ export function hostSimd(view: Float32Array): SimdKernels | undefined {
 
 /**
  * The relaxed-SIMD GEMM tiles able to work on `view`, or `undefined`: as {@link hostSimd}, and also when the
- * platform lacks relaxed SIMD (Node < 22 without `--experimental-wasm-relaxed-simd`, Chrome < 114) or they
+ * platform lacks relaxed SIMD (Node < 22 without `--experimental-wasm-relaxed-simd`, which `useBackend('wasm')`
+ * and `enableRelaxedSimd` set; Chrome < 114) or they
  * are turned off ({@link setHostRelaxedSimdEnabled}).
  */
 export function hostRelaxedSimd(view: Float32Array): RelaxedSimdKernels | undefined {
@@ -240,6 +246,15 @@ export function hostSimdAvailable(): boolean {
 /** Whether the relaxed-SIMD GEMM tiles can run here (relaxed SIMD present, SIMD and they not turned off). */
 export function hostRelaxedSimdAvailable(): boolean {
   return enabled && relaxedEnabled && relaxedModule.compiles();
+}
+
+/**
+ * Whether the relaxed-SIMD module compiles here (the platform has relaxed SIMD), whatever
+ * {@link setHostRelaxedSimdEnabled} says; with `retry`, after forgetting an earlier failure.
+ */
+export function relaxedSimdCompiles(retry = false): boolean {
+  if (retry) relaxedModule.retry();
+  return relaxedModule.compiles();
 }
 
 /** The byte offset of `view` in its memory, or 0 for an omitted input. */
