@@ -26,7 +26,7 @@ import {
   batchNormTrainingOps,
   batchNormTrainingReference,
 } from './batch-norm-ops.js';
-import { type AffineOptions, affineConfig, checkFlag, createParameter } from './feature-params.js';
+import { type AffineOptions, checkFlag, createParameter } from './feature-params.js';
 
 /** How training-mode batch normalization is computed (see {@link BatchNormalizationOptions.implementation}). */
 export type BatchNormImplementation = 'fused' | 'ops' | 'reference';
@@ -307,7 +307,6 @@ export class BatchNormalization extends Layer {
       gammaInitializer: this.initializers.gamma.name,
       movingMeanInitializer: this.initializers.movingMean.name,
       movingVarianceInitializer: this.initializers.movingVariance.name,
-      ...affineConfig(this.regularizers, this.constraints),
     };
   }
 }

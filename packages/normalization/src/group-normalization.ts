@@ -13,13 +13,7 @@ import {
 import { getInitializer } from '@steadygrad/initializers';
 import { type CallContext, Layer, type LayerOptions, type Shape } from '@steadygrad/nn';
 import { broadcastShape, otherAxes, resolveAxis } from './axes.js';
-import {
-  type AffineOptions,
-  affineConfig,
-  checkFeatureShape,
-  checkFlag,
-  createParameter,
-} from './feature-params.js';
+import { type AffineOptions, checkFeatureShape, checkFlag, createParameter } from './feature-params.js';
 
 /** Options of {@link GroupNormalization} (Keras 3 names and defaults). */
 export interface GroupNormalizationOptions extends LayerOptions, AffineOptions {
@@ -170,7 +164,6 @@ export class GroupNormalization extends Layer {
       scale: this.scale,
       betaInitializer: this.inits.beta.name,
       gammaInitializer: this.inits.gamma.name,
-      ...affineConfig(this.regs, this.cons),
     };
   }
 }

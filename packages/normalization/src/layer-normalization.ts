@@ -15,7 +15,6 @@ import { type CallContext, Layer, type LayerOptions, type Shape } from '@steadyg
 import { broadcastShape } from './axes.js';
 import {
   type AffineOptions,
-  affineConfig,
   checkAxisOption,
   checkFeatureShape,
   checkFlag,
@@ -134,7 +133,6 @@ export class LayerNormalization extends Layer {
       scale: this.scale,
       betaInitializer: this.inits.beta.name,
       gammaInitializer: this.inits.gamma.name,
-      ...affineConfig(this.regs, this.cons),
     };
   }
 }
