@@ -24,6 +24,12 @@ describe('Layer', () => {
     expect(formatShape([null])).toBe('(None,)');
   });
 
+  it('cloneOptions() is getConfig() unless a layer overrides it', () => {
+    const layer = new Scale({ name: 'sc', inputShape: [3], trainable: false });
+    expect(layer.cloneOptions()).toEqual({ name: 'sc', trainable: false, inputShape: [3] });
+    expect(layer.cloneOptions()).toEqual(layer.getConfig());
+  });
+
   it('names parameters after the layer and tracks trainable flags', () => {
     const layer = new Scale({ name: 'sc' });
     expect(layer.built).toBe(false);

@@ -324,6 +324,16 @@ export abstract class Layer {
     return config;
   }
 
+  /**
+   * The options that recreate this layer as `new (this.constructor)(options)`, unbuilt (transfer's
+   * `cloneLayer` uses them): by default {@link getConfig}. A layer whose configuration holds objects that
+   * `getConfig` can only describe (initializers, regularizers, constraints) overrides it to return those
+   * objects themselves, so a clone carries them.
+   */
+  cloneOptions(): Record<string, unknown> {
+    return this.getConfig();
+  }
+
   /** Number of scalar values in this layer's parameters. */
   countParams(): number {
     return this._records.reduce((n, r) => n + r.parameter.size, 0);

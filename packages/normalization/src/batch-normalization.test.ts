@@ -1,6 +1,15 @@
-import { isSteadygradError, RandomStream, type Tensor, tf } from '@steadygrad/core';
+import {
+  type Constraint,
+  isSteadygradError,
+  RandomStream,
+  type Regularizer,
+  type Tensor,
+  tf,
+} from '@steadygrad/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BatchNormalization, type BatchNormImplementation } from './batch-normalization.js';
+import { GroupNormalization } from './group-normalization.js';
+import { LayerNormalization } from './layer-normalization.js';
 import { expectClose } from './test-utils/close.js';
 import { type BatchNormCase, loadTorchFixtures } from './test-utils/fixtures.js';
 
@@ -122,6 +131,35 @@ describe('BatchNormalization layer', () => {
       scale: true,
     });
     layer.dispose();
+  });
+
+  it('getConfig describes the γ/β regularizers and constraints (name and config), as Dense does', () => {
+    const l2: Regularizer = { name: 'l2', config: { l2: 0.01 }, penalty: (x) => tf.sum(tf.square(x)) };
+    const maxNorm: Constraint = {
+      name: 'max_norm',
+      config: { maxValue: 2, axis: 0 },
+      apply: (w) => tf.clone(w),
+    };
+    const layer = new BatchNormalization({ gammaRegularizer: l2, betaConstraint: maxNorm });
+    expect(layer.getConfig()).toMatchObject({
+      gammaRegularizer: { name: 'l2', config: { l2: 0.01 } },
+      betaRegularizer: undefined,
+      betaConstraint: { name: 'max_norm', config: { maxValue: 2, axis: 0 } },
+      gammaConstraint: undefined,
+    });
+    // A copy: changing the returned config does not reach the regularizer.
+    const config = layer.getConfig() as { gammaRegularizer: { config: Record<string, unknown> } };
+    config.gammaRegularizer.config.l2 = 1;
+    expect(l2.config.l2).toBe(0.01);
+    for (const other of [
+      new LayerNormalization({ gammaRegularizer: l2, betaConstraint: maxNorm }),
+      new GroupNormalization({ groups: 1, gammaRegularizer: l2, betaConstraint: maxNorm }),
+    ]) {
+      expect(other.getConfig()).toMatchObject({
+        gammaRegularizer: { name: 'l2', config: { l2: 0.01 } },
+        betaConstraint: { name: 'max_norm', config: { maxValue: 2, axis: 0 } },
+      });
+    }
   });
 
   it('center/scale off drop β/γ', () => {

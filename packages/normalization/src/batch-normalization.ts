@@ -26,7 +26,13 @@ import {
   batchNormTrainingOps,
   batchNormTrainingReference,
 } from './batch-norm-ops.js';
-import { type AffineOptions, checkFlag, createParameter } from './feature-params.js';
+import {
+  type AffineOptions,
+  affineConfig,
+  affineObjects,
+  checkFlag,
+  createParameter,
+} from './feature-params.js';
 
 /** How training-mode batch normalization is computed (see {@link BatchNormalizationOptions.implementation}). */
 export type BatchNormImplementation = 'fused' | 'ops' | 'reference';
@@ -307,6 +313,19 @@ export class BatchNormalization extends Layer {
       gammaInitializer: this.initializers.gamma.name,
       movingMeanInitializer: this.initializers.movingMean.name,
       movingVarianceInitializer: this.initializers.movingVariance.name,
+      ...affineConfig(this.regularizers, this.constraints),
+    };
+  }
+
+  /** {@link getConfig} with the initializer, regularizer and constraint objects themselves (for clones). */
+  override cloneOptions(): Record<string, unknown> {
+    return {
+      ...this.getConfig(),
+      betaInitializer: this.initializers.beta,
+      gammaInitializer: this.initializers.gamma,
+      movingMeanInitializer: this.initializers.movingMean,
+      movingVarianceInitializer: this.initializers.movingVariance,
+      ...affineObjects(this.regularizers, this.constraints),
     };
   }
 }

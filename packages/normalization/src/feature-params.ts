@@ -23,6 +23,39 @@ export interface AffineOptions {
   readonly gammaConstraint?: Constraint;
 }
 
+/** A regularizer's or constraint's `getConfig` entry: `{ name, config }` (as `Dense` writes them), or undefined. */
+function describe(
+  o: Regularizer | Constraint | undefined,
+): { name: string; config: Record<string, unknown> } | undefined {
+  return o === undefined ? undefined : { name: o.name, config: { ...o.config } };
+}
+
+/** The γ/β regularizer and constraint entries of a normalization layer's `getConfig`. */
+export function affineConfig(
+  regularizers: { readonly beta?: Regularizer; readonly gamma?: Regularizer },
+  constraints: { readonly beta?: Constraint; readonly gamma?: Constraint },
+): Record<string, unknown> {
+  return {
+    betaRegularizer: describe(regularizers.beta),
+    gammaRegularizer: describe(regularizers.gamma),
+    betaConstraint: describe(constraints.beta),
+    gammaConstraint: describe(constraints.gamma),
+  };
+}
+
+/** The γ/β regularizer and constraint objects themselves, under their option names (a layer's `cloneOptions`). */
+export function affineObjects(
+  regularizers: { readonly beta?: Regularizer; readonly gamma?: Regularizer },
+  constraints: { readonly beta?: Constraint; readonly gamma?: Constraint },
+): Record<string, unknown> {
+  return {
+    betaRegularizer: regularizers.beta,
+    gammaRegularizer: regularizers.gamma,
+    betaConstraint: constraints.beta,
+    gammaConstraint: constraints.gamma,
+  };
+}
+
 /** Signature of `Layer.addParameter`, handed to {@link createParameter} by a layer's `build`. */
 export type AddParameter = (
   name: string,

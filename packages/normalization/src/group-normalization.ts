@@ -13,7 +13,14 @@ import {
 import { getInitializer } from '@steadygrad/initializers';
 import { type CallContext, Layer, type LayerOptions, type Shape } from '@steadygrad/nn';
 import { broadcastShape, otherAxes, resolveAxis } from './axes.js';
-import { type AffineOptions, checkFeatureShape, checkFlag, createParameter } from './feature-params.js';
+import {
+  type AffineOptions,
+  affineConfig,
+  affineObjects,
+  checkFeatureShape,
+  checkFlag,
+  createParameter,
+} from './feature-params.js';
 
 /** Options of {@link GroupNormalization} (Keras 3 names and defaults). */
 export interface GroupNormalizationOptions extends LayerOptions, AffineOptions {
@@ -164,6 +171,17 @@ export class GroupNormalization extends Layer {
       scale: this.scale,
       betaInitializer: this.inits.beta.name,
       gammaInitializer: this.inits.gamma.name,
+      ...affineConfig(this.regs, this.cons),
+    };
+  }
+
+  /** {@link getConfig} with the initializer, regularizer and constraint objects themselves (for clones). */
+  override cloneOptions(): Record<string, unknown> {
+    return {
+      ...this.getConfig(),
+      betaInitializer: this.inits.beta,
+      gammaInitializer: this.inits.gamma,
+      ...affineObjects(this.regs, this.cons),
     };
   }
 }

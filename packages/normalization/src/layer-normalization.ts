@@ -15,6 +15,8 @@ import { type CallContext, Layer, type LayerOptions, type Shape } from '@steadyg
 import { broadcastShape } from './axes.js';
 import {
   type AffineOptions,
+  affineConfig,
+  affineObjects,
   checkAxisOption,
   checkFeatureShape,
   checkFlag,
@@ -133,6 +135,17 @@ export class LayerNormalization extends Layer {
       scale: this.scale,
       betaInitializer: this.inits.beta.name,
       gammaInitializer: this.inits.gamma.name,
+      ...affineConfig(this.regs, this.cons),
+    };
+  }
+
+  /** {@link getConfig} with the initializer, regularizer and constraint objects themselves (for clones). */
+  override cloneOptions(): Record<string, unknown> {
+    return {
+      ...this.getConfig(),
+      betaInitializer: this.inits.beta,
+      gammaInitializer: this.inits.gamma,
+      ...affineObjects(this.regs, this.cons),
     };
   }
 }

@@ -46,12 +46,11 @@ function stableJson(value: unknown): string {
  * (`Dense`, `Activation`, `PReLU`) are rebuilt from their public fields, so activations, initializers,
  * regularizers and constraints carry over as the same objects (an activation's own options, such as
  * LeakyReLU's slope, included); every other layer — `Flatten`, `LeakyReLU`, `RReLU`,
- * `BatchNormalization`, `Dropout`, ... — is rebuilt as `new layer.constructor(layer.getConfig())`.
- * The result's `getConfig()` must equal the original's, else `INCOMPATIBLE` (use `cloneFunction`).
- *
- * Known limit: `@steadygrad/normalization`'s `BatchNormalization.getConfig()` carries its initializers by
- * name and not its γ/β regularizers or constraints; `cloneModel` detects lost regularizers (it compares the
- * number of penalties) but cannot see lost constraints.
+ * `BatchNormalization`, `Dropout`, ... — is rebuilt as `new layer.constructor(layer.cloneOptions())`
+ * (`getConfig()` unless the layer returns live objects there: the normalization layers give their
+ * initializers, γ/β regularizers and constraints, which the clone then shares).
+ * The result's `getConfig()` must equal the original's, else `INCOMPATIBLE` (use `cloneFunction`), and
+ * `cloneModel` compares the number of penalties, to catch a custom layer whose options lose a regularizer.
  */
 export function cloneLayer(layer: Layer, options: CloneLayerOptions = {}): Layer {
   const { cloneFunction } = options;
@@ -87,7 +86,7 @@ export function cloneLayer(layer: Layer, options: CloneLayerOptions = {}): Layer
     } else {
       const Ctor = layer.constructor as new (options: Record<string, unknown>) => Layer;
       try {
-        copy = new Ctor({ ...layer.getConfig(), ...baseOptions(layer) });
+        copy = new Ctor({ ...layer.cloneOptions(), ...baseOptions(layer) });
       } catch (e) {
         throw new SteadygradError(
           'INCOMPATIBLE',

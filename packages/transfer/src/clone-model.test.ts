@@ -1,5 +1,15 @@
-import { isSteadygradError, type Tensor, tf } from '@steadygrad/core';
-import { Activation, type CallContext, Dense, Flatten, Layer, LeakyReLU, Sequential } from '@steadygrad/nn';
+import { isSteadygradError, type RandomStream, type Regularizer, type Tensor, tf } from '@steadygrad/core';
+import {
+  Activation,
+  type CallContext,
+  Dense,
+  Flatten,
+  Layer,
+  type LayerOptions,
+  LeakyReLU,
+  Sequential,
+  type Shape,
+} from '@steadygrad/nn';
 import { BatchNormalization } from '@steadygrad/normalization';
 import { sgd } from '@steadygrad/optim';
 import { Dropout, l2, maxNorm } from '@steadygrad/regularization';
@@ -126,16 +136,77 @@ describe('cloneModel', () => {
     expect(() => cloneLayer(layer, { cloneFunction: (l) => l })).toThrow(/must return a new Layer/);
   });
 
-  it('detects regularizers a layer config does not carry (BatchNormalization gamma/beta)', () => {
+  it('carries the γ/β regularizers and constraints of BatchNormalization (the same objects)', () => {
     const before = tf.memory().numTensors;
+    const reg = l2(0.1);
+    const con = maxNorm(0.5, { axis: 0 });
     const a = new Sequential(
-      [new Flatten({ inputShape: [4, 4] }), new BatchNormalization({ gammaRegularizer: l2(0.1) })],
+      [
+        new Flatten({ inputShape: [4, 4] }),
+        new BatchNormalization({ gammaRegularizer: reg, betaConstraint: con }),
+      ],
       { seed: 1 },
     );
-    expect(() => cloneModel(a)).toThrow(
-      "the clone of layer 'batch_normalization' (BatchNormalization) has 0 weight regularizers, the original 1",
-    );
+    const b = cloneModel(a);
+    expect(b.layers[1]!.getConfig()).toEqual(a.layers[1]!.getConfig());
+    expect(b.layers[1]!.getConfig()).toMatchObject({
+      gammaRegularizer: { name: reg.name, config: reg.config },
+      betaConstraint: { name: con.name, config: con.config },
+    });
+    // γ = 1 (16 values): the l2 penalty is 0.1·16 on both.
+    const [pa, pb] = [a.regularizationLosses(), b.regularizationLosses()];
+    expect(pa.map((t) => t.dataSync()[0])).toEqual([expect.closeTo(1.6, 6)]);
+    expect(pb.map((t) => t.dataSync()[0])).toEqual(pa.map((t) => t.dataSync()[0]));
+    tf.dispose([...pa, ...pb]);
+    // The β constraint acts on the clone: β set to 2 everywhere (norm 8 along its only axis) is projected to
+    // norm 0.5, so each value becomes 2·0.5/8 = 0.125.
+    const beta = b.layers[1]!.parameters.find((p) => p.name.endsWith('/beta'))!;
+    const twos = tf.fill([16], 2);
+    beta.assign(twos);
+    twos.dispose();
+    b.applyConstraints();
+    expect(Array.from(beta.variable.dataSync())).toEqual(new Array(16).fill(expect.closeTo(0.125, 6)));
     a.dispose();
+    b.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('detects regularizers a custom layer loses in its clone options', () => {
+    const before = tf.memory().numTensors;
+    class Penalized extends Layer {
+      readonly className: string = 'Penalized';
+      readonly regularizer: Regularizer | undefined;
+      // Like many custom layers: an options object, and a getConfig() that leaves the regularizer out.
+      constructor(options: LayerOptions & { regularizer?: Regularizer } = {}) {
+        super(options);
+        this.regularizer = options.regularizer;
+      }
+      override build(inputShape: Shape, rng: RandomStream): void {
+        const initial = tf.ones([inputShape[1] as number]);
+        try {
+          this.addParameter('w', initial, { regularizer: this.regularizer });
+        } finally {
+          initial.dispose();
+        }
+        super.build(inputShape, rng);
+      }
+      call(x: Tensor, _ctx: CallContext): Tensor {
+        return tf.mul(x, this.parameters[0]!.variable);
+      }
+    }
+    const a = new Sequential([new Flatten({ inputShape: [4, 4] }), new Penalized({ regularizer: l2(0.1) })], {
+      seed: 1,
+    });
+    expect(() => cloneModel(a)).toThrow(
+      "the clone of layer 'penalized' (Penalized) has 0 weight regularizers, the original 1",
+    );
+    const b = cloneModel(a, {
+      cloneFunction: (l) =>
+        l instanceof Penalized ? new Penalized({ name: l.name, regularizer: l.regularizer }) : undefined,
+    });
+    expect(b.layers[1]).toBeInstanceOf(Penalized);
+    a.dispose();
+    b.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 });
