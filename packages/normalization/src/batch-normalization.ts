@@ -28,8 +28,8 @@ import {
 } from './batch-norm-ops.js';
 import {
   type AffineOptions,
+  affineCloneOptions,
   affineConfig,
-  affineObjects,
   checkFlag,
   createParameter,
 } from './feature-params.js';
@@ -319,13 +319,9 @@ export class BatchNormalization extends Layer {
 
   /** {@link getConfig} with the initializer, regularizer and constraint objects themselves (for clones). */
   override cloneOptions(): Record<string, unknown> {
-    return {
-      ...this.getConfig(),
-      betaInitializer: this.initializers.beta,
-      gammaInitializer: this.initializers.gamma,
+    return affineCloneOptions(this.getConfig(), this.initializers, this.regularizers, this.constraints, {
       movingMeanInitializer: this.initializers.movingMean,
       movingVarianceInitializer: this.initializers.movingVariance,
-      ...affineObjects(this.regularizers, this.constraints),
-    };
+    });
   }
 }

@@ -43,16 +43,27 @@ export function affineConfig(
   };
 }
 
-/** The γ/β regularizer and constraint objects themselves, under their option names (a layer's `cloneOptions`). */
-export function affineObjects(
+/**
+ * A normalization layer's `cloneOptions`: its `getConfig()` with the β/γ initializer, regularizer and
+ * constraint objects themselves under their option names (and any `extra` entries, e.g. BatchNormalization's
+ * moving-statistic initializers).
+ */
+export function affineCloneOptions(
+  config: Record<string, unknown>,
+  initializers: { readonly beta: Initializer; readonly gamma: Initializer },
   regularizers: { readonly beta?: Regularizer; readonly gamma?: Regularizer },
   constraints: { readonly beta?: Constraint; readonly gamma?: Constraint },
+  extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
   return {
+    ...config,
+    betaInitializer: initializers.beta,
+    gammaInitializer: initializers.gamma,
     betaRegularizer: regularizers.beta,
     gammaRegularizer: regularizers.gamma,
     betaConstraint: constraints.beta,
     gammaConstraint: constraints.gamma,
+    ...extra,
   };
 }
 

@@ -15,8 +15,8 @@ import { type CallContext, Layer, type LayerOptions, type Shape } from '@steadyg
 import { broadcastShape } from './axes.js';
 import {
   type AffineOptions,
+  affineCloneOptions,
   affineConfig,
-  affineObjects,
   checkAxisOption,
   checkFeatureShape,
   checkFlag,
@@ -141,11 +141,6 @@ export class LayerNormalization extends Layer {
 
   /** {@link getConfig} with the initializer, regularizer and constraint objects themselves (for clones). */
   override cloneOptions(): Record<string, unknown> {
-    return {
-      ...this.getConfig(),
-      betaInitializer: this.inits.beta,
-      gammaInitializer: this.inits.gamma,
-      ...affineObjects(this.regs, this.cons),
-    };
+    return affineCloneOptions(this.getConfig(), this.inits, this.regs, this.cons);
   }
 }
