@@ -41,7 +41,7 @@ describe('partition', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('reads the first group learning rate and sets every group', () => {
+  it('reads the first group learning rate and sets every group, keeping their ratios to it', () => {
     const tx = partition(
       { a: sgd({ learningRate: 0.5 }), frozen: setToZero(), b: sgd({ learningRate: 0.1 }) },
       () => 'a',
@@ -50,7 +50,33 @@ describe('partition', () => {
     expect(tx.learningRate!.get(s)).toBe(0.5);
     const s2 = tx.learningRate!.set(s, 0.01);
     expect(tx.learningRate!.get(s2)).toBe(0.01);
-    expect((s2.b as unknown[])[0]).toEqual({ count: 0, learningRate: 0.01 });
+    // b had 1/5 of a's rate, and keeps it.
+    expect((s2.b as { learningRate: number }[])[0]!.learningRate).toBeCloseTo(0.002, 15);
+    // Halving (what ReduceLROnPlateau does) halves both.
+    const s3 = tx.learningRate!.set(s2, tx.learningRate!.get(s2)! / 2);
+    expect((s3.a as { learningRate: number }[])[0]!.learningRate).toBe(0.005);
+    expect((s3.b as { learningRate: number }[])[0]!.learningRate).toBeCloseTo(0.001, 15);
+  });
+
+  it('takes the first group with a positive rate as the reference: a group at rate 0 stays at 0', () => {
+    // A base frozen by a zero rate (fineTune's first phase) must not start training when a callback sets the rate.
+    const tx = partition({ base: sgd({ learningRate: 0 }), head: sgd({ learningRate: 0.1 }) }, () => 'head');
+    const s = tx.init({});
+    expect(tx.learningRate!.get(s)).toBe(0.1);
+    const s2 = tx.learningRate!.set(s, 0.05);
+    expect((s2.base as { learningRate: number }[])[0]!.learningRate).toBe(0);
+    expect((s2.head as { learningRate: number }[])[0]!.learningRate).toBe(0.05);
+    expect(tx.learningRate!.get(s2)).toBe(0.05);
+  });
+
+  it('sets every group to the rate when no group has a positive rate (no ratio)', () => {
+    const warmup = (step: number): number => step * 0.1;
+    const tx = partition({ a: sgd({ learningRate: warmup }), b: sgd({ learningRate: warmup }) }, () => 'a');
+    const s = tx.init({});
+    expect(tx.learningRate!.get(s)).toBe(0);
+    const s2 = tx.learningRate!.set(s, 0.03);
+    expect((s2.a as { learningRate: number }[])[0]!.learningRate).toBe(0.03);
+    expect((s2.b as { learningRate: number }[])[0]!.learningRate).toBe(0.03);
   });
 
   it('rejects unknown labels and an empty group set', () => {

@@ -9,8 +9,14 @@ export type Labels = Readonly<Record<string, string>> | ((name: string, param: T
  * A different transformation per parameter group (optax `multi_transform`), e.g. a lower learning rate for a
  * pretrained base, or `setToZero()` to freeze a group: `labels` gives each parameter's group, `transforms`
  * the transformation of each group. Each group's transformation sees only its parameters; the state is
- * `{ group: state }`. The learning rate is read from the first group (in key order) that has one, and
- * `set` sets it on every group that has one.
+ * `{ group: state }`.
+ *
+ * Learning rate: the reference group is the first group (in key order) whose rate is positive (else the first
+ * group with a rate). `get` reads its rate; `set(lr)` gives every group `lr` times its current ratio to the
+ * reference (`lr · own/ref`, exactly `lr` for the reference), so an LR callback or `setLearningRate` keeps a
+ * base/head ratio, as PyTorch's schedulers keep each parameter group's own rate: halving the rate halves every
+ * group, and a group at rate 0 (a base frozen by a zero rate, as in `fineTune`) stays at 0. When no group has a
+ * positive rate there is no ratio, and every group gets `lr`.
  */
 export function partition(
   transforms: Readonly<Record<string, GradientTransformation<unknown>>>,
@@ -48,6 +54,15 @@ export function partition(
     return out;
   };
   const withLr = groups.filter((g) => txs[g]!.learningRate !== undefined);
+  /** The first group with a positive rate, else the first with a rate, and that rate. */
+  const reference = (state: Readonly<Record<string, unknown>>): { group: string; rate: number } => {
+    for (const g of withLr) {
+      const rate = txs[g]!.learningRate!.get(state[g]);
+      if (rate > 0) return { group: g, rate };
+    }
+    const first = withLr[0]!;
+    return { group: first, rate: txs[first]!.learningRate!.get(state[first]) };
+  };
   return {
     init(params) {
       const parts = split(params, params);
@@ -71,11 +86,15 @@ export function partition(
       ? {}
       : {
           learningRate: {
-            get: (state: Readonly<Record<string, unknown>>) =>
-              txs[withLr[0]!]!.learningRate!.get(state[withLr[0]!]),
+            get: (state: Readonly<Record<string, unknown>>) => reference(state).rate,
             set(state: Readonly<Record<string, unknown>>, lr: number) {
+              const ref = reference(state);
               const next: Record<string, unknown> = { ...state };
-              for (const g of withLr) next[g] = txs[g]!.learningRate!.set(state[g], lr);
+              for (const g of withLr) {
+                const access = txs[g]!.learningRate!;
+                const rate = g === ref.group || !(ref.rate > 0) ? lr : lr * (access.get(state[g]) / ref.rate);
+                next[g] = access.set(state[g], rate);
+              }
               return next;
             },
           },

@@ -1,7 +1,7 @@
 import { tf } from '@steadygrad/core';
 import { Dense } from '@steadygrad/nn';
 import { Optimizer, sgd } from '@steadygrad/optim';
-import { compile } from '@steadygrad/train';
+import { compile, learningRateScheduler } from '@steadygrad/train';
 import { describe, expect, it } from 'vitest';
 import { discriminativeOptimizer } from './discriminative-optimizer.js';
 import { fineTune } from './fine-tune.js';
@@ -33,6 +33,66 @@ describe('discriminativeOptimizer', () => {
     opt.dispose();
     b.dispose();
     a.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('setLearningRate keeps the base/head ratio (w ← w − lr·g per group)', () => {
+    const before = tf.memory().numTensors;
+    const a = modelA();
+    const b = transferModel(a, { head: new Dense(1, { activation: 'sigmoid' }) });
+    const opt = new Optimizer(
+      discriminativeOptimizer(
+        { base: sgd({ learningRate: 1e-4 }), head: sgd({ learningRate: 1e-3 }) },
+        b.model,
+        -1,
+      ),
+    );
+    opt.setLearningRate(5e-5); // what an LR callback does: base (the reference) 5e-5, head keeps 10×
+    expect(opt.learningRate).toBe(5e-5);
+    const params = b.model.trainableParameters;
+    const w0 = values(params);
+    const grads = Object.fromEntries(params.map((p) => [p.name, tf.onesLike(p.variable)]));
+    opt.step(params, grads);
+    const w1 = values(params);
+    params.forEach((p, i) => {
+      const lr = p.name.startsWith('dense_2/') ? 5e-5 * (1e-3 / 1e-4) : 5e-5;
+      const expected = Array.from(w0[i]!, (v) => Math.fround(v - Math.fround(lr)));
+      expect(Array.from(w1[i]!)).toEqual(expected);
+    });
+    tf.dispose(Object.values(grads));
+    opt.dispose();
+    b.dispose();
+    a.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('an LR callback in fit leaves a zero-rate base frozen and sets the head rate', async () => {
+    const before = tf.memory().numTensors;
+    const a = modelA();
+    const weightsA = values(a.parameters);
+    const b = transferModel(a, { head: new Dense(1, { activation: 'sigmoid' }) });
+    const headBefore = values(b.model.layers.at(-1)!.parameters);
+    const { x, y } = binaryData(32);
+    const trainer = compile(b.model, {
+      loss: 'binary_crossentropy',
+      optimizer: discriminativeOptimizer(
+        { base: sgd({ learningRate: 0 }), head: sgd({ learningRate: 0.1 }) },
+        b.model,
+        'dense_2',
+      ),
+    });
+    const h = await trainer.fit(x, y, {
+      epochs: 2,
+      batchSize: 8,
+      callbacks: [learningRateScheduler((epoch) => 0.05 / 2 ** epoch)],
+    });
+    expect(h.history.lr).toEqual([0.05, 0.025]);
+    expect(values(b.base.flatMap((l) => l.parameters))).toEqual(weightsA.slice(0, 4));
+    expect(values(b.model.layers.at(-1)!.parameters)).not.toEqual(headBefore);
+    trainer.dispose();
+    b.dispose();
+    a.dispose();
+    tf.dispose([x, y]);
     expect(tf.memory().numTensors).toBe(before);
   });
 
