@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markdownTable, median, ratios, summarize } from './bench-stats.js';
+import { markdownTable, median, pairedRatios, ratios, summarize } from './bench-stats.js';
 import type { BenchRun } from './bench-types.js';
 
 function run(
@@ -58,6 +58,44 @@ describe('bench statistics', () => {
     expect(table).toContain('| steadygrad | wasm | 1 | 32 | 15000 | 4.00 |');
     expect(table).toContain('| steadygrad ÷ PyTorch epoch time (1 thread each) | 2.00 | — | ≤ 1.5 |');
     expect(r.epochTimeVsPytorchSameThreads).toEqual({ batch32: null, batch256: null });
+  });
+
+  it('pairs the systems of each repetition: a drifting machine moves both sides of a ratio together', () => {
+    // steadygrad is 10× tfjs-layers and 1.25× PyTorch whenever both run at the same machine speed. Repetition 0
+    // runs slow, repetition 1 fast, and in repetition 2 the machine slows down after steadygrad's run.
+    const reps = [
+      { sg: 8, tl: 80, pt: 6.4 },
+      { sg: 4, tl: 40, pt: 3.2 },
+      { sg: 4.2, tl: 84, pt: 3.36 },
+    ];
+    const runs = reps.flatMap(({ sg, tl, pt }, repetition) => [
+      { ...run('steadygrad', 'wasm', 32, sg), repetition },
+      { ...run('tfjs-layers', 'wasm', 32, tl), repetition },
+      { ...run('pytorch', 'cpu', 32, pt), repetition },
+      // A threaded steadygrad row must not be taken for the one-thread one.
+      { ...run('steadygrad', 'wasm', 32, 1, 1, 2), repetition },
+    ]);
+    // Repetition 2 has no tfjs-layers row at batch 256: only two pairs there.
+    runs.push(
+      { ...run('steadygrad', 'wasm', 256, 2), repetition: 0 },
+      { ...run('tfjs-layers', 'wasm', 256, 30), repetition: 0 },
+      { ...run('steadygrad', 'wasm', 256, 2), repetition: 1 },
+      { ...run('tfjs-layers', 'wasm', 256, 40), repetition: 1 },
+      { ...run('steadygrad', 'wasm', 256, 2), repetition: 2 },
+    );
+    const p = pairedRatios(runs);
+    expect(p.vsTfjsLayers.batch32).toBeCloseTo(10, 10); // median of 10, 10 and 20
+    expect(p.epochTimeVsPytorchOneThread.batch32).toBeCloseTo(1.25, 10);
+    expect(p.vsTfjsLayers.batch256).toBeCloseTo(17.5, 10); // median of 15 and 20
+    expect(p.epochTimeVsPytorchOneThread.batch256).toBeNull();
+    expect(p.repetitions).toBe(2);
+    // The ratio of the medians pairs steadygrad's 4.2 s with tfjs-layers' 80 s.
+    const s = summarize(runs);
+    expect(ratios(s).vsTfjsLayers.batch32).toBeCloseTo(80 / 4.2, 10);
+    const table = markdownTable(s, ratios(s), p);
+    expect(table).toContain(
+      '| steadygrad ÷ tfjs-layers samples/s, paired (median over repetitions of the ratio within each) | 10.00 | 17.50 | ≥ 10 |',
+    );
   });
 
   it('keeps thread counts apart and states which threads each PyTorch ratio compares', () => {

@@ -112,12 +112,68 @@ export function ratios(summaries: readonly BenchSummary[], backend = 'wasm', thr
   };
 }
 
+/** Same-repetition ratios: see {@link pairedRatios}. */
+export interface PairedRatios {
+  /** Repetitions that had both systems of a pair (the smallest count over the pairs). */
+  readonly repetitions: number;
+  /** Median over repetitions of steadygrad ÷ tfjs-layers samples/s, one thread each, same repetition. */
+  readonly vsTfjsLayers: PerBatch;
+  /** Median over repetitions of steadygrad ÷ PyTorch epoch time, one thread each, same repetition. */
+  readonly epochTimeVsPytorchOneThread: PerBatch;
+}
+
+/**
+ * Ratios taken within each repetition, then the median over repetitions. In one repetition the systems run
+ * back to back, so a machine whose speed drifts for seconds or minutes (a shared VM) moves both sides of a
+ * pair together; the ratio of the medians (`ratios`) can pair a fast steadygrad repetition with a slow peer's.
+ * `runs` carry the repetition they belong to.
+ */
+export function pairedRatios(
+  runs: readonly (BenchRun & { readonly repetition: number })[],
+  backend = 'wasm',
+): PairedRatios {
+  let repetitions = Number.POSITIVE_INFINITY;
+  const paired = (
+    batch: number,
+    peer: string,
+    peerBackend: string | undefined,
+    value: (ours: BenchRun, theirs: BenchRun) => number,
+  ): number | null => {
+    const one = (r: BenchRun, system: string, b: string | undefined): boolean =>
+      r.system === system && (b === undefined || r.backend === b) && r.threads === 1 && r.batchSize === batch;
+    const values: number[] = [];
+    for (const rep of new Set(runs.map((r) => r.repetition))) {
+      const ours = runs.find((r) => r.repetition === rep && one(r, 'steadygrad', backend));
+      const theirs = runs.find((r) => r.repetition === rep && one(r, peer, peerBackend));
+      if (ours !== undefined && theirs !== undefined) values.push(value(ours, theirs));
+    }
+    if (values.length === 0) return null;
+    repetitions = Math.min(repetitions, values.length);
+    return median(values);
+  };
+  const tfjs = (batch: number) =>
+    paired(batch, 'tfjs-layers', backend, (o, t) => o.samplesPerSecond / t.samplesPerSecond);
+  const torch = (batch: number) =>
+    paired(batch, 'pytorch', undefined, (o, t) => o.epochSeconds / t.epochSeconds);
+  const vsTfjsLayers = { batch32: tfjs(32), batch256: tfjs(256) };
+  const epochTimeVsPytorchOneThread = { batch32: torch(32), batch256: torch(256) };
+  return {
+    repetitions: Number.isFinite(repetitions) ? repetitions : 0,
+    vsTfjsLayers,
+    epochTimeVsPytorchOneThread,
+  };
+}
+
 function fmt(v: number | null, digits: number): string {
   return v === null || !Number.isFinite(v) ? '—' : v.toFixed(digits);
 }
 
 /** The markdown table people read: one row per system, backend, threads and batch size, then the ratios. */
-export function markdownTable(summaries: readonly BenchSummary[], r: BenchRatios): string {
+export function markdownTable(
+  summaries: readonly BenchSummary[],
+  r: BenchRatios,
+  paired?: PairedRatios,
+): string {
   const lines = [
     '| system | backend | threads | batch | samples/s | s/epoch | test acc | inference s | peak RSS MB | tensors leaked | tensors alive | reps | note |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
@@ -163,5 +219,16 @@ export function markdownTable(summaries: readonly BenchSummary[], r: BenchRatios
   lines.push(
     row('tfjs-layers ÷ steadygrad inference time (wasm, 1 thread each)', r.inferenceVsTfjsLayers, '≥ 1'),
   );
+  if (paired !== undefined && paired.repetitions > 1) {
+    const per = 'median over repetitions of the ratio within each';
+    lines.push(row(`steadygrad ÷ tfjs-layers samples/s, paired (${per})`, paired.vsTfjsLayers, '≥ 10'));
+    lines.push(
+      row(
+        `steadygrad ÷ PyTorch epoch time, 1 thread each, paired (${per})`,
+        paired.epochTimeVsPytorchOneThread,
+        '—',
+      ),
+    );
+  }
   return lines.join('\n');
 }

@@ -10,7 +10,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { markdownTable, ratios, summarize } from './bench-stats.js';
+import { markdownTable, pairedRatios, ratios, summarize } from './bench-stats.js';
 import type { BenchRun } from './bench-types.js';
 
 interface Job {
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
   };
   if (!torch.ok) log(`note: PyTorch peer skipped: ${torch.why}`);
   const started = new Date();
-  const runs: (BenchRun & { loadAverage: number })[] = [];
+  const runs: (BenchRun & { loadAverage: number; repetition: number })[] = [];
   for (let rep = 0; rep < plan.reps; rep++) {
     for (const batchSize of BATCHES) {
       const wasm = plan.wasmSamples[batchSize] as number;
@@ -196,7 +196,7 @@ async function main(): Promise<void> {
         if (threads > 1) jobs.push({ system: 'pytorch', backend: 'cpu', threads, batchSize, samples: wasm });
       }
       for (const job of rotate(jobs, rep)) {
-        const r = runJob(job, seed + rep);
+        const r = { ...runJob(job, seed + rep), repetition: rep };
         log(
           `rep ${rep + 1}/${plan.reps} ${r.system} ${r.backend} ${r.threads} thread(s) batch ${r.batchSize}: ${r.samplesPerSecond.toFixed(0)} samples/s, ${r.epochSeconds.toFixed(2)} s/epoch, acc ${r.testAccuracy.toFixed(4)} (load ${r.loadAverage.toFixed(2)})`,
         );
@@ -217,7 +217,7 @@ async function main(): Promise<void> {
           { system: 'tfjs-layers', backend: 'cpu', threads: 1, batchSize, samples },
         ];
         for (const job of rotate(jobs, rep)) {
-          const r = runJob(job, seed + rep);
+          const r = { ...runJob(job, seed + rep), repetition: rep };
           log(
             `cpu ${r.system} batch ${r.batchSize}: ${r.samplesPerSecond.toFixed(0)} samples/s (load ${r.loadAverage.toFixed(2)})`,
           );
@@ -229,6 +229,7 @@ async function main(): Promise<void> {
   const summaries = summarize(runs);
   const r = ratios(summaries, 'wasm', threads);
   const cpuRatio = ratios(summaries, 'cpu').vsTfjsLayers;
+  const paired = pairedRatios(runs, 'wasm');
   const cpu = cpus();
   const steadygradWasm = runs.filter((x) => x.system === 'steadygrad' && x.backend === 'wasm');
   const fused = steadygradWasm.filter((x) => x.relaxedSimd === true).length;
@@ -249,7 +250,7 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   console.log(header);
-  console.log(markdownTable(summaries, r));
+  console.log(markdownTable(summaries, r, paired));
   console.log(
     `\ncpu backend, steadygrad ÷ tfjs-layers samples/s: batch 32 ${cpuRatio.batch32?.toFixed(2) ?? '—'}, batch 256 ${cpuRatio.batch256?.toFixed(2) ?? '—'} (reduced size)`,
   );
@@ -262,7 +263,7 @@ async function main(): Promise<void> {
         pytorch: torch.ok ? torch.why : `skipped: ${torch.why}`,
         runs,
         summaries,
-        ratios: { ...r, cpuVsTfjsLayers: cpuRatio },
+        ratios: { ...r, cpuVsTfjsLayers: cpuRatio, paired },
       }),
     );
   }
