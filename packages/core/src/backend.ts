@@ -4,7 +4,7 @@ import { registerGradients } from './gradients.js';
 import { isNode } from './is-node.js';
 import { enableRelaxedSimd } from './kernels/simd/relaxed-simd-flag.js';
 import { hostRelaxedSimdAvailable } from './kernels/simd/runtime.js';
-import { checkOneOf } from './validate.js';
+import { checkBoolean, checkOneOf } from './validate.js';
 
 export { isNode };
 
@@ -106,12 +106,7 @@ export async function useBackend(
 ): Promise<BackendInfo> {
   const { load = defaultLoad, relaxedSimd = true } = options;
   checkOneOf('backend', choice, BACKEND_CHOICES);
-  if (typeof relaxedSimd !== 'boolean') {
-    throw new SteadygradError(
-      'INVALID_ARGUMENT',
-      `useBackend option relaxedSimd must be a boolean, got ${JSON.stringify(relaxedSimd)}`,
-    );
-  }
+  checkBoolean('useBackend option relaxedSimd', relaxedSimd);
   registerGradients();
   const candidates: readonly BackendName[] =
     choice !== 'auto' ? [choice] : isNode() ? ['tensorflow', 'wasm', 'cpu'] : ['webgl', 'wasm', 'cpu'];

@@ -74,4 +74,4 @@ export { tf } from './tf.js';
 export type { Tree } from './tree.js';
 export { collectTensors, disposeExcept, flattenTree, isTensor, unflattenTree } from './tree.js';
 export type { NumberDomain } from './validate.js';
-export { checkNumber, checkOneOf } from './validate.js';
+export { checkBoolean, checkNumber, checkOneOf } from './validate.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isSteadygradError, type SteadygradError } from './errors.js';
-import { checkNumber, checkOneOf } from './validate.js';
+import { checkBoolean, checkNumber, checkOneOf } from './validate.js';
 
-describe('checkNumber / checkOneOf', () => {
+describe('checkNumber / checkOneOf / checkBoolean', () => {
   it('returns valid values', () => {
     expect(checkNumber('lr', 0.1, { min: 0 })).toBe(0.1);
     expect(checkNumber('momentum', 0, { min: 0, below: 1 })).toBe(0);
@@ -31,5 +31,20 @@ describe('checkNumber / checkOneOf', () => {
     expect(() => checkOneOf('mode', 'fan', ['fanIn', 'fanOut'])).toThrow(
       `mode must be one of 'fanIn', 'fanOut', got "fan"`,
     );
+  });
+
+  it('checkBoolean takes only booleans (no truthy/falsy coercion)', () => {
+    expect(checkBoolean('flag', false)).toBe(false);
+    expect(checkBoolean('flag', true)).toBe(true);
+    for (const bad of [0, 1, 'true', null, undefined]) {
+      expect(() => checkBoolean('flag', bad)).toThrow(`flag must be a boolean, got ${JSON.stringify(bad)}`);
+    }
+    try {
+      checkBoolean('flag', 'yes');
+      expect.unreachable();
+    } catch (e) {
+      expect(isSteadygradError(e, 'INVALID_ARGUMENT')).toBe(true);
+      expect((e as SteadygradError).details).toEqual({ name: 'flag', value: 'yes' });
+    }
   });
 });

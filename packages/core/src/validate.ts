@@ -54,3 +54,13 @@ export function checkOneOf<T extends string>(name: string, value: unknown, allow
   }
   return value as T;
 }
+
+/** Validates that `value` is a boolean (no truthy/falsy coercion). */
+export function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') {
+    throw new SteadygradError('INVALID_ARGUMENT', `${name} must be a boolean, got ${JSON.stringify(value)}`, {
+      details: { name, value },
+    });
+  }
+  return value;
+}

@@ -38,4 +38,9 @@ export class Activation extends Layer {
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), activation: this.activation.name };
   }
+
+  /** {@link getConfig} with the activation object itself (its own options, e.g. a slope, included). */
+  override cloneOptions(): Record<string, unknown> {
+    return { ...this.getConfig(), activation: this.activation };
+  }
 }

@@ -13,6 +13,7 @@ import {
 } from '@steadygrad/core';
 import { getInitializer } from '@steadygrad/initializers';
 import { affineActivationFor, denseForward, type FusedActivation } from './dense-kernel.js';
+import { describeObject } from './describe-object.js';
 import { type CallContext, formatShape, Layer, type LayerOptions, type Shape } from './layer.js';
 import {
   type FusableNormalization,
@@ -42,10 +43,6 @@ export interface DenseOptions extends LayerOptions {
   readonly activityRegularizer?: Regularizer;
   readonly kernelConstraint?: Constraint;
   readonly biasConstraint?: Constraint;
-}
-
-function describeObject(o: { name: string; config: Readonly<Record<string, unknown>> } | undefined): unknown {
-  return o === undefined ? undefined : { name: o.name, config: { ...o.config } };
 }
 
 /**
@@ -243,6 +240,21 @@ export class Dense extends Layer {
       activityRegularizer: describeObject(this.activityRegularizer),
       kernelConstraint: describeObject(this.kernelConstraint),
       biasConstraint: describeObject(this.biasConstraint),
+    };
+  }
+
+  /** {@link getConfig} with the activation, initializer, regularizer and constraint objects themselves. */
+  override cloneOptions(): Record<string, unknown> {
+    return {
+      ...this.getConfig(),
+      activation: this.activation,
+      kernelInitializer: this.kernelInitializer,
+      biasInitializer: this.biasInitializer,
+      kernelRegularizer: this.kernelRegularizer,
+      biasRegularizer: this.biasRegularizer,
+      activityRegularizer: this.activityRegularizer,
+      kernelConstraint: this.kernelConstraint,
+      biasConstraint: this.biasConstraint,
     };
   }
 }

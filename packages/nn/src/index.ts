@@ -2,6 +2,7 @@ export type { ActivationOptions } from './activation-layer.js';
 export { Activation } from './activation-layer.js';
 export type { DenseOptions } from './dense.js';
 export { Dense } from './dense.js';
+export { describeObject } from './describe-object.js';
 export { Flatten } from './flatten.js';
 export type { AddParameterOptions, CallContext, LayerOptions, Shape } from './layer.js';
 export { formatShape, Layer, toSnakeCase } from './layer.js';

@@ -1,6 +1,17 @@
-import { isSteadygradError, RandomStream, type Tensor, tf } from '@steadygrad/core';
+import { elu } from '@steadygrad/activations';
+import {
+  type Constraint,
+  isSteadygradError,
+  RandomStream,
+  type Regularizer,
+  type Tensor,
+  tf,
+} from '@steadygrad/core';
 import { describe, expect, it } from 'vitest';
+import { Activation } from './activation-layer.js';
+import { Dense } from './dense.js';
 import { type CallContext, formatShape, Layer, type Shape, toSnakeCase } from './layer.js';
+import { PReLU } from './prelu.js';
 
 class Scale extends Layer {
   readonly className = 'Scale';
@@ -28,6 +39,41 @@ describe('Layer', () => {
     const layer = new Scale({ name: 'sc', inputShape: [3], trainable: false });
     expect(layer.cloneOptions()).toEqual({ name: 'sc', trainable: false, inputShape: [3] });
     expect(layer.cloneOptions()).toEqual(layer.getConfig());
+  });
+
+  it('Dense, Activation and PReLU give their live objects in cloneOptions(), and describe them in getConfig()', () => {
+    const reg: Regularizer = { name: 'l2', config: { l2: 0.5 }, penalty: (x) => tf.sum(x) };
+    const con: Constraint = { name: 'non_neg', config: {}, apply: (w) => tf.relu(w) };
+    const act = elu({ alpha: 0.3 });
+    const layers = [
+      new Dense(4, { activation: act, kernelRegularizer: reg, biasConstraint: con }),
+      new Activation(act),
+      new PReLU({ alphaRegularizer: reg, alphaConstraint: con, sharedAxes: [1] }),
+    ];
+    for (const layer of layers) {
+      const Ctor = layer.constructor as new (options: Record<string, unknown>) => typeof layer;
+      const copy = new Ctor(layer.cloneOptions());
+      // The same configuration, with the same objects (an activation's own options included).
+      expect(copy.getConfig()).toEqual(layer.getConfig());
+      for (const key of [
+        'activation',
+        'kernelRegularizer',
+        'biasConstraint',
+        'alphaRegularizer',
+        'alphaConstraint',
+      ]) {
+        if (key in layer)
+          expect((copy as unknown as Record<string, unknown>)[key]).toBe(
+            (layer as unknown as Record<string, unknown>)[key],
+          );
+      }
+    }
+    expect(layers[2]!.getConfig()).toMatchObject({
+      alphaRegularizer: { name: 'l2', config: { l2: 0.5 } },
+      alphaConstraint: { name: 'non_neg', config: {} },
+      sharedAxes: [1],
+    });
+    expect((layers[0] as Dense).activation).toBe(act);
   });
 
   it('names parameters after the layer and tracks trainable flags', () => {

@@ -9,6 +9,7 @@ import {
   type Tensor,
 } from '@steadygrad/core';
 import { getInitializer } from '@steadygrad/initializers';
+import { describeObject } from './describe-object.js';
 import { type CallContext, formatShape, Layer, type LayerOptions, type Shape } from './layer.js';
 
 /** Options of {@link PReLU} (Keras 3 `keras.layers.PReLU`, camelCased). */
@@ -98,8 +99,20 @@ export class PReLU extends Layer {
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
-      alphaInitializer: { name: this.alphaInitializer.name, config: { ...this.alphaInitializer.config } },
+      alphaInitializer: describeObject(this.alphaInitializer),
+      alphaRegularizer: describeObject(this.alphaRegularizer),
+      alphaConstraint: describeObject(this.alphaConstraint),
       sharedAxes: [...this.sharedAxes],
+    };
+  }
+
+  /** {@link getConfig} with the initializer, regularizer and constraint objects themselves. */
+  override cloneOptions(): Record<string, unknown> {
+    return {
+      ...this.getConfig(),
+      alphaInitializer: this.alphaInitializer,
+      alphaRegularizer: this.alphaRegularizer,
+      alphaConstraint: this.alphaConstraint,
     };
   }
 }

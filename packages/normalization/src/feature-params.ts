@@ -7,6 +7,7 @@ import {
   SteadygradError,
   type Tensor,
 } from '@steadygrad/core';
+import { describeObject } from '@steadygrad/nn';
 import { resolveAxis } from './axes.js';
 
 /** The learned affine part (γ, β) every normalization layer shares, with Keras names and defaults. */
@@ -23,23 +24,16 @@ export interface AffineOptions {
   readonly gammaConstraint?: Constraint;
 }
 
-/** A regularizer's or constraint's `getConfig` entry: `{ name, config }` (as `Dense` writes them), or undefined. */
-function describe(
-  o: Regularizer | Constraint | undefined,
-): { name: string; config: Record<string, unknown> } | undefined {
-  return o === undefined ? undefined : { name: o.name, config: { ...o.config } };
-}
-
-/** The γ/β regularizer and constraint entries of a normalization layer's `getConfig`. */
+/** The γ/β regularizer and constraint entries of a normalization layer's `getConfig` (as `Dense` writes them). */
 export function affineConfig(
   regularizers: { readonly beta?: Regularizer; readonly gamma?: Regularizer },
   constraints: { readonly beta?: Constraint; readonly gamma?: Constraint },
 ): Record<string, unknown> {
   return {
-    betaRegularizer: describe(regularizers.beta),
-    gammaRegularizer: describe(regularizers.gamma),
-    betaConstraint: describe(constraints.beta),
-    gammaConstraint: describe(constraints.gamma),
+    betaRegularizer: describeObject(regularizers.beta),
+    gammaRegularizer: describeObject(regularizers.gamma),
+    betaConstraint: describeObject(constraints.beta),
+    gammaConstraint: describeObject(constraints.gamma),
   };
 }
 

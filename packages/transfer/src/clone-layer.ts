@@ -1,5 +1,5 @@
 import { SteadygradError } from '@steadygrad/core';
-import { Activation, Dense, Layer, type LayerOptions, PReLU } from '@steadygrad/nn';
+import { Layer, type LayerOptions } from '@steadygrad/nn';
 import { describe } from './layer-selector.js';
 
 /**
@@ -42,13 +42,11 @@ function stableJson(value: unknown): string {
  * layer.get_config())`, the per-layer step of `clone_model`). The copy keeps the name and the `trainable`
  * flag; it has no parameters until it is built, and shares nothing with the original.
  *
- * How: `cloneFunction` first, when given; then the `@steadygrad/nn` layers whose configuration holds objects
- * (`Dense`, `Activation`, `PReLU`) are rebuilt from their public fields, so activations, initializers,
- * regularizers and constraints carry over as the same objects (an activation's own options, such as
- * LeakyReLU's slope, included); every other layer — `Flatten`, `LeakyReLU`, `RReLU`,
- * `BatchNormalization`, `Dropout`, ... — is rebuilt as `new layer.constructor(layer.cloneOptions())`
- * (`getConfig()` unless the layer returns live objects there: the normalization layers give their
- * initializers, γ/β regularizers and constraints, which the clone then shares).
+ * How: `cloneFunction` first, when given; otherwise `new layer.constructor(layer.cloneOptions())` with the
+ * name and `trainable` flag. `cloneOptions()` is `getConfig()` unless the layer gives live objects there:
+ * `Dense`, `Activation` and `PReLU` give their activation, initializer, regularizer and constraint objects
+ * (an activation's own options, such as LeakyReLU's slope, included), and the normalization layers their
+ * initializers and γ/β regularizers and constraints, so the clone shares them.
  * The result's `getConfig()` must equal the original's, else `INCOMPATIBLE` (use `cloneFunction`), and
  * `cloneModel` compares the number of penalties, to catch a custom layer whose options lose a regularizer.
  */
@@ -59,41 +57,15 @@ export function cloneLayer(layer: Layer, options: CloneLayerOptions = {}): Layer
   }
   let copy = cloneFunction?.(layer);
   if (copy === undefined) {
-    if (layer instanceof Dense) {
-      copy = new Dense({
-        ...baseOptions(layer),
-        units: layer.units,
-        activation: layer.activation,
-        useBias: layer.useBias,
-        kernelInitializer: layer.kernelInitializer,
-        biasInitializer: layer.biasInitializer,
-        kernelRegularizer: layer.kernelRegularizer,
-        biasRegularizer: layer.biasRegularizer,
-        activityRegularizer: layer.activityRegularizer,
-        kernelConstraint: layer.kernelConstraint,
-        biasConstraint: layer.biasConstraint,
-      });
-    } else if (layer instanceof Activation) {
-      copy = new Activation({ ...baseOptions(layer), activation: layer.activation });
-    } else if (layer instanceof PReLU) {
-      copy = new PReLU({
-        ...baseOptions(layer),
-        alphaInitializer: layer.alphaInitializer,
-        alphaRegularizer: layer.alphaRegularizer,
-        alphaConstraint: layer.alphaConstraint,
-        sharedAxes: layer.sharedAxes,
-      });
-    } else {
-      const Ctor = layer.constructor as new (options: Record<string, unknown>) => Layer;
-      try {
-        copy = new Ctor({ ...layer.cloneOptions(), ...baseOptions(layer) });
-      } catch (e) {
-        throw new SteadygradError(
-          'INCOMPATIBLE',
-          `cannot clone layer '${layer.name}' (${layer.className}) from its configuration (${e instanceof Error ? e.message : String(e)}); pass cloneFunction to recreate it`,
-          { details: { layer: layer.name, className: layer.className } },
-        );
-      }
+    const Ctor = layer.constructor as new (options: Record<string, unknown>) => Layer;
+    try {
+      copy = new Ctor({ ...layer.cloneOptions(), ...baseOptions(layer) });
+    } catch (e) {
+      throw new SteadygradError(
+        'INCOMPATIBLE',
+        `cannot clone layer '${layer.name}' (${layer.className}) from its configuration (${e instanceof Error ? e.message : String(e)}); pass cloneFunction to recreate it`,
+        { details: { layer: layer.name, className: layer.className } },
+      );
     }
   }
   if (!(copy instanceof Layer) || copy === layer) {

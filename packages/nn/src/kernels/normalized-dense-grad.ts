@@ -106,13 +106,15 @@ export const normalizedDenseParamGradKernel: HostKernel = {
     }
     const f = Math.fround;
     const N4 = N - (N % 4);
+    const ag = [0, 0, 0, 0];
+    const ab = [0, 0, 0, 0];
     for (let c = 0; c < C; c++) {
       const g = gamma === undefined ? 1 : (gamma[c] as number);
       const b = beta === undefined ? 0 : (beta[c] as number);
       const row = c * N;
       // Four partial sums by j mod 4, combined as (a₀ + a₂) + (a₁ + a₃), then the last N mod 4 terms.
-      const ag = [0, 0, 0, 0];
-      const ab = [0, 0, 0, 0];
+      ag.fill(0);
+      ab.fill(0);
       for (let j = 0; j < N4; j += 4) {
         for (let q = 0; q < 4; q++) {
           const mv = m[row + j + q] as number;

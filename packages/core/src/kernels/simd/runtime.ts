@@ -1,4 +1,4 @@
-import { SteadygradError } from '../../errors.js';
+import { checkBoolean } from '../../validate.js';
 import { relaxedSimdModuleBytes, simdModuleBytes } from './kernels.js';
 
 /** The SIMD functions (see kernels.ts); pointers are byte offsets into the wasm backend's memory. */
@@ -187,12 +187,6 @@ let relaxedEnabled = true;
  */
 export function setHostMemory(memory: WebAssembly.Memory | undefined): void {
   activeMemory = memory;
-}
-
-function checkBoolean(fn: string, on: unknown): asserts on is boolean {
-  if (typeof on !== 'boolean') {
-    throw new SteadygradError('INVALID_ARGUMENT', `${fn} expects a boolean, got ${JSON.stringify(on)}`);
-  }
 }
 
 /** Turns the SIMD paths off (`false`) or back on, e.g. to compare them with the JavaScript loops. */

@@ -70,7 +70,7 @@ describe('the WebAssembly SIMD module', () => {
 
   it('setHostSimdEnabled takes a boolean only', () => {
     expect(() => setHostSimdEnabled('no' as unknown as boolean)).toThrow(
-      /setHostSimdEnabled expects a boolean, got "no"/,
+      /setHostSimdEnabled must be a boolean, got "no"/,
     );
   });
 
