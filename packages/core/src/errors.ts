@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'NON_FINITE'
   | 'OUT_OF_RANGE'
   | 'UNKNOWN_NAME'
+  | 'UNKNOWN_OPTION'
   | 'NOT_BUILT'
   | 'NOT_FOUND'
   | 'CORRUPT_DATA'

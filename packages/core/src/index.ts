@@ -1,5 +1,6 @@
 export type { BackendChoice, BackendInfo, BackendName, UseBackendOptions } from './backend.js';
 export { BACKEND_CHOICES, BACKEND_PACKAGES, currentBackend, isNode, useBackend } from './backend.js';
+export { checkOptions, suggestName, toCamelCase } from './check-options.js';
 export type {
   Activation,
   Constraint,
