@@ -20,7 +20,7 @@ describe('adagrad', () => {
     [{ learningRate: -1 }, /learningRate must be a finite number >= 0, got -1/],
     [{ initialAccumulatorValue: -1 }, /initialAccumulatorValue must be a finite number >= 0, got -1/],
     [{ epsilon: -1e-7 }, /epsilon must be a finite number > 0/],
-    [{ clipvalue: -1 }, /clipvalue must be a finite number > 0, got -1/],
+    [{ clipValue: -1 }, /clipValue must be a finite number > 0, got -1/],
   ])('rejects %j with INVALID_ARGUMENT naming the option and its domain', (options, message) => {
     expectError(() => adagrad(options), 'INVALID_ARGUMENT', message);
   });

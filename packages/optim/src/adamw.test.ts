@@ -21,7 +21,7 @@ describe('adamw', () => {
     [{ beta1: 1 }, /beta1 must be a finite number >= 0 < 1, got 1/],
     [{ beta2: -0.1 }, /beta2 must be a finite number >= 0 < 1, got -0.1/],
     [{ epsilon: 0 }, /epsilon must be a finite number > 0, got 0/],
-    [{ clipnorm: 1, globalClipnorm: 2 }, /only one of clipvalue, clipnorm and globalClipnorm/],
+    [{ clipNorm: 1, globalClipNorm: 2 }, /only one of clipValue, clipNorm and globalClipNorm/],
     [{ weightDecay: -0.1 }, /weightDecay must be a finite number >= 0, got -0.1/],
   ])('rejects %j with INVALID_ARGUMENT naming the option and its domain', (options, message) => {
     expectError(() => adamw(options), 'INVALID_ARGUMENT', message);

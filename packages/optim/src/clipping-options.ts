@@ -6,36 +6,36 @@ import type { EmptyState, Transform } from './transform.js';
 
 /** The Keras gradient-clipping options every named optimizer accepts (at most one of them, as in Keras 3). */
 export interface ClippingOptions {
-  /** Clip each gradient element to [−clipvalue, clipvalue] ({@link clipByValue}). */
-  readonly clipvalue?: number;
-  /** Rescale each gradient tensor to L2 norm <= clipnorm ({@link clipByNorm}). */
-  readonly clipnorm?: number;
-  /** Rescale all gradients together to global L2 norm <= globalClipnorm ({@link clipByGlobalNorm}). */
-  readonly globalClipnorm?: number;
+  /** Clip each gradient element to [−clipValue, clipValue] ({@link clipByValue}). */
+  readonly clipValue?: number;
+  /** Rescale each gradient tensor to L2 norm <= clipNorm ({@link clipByNorm}). */
+  readonly clipNorm?: number;
+  /** Rescale all gradients together to global L2 norm <= globalClipNorm ({@link clipByGlobalNorm}). */
+  readonly globalClipNorm?: number;
 }
 
 /**
  * The clipping link that starts a named optimizer's chain (empty when no option is set). Keras 3 allows only
- * one of `clipnorm`, `clipvalue` and `global_clipnorm`; so does this (INVALID_ARGUMENT otherwise).
+ * one of `clipnorm`, `clipvalue` and `global_clipnorm`; so does this (here `clipNorm`, `clipValue`, `globalClipNorm`) (INVALID_ARGUMENT otherwise).
  */
 export function clippingTransforms(options: ClippingOptions): Transform<EmptyState>[] {
-  const { clipvalue, clipnorm, globalClipnorm } = options;
-  const set = Object.entries({ clipvalue, clipnorm, globalClipnorm }).filter(
+  const { clipValue, clipNorm, globalClipNorm } = options;
+  const set = Object.entries({ clipValue, clipNorm, globalClipNorm }).filter(
     ([, v]) => v !== undefined && v !== null,
   );
   if (set.length > 1) {
     throw new SteadygradError(
       'INVALID_ARGUMENT',
-      `only one of clipvalue, clipnorm and globalClipnorm may be set (as in Keras 3), got ${set.map(([k, v]) => `${k}=${v}`).join(', ')}`,
+      `only one of clipValue, clipNorm and globalClipNorm may be set (as in Keras 3), got ${set.map(([k, v]) => `${k}=${v}`).join(', ')}`,
       { details: Object.fromEntries(set) },
     );
   }
-  if (clipvalue !== undefined && clipvalue !== null)
-    return [clipByValue(checkNumber('clipvalue', clipvalue, { above: 0 }))];
-  if (clipnorm !== undefined && clipnorm !== null)
-    return [clipByNorm(checkNumber('clipnorm', clipnorm, { above: 0 }))];
-  if (globalClipnorm !== undefined && globalClipnorm !== null) {
-    return [clipByGlobalNorm(checkNumber('globalClipnorm', globalClipnorm, { above: 0 }))];
+  if (clipValue !== undefined && clipValue !== null)
+    return [clipByValue(checkNumber('clipValue', clipValue, { above: 0 }))];
+  if (clipNorm !== undefined && clipNorm !== null)
+    return [clipByNorm(checkNumber('clipNorm', clipNorm, { above: 0 }))];
+  if (globalClipNorm !== undefined && globalClipNorm !== null) {
+    return [clipByGlobalNorm(checkNumber('globalClipNorm', globalClipNorm, { above: 0 }))];
   }
   return [];
 }

@@ -144,7 +144,7 @@ for (const backend of ['cpu', 'wasm']) {
 
 describe('fallback', () => {
   it('sgd with clipping has no fused path; the fused path declines on non-float parameters', () => {
-    expect(sgd({ momentum: 0.9, clipvalue: 1 }).fusedApply).toBeUndefined();
+    expect(sgd({ momentum: 0.9, clipValue: 1 }).fusedApply).toBeUndefined();
     const before = tf.memory().numTensors;
     const tx = sgd({ momentum: 0.9 });
     const w = tf.zeros([2], 'int32');

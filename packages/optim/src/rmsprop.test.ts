@@ -22,7 +22,7 @@ describe('rmsprop', () => {
     [{ rho: -0.1 }, /rho must be a finite number >= 0 < 1, got -0.1/],
     [{ momentum: 1.5 }, /momentum must be a finite number >= 0 < 1, got 1.5/],
     [{ epsilon: 0 }, /epsilon must be a finite number > 0, got 0/],
-    [{ clipnorm: 1, globalClipnorm: 1 }, /only one of clipvalue, clipnorm and globalClipnorm/],
+    [{ clipNorm: 1, globalClipNorm: 1 }, /only one of clipValue, clipNorm and globalClipNorm/],
   ])('rejects %j with INVALID_ARGUMENT naming the option and its domain', (options, message) => {
     expectError(() => rmsprop(options), 'INVALID_ARGUMENT', message);
   });

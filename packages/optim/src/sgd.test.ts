@@ -172,14 +172,14 @@ describe('sgd', () => {
     [{ learningRate: -0.1 }, /learningRate must be a finite number >= 0, got -0.1/],
     [{ momentum: 1 }, /momentum must be a finite number >= 0 < 1, got 1/],
     [{ momentum: -0.5 }, /momentum must be a finite number >= 0 < 1, got -0.5/],
-    [{ clipvalue: 0 }, /clipvalue must be a finite number > 0, got 0/],
-    [{ clipnorm: -1 }, /clipnorm must be a finite number > 0, got -1/],
-    [{ globalClipnorm: 0 }, /globalClipnorm must be a finite number > 0, got 0/],
+    [{ clipValue: 0 }, /clipValue must be a finite number > 0, got 0/],
+    [{ clipNorm: -1 }, /clipNorm must be a finite number > 0, got -1/],
+    [{ globalClipNorm: 0 }, /globalClipNorm must be a finite number > 0, got 0/],
     [
-      { clipnorm: 1, globalClipnorm: 1 },
-      /only one of clipvalue, clipnorm and globalClipnorm.*clipnorm=1, globalClipnorm=1/,
+      { clipNorm: 1, globalClipNorm: 1 },
+      /only one of clipValue, clipNorm and globalClipNorm.*clipNorm=1, globalClipNorm=1/,
     ],
-    [{ clipvalue: 1, clipnorm: 1 }, /only one of/],
+    [{ clipValue: 1, clipNorm: 1 }, /only one of/],
   ])('rejects %j with INVALID_ARGUMENT', (options, message) => {
     let error: unknown;
     try {

@@ -214,16 +214,16 @@ const cases: readonly Case[] = [
     run: () => adam({ epsilon: 0 }),
   },
   {
-    name: 'clipnorm of 0',
+    name: 'clipNorm of 0',
     code: 'INVALID_ARGUMENT',
-    message: [/clipnorm/, /> 0/],
-    run: () => sgd({ clipnorm: 0 }),
+    message: [/clipNorm/, /> 0/],
+    run: () => sgd({ clipNorm: 0 }),
   },
   {
-    name: 'clipnorm together with globalClipnorm',
+    name: 'clipNorm together with globalClipNorm',
     code: 'INVALID_ARGUMENT',
-    message: [/clipnorm/, /globalClipnorm/],
-    run: () => sgd({ clipnorm: 1, globalClipnorm: 1 }),
+    message: [/clipNorm/, /globalClipNorm/],
+    run: () => sgd({ clipNorm: 1, globalClipNorm: 1 }),
   },
   {
     name: 'dropout rate of 1',

@@ -12,7 +12,7 @@ beforeAll(() => {
 });
 
 describe('clipping experiment', () => {
-  it('diverges without clipping and trains to a finite loss with clipnorm, clipvalue and globalClipnorm', async () => {
+  it('diverges without clipping and trains to a finite loss with clipNorm, clipValue and globalClipNorm', async () => {
     const before = tf.memory().numTensors;
     const result = await clipping.run(context());
     expect(tf.memory().numTensors).toBe(before);
@@ -22,9 +22,9 @@ describe('clipping experiment', () => {
     expect(result.targetVariance).toBeLessThan(9.5);
     expect(result.results.map((r) => r.clipping)).toEqual([
       'none',
-      'clipnorm',
-      'clipvalue',
-      'globalClipnorm',
+      'clipNorm',
+      'clipValue',
+      'globalClipNorm',
     ]);
 
     const [none, ...clipped] = result.results;

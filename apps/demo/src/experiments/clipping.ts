@@ -6,7 +6,7 @@ import { compile } from '@steadygrad/train';
 import { experimentData } from '../data.js';
 import type { Experiment } from '../experiment.js';
 
-export type ClippingName = 'none' | 'clipnorm' | 'clipvalue' | 'globalClipnorm';
+export type ClippingName = 'none' | 'clipNorm' | 'clipValue' | 'globalClipNorm';
 
 export interface ClippingRunResult {
   readonly clipping: ClippingName;
@@ -42,7 +42,7 @@ export interface ClippingResult {
 
 /** Plain SGD with a learning rate too large for this network: it diverges within a few steps unclipped. */
 export const CLIPPING_LEARNING_RATE = 0.03;
-/** Every clipping threshold, as in the seed (`SGD(clipvalue=1.0)`) and Géron's `SGD(clipnorm=1.0)`. */
+/** Every clipping threshold, as in the seed (`SGD(clipValue=1.0)`) and Géron's `SGD(clipNorm=1.0)`. */
 export const CLIPPING_THRESHOLD = 1;
 /** Hidden layers of the regression MLP. */
 export const CLIPPING_DEPTH = 5;
@@ -50,19 +50,19 @@ export const CLIPPING_DEPTH = 5;
 const RUNS: readonly { clipping: ClippingName; keras: string; options: SgdOptions }[] = [
   { clipping: 'none', keras: 'SGD(learning_rate=0.03)', options: {} },
   {
-    clipping: 'clipnorm',
-    keras: 'SGD(learning_rate=0.03, clipnorm=1.0)',
-    options: { clipnorm: CLIPPING_THRESHOLD },
+    clipping: 'clipNorm',
+    keras: 'SGD(learning_rate=0.03, clipNorm=1.0)',
+    options: { clipNorm: CLIPPING_THRESHOLD },
   },
   {
-    clipping: 'clipvalue',
-    keras: 'SGD(learning_rate=0.03, clipvalue=1.0)',
-    options: { clipvalue: CLIPPING_THRESHOLD },
+    clipping: 'clipValue',
+    keras: 'SGD(learning_rate=0.03, clipValue=1.0)',
+    options: { clipValue: CLIPPING_THRESHOLD },
   },
   {
-    clipping: 'globalClipnorm',
+    clipping: 'globalClipNorm',
     keras: 'SGD(learning_rate=0.03, global_clipnorm=1.0)',
-    options: { globalClipnorm: CLIPPING_THRESHOLD },
+    options: { globalClipNorm: CLIPPING_THRESHOLD },
   },
 ];
 
@@ -81,14 +81,14 @@ export function buildClippingModel(seed: number): Sequential {
  * Seed cells 9–10: gradient clipping against exploding gradients, with the MSE loss of cell 10. A deep
  * ReLU/He MLP regresses the Fashion-MNIST class index (0–9, as a float) with MSE and plain SGD at learning
  * rate 0.03: without clipping the loss and gradients overflow to Inf/NaN within the first steps (fit stops
- * with `DIVERGED`); the same network, seed and data order train to a finite loss with Keras's `clipnorm`
- * (per tensor), `clipvalue` (per coordinate) and `global_clipnorm` (all tensors together), threshold 1.0.
+ * with `DIVERGED`); the same network, seed and data order train to a finite loss with Keras's `clipNorm`
+ * (per tensor), `clipValue` (per coordinate) and `global_clipnorm` (all tensors together), threshold 1.0.
  * Deterministic for a seed and backend.
  */
 export const clipping: Experiment<ClippingResult> = {
   name: 'clipping',
   description:
-    'seed cells 9–10: a deep ReLU MLP regressing labels with MSE diverges at lr 0.03; clipnorm / clipvalue / global clipnorm train it',
+    'seed cells 9–10: a deep ReLU MLP regressing labels with MSE diverges at lr 0.03; clipNorm / clipValue / global clipNorm train it',
   async run(ctx) {
     const { epochs = 2, batchSize = 32 } = { epochs: ctx.epochs, batchSize: ctx.batchSize };
     const data = await experimentData(ctx);
