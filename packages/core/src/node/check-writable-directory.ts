@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SteadygradError } from '../errors.js';
+import { writeFileExclusive } from './atomic-write.js';
+
+/**
+ * Makes sure `dir` exists (created with its parents when missing) and that a file can be created in it, by
+ * writing and removing a small probe file (`.write-probe-<pid>-<random>`). Call it before long work whose
+ * results go there, so that a folder that cannot be written fails at once, not after the work.
+ *
+ * @throws SteadygradError `IO_ERROR` naming the folder, what is wrong (`details.code`: `EACCES`, `ENOTDIR`,
+ *   `EROFS`, `ENOSPC`, …) and `what` (default `'folder'`).
+ */
+export async function checkWritableDirectory(dir: string, what = 'folder'): Promise<void> {
+  const probe = join(dir, `.write-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFileExclusive(probe, 'probe');
+  } catch (e) {
+    throw new SteadygradError(
+      'IO_ERROR',
+      `${what} ${dir} is not writable: ${(e as Error)?.message ?? String(e)}`,
+      { details: { dir, code: (e as { code?: string }).code }, cause: e },
+    );
+  } finally {
+    await rm(probe, { force: true }).catch(() => undefined);
+  }
+}
