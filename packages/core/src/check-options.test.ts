@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkOptions, suggestName, toCamelCase } from './check-options.js';
+import { checkOptions, optionKeys, suggestName, toCamelCase } from './check-options.js';
 import { SteadygradError } from './errors.js';
 
 const SGD_KEYS = ['learningRate', 'momentum', 'nesterov', 'clipValue', 'clipNorm', 'globalClipNorm'];
@@ -51,5 +51,29 @@ describe('checkOptions', () => {
     expect(toCamelCase('kernel-initializer')).toBe('kernelInitializer');
     expect(suggestName('epoch', ['epochs', 'batchSize'])).toBe('epochs');
     expect(suggestName('qqq', ['epochs'])).toBeUndefined();
+  });
+});
+
+describe('optionKeys', () => {
+  interface FooOptions {
+    readonly alpha?: number;
+    readonly betaGamma?: string;
+  }
+
+  it('returns the complete list, frozen, usable by checkOptions', () => {
+    const keys = optionKeys<FooOptions>()(['alpha', 'betaGamma']);
+    expect(keys).toEqual(['alpha', 'betaGamma']);
+    expect(Object.isFrozen(keys)).toBe(true);
+    expect(caught(() => checkOptions('foo', { beta_gamma: 'x' }, keys)).message).toBe(
+      "foo: unknown option 'beta_gamma'. Did you mean 'betaGamma'?",
+    );
+  });
+
+  it('a list that leaves a key out does not compile', () => {
+    // @ts-expect-error: missingKeys: "betaGamma"
+    const partial = optionKeys<FooOptions>()(['alpha']);
+    // @ts-expect-error: 'gamma' is not a key of FooOptions
+    const extra = optionKeys<FooOptions>()(['alpha', 'betaGamma', 'gamma']);
+    expect([partial.length, extra.length]).toEqual([1, 3]);
   });
 });

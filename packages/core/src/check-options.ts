@@ -61,6 +61,26 @@ export function suggestName(key: string, allowed: readonly string[]): string | u
   return bestDistance <= limit ? best : undefined;
 }
 
+/** The keys of `T` that a key list `K` leaves out; `never` when the list is complete. */
+export type MissingKeys<T, K extends readonly unknown[]> = Exclude<keyof T, K[number]>;
+
+/**
+ * The allowed-key list of an options type, checked by the compiler to name every key of `T` (and nothing
+ * else), so an option added to the interface cannot be forgotten by {@link checkOptions}:
+ *
+ * ```ts
+ * const SGD_KEYS = optionKeys<SgdOptions>()(['learningRate', 'momentum', 'nesterov', ...CLIPPING_KEYS]);
+ * ```
+ *
+ * A key the list leaves out is a type error naming it (`missingKeys: "nesterov"`); a key `T` lacks is one too.
+ * The call returns the list unchanged (frozen).
+ */
+export function optionKeys<T>(): <const K extends readonly (keyof T & string)[]>(
+  keys: K & ([MissingKeys<T, K>] extends [never] ? unknown : { readonly missingKeys: MissingKeys<T, K> }),
+) => readonly (keyof T & string)[] {
+  return (keys) => Object.freeze([...keys]);
+}
+
 /**
  * Rejects an options object that has a key outside `allowed` with `UNKNOWN_OPTION`, naming the key, where it
  * was passed and the key the user most likely meant ("did you mean"). Keys whose value is `undefined` are

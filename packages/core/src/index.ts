@@ -1,6 +1,7 @@
 export type { BackendChoice, BackendInfo, BackendName, UseBackendOptions } from './backend.js';
 export { BACKEND_CHOICES, BACKEND_PACKAGES, currentBackend, isNode, useBackend } from './backend.js';
-export { checkOptions, suggestName, toCamelCase } from './check-options.js';
+export type { MissingKeys } from './check-options.js';
+export { checkOptions, optionKeys, suggestName, toCamelCase } from './check-options.js';
 export type {
   Activation,
   Constraint,
@@ -58,6 +59,8 @@ export { lazyGradOp } from './lazy-grad.js';
 export { Parameter } from './parameter.js';
 export type { RandomState, SeedLike } from './random.js';
 export { RandomStream, toStream } from './random.js';
+export type { KerasName, SnakeToCamel } from './resolve-name.js';
+export { resolveName, toSnakeCase } from './resolve-name.js';
 export type {
   DataType,
   NamedTensorMap,

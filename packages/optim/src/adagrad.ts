@@ -1,6 +1,6 @@
-import { checkNumber, type ScalarOrSchedule } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type ScalarOrSchedule } from '@steadygrad/core';
 import { chain } from './chain.js';
-import { type ClippingOptions, clippingTransforms } from './clipping-options.js';
+import { CLIPPING_KEYS, type ClippingOptions, clippingTransforms } from './clipping-options.js';
 import { checkLearningRate } from './learning-rate.js';
 import { scaleByAdagrad } from './scale-by-adagrad.js';
 import { scaleByLearningRate } from './scale-by-learning-rate.js';
@@ -15,12 +15,20 @@ export interface AdagradOptions extends ClippingOptions {
   readonly epsilon?: number;
 }
 
+const ADAGRAD_KEYS = optionKeys<AdagradOptions>()([
+  'learningRate',
+  'initialAccumulatorValue',
+  'epsilon',
+  ...CLIPPING_KEYS,
+]);
+
 /**
  * AdaGrad, Keras 3: `a ← a + g²; w ← w − lr·g / √(a + ε)`, a starting at `initialAccumulatorValue`.
  * `chain(clip?, scaleByAdagrad, scaleByLearningRate(lr))`. PyTorch divides by `√a + ε`, starts a at 0 and
  * has an extra `lr_decay` (lr / (1 + (t − 1)·lr_decay)).
  */
 export function adagrad(options: AdagradOptions = {}): Transform<readonly unknown[]> {
+  checkOptions('adagrad', options, ADAGRAD_KEYS);
   const { learningRate = 0.001, initialAccumulatorValue = 0.1, epsilon = 1e-7 } = options;
   const lr = checkLearningRate('learningRate', learningRate);
   checkNumber('initialAccumulatorValue', initialAccumulatorValue, { min: 0 });

@@ -1,6 +1,6 @@
-import { checkNumber, type ScalarOrSchedule } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type ScalarOrSchedule } from '@steadygrad/core';
 import { chain } from './chain.js';
-import { type ClippingOptions, clippingTransforms } from './clipping-options.js';
+import { CLIPPING_KEYS, type ClippingOptions, clippingTransforms } from './clipping-options.js';
 import { checkLearningRate } from './learning-rate.js';
 import { scaleByAdam } from './scale-by-adam.js';
 import { scaleByLearningRate } from './scale-by-learning-rate.js';
@@ -19,6 +19,15 @@ export interface AdamOptions extends ClippingOptions {
   readonly amsgrad?: boolean;
 }
 
+export const ADAM_KEYS = optionKeys<AdamOptions>()([
+  'learningRate',
+  'beta1',
+  'beta2',
+  'epsilon',
+  'amsgrad',
+  ...CLIPPING_KEYS,
+]);
+
 /** Validates the Adam-family options shared by adam, adamw, adamax and nadam. */
 export function checkAdamOptions(beta1: number, beta2: number, epsilon: number): void {
   checkNumber('beta1', beta1, { min: 0, below: 1 });
@@ -35,6 +44,7 @@ export function checkAdamOptions(beta1: number, beta2: number, epsilon: number):
  * two differ only through ε's placement (and defaults 1e-7 vs 1e-8); a tiny ε makes them coincide.
  */
 export function adam(options: AdamOptions = {}): Transform<readonly unknown[]> {
+  checkOptions('adam', options, ADAM_KEYS);
   const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, amsgrad = false } = options;
   const lr = checkLearningRate('learningRate', learningRate);
   checkAdamOptions(beta1, beta2, epsilon);

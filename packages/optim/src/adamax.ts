@@ -1,7 +1,8 @@
 import type { ScalarOrSchedule } from '@steadygrad/core';
+import { checkOptions, optionKeys } from '@steadygrad/core';
 import { checkAdamOptions } from './adam.js';
 import { chain } from './chain.js';
-import { type ClippingOptions, clippingTransforms } from './clipping-options.js';
+import { CLIPPING_KEYS, type ClippingOptions, clippingTransforms } from './clipping-options.js';
 import { checkLearningRate } from './learning-rate.js';
 import { scaleByAdamax } from './scale-by-adamax.js';
 import { scaleByLearningRate } from './scale-by-learning-rate.js';
@@ -18,12 +19,21 @@ export interface AdamaxOptions extends ClippingOptions {
   readonly epsilon?: number;
 }
 
+const ADAMAX_KEYS = optionKeys<AdamaxOptions>()([
+  'learningRate',
+  'beta1',
+  'beta2',
+  'epsilon',
+  ...CLIPPING_KEYS,
+]);
+
 /**
  * AdaMax, Keras 3 (t = 1, 2, …): `m ← m + (g − m)(1 − β1)`, `u ← max(β2·u, |g|)`,
  * `w ← w − lr·m/((1 − β1^t)(u + ε))`. `chain(clip?, scaleByAdamax, scaleByLearningRate(lr))`.
  * PyTorch: `u ← max(β2·u, |g| + ε)`, `w ← w − lr·m/((1 − β1^t)·u)` — equal up to terms of order ε/u.
  */
 export function adamax(options: AdamaxOptions = {}): Transform<readonly unknown[]> {
+  checkOptions('adamax', options, ADAMAX_KEYS);
   const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 } = options;
   const lr = checkLearningRate('learningRate', learningRate);
   checkAdamOptions(beta1, beta2, epsilon);

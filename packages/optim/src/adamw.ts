@@ -1,5 +1,5 @@
-import { checkNumber, SteadygradError } from '@steadygrad/core';
-import { type AdamOptions, checkAdamOptions } from './adam.js';
+import { checkNumber, checkOptions, optionKeys, SteadygradError } from '@steadygrad/core';
+import { ADAM_KEYS, type AdamOptions, checkAdamOptions } from './adam.js';
 import { addDecayedWeights } from './add-decayed-weights.js';
 import { chain } from './chain.js';
 import { clippingTransforms } from './clipping-options.js';
@@ -18,6 +18,8 @@ export interface AdamwOptions extends AdamOptions {
    */
   readonly excludeFromWeightDecay?: readonly (string | RegExp)[] | ((name: string) => boolean);
 }
+
+const ADAMW_KEYS = optionKeys<AdamwOptions>()(['weightDecay', 'excludeFromWeightDecay', ...ADAM_KEYS]);
 
 function decayMask(exclude: AdamwOptions['excludeFromWeightDecay']): Mask | undefined {
   if (exclude === undefined) return undefined;
@@ -39,6 +41,7 @@ function decayMask(exclude: AdamwOptions['excludeFromWeightDecay']): Mask | unde
  * PyTorch's AdamW applies the same decay `w ← w(1 − lr·wd)`; the update differs only through ε (as Adam).
  */
 export function adamw(options: AdamwOptions = {}): Transform<readonly unknown[]> {
+  checkOptions('adamw', options, ADAMW_KEYS);
   const {
     learningRate = 0.001,
     beta1 = 0.9,

@@ -1,4 +1,4 @@
-import { checkNumber, tf } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, tf } from '@steadygrad/core';
 import { isSelected, type Mask } from './mask.js';
 import { mapUpdates, paramOf } from './per-parameter.js';
 import type { EmptyState, Transform } from './transform.js';
@@ -7,6 +7,8 @@ export interface AddDecayedWeightsOptions {
   /** Parameters to decay (default: all). Unselected parameters' updates pass through unchanged. */
   readonly mask?: Mask;
 }
+
+const ADD_DECAYED_WEIGHTS_KEYS = optionKeys<AddDecayedWeightsOptions>()(['mask']);
 
 /**
  * Decoupled weight decay (optax `add_decayed_weights`): `u ← u + rate·w` for the selected parameters.
@@ -17,6 +19,7 @@ export function addDecayedWeights(
   rate: number,
   options: AddDecayedWeightsOptions = {},
 ): Transform<EmptyState> {
+  checkOptions('addDecayedWeights', options, ADD_DECAYED_WEIGHTS_KEYS);
   const { mask } = options;
   checkNumber('rate', rate, { min: 0 });
   return {

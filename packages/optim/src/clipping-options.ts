@@ -1,4 +1,4 @@
-import { checkNumber, SteadygradError } from '@steadygrad/core';
+import { checkNumber, optionKeys, SteadygradError } from '@steadygrad/core';
 import { clipByGlobalNorm } from './clip-by-global-norm.js';
 import { clipByNorm } from './clip-by-norm.js';
 import { clipByValue } from './clip-by-value.js';
@@ -13,6 +13,8 @@ export interface ClippingOptions {
   /** Rescale all gradients together to global L2 norm <= globalClipNorm ({@link clipByGlobalNorm}). */
   readonly globalClipNorm?: number;
 }
+
+export const CLIPPING_KEYS = optionKeys<ClippingOptions>()(['clipValue', 'clipNorm', 'globalClipNorm']);
 
 /**
  * The clipping link that starts a named optimizer's chain (empty when no option is set). Keras 3 allows only

@@ -1,7 +1,8 @@
 import type { ScalarOrSchedule } from '@steadygrad/core';
+import { checkOptions, optionKeys } from '@steadygrad/core';
 import { checkAdamOptions } from './adam.js';
 import { chain } from './chain.js';
-import { type ClippingOptions, clippingTransforms } from './clipping-options.js';
+import { CLIPPING_KEYS, type ClippingOptions, clippingTransforms } from './clipping-options.js';
 import { checkLearningRate } from './learning-rate.js';
 import { scaleByLearningRate } from './scale-by-learning-rate.js';
 import { scaleByNadam } from './scale-by-nadam.js';
@@ -18,6 +19,14 @@ export interface NadamOptions extends ClippingOptions {
   readonly epsilon?: number;
 }
 
+const NADAM_KEYS = optionKeys<NadamOptions>()([
+  'learningRate',
+  'beta1',
+  'beta2',
+  'epsilon',
+  ...CLIPPING_KEYS,
+]);
+
 /**
  * Nadam, Keras 3 (t = 1, 2, …): momentum schedule `μ_t = β1(1 − 0.5·0.96^t)`, `P_t = Π_{i≤t} μ_i`,
  * `m ← m + (g − m)(1 − β1)`, `v ← v + (g² − v)(1 − β2)`,
@@ -27,6 +36,7 @@ export interface NadamOptions extends ClippingOptions {
  * thousands of steps instead of reaching 0.9 within ~50.
  */
 export function nadam(options: NadamOptions = {}): Transform<readonly unknown[]> {
+  checkOptions('nadam', options, NADAM_KEYS);
   const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 } = options;
   const lr = checkLearningRate('learningRate', learningRate);
   checkAdamOptions(beta1, beta2, epsilon);

@@ -1,6 +1,6 @@
-import { checkNumber, type ScalarOrSchedule } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type ScalarOrSchedule } from '@steadygrad/core';
 import { chain } from './chain.js';
-import { type ClippingOptions, clippingTransforms } from './clipping-options.js';
+import { CLIPPING_KEYS, type ClippingOptions, clippingTransforms } from './clipping-options.js';
 import { checkLearningRate } from './learning-rate.js';
 import { scaleByLearningRate } from './scale-by-learning-rate.js';
 import { scaleByRms } from './scale-by-rms.js';
@@ -20,6 +20,15 @@ export interface RmspropOptions extends ClippingOptions {
   readonly centered?: boolean;
 }
 
+const RMSPROP_KEYS = optionKeys<RmspropOptions>()([
+  'learningRate',
+  'rho',
+  'momentum',
+  'epsilon',
+  'centered',
+  ...CLIPPING_KEYS,
+]);
+
 /**
  * RMSprop, Keras 3: `v ← ρ·v + (1 − ρ)·g²` (centered: also `ḡ ← ρ·ḡ + (1 − ρ)·g`, `d = v − ḡ² + ε`; else
  * `d = v + ε`), `Δ = lr·g/√d`; without momentum `w ← w − Δ`, with momentum `m ← μ·m + Δ; w ← w − m`.
@@ -28,6 +37,7 @@ export interface RmspropOptions extends ClippingOptions {
  * (`b ← μ·b + g/√d; w ← w − lr·b`): the same for a constant learning rate and tiny ε.
  */
 export function rmsprop(options: RmspropOptions = {}): Transform<readonly unknown[]> {
+  checkOptions('rmsprop', options, RMSPROP_KEYS);
   const { learningRate = 0.001, rho = 0.9, momentum = 0, epsilon = 1e-7, centered = false } = options;
   const lr = checkLearningRate('learningRate', learningRate);
   checkNumber('rho', rho, { min: 0, below: 1 });

@@ -1,4 +1,4 @@
-import { checkNumber, type Tensor, tf } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type Tensor, tf } from '@steadygrad/core';
 import { fillLike, mapUpdates, stateOf } from './per-parameter.js';
 import type { Transform } from './transform.js';
 
@@ -9,6 +9,8 @@ export interface ScaleByAdagradOptions {
   readonly eps?: number;
 }
 
+const KEYS = optionKeys<ScaleByAdagradOptions>()(['initialAccumulatorValue', 'eps']);
+
 export interface ScaleByAdagradState {
   readonly accumulator: Readonly<Record<string, Tensor>>;
 }
@@ -18,6 +20,7 @@ export interface ScaleByAdagradState {
  * PyTorch divides by `√a + ε` (ε = 1e-10 there): equal up to terms of order ε/√a.
  */
 export function scaleByAdagrad(options: ScaleByAdagradOptions = {}): Transform<ScaleByAdagradState> {
+  checkOptions('scaleByAdagrad', options, KEYS);
   const { initialAccumulatorValue = 0.1, eps = 1e-7 } = options;
   checkNumber('initialAccumulatorValue', initialAccumulatorValue, { min: 0 });
   checkNumber('eps', eps, { above: 0 });

@@ -1,4 +1,4 @@
-import { checkNumber, type Tensor, tf } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type Tensor, tf } from '@steadygrad/core';
 import { fillLike, mapUpdates, stateOf } from './per-parameter.js';
 import type { Transform } from './transform.js';
 
@@ -12,6 +12,8 @@ export interface ScaleByAdamOptions {
   /** AMSGrad: divide by the running maximum of the second moment. Default false. */
   readonly amsgrad?: boolean;
 }
+
+const KEYS = optionKeys<ScaleByAdamOptions>()(['b1', 'b2', 'eps', 'amsgrad']);
 
 export interface ScaleByAdamState {
   readonly count: number;
@@ -31,6 +33,7 @@ export interface ScaleByAdamState {
  * 1e-7, PyTorch 1e-8). The bias-correction factor is computed in float64 on the host, one scalar per call.
  */
 export function scaleByAdam(options: ScaleByAdamOptions = {}): Transform<ScaleByAdamState> {
+  checkOptions('scaleByAdam', options, KEYS);
   const { b1 = 0.9, b2 = 0.999, eps = 1e-7, amsgrad = false } = options;
   checkNumber('b1', b1, { min: 0, below: 1 });
   checkNumber('b2', b2, { min: 0, below: 1 });

@@ -1,4 +1,4 @@
-import { checkNumber, type Tensor, tf } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type Tensor, tf } from '@steadygrad/core';
 import { fillLike, mapUpdates, stateOf } from './per-parameter.js';
 import type { Transform } from './transform.js';
 
@@ -10,6 +10,8 @@ export interface ScaleByAdamaxOptions {
   /** ε > 0 added to the infinity norm. Default 1e-7. */
   readonly eps?: number;
 }
+
+const KEYS = optionKeys<ScaleByAdamaxOptions>()(['b1', 'b2', 'eps']);
 
 export interface ScaleByAdamaxState {
   readonly count: number;
@@ -24,6 +26,7 @@ export interface ScaleByAdamaxState {
  * `m / ((1 − β1^t)·u)`): equal up to terms of order ε/u.
  */
 export function scaleByAdamax(options: ScaleByAdamaxOptions = {}): Transform<ScaleByAdamaxState> {
+  checkOptions('scaleByAdamax', options, KEYS);
   const { b1 = 0.9, b2 = 0.999, eps = 1e-7 } = options;
   checkNumber('b1', b1, { min: 0, below: 1 });
   checkNumber('b2', b2, { min: 0, below: 1 });

@@ -1,4 +1,4 @@
-import { checkNumber, type Tensor, tf } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type Tensor, tf } from '@steadygrad/core';
 import { fillLike, mapUpdates, stateOf } from './per-parameter.js';
 import type { Transform } from './transform.js';
 
@@ -10,6 +10,8 @@ export interface ScaleByNadamOptions {
   /** ε > 0 added to the bias-corrected √v̂. Default 1e-7. */
   readonly eps?: number;
 }
+
+const KEYS = optionKeys<ScaleByNadamOptions>()(['b1', 'b2', 'eps']);
 
 export interface ScaleByNadamState {
   readonly count: number;
@@ -31,6 +33,7 @@ export interface ScaleByNadamState {
  * float64, three scalars per call.
  */
 export function scaleByNadam(options: ScaleByNadamOptions = {}): Transform<ScaleByNadamState> {
+  checkOptions('scaleByNadam', options, KEYS);
   const { b1 = 0.9, b2 = 0.999, eps = 1e-7 } = options;
   checkNumber('b1', b1, { min: 0, below: 1 });
   checkNumber('b2', b2, { min: 0, below: 1 });

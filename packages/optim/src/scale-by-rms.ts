@@ -1,4 +1,4 @@
-import { checkNumber, type Tensor, tf } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type Tensor, tf } from '@steadygrad/core';
 import { fillLike, mapUpdates, stateOf } from './per-parameter.js';
 import type { Transform } from './transform.js';
 
@@ -13,6 +13,8 @@ export interface ScaleByRmsOptions {
   readonly initialScale?: number;
 }
 
+const KEYS = optionKeys<ScaleByRmsOptions>()(['decay', 'eps', 'centered', 'initialScale']);
+
 export interface ScaleByRmsState {
   readonly nu: Readonly<Record<string, Tensor>>;
   /** Moving average of the gradient (centered only), else `null`. */
@@ -26,6 +28,7 @@ export interface ScaleByRmsState {
  * PyTorch adds ε outside the root (`g / (√(v − ḡ²) + ε)`); the two agree up to terms of order ε/√v.
  */
 export function scaleByRms(options: ScaleByRmsOptions = {}): Transform<ScaleByRmsState> {
+  checkOptions('scaleByRms', options, KEYS);
   const { decay = 0.9, eps = 1e-7, centered = false, initialScale = 0 } = options;
   checkNumber('decay', decay, { min: 0, below: 1 });
   checkNumber('eps', eps, { above: 0 });

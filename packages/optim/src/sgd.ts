@@ -1,6 +1,12 @@
-import { checkNumber, type ScalarOrSchedule, type Schedule } from '@steadygrad/core';
+import {
+  checkNumber,
+  checkOptions,
+  optionKeys,
+  type ScalarOrSchedule,
+  type Schedule,
+} from '@steadygrad/core';
 import { chain } from './chain.js';
-import { type ClippingOptions, clippingTransforms } from './clipping-options.js';
+import { CLIPPING_KEYS, type ClippingOptions, clippingTransforms } from './clipping-options.js';
 import { fusedSgdApply } from './fused-sgd.js';
 import { checkLearningRate } from './learning-rate.js';
 import { scaleByLearningRate } from './scale-by-learning-rate.js';
@@ -19,6 +25,8 @@ export interface SgdOptions extends ClippingOptions {
   readonly nesterov?: boolean;
 }
 
+const SGD_KEYS = optionKeys<SgdOptions>()(['learningRate', 'momentum', 'nesterov', ...CLIPPING_KEYS]);
+
 /**
  * Stochastic gradient descent, Keras 3 form: `chain(clip?, scaleByLearningRate(lr), trace(μ, nesterov)?)`.
  * - plain: `w ← w − lr·g`
@@ -35,6 +43,7 @@ export interface SgdOptions extends ClippingOptions {
  * PyTorch's `OneCycleLR` cycles the momentum of its own form `b ← μ_t·b + g; w ← w − lr_t·b`.
  */
 export function sgd(options: SgdOptions = {}): Transform<readonly unknown[]> {
+  checkOptions('sgd', options, SGD_KEYS);
   const { learningRate = 0.01, momentum = 0, nesterov = false } = options;
   const lr = checkLearningRate('learningRate', learningRate);
   const scheduled = typeof momentum === 'function';

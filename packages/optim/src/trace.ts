@@ -1,4 +1,12 @@
-import { checkNumber, type Schedule, SteadygradError, type Tensor, tf } from '@steadygrad/core';
+import {
+  checkNumber,
+  checkOptions,
+  optionKeys,
+  type Schedule,
+  SteadygradError,
+  type Tensor,
+  tf,
+} from '@steadygrad/core';
 import { fillLike, mapUpdates, stateOf } from './per-parameter.js';
 import type { Transform } from './transform.js';
 
@@ -12,6 +20,8 @@ export interface TraceOptions {
   /** Nesterov look-ahead: output `μ·t + u` instead of `t`. Default false. */
   readonly nesterov?: boolean;
 }
+
+const KEYS = optionKeys<TraceOptions>()(['decay', 'nesterov']);
 
 export interface TraceState {
   readonly trace: Readonly<Record<string, Tensor>>;
@@ -52,6 +62,7 @@ function checkDecay(decay: unknown): number | Schedule {
  * `b ← μ_t·b + g; w ← w − lr_t·b`, which differs from this one whenever lr_t changes (as it does in 1cycle).
  */
 export function trace(options: TraceOptions): Transform<TraceState> {
+  checkOptions('trace', options, KEYS);
   const { decay: decayOption, nesterov = false } = options;
   const decay = checkDecay(decayOption);
   const scheduled = typeof decay === 'function';

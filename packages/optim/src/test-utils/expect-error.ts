@@ -2,7 +2,7 @@ import { type ErrorCode, isSteadygradError } from '@steadygrad/core';
 import { expect } from 'vitest';
 
 /** Asserts that `f` throws a SteadygradError with `code` whose message matches `message`. */
-export function expectError(f: () => unknown, code: ErrorCode, message: RegExp): void {
+export function expectError(f: () => unknown, code: ErrorCode, message: RegExp | string): void {
   let error: unknown;
   try {
     f();
