@@ -8,7 +8,16 @@ import {
   type Tensor,
   tf,
 } from '@steadygrad/core';
+import { checkInputShapeOption, checkLayerName, formatShape, toSnakeCase } from './layer-names.js';
 import type { FusableNormalization } from './normalized-dense.js';
+import {
+  callSymbolic,
+  inboundNodes,
+  isSymbolic,
+  type LayerNode,
+  onlyNode,
+  type SymbolicTensor,
+} from './symbolic-tensor.js';
 
 /**
  * What a layer's forward pass is told. `training` selects training behaviour (batch statistics, dropout);
@@ -29,6 +38,8 @@ export interface CallContext {
 
 /** A tensor shape where `null` stands for a dimension not known in advance (the batch dimension). */
 export type Shape = readonly (number | null)[];
+
+export { formatShape, toSnakeCase };
 
 /** Options every layer accepts. */
 export interface LayerOptions {
@@ -54,48 +65,6 @@ interface ParameterRecord {
   readonly declaredTrainable: boolean;
   readonly regularizer: Regularizer | undefined;
   readonly constraint: Constraint | undefined;
-}
-
-/**
- * Keras' `to_snake_case` of a class name: `Dense` → `dense`, `BatchNormalization` → `batch_normalization`,
- * `PReLU` → `p_re_lu`. Used as the base of default layer names.
- */
-export function toSnakeCase(name: string): string {
-  const intermediate = name.replace(/(.)([A-Z][a-z]+)/g, '$1_$2');
-  return intermediate.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-}
-
-/** Formats a shape the Keras way: `(None, 784)`. */
-export function formatShape(shape: Shape): string {
-  const dims = shape.map((d) => (d === null ? 'None' : String(d)));
-  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
-}
-
-function checkLayerName(name: unknown): string {
-  if (typeof name !== 'string' || name.length === 0 || name.includes('/')) {
-    throw new SteadygradError(
-      'INVALID_ARGUMENT',
-      `layer name must be a non-empty string without '/', got ${JSON.stringify(name)}`,
-      { details: { name } },
-    );
-  }
-  return name;
-}
-
-function checkInputShapeOption(inputShape: unknown): readonly number[] | undefined {
-  if (inputShape === undefined) return undefined;
-  if (
-    !Array.isArray(inputShape) ||
-    inputShape.length === 0 ||
-    inputShape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 1)
-  ) {
-    throw new SteadygradError(
-      'INVALID_ARGUMENT',
-      `inputShape must be a non-empty array of positive integers without the batch dimension (e.g. [28, 28]), got ${JSON.stringify(inputShape)}`,
-      { details: { inputShape } },
-    );
-  }
-  return Object.freeze([...inputShape]);
 }
 
 /**
@@ -247,14 +216,78 @@ export abstract class Layer {
   }
 
   /**
-   * Checks that the layer is built (`NOT_BUILT` otherwise) and that `x` has the shape it was built for
-   * (`SHAPE_MISMATCH`), then runs `call`. `ctx.training` defaults to `false`. Does not check values for NaN
-   * (the training loop does that once per batch).
+   * On tensors: checks that the layer is built (`NOT_BUILT` otherwise) and that `x` has the shape it was
+   * built for (`SHAPE_MISMATCH`), then runs `call`. `ctx.training` defaults to `false`. Does not check values
+   * for NaN (the training loop does that once per batch). A one-element array stands for its element;
+   * layers that take several inputs (merge layers) override {@link applyInputs}.
+   *
+   * On symbolic tensors (from `input()` or another layer's symbolic call): records the call for a
+   * functional `Model` and returns the symbolic output (Keras `layer(x)`, tfjs-layers `layer.apply(x)`),
+   * after checking that the shapes fit (`SHAPE_MISMATCH` naming the layer); nothing is computed or built.
    */
-  apply(x: Tensor, ctx: Partial<CallContext> = {}): Tensor {
-    this.checkApply(x);
+  apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor;
+  apply(x: Tensor | readonly Tensor[], ctx?: Partial<CallContext>): Tensor;
+  apply(
+    x: Tensor | readonly Tensor[] | SymbolicTensor | readonly SymbolicTensor[],
+    ctx: Partial<CallContext> = {},
+  ): Tensor | SymbolicTensor {
+    if (isSymbolic(x)) return callSymbolic(this, x);
+    if (Array.isArray(x)) return this.applyInputs(x as readonly Tensor[], ctx);
+    const t = x as Tensor;
+    this.checkApply(t);
     const { training = false, ...rest } = ctx;
-    return this.call(x, { ...rest, training });
+    return this.call(t, { ...rest, training });
+  }
+
+  /** `apply` on a list of input tensors: one for most layers (`INVALID_ARGUMENT` otherwise). */
+  applyInputs(xs: readonly Tensor[], ctx: Partial<CallContext> = {}): Tensor {
+    if (xs.length !== 1) throw this.singleInputError(xs.length);
+    return this.apply(xs[0] as Tensor, ctx);
+  }
+
+  private singleInputError(n: number): SteadygradError {
+    return new SteadygradError(
+      'INVALID_ARGUMENT',
+      `layer '${this.name}' (${this.className}) takes one input, got ${n}; merge several with Add, Concatenate or Multiply`,
+      { details: { layer: this.name, inputs: n } },
+    );
+  }
+
+  /**
+   * The output shape for a call on inputs of these shapes (batch dimension `null`), after checking that
+   * they fit: a built layer checks them against its build shape. Default: one input, then
+   * {@link computeOutputShape}. Merge layers override it.
+   */
+  symbolicOutputShape(shapes: readonly Shape[]): Shape {
+    if (shapes.length !== 1) throw this.singleInputError(shapes.length);
+    const shape = shapes[0] as Shape;
+    if (this._built) this.checkInputShape(shape as readonly number[]);
+    return this.computeOutputShape(shape);
+  }
+
+  /** Builds for the input shapes of a call (one shape for most layers; merge layers override it). */
+  buildFromShapes(shapes: readonly Shape[], rng: RandomStream): void {
+    if (shapes.length !== 1) throw this.singleInputError(shapes.length);
+    this.build(shapes[0] as Shape, rng);
+  }
+
+  /** The layer's calls on symbolic tensors, in call order (Keras `layer._inbound_nodes`). */
+  get inboundNodes(): readonly LayerNode[] {
+    return inboundNodes(this);
+  }
+
+  /**
+   * The symbolic output of the layer's only call (Keras `layer.output`): how a sub-model is cut from an
+   * intermediate layer. `INVALID_ARGUMENT` when the layer was called at several places or never.
+   */
+  get output(): SymbolicTensor {
+    return onlyNode(this, 'output').outputs[0] as SymbolicTensor;
+  }
+
+  /** The symbolic input of the layer's only call (Keras `layer.input`); several inputs give the first. */
+  get input(): SymbolicTensor {
+    const node = onlyNode(this, 'input');
+    return (node.inputs[0] ?? node.outputs[0]) as SymbolicTensor;
   }
 
   /** What `apply` checks before `call`: built (`NOT_BUILT`) and the input shape (`SHAPE_MISMATCH`). */
@@ -337,6 +370,22 @@ export abstract class Layer {
   /** Number of scalar values in this layer's parameters. */
   countParams(): number {
     return this._records.reduce((n, r) => n + r.parameter.size, 0);
+  }
+
+  /**
+   * @internal Undoes `build` for a model whose construction failed (frees and forgets the parameters), so a
+   * rejected model changes nothing.
+   */
+  unbuild(): void {
+    this.dispose();
+    this._records.length = 0;
+    this._built = false;
+    this._buildInputShape = undefined;
+  }
+
+  /** @internal Undoes a model's naming of an unnamed layer (see {@link unbuild}). */
+  forgetName(): void {
+    if (!this._built) this._name = undefined;
   }
 
   /** Frees the parameters' memory. The layer cannot be used afterwards. */

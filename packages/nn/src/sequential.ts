@@ -1,14 +1,10 @@
-import {
-  checkNumber,
-  type Parameter,
-  RandomStream,
-  type Scalar,
-  SteadygradError,
-  type Tensor,
-  tf,
-} from '@steadygrad/core';
+import { checkNumber, RandomStream, SteadygradError, type Tensor, tf } from '@steadygrad/core';
+import { Container } from './container.js';
 import { Dense } from './dense.js';
 import { type CallContext, formatShape, Layer, type Shape, toSnakeCase } from './layer.js';
+import { type LayerSummary, type ModelSummary, printSummary, type SummaryOptions } from './summary-table.js';
+
+export type { LayerSummary, ModelSummary, SummaryOptions };
 
 /** Options of {@link Sequential}. */
 export interface SequentialOptions {
@@ -20,78 +16,6 @@ export interface SequentialOptions {
    * the seed and its position, not on when the model is built.
    */
   readonly seed?: number;
-}
-
-/** One row of {@link ModelSummary}. */
-export interface LayerSummary {
-  readonly name: string;
-  readonly className: string;
-  readonly outputShape: Shape;
-  readonly params: number;
-  readonly trainableParams: number;
-}
-
-/** What `summary()` returns (and prints as a Keras-style table). */
-export interface ModelSummary {
-  readonly name: string;
-  readonly layers: readonly LayerSummary[];
-  readonly totalParams: number;
-  readonly trainableParams: number;
-  readonly nonTrainableParams: number;
-}
-
-/** Options of {@link Sequential.summary}. */
-export interface SummaryOptions {
-  /** Where each line goes (default `console.log`). */
-  readonly print?: (line: string) => void;
-  /** Table width in characters (default 65, as Keras 2). */
-  readonly lineLength?: number;
-}
-
-/** `value` with two decimals, ties to even like Python's `'{:.2f}'` (6.125 → `6.12`; JS `toFixed` gives 6.13). */
-function fixed2(value: number): string {
-  const scaled = value * 100;
-  const floor = Math.floor(scaled);
-  const diff = scaled - floor;
-  const rounded = diff === 0.5 ? (floor % 2 === 0 ? floor : floor + 1) : Math.round(scaled);
-  return (rounded / 100).toFixed(2);
-}
-
-/** Keras' `readable_memory_size` for float32 parameters: `1.02 MB`, `0.00 Byte`. */
-function readableSize(params: number): string {
-  let size = params * 4;
-  for (const unit of ['Byte', 'KB', 'MB', 'GB', 'TB']) {
-    if (size / 1024 < 1) return `${fixed2(size)} ${unit}`;
-    size /= 1024;
-  }
-  return `${fixed2(size)} PB`;
-}
-
-/**
- * One table row, wrapped over several lines when a field is too long, exactly as Keras 2.13+'s
- * `print_row` (each column keeps 2 spaces of separation; the first is indented by one space).
- */
-function tableRow(fields: readonly string[], positions: readonly number[]): string[] {
-  const left = [...fields];
-  const lines: string[] = [];
-  while (left.some((f) => f.length > 0)) {
-    let line = '';
-    for (let col = 0; col < left.length; col++) {
-      const start = col > 0 ? (positions[col - 1] as number) : 0;
-      const end = positions[col] as number;
-      const last = col === positions.length - 1;
-      const space = last ? 0 : 2;
-      const cutoff = end - start - space - (last ? 0 : 1);
-      const text = left[col] as string;
-      if (col === 0) line += ' ';
-      line += text.slice(0, cutoff);
-      line += ' '.repeat(space);
-      left[col] = text.slice(cutoff);
-      line += ' '.repeat(Math.max(0, end - line.length));
-    }
-    lines.push(line);
-  }
-  return lines;
 }
 
 /**
@@ -113,7 +37,7 @@ function tableRow(fields: readonly string[], positions: readonly number[]): stri
  * - **Ownership.** The model owns its layers' parameters; `dispose()` frees them (including those of
  *   layers shared with another model, which then cannot be used either).
  */
-export class Sequential {
+export class Sequential extends Container {
   readonly name: string;
   readonly seed: number;
   private readonly _layers: Layer[] = [];
@@ -122,6 +46,7 @@ export class Sequential {
   private _built = false;
 
   constructor(layers: readonly Layer[] = [], options: SequentialOptions = {}) {
+    super();
     const { name = 'sequential', seed = 0 } = options;
     if (typeof name !== 'string' || name.length === 0) {
       throw new SteadygradError(
@@ -334,42 +259,13 @@ export class Sequential {
     return h === x ? tf.clone(h) : h;
   }
 
-  /** Every parameter, layer by layer (Keras `model.weights` order). */
-  get parameters(): Parameter[] {
-    return this._layers.flatMap((l) => l.parameters);
-  }
-
-  get trainableParameters(): Parameter[] {
-    return this._layers.flatMap((l) => l.trainableParameters);
-  }
-
-  get nonTrainableParameters(): Parameter[] {
-    return this._layers.flatMap((l) => l.nonTrainableParameters);
-  }
-
-  /** Weight-regularization penalties of all layers (call inside the loss function). */
-  regularizationLosses(): Scalar[] {
-    return this._layers.flatMap((l) => l.regularizationLosses());
-  }
-
-  /** Applies every layer's parameter constraints in place (after an optimizer step). */
-  applyConstraints(): void {
-    for (const l of this._layers) l.applyConstraints();
-  }
-
-  /** Total number of parameter values. */
-  countParams(): number {
-    return this._layers.reduce((n, l) => n + l.countParams(), 0);
-  }
-
   /**
    * Prints a Keras-style table (`Layer (type) | Output Shape | Param #`, then total / trainable /
    * non-trainable counts) line by line through `print`, and returns the same information.
    * Builds the model if its input shape is known; `NOT_BUILT` otherwise.
    */
   summary(options: SummaryOptions = {}): ModelSummary {
-    const { print = console.log, lineLength = 65 } = options;
-    checkNumber('lineLength', lineLength, { min: 40, integer: true });
+    checkNumber('lineLength', options.lineLength ?? 65, { min: 40, integer: true });
     if (!this._built) this.build();
     const layers: LayerSummary[] = this._layers.map((l, i) => ({
       name: l.name,
@@ -378,69 +274,16 @@ export class Sequential {
       params: l.countParams(),
       trainableParams: l.trainableParameters.reduce((n, p) => n + p.size, 0),
     }));
-    const totalParams = layers.reduce((n, l) => n + l.params, 0);
-    const trainableParams = layers.reduce((n, l) => n + l.trainableParams, 0);
-    const nonTrainableParams = totalParams - trainableParams;
-
-    const positions = [Math.floor(lineLength * 0.45), Math.floor(lineLength * 0.85), lineLength];
-    print(`Model: "${this.name}"`);
-    print('_'.repeat(lineLength));
-    for (const line of tableRow(['Layer (type)', 'Output Shape', 'Param #'], positions)) print(line);
-    print('='.repeat(lineLength));
-    for (const l of layers) {
-      const row = [`${l.name} (${l.className})`, formatShape(l.outputShape), String(l.params)];
-      for (const line of tableRow(row, positions)) print(line);
-      print(' '.repeat(lineLength));
-    }
-    print('='.repeat(lineLength));
-    print(`Total params: ${totalParams} (${readableSize(totalParams)})`);
-    print(`Trainable params: ${trainableParams} (${readableSize(trainableParams)})`);
-    print(`Non-trainable params: ${nonTrainableParams} (${readableSize(nonTrainableParams)})`);
-    print('_'.repeat(lineLength));
-    return { name: this.name, layers, totalParams, trainableParams, nonTrainableParams };
+    return printSummary(this.name, layers, options, false);
   }
 
-  /** Copies of every parameter's value, in {@link parameters} order (Keras `get_weights()`). */
-  getWeights(): Tensor[] {
-    return this.parameters.map((p) => tf.clone(p.variable));
-  }
-
-  /**
-   * Sets every parameter from `weights` (in {@link parameters} order, as `getWeights()` returns them).
-   * Everything is checked first: a wrong count throws `INVALID_ARGUMENT`, a wrong shape `SHAPE_MISMATCH`
-   * naming the parameter, and in either case no parameter is changed. Values are copied; the caller keeps
-   * ownership of `weights`.
-   */
-  setWeights(weights: readonly Tensor[]): void {
-    const params = this.parameters;
-    if (!Array.isArray(weights) || weights.length !== params.length) {
-      throw new SteadygradError(
-        'INVALID_ARGUMENT',
-        `model '${this.name}' has ${params.length} weights (${params.map((p) => p.name).join(', ')}), got ${Array.isArray(weights) ? weights.length : typeof weights}`,
-        { details: { expected: params.length, got: Array.isArray(weights) ? weights.length : undefined } },
-      );
-    }
-    params.forEach((p, i) => {
-      const w = weights[i];
-      if (w === undefined || !(w instanceof tf.Tensor) || w.isDisposed) {
-        throw new SteadygradError('INVALID_ARGUMENT', `weight ${i} for '${p.name}' must be a live tensor`);
-      }
-      if (!tf.util.arraysEqual(w.shape, p.shape)) {
-        throw new SteadygradError(
-          'SHAPE_MISMATCH',
-          `weight ${i} for parameter '${p.name}' must have shape [${p.shape.join(', ')}], got [${w.shape.join(', ')}]`,
-          { details: { parameter: p.name, expected: p.shape, got: w.shape } },
-        );
-      }
-    });
-    params.forEach((p, i) => {
-      p.assign(weights[i] as Tensor);
-    });
-  }
-
-  /** Frees every layer's parameters. */
-  dispose(): void {
-    for (const l of this._layers) l.dispose();
+  /** `{ name, seed, layers: [{ className, config }] }` (Keras `Sequential.get_config()`'s shape). */
+  getConfig(): Record<string, unknown> {
+    return {
+      name: this.name,
+      seed: this.seed,
+      layers: this._layers.map((l) => ({ className: l.className, config: l.getConfig() })),
+    };
   }
 }
 
