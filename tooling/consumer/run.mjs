@@ -12,11 +12,20 @@
 //    workspace, no hoisted monorepo node_modules above it;
 // 3. type-check, with the workspace's TypeScript (strict, NodeNext, skipLibCheck off so the shipped .d.ts
 //    files are checked too), tooling/consumer/snippets/<package>.ts (which exercise the package's main API
-//    and assert real values) and every runnable ```ts example of the packages' READMEs and the root README;
+//    and assert real values) and every runnable ```ts example of the packages' READMEs, the root README and
+//    the guides in docs/ (docs/<package dir>.md with its package, the others when every package is tested);
 // 4. run each compiled file in plain Node (ESM) on the wasm backend.
 // Packages whose src/index.ts exports nothing yet are skipped with a note. Build first (`pnpm build`).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import {
@@ -51,6 +60,7 @@ function run(cmd, args, options = {}) {
 
 const all = publishablePackages();
 const byName = new Map(all.map((p) => [p.name, p]));
+const byDir = new Map(all.map((p) => [p.dir, p]));
 const selected = selectPackages(all, names);
 
 /** @type {{ id: string, source: string, code: string, kind: 'snippet' | 'readme' }[]} */
@@ -80,14 +90,31 @@ for (const p of selected) {
 if (withReadme) {
   const readmes = selected.filter((p) => !p.empty).map((p) => join(p.path, 'README.md'));
   if (names.length === 0) readmes.unshift(join(ROOT, 'README.md'));
-  for (const readme of readmes) {
+  // The guides in docs/: a package's own (docs/<dir>.md) with the package; the others (docs/performance.md, …)
+  // when every package is tested.
+  const guides = existsSync(join(ROOT, 'docs'))
+    ? readdirSync(join(ROOT, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .filter((f) =>
+          byDir.has(f.slice(0, -3))
+            ? selected.some((p) => !p.empty && p.dir === f.slice(0, -3))
+            : names.length === 0,
+        )
+        .map((f) => join(ROOT, 'docs', f))
+    : [];
+  for (const readme of [...readmes, ...guides.sort()]) {
     if (!existsSync(readme)) {
       console.error(`consumer: FAIL ${relative(ROOT, readme)} is missing`);
       failed++;
       continue;
     }
     const rel = relative(ROOT, readme);
-    const tag = rel === 'README.md' ? 'root' : basename(join(readme, '..'));
+    const tag =
+      rel === 'README.md'
+        ? 'root'
+        : rel.startsWith('docs/')
+          ? `docs-${basename(rel, '.md')}`
+          : basename(join(readme, '..'));
     readExamples(readme).forEach((ex, i) => {
       const source = `${rel}:${ex.line}`;
       if (!isRunnable(ex)) return;

@@ -20,12 +20,18 @@ const packDir = mkdtempSync(join(tmpdir(), 'steadygrad-test-pack-'));
 const releaseChecks = [
   ['tooling/release/check-changesets.mjs'],
   ['tooling/release/check-packages.mjs', '--pack-dir', packDir],
-  // The API reference builds (TypeDoc over every package's src/index.ts; `pnpm docs` writes docs/api).
-  ['node_modules/typedoc/bin/typedoc', '--emit', 'none', '--logLevel', 'Error'],
 ].map(([script, ...args]) => {
   const r = spawnSync(process.execPath, [join(ROOT, script), ...args], { stdio: 'inherit', cwd: ROOT });
   return r.status === 0;
 });
+// The API reference: `pnpm docs:api` (the command the READMEs give; TypeDoc over every package's src/index.ts,
+// writing docs/api), here without writing anything.
+releaseChecks.push(
+  spawnSync(pnpm.cmd, [...pnpm.args, 'run', 'docs:api', '--emit', 'none', '--logLevel', 'Warn'], {
+    stdio: 'inherit',
+    cwd: ROOT,
+  }).status === 0,
+);
 
 function runCapturing(args) {
   return new Promise((resolve) => {
