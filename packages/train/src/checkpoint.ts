@@ -1,4 +1,11 @@
-import { type Parameter, type RandomState, SteadygradError, type Tensor, tf } from '@steadygrad/core';
+import {
+  optionKeys,
+  type Parameter,
+  type RandomState,
+  SteadygradError,
+  type Tensor,
+  tf,
+} from '@steadygrad/core';
 import { isStatefulCallback, type StatefulCallback } from './callback-state.js';
 import type { History } from './callbacks.js';
 import {
@@ -23,6 +30,8 @@ export interface CheckpointOptions {
   /** Test hook, awaited before a written checkpoint is renamed into place (see `writeCheckpoint`). */
   readonly beforeCommit?: WriteCheckpointOptions['beforeCommit'];
 }
+
+export const CHECKPOINT_KEYS = optionKeys<CheckpointOptions>()(['dir', 'every', 'keep', 'beforeCommit']);
 
 /** Where a run is: the next step to run is `step` of epoch `epoch` (`step = 0`: the epoch has not begun). */
 export interface RunPosition {

@@ -1,4 +1,12 @@
-import { checkNumber, type Parameter, SteadygradError, type Tensor, tf } from '@steadygrad/core';
+import {
+  checkNumber,
+  checkOptions,
+  optionKeys,
+  type Parameter,
+  SteadygradError,
+  type Tensor,
+  tf,
+} from '@steadygrad/core';
 import type { CallbackState, StatefulCallback } from './callback-state.js';
 import type { Callback, Logs } from './callbacks.js';
 import { type MonitorMode, monitorValue, resolveMode } from './monitor.js';
@@ -19,6 +27,16 @@ export interface EarlyStoppingOptions {
   /** Epochs to ignore before counting (warm-up). Default 0. */
   readonly startFromEpoch?: number;
 }
+
+const KEYS = optionKeys<EarlyStoppingOptions>()([
+  'monitor',
+  'minDelta',
+  'patience',
+  'mode',
+  'restoreBestWeights',
+  'baseline',
+  'startFromEpoch',
+]);
 
 /** What early stopping needs from the trainer. */
 export interface EarlyStoppingTarget {
@@ -73,6 +91,7 @@ export class EarlyStopping implements Callback<EarlyStoppingTarget>, StatefulCal
   private readonly direction: 'min' | 'max';
 
   constructor(options: EarlyStoppingOptions = {}) {
+    checkOptions('earlyStopping', options, KEYS);
     const {
       monitor = 'val_loss',
       minDelta = 0,

@@ -1,5 +1,7 @@
 import {
   checkNumber,
+  checkOptions,
+  optionKeys,
   type Parameter,
   RandomStream,
   registerGradients,
@@ -26,6 +28,16 @@ export interface FindLearningRateOptions {
   /** With a model instead of a trainer: the loss and optimizer to compile it with. */
   readonly compile?: CompileOptions;
 }
+
+const KEYS = optionKeys<FindLearningRateOptions>()([
+  'minLr',
+  'maxLr',
+  'steps',
+  'batchSize',
+  'seed',
+  'beta',
+  'compile',
+]);
 
 export interface LearningRateSweep {
   /** The learning rate of each step: `minLr · (maxLr/minLr)^(i/(steps−1))`. */
@@ -63,6 +75,7 @@ export async function findLearningRate(
   y: DataLike,
   options: FindLearningRateOptions = {},
 ): Promise<LearningRateSweep> {
+  checkOptions('findLearningRate', options, KEYS);
   const { minLr = 1e-6, maxLr = 10, steps = 100, batchSize = 32, seed = 0, beta = 0.98 } = options;
   checkNumber('minLr', minLr, { above: 0 });
   checkNumber('maxLr', maxLr, { above: minLr });

@@ -279,6 +279,7 @@ describe('gradientMonitor', () => {
       'INVALID_ARGUMENT',
     );
     expect(err(() => gradientMonitor({ x: data.x, y: probe.y }))).toBe('SHAPE_MISMATCH');
+    // @ts-expect-error: not a name the type admits
     expect(err(() => gradientMonitor({ x: probe.x, y: probe.y, loss: 'nope' }))).toBe('UNKNOWN_NAME');
     expect(gradientMonitor({ x: probe.x, y: probe.y }).every).toBe(100);
   });

@@ -1,5 +1,7 @@
 import {
   checkNumber,
+  checkOptions,
+  optionKeys,
   RandomStream,
   registerGradients,
   type Scalar,
@@ -81,6 +83,8 @@ export interface ProbeOptions {
   /** Seed of the layers' randomness when `training` is true (the same masks at every record). Default 0. */
   readonly seed?: number;
 }
+
+const PROBE_KEYS = optionKeys<ProbeOptions>()(['loss', 'training', 'seed']);
 
 const LAYER_STATS = 5; // gradientNorm, mean, std, dead, saturated
 
@@ -229,6 +233,7 @@ export async function probeLayers(
   y: Tensor,
   options: ProbeOptions,
 ): Promise<LayerProbe> {
+  checkOptions('probeLayers', options, PROBE_KEYS);
   const checked = checkLayers(layers);
   const { loss, training = false, seed = 0 } = options;
   if (typeof training !== 'boolean') {
@@ -265,6 +270,16 @@ export interface GradientMonitorOptions extends Partial<ProbeOptions> {
   /** Called with each new record (e.g. to redraw a heatmap while training runs). */
   readonly onRecord?: (record: GradientRecord) => void;
 }
+
+const MONITOR_KEYS = optionKeys<GradientMonitorOptions>()([
+  'every',
+  'x',
+  'y',
+  'recordInitial',
+  'logToHistory',
+  'onRecord',
+  ...PROBE_KEYS,
+]);
 
 /** The statistics a {@link GradientMonitor} can tabulate as a `[record][layer]` matrix. */
 export type LayerStatisticKey =
@@ -315,6 +330,7 @@ export class GradientMonitor implements Callback<TrainerLike> {
   private epochRecord: GradientRecord | undefined;
 
   constructor(options: GradientMonitorOptions) {
+    checkOptions('gradientMonitor', options, MONITOR_KEYS);
     if (typeof options !== 'object' || options === null) {
       throw new SteadygradError(
         'INVALID_ARGUMENT',

@@ -34,10 +34,12 @@ export type { EpochSchedule } from './learning-rate-scheduler.js';
 export { learningRateScheduler } from './learning-rate-scheduler.js';
 export type {
   CrossentropyOptions,
+  KerasLossName,
   Loss,
   LossFunction,
   LossKind,
   LossLike,
+  LossName,
   SmoothedCrossentropyOptions,
 } from './losses.js';
 export {
@@ -50,7 +52,15 @@ export {
   meanSquaredError,
   sparseCategoricalCrossentropy,
 } from './losses.js';
-export type { AccuracyOptions, BinaryAccuracyOptions, Metric, MetricContext, MetricLike } from './metrics.js';
+export type {
+  AccuracyOptions,
+  BinaryAccuracyOptions,
+  KerasMetricName,
+  Metric,
+  MetricContext,
+  MetricLike,
+  MetricName,
+} from './metrics.js';
 export {
   binaryAccuracy,
   categoricalAccuracy,
@@ -59,6 +69,7 @@ export {
   meanAbsoluteError,
   meanSquaredErrorMetric,
   resolveAccuracy,
+  resolveMetricName,
   sparseCategoricalAccuracy,
 } from './metrics.js';
 export type { MonitorMode } from './monitor.js';
@@ -77,6 +88,7 @@ export type {
   OptimizerLike,
   PredictOptions,
   TrainableModel,
+  TrainOnBatchOptions,
   Verbose,
 } from './trainer.js';
 export { compile, Trainer } from './trainer.js';

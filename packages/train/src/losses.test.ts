@@ -201,6 +201,11 @@ describe('getLoss', () => {
     expect(l.kind).toBe('sparse_categorical');
     expect(l.fromLogits).toBe(false);
     expect((getLoss('mse') as Loss).lossName).toBe('mean_squared_error');
+    // tfjs-layers' camelCase spellings resolve to the same losses
+    expect((getLoss('sparseCategoricalCrossentropy') as Loss).kind).toBe('sparse_categorical');
+    expect((getLoss('categoricalCrossentropy') as Loss).kind).toBe('categorical');
+    expect((getLoss('binaryCrossentropy') as Loss).kind).toBe('binary');
+    expect((getLoss('meanSquaredError') as Loss).lossName).toBe('mean_squared_error');
     expect((getLoss(binaryCrossentropy) as Loss).kind).toBe('binary');
     const custom = (a: Tensor, b: Tensor) => tf.mean(tf.abs(tf.sub(a, b))) as never;
     expect(getLoss(custom)).toBe(custom);
@@ -212,12 +217,13 @@ describe('getLoss', () => {
 
   it('unknown names throw UNKNOWN_NAME listing the valid ones', () => {
     try {
+      // @ts-expect-error: not a name the type admits
       getLoss('crossentropy');
       expect.unreachable();
     } catch (e) {
       expect(isSteadygradError(e, 'UNKNOWN_NAME')).toBe(true);
       expect((e as SteadygradError).message).toMatch(
-        /unknown loss 'crossentropy'.*'sparse_categorical_crossentropy'.*'mse'/,
+        /unknown loss "crossentropy"\. Valid names: 'sparse_categorical_crossentropy'.*'mse' \(snake_case or camelCase\)/,
       );
     }
     expect(() => categoricalCrossentropy({ labelSmoothing: 2 })).toThrow(

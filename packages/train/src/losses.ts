@@ -1,4 +1,14 @@
-import { checkNumber, type Scalar, SteadygradError, type Tensor, tf } from '@steadygrad/core';
+import {
+  checkNumber,
+  checkOptions,
+  type KerasName,
+  optionKeys,
+  resolveName,
+  type Scalar,
+  SteadygradError,
+  type Tensor,
+  tf,
+} from '@steadygrad/core';
 import {
   sparseCategoricalCrossentropyHost,
   sparseCrossentropyHostAvailable,
@@ -33,6 +43,8 @@ export interface CrossentropyOptions {
   readonly fromLogits?: boolean;
 }
 
+const CROSSENTROPY_KEYS = optionKeys<CrossentropyOptions>()(['fromLogits']);
+
 export interface SmoothedCrossentropyOptions extends CrossentropyOptions {
   /**
    * Label smoothing in [0, 1]: categorical targets become `y·(1 − s) + s/K` (K classes), binary targets
@@ -40,6 +52,8 @@ export interface SmoothedCrossentropyOptions extends CrossentropyOptions {
    */
   readonly labelSmoothing?: number;
 }
+
+const SMOOTHED_KEYS = optionKeys<SmoothedCrossentropyOptions>()(['labelSmoothing', ...CROSSENTROPY_KEYS]);
 
 function makeLoss(fn: LossFunction, lossName: string, kind: LossKind, config: Record<string, unknown>): Loss {
   const loss = ((yTrue: Tensor, yPred: Tensor) => fn(yTrue, yPred)) as Loss & Record<string, unknown>;
@@ -120,6 +134,7 @@ const SPARSE_CE = 'sparse_categorical_crossentropy';
  * `evaluate` check them once up front.
  */
 export function sparseCategoricalCrossentropy(options: CrossentropyOptions = {}): Loss {
+  checkOptions('sparseCategoricalCrossentropy', options, CROSSENTROPY_KEYS);
   const { fromLogits = false } = options;
   checkBoolean('fromLogits', fromLogits);
   return makeLoss(
@@ -176,6 +191,7 @@ function sparseCrossentropy(yTrue: Tensor, yPred: Tensor, fromLogits: boolean, f
  * `logSoftmax` of logits).
  */
 export function categoricalCrossentropy(options: SmoothedCrossentropyOptions = {}): Loss {
+  checkOptions('categoricalCrossentropy', options, SMOOTHED_KEYS);
   const { fromLogits = false, labelSmoothing = 0 } = options;
   checkBoolean('fromLogits', fromLogits);
   checkNumber('labelSmoothing', labelSmoothing, { min: 0, max: 1 });
@@ -209,6 +225,7 @@ export function categoricalCrossentropy(options: SmoothedCrossentropyOptions = {
  * batch (for `[n, 1]` predictions: the plain mean).
  */
 export function binaryCrossentropy(options: SmoothedCrossentropyOptions = {}): Loss {
+  checkOptions('binaryCrossentropy', options, SMOOTHED_KEYS);
   const { fromLogits = false, labelSmoothing = 0 } = options;
   checkBoolean('fromLogits', fromLogits);
   checkNumber('labelSmoothing', labelSmoothing, { min: 0, max: 1 });
@@ -270,14 +287,25 @@ const LOSS_FACTORIES = {
   mse: meanSquaredError,
 } as const;
 
-/** The Keras loss names {@link getLoss} resolves. */
-export const LOSS_NAMES: readonly string[] = Object.freeze(Object.keys(LOSS_FACTORIES));
+/** A Keras loss name: `'sparse_categorical_crossentropy'`, …, `'mse'`. */
+export type KerasLossName = keyof typeof LOSS_FACTORIES;
 
 /**
- * What `compile` accepts as a loss: a Keras name, a built-in {@link Loss}, a built-in factory passed without
- * calling it (`sparseCategoricalCrossentropy`) or any `(yTrue, yPred) => Scalar`.
+ * A loss name {@link getLoss} resolves: Keras's snake_case (`'sparse_categorical_crossentropy'`) or tfjs-layers'
+ * camelCase (`'sparseCategoricalCrossentropy'`).
  */
-export type LossLike = string | Loss | LossFunction | (() => Loss);
+export type LossName = KerasName<KerasLossName>;
+
+/** The Keras loss names {@link getLoss} resolves (each also in camelCase, see {@link LossName}). */
+export const LOSS_NAMES: readonly KerasLossName[] = Object.freeze(
+  Object.keys(LOSS_FACTORIES) as KerasLossName[],
+);
+
+/**
+ * What `compile` accepts as a loss: a loss name ({@link LossName}), a built-in {@link Loss}, a built-in factory
+ * passed without calling it (`sparseCategoricalCrossentropy`) or any `(yTrue, yPred) => Scalar`.
+ */
+export type LossLike = LossName | Loss | LossFunction | (() => Loss);
 
 const FACTORY_SET: ReadonlySet<unknown> = new Set<unknown>(Object.values(LOSS_FACTORIES));
 
@@ -293,20 +321,13 @@ export function isLoss(fn: unknown): fn is Loss {
 /**
  * Resolves a loss: Keras names (`'sparse_categorical_crossentropy'`, `'categorical_crossentropy'`,
  * `'binary_crossentropy'`, `'mean_squared_error'`, `'mse'`) with default options, a built-in loss, a loss
- * factory passed without calling it (`sparseCategoricalCrossentropy`), or a custom function. An unknown name
- * throws `UNKNOWN_NAME` listing the valid ones.
+ * factory passed without calling it (`sparseCategoricalCrossentropy`), or a custom function. Names are
+ * accepted in tfjs-layers' camelCase too (`'sparseCategoricalCrossentropy'`); an unknown name throws
+ * `UNKNOWN_NAME` with a "did you mean" and the valid names.
  */
 export function getLoss(loss: LossLike): LossFunction {
   if (typeof loss === 'string') {
-    const factory = (LOSS_FACTORIES as Record<string, (() => Loss) | undefined>)[loss];
-    if (factory === undefined) {
-      throw new SteadygradError(
-        'UNKNOWN_NAME',
-        `unknown loss '${loss}'; valid names: ${LOSS_NAMES.map((n) => `'${n}'`).join(', ')} (or pass a loss function)`,
-        { details: { name: loss, valid: LOSS_NAMES } },
-      );
-    }
-    return factory();
+    return LOSS_FACTORIES[resolveName('loss', loss, LOSS_NAMES, {}, 'or pass a loss function')]();
   }
   if (FACTORY_SET.has(loss)) return (loss as unknown as () => Loss)();
   if (typeof loss === 'function') return loss as LossFunction;

@@ -123,12 +123,17 @@ describe("resolving 'accuracy' like Keras", () => {
 
   it('unknown names throw UNKNOWN_NAME listing the valid ones', () => {
     expect(METRIC_NAMES).toContain('sparse_categorical_accuracy');
+    // camelCase resolves to the same metric, logged under the name as given
+    expect(getMetric('sparseCategoricalAccuracy').name).toBe('sparseCategoricalAccuracy');
+    expect(getMetric('meanAbsoluteError').name).toBe('meanAbsoluteError');
+    expect(() => getMetric(42 as never)).toThrow(/a metric must be a name/);
     try {
+      // @ts-expect-error: not a name the type admits
       getMetric('precision');
       expect.unreachable();
     } catch (e) {
       expect(isSteadygradError(e, 'UNKNOWN_NAME')).toBe(true);
-      expect((e as Error).message).toMatch(/unknown metric "precision"; valid names: 'accuracy', 'acc', /);
+      expect((e as Error).message).toMatch(/unknown metric "precision"\. Valid names: 'accuracy', 'acc', /);
     }
   });
 });

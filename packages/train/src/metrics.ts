@@ -1,4 +1,12 @@
-import { SteadygradError, type Tensor, tf } from '@steadygrad/core';
+import {
+  checkOptions,
+  type KerasName,
+  optionKeys,
+  resolveName,
+  SteadygradError,
+  type Tensor,
+  tf,
+} from '@steadygrad/core';
 import type { LossKind } from './losses.js';
 import { sparseAccuracyHostAvailable, sparseCategoricalAccuracyHost } from './sparse-categorical-kernels.js';
 
@@ -19,6 +27,8 @@ export interface AccuracyOptions {
   readonly name?: string;
 }
 
+const ACCURACY_KEYS = optionKeys<AccuracyOptions>()(['name']);
+
 export interface BinaryAccuracyOptions extends AccuracyOptions {
   /**
    * Decision threshold applied to `yPred`. Default 0.5 (Keras). For logits, use 0 (`compile` does so
@@ -27,6 +37,8 @@ export interface BinaryAccuracyOptions extends AccuracyOptions {
    */
   readonly threshold?: number;
 }
+
+const BINARY_ACCURACY_KEYS = optionKeys<BinaryAccuracyOptions>()(['threshold', ...ACCURACY_KEYS]);
 
 function asInt(t: Tensor): Tensor {
   return t.dtype === 'int32' ? t : tf.cast(t, 'int32');
@@ -49,6 +61,7 @@ function toSampleVector(t: Tensor): Tensor {
  * {@link sparseCategoricalAccuracyReference} for the op graph.
  */
 export function sparseCategoricalAccuracy(options: AccuracyOptions = {}): Metric {
+  checkOptions('sparseCategoricalAccuracy', options, ACCURACY_KEYS);
   const { name = 'sparse_categorical_accuracy' } = options;
   return {
     name,
@@ -76,6 +89,7 @@ export function sparseCategoricalAccuracyReference(yTrue: Tensor, yPred: Tensor)
  * targets of the same shape as the predictions. Ties resolve to the first maximal index, as in Keras.
  */
 export function categoricalAccuracy(options: AccuracyOptions = {}): Metric {
+  checkOptions('categoricalAccuracy', options, ACCURACY_KEYS);
   const { name = 'categorical_accuracy' } = options;
   return {
     name,
@@ -90,6 +104,7 @@ export function categoricalAccuracy(options: AccuracyOptions = {}): Metric {
  * there; here soft targets are rounded at 0.5). Targets `[n]` are accepted against predictions `[n, 1]`.
  */
 export function binaryAccuracy(options: BinaryAccuracyOptions = {}): Metric {
+  checkOptions('binaryAccuracy', options, BINARY_ACCURACY_KEYS);
   const { name = 'binary_accuracy', threshold = 0.5 } = options;
   if (typeof threshold !== 'number' || !Number.isFinite(threshold)) {
     throw new SteadygradError(
@@ -111,6 +126,7 @@ export function binaryAccuracy(options: BinaryAccuracyOptions = {}): Metric {
 
 /** Mean absolute error as a metric (Keras `'mae'` / `'mean_absolute_error'`): `mean_j |y_ij − p_ij|`. */
 export function meanAbsoluteError(options: AccuracyOptions = {}): Metric {
+  checkOptions('meanAbsoluteError', options, ACCURACY_KEYS);
   const { name = 'mean_absolute_error' } = options;
   return {
     name,
@@ -124,6 +140,7 @@ export function meanAbsoluteError(options: AccuracyOptions = {}): Metric {
 
 /** Mean squared error as a metric (Keras `'mse'` / `'mean_squared_error'`): `mean_j (y_ij − p_ij)²`. */
 export function meanSquaredErrorMetric(options: AccuracyOptions = {}): Metric {
+  checkOptions('meanSquaredErrorMetric', options, ACCURACY_KEYS);
   const { name = 'mean_squared_error' } = options;
   return {
     name,
@@ -135,8 +152,7 @@ export function meanSquaredErrorMetric(options: AccuracyOptions = {}): Metric {
   };
 }
 
-/** Names {@link getMetric} resolves. `'accuracy'`/`'acc'` are resolved from the loss (see there). */
-export const METRIC_NAMES: readonly string[] = Object.freeze([
+const KERAS_METRIC_NAMES = [
   'accuracy',
   'acc',
   'sparse_categorical_accuracy',
@@ -146,10 +162,25 @@ export const METRIC_NAMES: readonly string[] = Object.freeze([
   'mae',
   'mean_squared_error',
   'mse',
-]);
+] as const;
 
-/** What `compile` accepts as a metric. */
-export type MetricLike = string | Metric;
+/** A Keras metric name: `'accuracy'`, `'sparse_categorical_accuracy'`, …, `'mse'`. */
+export type KerasMetricName = (typeof KERAS_METRIC_NAMES)[number];
+
+/**
+ * A metric name {@link getMetric} resolves: Keras's snake_case (`'sparse_categorical_accuracy'`) or tfjs-layers'
+ * camelCase (`'sparseCategoricalAccuracy'`).
+ */
+export type MetricName = KerasName<KerasMetricName>;
+
+/**
+ * Names {@link getMetric} resolves (each also in camelCase, see {@link MetricName}). `'accuracy'`/`'acc'` are
+ * resolved from the loss (see there).
+ */
+export const METRIC_NAMES: readonly KerasMetricName[] = Object.freeze([...KERAS_METRIC_NAMES]);
+
+/** What `compile` accepts as a metric: a {@link MetricName} or a metric object. */
+export type MetricLike = MetricName | Metric;
 
 /** What the trainer knows when it resolves `'accuracy'`. */
 export interface MetricContext {
@@ -193,9 +224,26 @@ export function resolveAccuracy(name: string, ctx: MetricContext): Metric {
 }
 
 /**
- * Resolves a metric by Keras name or passes a {@link Metric} through. The log key is the name as given
- * (`'acc'` logs as `acc`, `'mae'` as `mae`), as in Keras. Unknown names throw `UNKNOWN_NAME` listing the
- * valid ones.
+ * The Keras name of a metric name given in either spelling (`'sparseCategoricalAccuracy'` →
+ * `'sparse_categorical_accuracy'`). Unknown names throw `UNKNOWN_NAME` with a "did you mean"; anything but a
+ * string is `INVALID_ARGUMENT`.
+ */
+export function resolveMetricName(name: unknown): KerasMetricName {
+  if (typeof name !== 'string') {
+    throw new SteadygradError(
+      'INVALID_ARGUMENT',
+      `a metric must be a name (${METRIC_NAMES.map((n) => `'${n}'`).join(', ')}) or a metric object { name, perSample }, got ${typeof name === 'object' ? JSON.stringify(name) : String(name)}`,
+      { details: { value: name } },
+    );
+  }
+  return resolveName('metric', name, METRIC_NAMES, {}, 'or pass a metric object { name, perSample }');
+}
+
+/**
+ * Resolves a metric by name ({@link MetricName}: Keras's snake_case or tfjs-layers' camelCase) or passes a
+ * {@link Metric} through. The log key is the name as given (`'acc'` logs as `acc`, `'mae'` as `mae`,
+ * `'sparseCategoricalAccuracy'` as `sparseCategoricalAccuracy`), as in Keras and tfjs-layers. Unknown names
+ * throw `UNKNOWN_NAME` with a "did you mean" and the valid names.
  */
 export function getMetric(metric: MetricLike, ctx: MetricContext = {}): Metric {
   if (typeof metric === 'object' && metric !== null && typeof metric.perSample === 'function') {
@@ -204,27 +252,26 @@ export function getMetric(metric: MetricLike, ctx: MetricContext = {}): Metric {
     }
     return metric;
   }
-  switch (metric) {
+  const keras = resolveMetricName(metric);
+  const name = metric as string;
+  switch (keras) {
     case 'accuracy':
     case 'acc':
-      return resolveAccuracy(metric, ctx);
+      return resolveAccuracy(name, ctx);
     case 'sparse_categorical_accuracy':
-      return sparseCategoricalAccuracy();
+      return sparseCategoricalAccuracy({ name });
     case 'categorical_accuracy':
-      return categoricalAccuracy();
+      return categoricalAccuracy({ name });
     case 'binary_accuracy':
-      return binaryAccuracy({ threshold: ctx.lossKind === 'binary' && ctx.fromLogits === true ? 0 : 0.5 });
+      return binaryAccuracy({
+        name,
+        threshold: ctx.lossKind === 'binary' && ctx.fromLogits === true ? 0 : 0.5,
+      });
     case 'mean_absolute_error':
     case 'mae':
-      return meanAbsoluteError({ name: metric });
+      return meanAbsoluteError({ name });
     case 'mean_squared_error':
     case 'mse':
-      return meanSquaredErrorMetric({ name: metric });
-    default:
-      throw new SteadygradError(
-        'UNKNOWN_NAME',
-        `unknown metric ${JSON.stringify(metric)}; valid names: ${METRIC_NAMES.map((n) => `'${n}'`).join(', ')} (or pass a metric object { name, perSample })`,
-        { details: { name: metric, valid: METRIC_NAMES } },
-      );
+      return meanSquaredErrorMetric({ name });
   }
 }

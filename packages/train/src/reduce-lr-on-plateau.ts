@@ -1,4 +1,4 @@
-import { checkNumber, checkOneOf, SteadygradError } from '@steadygrad/core';
+import { checkNumber, checkOneOf, checkOptions, optionKeys, SteadygradError } from '@steadygrad/core';
 import type { CallbackState, StatefulCallback } from './callback-state.js';
 import type { Callback, Logs } from './callbacks.js';
 import { currentLearningRate, type LearningRateTarget, setLearningRate } from './lr-access.js';
@@ -32,6 +32,18 @@ export interface ReduceLROnPlateauOptions {
    */
   readonly rule?: 'keras' | 'pytorch';
 }
+
+const KEYS = optionKeys<ReduceLROnPlateauOptions>()([
+  'monitor',
+  'factor',
+  'patience',
+  'minDelta',
+  'cooldown',
+  'minLr',
+  'mode',
+  'thresholdMode',
+  'rule',
+]);
 
 interface PlateauMeta {
   best: number;
@@ -75,6 +87,7 @@ export class ReduceLROnPlateau implements Callback<LearningRateTarget>, Stateful
   private direction: 'min' | 'max';
 
   constructor(options: ReduceLROnPlateauOptions = {}) {
+    checkOptions('reduceLROnPlateau', options, KEYS);
     const {
       monitor = 'val_loss',
       factor = 0.1,

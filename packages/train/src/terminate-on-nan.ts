@@ -1,4 +1,4 @@
-import { SteadygradError } from '@steadygrad/core';
+import { checkOptions, optionKeys, SteadygradError } from '@steadygrad/core';
 import type { BatchLogs, Callback, TrainingParams } from './callbacks.js';
 
 export interface TerminateOnNaNOptions {
@@ -10,6 +10,8 @@ export interface TerminateOnNaNOptions {
    */
   readonly throwError?: boolean;
 }
+
+const KEYS = optionKeys<TerminateOnNaNOptions>()(['log', 'throwError']);
 
 /** Where a {@link TerminateOnNaN} stopped training. */
 export interface NonFiniteLoss {
@@ -53,6 +55,7 @@ export class TerminateOnNaN implements Callback<{ stopTraining: boolean }> {
   private step = 0;
 
   constructor(options: TerminateOnNaNOptions = {}) {
+    checkOptions('terminateOnNaN', options, KEYS);
     const { log = (m: string) => console.warn(m), throwError = false } = options;
     if (typeof log !== 'function') throw new SteadygradError('INVALID_ARGUMENT', 'log must be a function');
     if (typeof throwError !== 'boolean') {

@@ -425,7 +425,7 @@ describe('fit', () => {
     model.dispose();
   });
 
-  it('writes a progress display when verbose is 1 or 2, and nothing with 0 or auto off a TTY', async () => {
+  it('writes a progress display when verbose is 1 or 2, a line per epoch with auto off a TTY, nothing with 0', async () => {
     const model = mlp();
     const trainer = compile(model, {
       loss: 'sparse_categorical_crossentropy',
@@ -443,23 +443,21 @@ describe('fit', () => {
     await trainer.fit(data.x, data.y, { epochs: 1, batchSize: 32, verbose: 2, progressStream: stream });
     expect(chunks.join('')).toMatch(/^Epoch 1\/1 - 3\/3 - .* - loss: /);
     chunks.length = 0;
-    // 'auto' follows process.stdout.isTTY
-    const original = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
-    try {
-      for (const tty of [true, false]) {
-        Object.defineProperty(process.stdout, 'isTTY', { value: tty, configurable: true });
-        chunks.length = 0;
-        await trainer.fit(data.x, data.y, {
-          epochs: 1,
-          batchSize: 32,
-          verbose: 'auto',
-          progressStream: stream,
-        });
-        expect(chunks.join('').includes('Epoch 1/1')).toBe(tty);
+    // 'auto' follows the output: a live bar on a terminal, one line per epoch on a pipe or file (Keras)
+    for (const isTTY of [true, false]) {
+      chunks.length = 0;
+      const out = { isTTY, columns: 120, write: (c: string) => chunks.push(c) };
+      await trainer.fit(data.x, data.y, { epochs: 2, batchSize: 32, verbose: 'auto', progressStream: out });
+      const lines = chunks
+        .join('')
+        .split('\n')
+        .filter((l) => l.length > 0);
+      if (isTTY) expect(lines).toContain('Epoch 1/2');
+      else {
+        expect(lines).toHaveLength(2);
+        expect(lines[0]).toMatch(/^Epoch 1\/2 - 3\/3 - .* - loss: \d\.\d{4} - accuracy: \d\.\d{4}/);
+        expect(lines[1]).toMatch(/^Epoch 2\/2 - 3\/3 - /);
       }
-    } finally {
-      if (original) Object.defineProperty(process.stdout, 'isTTY', original);
-      else Reflect.deleteProperty(process.stdout, 'isTTY');
     }
     chunks.length = 0;
     const quiet = { isTTY: false, write: (c: string) => chunks.push(c) };
@@ -617,6 +615,7 @@ describe('bad input', () => {
   it('unknown loss and metric names list the valid ones', () => {
     const loss = (() => {
       try {
+        // @ts-expect-error: not a name the type admits
         compile(model, { loss: 'categorical_cross_entropy', optimizer: sgd({ learningRate: 0.01 }) });
       } catch (e) {
         return e as SteadygradError;
@@ -624,11 +623,19 @@ describe('bad input', () => {
     })();
     expect(loss?.code).toBe('UNKNOWN_NAME');
     expect(loss?.message).toMatch(
-      /valid names: 'sparse_categorical_crossentropy', 'categorical_crossentropy'/,
+      /^unknown loss "categorical_cross_entropy"\. Did you mean 'categorical_crossentropy'\? Valid names: 'sparse_categorical_crossentropy', 'categorical_crossentropy'/,
     );
     expect(() =>
+      // @ts-expect-error: not a name the type admits
       compile(model, { loss: 'mse', optimizer: sgd({ learningRate: 0.01 }), metrics: ['f1'] }),
-    ).toThrow(/unknown metric "f1"; valid names: 'accuracy'/);
+    ).toThrow(/unknown metric "f1"\. Valid names: 'accuracy'/);
+    // tfjs-layers' camelCase spellings are the same names
+    const camel = compile(model, {
+      loss: 'sparseCategoricalCrossentropy',
+      optimizer: sgd({ learningRate: 0.01 }),
+      metrics: ['sparseCategoricalAccuracy', 'meanAbsoluteError'],
+    });
+    camel.dispose();
     expect(() => compile(model, { loss: 'mse', optimizer: {} as never })).toThrow(
       /optimizer must be a gradient transformation/,
     );

@@ -1,7 +1,9 @@
 import {
   type BatchSource,
   checkNumber,
+  checkOptions,
   type GradientTransformation,
+  optionKeys,
   type Parameter,
   RandomStream,
   registerGradients,
@@ -24,6 +26,7 @@ import {
 import { type Callback, CallbackList, History, type Logs, type TrainingParams } from './callbacks.js';
 import { checkFiniteInput, checkTargets } from './check-data.js';
 import {
+  CHECKPOINT_KEYS,
   type CheckpointOptions,
   type LoadedCheckpoint,
   loadTrainingCheckpoint,
@@ -33,9 +36,10 @@ import {
 } from './checkpoint.js';
 import { DeviceAccumulator } from './device-accumulator.js';
 import { getLoss, isLoss, type LossFunction, type LossKind, type LossLike } from './losses.js';
-import { getMetric, METRIC_NAMES, type Metric, type MetricLike } from './metrics.js';
+import { getMetric, type Metric, type MetricLike, resolveMetricName } from './metrics.js';
 import { checkNonFiniteMode, divergedError, NonFiniteGuard, type NonFiniteMode } from './non-finite-guard.js';
 import { ProgressBar, type ProgressStream } from './progress-bar.js';
+import { resolveVerbose } from './resolve-verbose.js';
 import { variableGrads } from './variable-grads.js';
 
 /**
@@ -82,6 +86,8 @@ export interface CompileOptions {
   readonly metrics?: readonly MetricLike[];
 }
 
+const COMPILE_KEYS = optionKeys<CompileOptions>()(['loss', 'optimizer', 'metrics']);
+
 export type Verbose = 0 | 1 | 2 | 'auto';
 
 export interface FitOptions {
@@ -100,11 +106,15 @@ export interface FitOptions {
   /** Batch size of the validation pass. Default `batchSize`. */
   readonly validationBatchSize?: number;
   readonly callbacks?: readonly Callback<Trainer>[];
-  /** `0` silent, `1` progress bar, `2` one line per epoch, `'auto'` (default): `1` when stdout is a TTY, else `0`. */
+  /**
+   * `0` silent, `1` progress bar, `2` one line per epoch, `'auto'` (default, as Keras): `1` when the output
+   * (`progressStream`, else stdout) is a terminal, `2` when it is a file or a pipe (CI logs, `| tee`), `0`
+   * where there is no stdout (a browser without a `progressStream`).
+   */
   readonly verbose?: Verbose;
   /** Epoch to start at (resuming). Default 0. */
   readonly initialEpoch?: number;
-  /** Output of the progress display. Default `process.stdout`. */
+  /** Output of the progress display (its `isTTY` decides `verbose: 'auto'`). Default `process.stdout`. */
   readonly progressStream?: ProgressStream;
   /** Write checkpoints to `checkpoint.dir` after every epoch and, with `every: k`, every k steps. */
   readonly checkpoint?: CheckpointOptions;
@@ -122,15 +132,44 @@ export interface FitOptions {
   readonly nonFinite?: NonFiniteMode;
 }
 
+const FIT_KEYS = optionKeys<FitOptions>()([
+  'epochs',
+  'batchSize',
+  'shuffle',
+  'seed',
+  'validationData',
+  'validationSplit',
+  'validationBatchSize',
+  'callbacks',
+  'verbose',
+  'initialEpoch',
+  'progressStream',
+  'checkpoint',
+  'resumeFrom',
+  'nonFinite',
+]);
+
 export interface EvaluateOptions {
   /** Samples per forward pass. Default 32. */
   readonly batchSize?: number;
 }
 
+const EVALUATE_KEYS = optionKeys<EvaluateOptions>()(['batchSize']);
+
 export interface PredictOptions {
   /** Samples per forward pass. Default 32. */
   readonly batchSize?: number;
 }
+
+const PREDICT_KEYS = optionKeys<PredictOptions>()(['batchSize']);
+
+/** Options of {@link Trainer.trainOnBatch}. */
+export interface TrainOnBatchOptions {
+  /** The layers' randomness (dropout). Default a stream seeded with 0. */
+  readonly rng?: RandomStream;
+}
+
+const TRAIN_ON_BATCH_KEYS = optionKeys<TrainOnBatchOptions>()(['rng']);
 
 const REG_KEY = 'regularization_loss';
 /** Accumulator entries of the non-finite guard (never shown in logs). */
@@ -154,20 +193,11 @@ function checkBatchSize(name: string, value: unknown): number {
   return checkNumber(name, value, { min: 1, integer: true });
 }
 
-function checkVerbose(value: unknown): 0 | 1 | 2 {
-  if (value === 'auto') {
-    const stdout = typeof process === 'undefined' ? undefined : process.stdout;
-    return stdout?.isTTY === true ? 1 : 0;
-  }
-  if (value === 0 || value === 1 || value === 2) return value;
-  throw new SteadygradError(
-    'INVALID_ARGUMENT',
-    `verbose must be 0, 1, 2 or 'auto', got ${JSON.stringify(value)}`,
-  );
-}
-
 function checkCheckpointOptions(checkpoint: unknown, resumeFrom: unknown): void {
   if (checkpoint !== undefined) {
+    if (typeof checkpoint === 'object' && checkpoint !== null && !Array.isArray(checkpoint)) {
+      checkOptions('fit.checkpoint', checkpoint, CHECKPOINT_KEYS);
+    }
     const c = checkpoint as Partial<CheckpointOptions> | null;
     if (typeof c !== 'object' || c === null || typeof c.dir !== 'string' || c.dir === '') {
       throw new SteadygradError(
@@ -216,6 +246,7 @@ export class Trainer {
   private fitting = false;
 
   constructor(model: TrainableModel, options: CompileOptions) {
+    checkOptions('compile', options, COMPILE_KEYS);
     if (typeof model !== 'object' || model === null || typeof model.apply !== 'function') {
       throw new SteadygradError(
         'INVALID_ARGUMENT',
@@ -240,7 +271,7 @@ export class Trainer {
       throw new SteadygradError('INVALID_ARGUMENT', `metrics must be an array, got ${typeof metrics}`);
     }
     for (const m of metrics) {
-      if (typeof m === 'string' && !METRIC_NAMES.includes(m)) getMetric(m); // throws UNKNOWN_NAME
+      if (typeof m !== 'object' || m === null) resolveMetricName(m); // UNKNOWN_NAME / INVALID_ARGUMENT now, not at fit
     }
     this.metricSpecs = [...metrics];
   }
@@ -416,7 +447,8 @@ export class Trainer {
    * as a scalar tensor the caller disposes; nothing is read back. `rng` feeds the layers' randomness
    * (dropout); default a stream seeded with 0.
    */
-  trainOnBatch(x: Tensor, y: Tensor, options: { rng?: RandomStream } = {}): Scalar {
+  trainOnBatch(x: Tensor, y: Tensor, options: TrainOnBatchOptions = {}): Scalar {
+    checkOptions('trainOnBatch', options, TRAIN_ON_BATCH_KEYS);
     registerGradients();
     const { rng = new RandomStream(0) } = options;
     const [c] = this.trainStep(x, y, [], rng);
@@ -530,6 +562,7 @@ export class Trainer {
   }
 
   private async runFit(x: DataLike, y: DataLike, options: FitOptions): Promise<History> {
+    checkOptions('fit', options, FIT_KEYS);
     registerGradients();
     const {
       epochs = 1,
@@ -569,7 +602,7 @@ export class Trainer {
       validationBatchSize === undefined
         ? batchSize
         : checkBatchSize('validationBatchSize', validationBatchSize);
-    const verbosity = checkVerbose(verbose);
+    const verbosity = resolveVerbose(verbose, progressStream);
     if (!Array.isArray(callbacks)) {
       throw new SteadygradError('INVALID_ARGUMENT', `callbacks must be an array, got ${typeof callbacks}`);
     }
@@ -787,6 +820,7 @@ export class Trainer {
    * any) and every value is the mean over all samples. Batches are summed on the device; one read-back.
    */
   async evaluate(x: DataLike, y: DataLike, options: EvaluateOptions = {}): Promise<Logs> {
+    checkOptions('evaluate', options, EVALUATE_KEYS);
     const { batchSize = 32 } = options;
     checkBatchSize('batchSize', batchSize);
     const [xs, ys] = Trainer.sources('x', 'y', x, y);
@@ -801,6 +835,7 @@ export class Trainer {
    * a time and concatenated into one tensor (which the caller disposes).
    */
   predict(x: DataLike, options: PredictOptions = {}): Tensor {
+    checkOptions('predict', options, PREDICT_KEYS);
     const { batchSize = 32 } = options;
     checkBatchSize('batchSize', batchSize);
     const xs = asSource('x', x);
