@@ -1,4 +1,11 @@
-import { type Activation, checkNumber, SteadygradError, type Tensor, tf } from '@steadygrad/core';
+import {
+  type Activation,
+  checkNumber,
+  markSoftmaxOutput,
+  SteadygradError,
+  type Tensor,
+  tf,
+} from '@steadygrad/core';
 import { defineActivation } from './define-activation.js';
 
 /** Options of {@link softmax}. */
@@ -14,12 +21,17 @@ export interface SoftmaxOptions {
  * Gradient (custom, so no gradient flows through the max): `dx = y ⊙ (dy − Σ_axis(dy ⊙ y))`.
  * Any axis is supported (tfjs' `tf.softmax` only handles the last one). An axis outside
  * `[−rank, rank)` of the input is an `INVALID_ARGUMENT` error at `apply`. Pairs with Glorot
- * initialization. Keras name `'softmax'`.
+ * initialization. Keras name `'softmax'`. A softmax over the last axis marks its output (core's
+ * `markSoftmaxOutput`, Keras 3's cached `_keras_logits`): the cross-entropy losses then compute exactly.
  */
 export function softmax(options: SoftmaxOptions = {}): Activation {
   const { axis = -1 } = options;
   checkNumber('softmax axis', axis, { integer: true });
-  return defineActivation('softmax', { axis }, 'glorot', (x) => softmaxAlong(x, normalizeAxis(axis, x.rank)));
+  return defineActivation('softmax', { axis }, 'glorot', (x) => {
+    const a = normalizeAxis(axis, x.rank);
+    const y = softmaxAlong(x, a);
+    return a === x.rank - 1 ? markSoftmaxOutput(y) : y;
+  });
 }
 
 function normalizeAxis(axis: number, rank: number): number {

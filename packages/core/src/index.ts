@@ -61,6 +61,7 @@ export type { RandomState, SeedLike } from './random.js';
 export { RandomStream, toStream } from './random.js';
 export type { KerasName, SnakeToCamel } from './resolve-name.js';
 export { resolveName, toSnakeCase } from './resolve-name.js';
+export { isSoftmaxOutput, markSoftmaxOutput } from './softmax-output.js';
 export type {
   DataType,
   NamedTensorMap,

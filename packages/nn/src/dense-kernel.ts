@@ -4,6 +4,7 @@ import {
   hostMatMul,
   hostMatMulAvailable,
   lazyGradOp,
+  markSoftmaxOutput,
   registerGradients,
   runHostKernel,
   type Tensor,
@@ -217,7 +218,8 @@ export function denseForward(
   registerGradients();
   if (fused === 'linear' && post !== undefined && hostSoftmax(post)) {
     // Softmax output layer on cpu/wasm: the softmax and its backward are host kernels inside the affine op.
-    return affine('softmax', x, kernel, bias);
+    // Marked as a softmax output, as the activations package's softmax marks its own (exact cross-entropy).
+    return markSoftmaxOutput(affine('softmax', x, kernel, bias));
   }
   if (post === undefined) return affine(fused, x, kernel, bias);
   return tf.tidy(() => post.apply(affine(fused, x, kernel, bias)));

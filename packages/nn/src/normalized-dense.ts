@@ -8,6 +8,7 @@ import {
   hostMatMulAvailable,
   hostSimdAvailable,
   lazyGradOp,
+  markSoftmaxOutput,
   registerGradients,
   runHostKernel,
   type Tensor,
@@ -103,7 +104,7 @@ export function normalizedDenseForward(
   inputs.kernel = kernel;
   if (bias !== undefined) inputs.bias = bias;
   let xIsTransposed = false;
-  return lazyGradOp(
+  const out = lazyGradOp(
     inputs as Record<Input, Tensor>,
     (save) => {
       const out = runHostKernel(
@@ -180,4 +181,6 @@ export function normalizedDenseForward(
       };
     },
   );
+  // A softmax output layer's probabilities are marked for the exact cross-entropy (core's markSoftmaxOutput).
+  return activation === 'softmax' ? markSoftmaxOutput(out) : out;
 }

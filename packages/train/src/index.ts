@@ -50,6 +50,8 @@ export {
   isLoss,
   LOSS_NAMES,
   meanSquaredError,
+  probabilityClip,
+  SOFTMAX_FLOOR,
   sparseCategoricalCrossentropy,
 } from './losses.js';
 export type {

@@ -1,6 +1,7 @@
 import {
   checkNumber,
   checkOptions,
+  isSoftmaxOutput,
   type KerasName,
   optionKeys,
   resolveName,
@@ -21,6 +22,26 @@ import {
  * interval). PyTorch clamps the *log* at −100 instead (`binary_cross_entropy`), or not at all (`nll_loss`).
  */
 export const EPSILON = 1e-7;
+
+/**
+ * The lower clip of the categorical cross-entropies on the output of a softmax layer: the smallest normal
+ * float32, 2⁻¹²⁶. Keras 3 computes these losses from the softmax's cached logits (`_keras_logits`) rather
+ * than from clipped probabilities whenever the predictions come straight from a softmax — which is the case
+ * in `fit` and `evaluate` for any model whose output layer has `activation="softmax"`. steadygrad does the
+ * same from the probabilities: on a tensor marked by core's `markSoftmaxOutput` (every softmax activation
+ * and softmax Dense layer marks its output) the clip is `[2⁻¹²⁶, 1]` instead of `[ε, 1 − ε]`, so the loss is
+ * `−log p` and, through the softmax's backward, the gradient reaching the logits is `(p − y)/n`, as from
+ * logits — where the ε clip would pass NO gradient for a confidently wrong sample (`p < 1e-7`). The two
+ * differ only where the float32 softmax underflows (`p < 2⁻¹²⁶`, logit gaps above ~87), where the loss is
+ * capped at `126·ln 2 ≈ 87.3`. Measured on the seed cell 5 model: with the ε clip, steadygrad scored
+ * systematically above Keras 3 (docs/keras-parity.md; pinned by softmax-crossentropy.test.ts).
+ */
+export const SOFTMAX_FLOOR = 2 ** -126;
+
+/** The clip bounds of a probability-input categorical loss for `yPred` (see {@link SOFTMAX_FLOOR}). */
+export function probabilityClip(yPred: Tensor): readonly [number, number] {
+  return isSoftmaxOutput(yPred) ? [SOFTMAX_FLOOR, 1] : [EPSILON, 1 - EPSILON];
+}
 
 /** Which family a built-in loss belongs to; `compile` uses it to pick the right `'accuracy'`. */
 export type LossKind = 'sparse_categorical' | 'categorical' | 'binary' | 'regression';
@@ -111,9 +132,10 @@ function asFloat(t: Tensor): Tensor {
  * renormalized to sum to 1 along the class axis, then clipped to `[ε, 1 − ε]`, then logged.
  */
 function clippedLogProbabilities(yPred: Tensor): Tensor {
+  const [lo, hi] = probabilityClip(yPred);
   const p = asFloat(yPred);
   const normalized = tf.div(p, tf.sum(p, -1, true));
-  return tf.log(tf.clipByValue(normalized, EPSILON, 1 - EPSILON));
+  return tf.log(tf.clipByValue(normalized, lo, hi));
 }
 
 const SPARSE_CE = 'sparse_categorical_crossentropy';
@@ -122,7 +144,9 @@ const SPARSE_CE = 'sparse_categorical_crossentropy';
  * Sparse categorical cross-entropy (Keras `'sparse_categorical_crossentropy'`, PyTorch `cross_entropy`
  * with class-index targets): for integer labels `y ∈ {0, …, K−1}` (shape `[n]` or `[n, 1]`) and predictions
  * `p` of shape `[n, K]`, `L = mean_i −log p̂[i, y_i]` where
- * - `fromLogits: false` (default): `p̂ = clip(p / Σ_k p_k, ε, 1 − ε)` (Keras renormalizes and clips);
+ * - `fromLogits: false` (default): `p̂ = clip(p / Σ_k p_k, ε, 1 − ε)` (Keras renormalizes and clips), or
+ *   exactly `p̂ = clip(p / Σ_k p_k, 2⁻¹²⁶, 1)` when `p` is a softmax layer's output, as Keras 3 computes it
+ *   from the cached logits there (see {@link SOFTMAX_FLOOR});
  * - `fromLogits: true`: `log p̂ = logSoftmax(z) = z − logsumexp(z)`, exact and stable for any logits.
  *
  * On the cpu and wasm backends, probabilities of shape `[n, K]` (float32) take a fused path: the loss is ONE
@@ -173,7 +197,7 @@ function sparseCrossentropy(yTrue: Tensor, yPred: Tensor, fromLogits: boolean, f
     }
     if (fused && !fromLogits && sparseCrossentropyHostAvailable(yTrue, yPred)) {
       // The host kernels read the labels as a flat [n] array: no squeeze needed.
-      return sparseCategoricalCrossentropyHost(yTrue, yPred, EPSILON);
+      return sparseCategoricalCrossentropyHost(yTrue, yPred, probabilityClip(yPred)[0]);
     }
     const labels = squeezeLast ? tf.squeeze(yTrue, [-1]) : yTrue;
     const numClasses = yPred.shape[yPred.rank - 1]!;

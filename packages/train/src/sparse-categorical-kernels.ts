@@ -14,7 +14,10 @@ import {
 // Sum, Mean, Neg and ~25 more for their gradients; ArgMax, Equal, Cast) by ONE kernel, with the same results.
 
 interface ClipAttrs {
-  /** The probability clip ε: probabilities are clipped to `[ε, 1 − ε]` (Keras's `backend.epsilon()`, 1e-7). */
+  /**
+   * The probability clip ε: probabilities are clipped to `[ε, 1 − ε]` (Keras's `backend.epsilon()`, 1e-7;
+   * `SOFTMAX_FLOOR` = 2⁻¹²⁶ for a softmax output, where `fround(1 − ε)` is 1: the bounds are `[2⁻¹²⁶, 1]`).
+   */
   readonly epsilon: number;
 }
 
