@@ -56,7 +56,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
           const before = tf.memory().numTensors;
           const m = model(layout);
           const trainer = compile(m, {
-            loss: c.loss,
+            loss: c.loss as 'sparse_categorical_crossentropy' | 'categorical_crossentropy',
             optimizer: sgd({ learningRate: fixture.learningRate }),
           });
           const x = tf.tensor2d(fixture.x);
