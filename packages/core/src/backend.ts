@@ -8,9 +8,18 @@ import { checkBoolean, checkOneOf } from './validate.js';
 
 export { isNode };
 
+/**
+ * A tfjs backend steadygrad can select: `cpu` (pure JavaScript, everywhere), `wasm` (WebAssembly, Node and
+ * browsers), `webgl` (GPU, browsers) or `tensorflow` (`@tensorflow/tfjs-node`, native TensorFlow in Node).
+ */
 export type BackendName = 'cpu' | 'wasm' | 'webgl' | 'tensorflow';
+/**
+ * What `useBackend` accepts: a backend name, or `'auto'` for the fastest one available (Node: tensorflow > wasm
+ * > cpu; browser: webgl > wasm > cpu).
+ */
 export type BackendChoice = BackendName | 'auto';
 
+/** Every value `useBackend` accepts, `'auto'` first (for command-line parsing and validation). */
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'cpu', 'wasm', 'webgl', 'tensorflow'];
 
 /** The npm packages that provide each backend, in the order they are tried. */
@@ -29,6 +38,7 @@ const ENGINE_NAME: Readonly<Record<BackendName, string>> = {
   tensorflow: 'tensorflow',
 };
 
+/** Options of `useBackend`. */
 export interface UseBackendOptions {
   /**
    * How to load a backend package that is not registered yet. Defaults to a dynamic `import()` of the
@@ -47,6 +57,10 @@ export interface UseBackendOptions {
   readonly relaxedSimd?: boolean;
 }
 
+/**
+ * What `useBackend` resolves to: the backend that was asked for, the one now active and the package that
+ * provides it.
+ */
 export interface BackendInfo {
   /** What was asked for. */
   readonly requested: BackendChoice;

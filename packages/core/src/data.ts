@@ -19,6 +19,10 @@ export interface BatchSource {
   readonly values?: ArrayLike<number>;
 }
 
+/**
+ * Whether `x` is a `BatchSource` (an object with `size`, `shape`, `dtype` and a `batch(indices)` method), as
+ * opposed to a tensor.
+ */
 export function isBatchSource(x: unknown): x is BatchSource {
   return (
     typeof x === 'object' &&
@@ -29,6 +33,10 @@ export function isBatchSource(x: unknown): x is BatchSource {
   );
 }
 
+/**
+ * Options of `arraySource`: how stored values become batch values (`value · scale + offset`) and the dtype of
+ * the batches.
+ */
 export interface ArraySourceOptions {
   /** Each value is multiplied by `scale` and then `offset` is added when a batch is taken. Default 1 / 0. */
   readonly scale?: number;

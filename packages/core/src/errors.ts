@@ -19,11 +19,20 @@ export type ErrorCode =
   | 'IO_ERROR'
   | 'DIVERGED';
 
+/**
+ * Optional parts of a `SteadygradError`: structured `details` (the values involved, for programs) and the
+ * underlying `cause`.
+ */
 export interface SteadygradErrorOptions {
   readonly details?: Readonly<Record<string, unknown>>;
   readonly cause?: unknown;
 }
 
+/**
+ * The one error class of steadygrad: every failure a user can cause has a stable `code` (an `ErrorCode`), a
+ * message that names what was wrong and what was expected, and optional structured `details`. Test for it with
+ * `isSteadygradError(e, 'SHAPE_MISMATCH')`.
+ */
 export class SteadygradError extends Error {
   readonly code: ErrorCode;
   readonly details: Readonly<Record<string, unknown>>;

@@ -25,6 +25,11 @@ function splitmix32(seed: number): () => number {
 
 const rotl = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>> 0;
 
+/**
+ * A seeded random stream (xoshiro128** seeded through splitmix32): the same seed gives the same numbers on
+ * every platform, `fork()` derives independent streams, and `getState()`/`setState()` save and restore it
+ * (checkpoints). Every random draw in steadygrad takes a `RandomStream` or a seed.
+ */
 export class RandomStream {
   private s0 = 0;
   private s1 = 0;

@@ -12,6 +12,7 @@ export type Tree =
   | readonly Tree[]
   | { readonly [key: string]: Tree };
 
+/** Whether `x` is a tfjs `Tensor` (including a `Variable`). */
 function isTensor(x: unknown): x is Tensor {
   return (
     typeof x === 'object' &&

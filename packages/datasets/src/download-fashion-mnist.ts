@@ -13,6 +13,10 @@ import {
 /** The part of the WHATWG `fetch` the downloader uses (Node's global `fetch` fits). */
 export type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<Response>;
 
+/**
+ * Options of `downloadFashionMnist`: where the files go, where they come from, the checksums they must match,
+ * and the limits of the transfer.
+ */
 export interface DownloadFashionMnistOptions {
   /** Directory the `*.gz` files are written to (created if missing). */
   readonly dir: string;

@@ -26,8 +26,10 @@ export const FASHION_MNIST_FILES = Object.freeze({
   testLabels: 't10k-labels-idx1-ubyte',
 } as const);
 
+/** One of the four Fashion-MNIST files: `'trainImages'`, `'trainLabels'`, `'testImages'` or `'testLabels'`. */
 export type FashionMnistFileRole = keyof typeof FASHION_MNIST_FILES;
 
+/** The four file roles, training images first (the order in which files are looked for and downloaded). */
 export const FASHION_MNIST_ROLES: readonly FashionMnistFileRole[] = Object.freeze([
   'trainImages',
   'trainLabels',

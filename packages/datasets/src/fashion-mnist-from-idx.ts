@@ -10,6 +10,7 @@ export interface FashionMnist {
   readonly classNames: readonly string[];
 }
 
+/** Options of `fashionMnistFromIdx`: the names used in error messages and the expected image size. */
 export interface FashionMnistFromIdxOptions {
   /** How each file is called in error messages (defaults to the official file names). */
   readonly names?: Partial<Record<FashionMnistFileRole, string>>;

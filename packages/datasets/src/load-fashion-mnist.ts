@@ -19,6 +19,10 @@ import { type FashionMnist, fashionMnistFromIdx } from './fashion-mnist-from-idx
 import type { IdxArray } from './parse-idx.js';
 import { readIdx } from './read-idx.js';
 
+/**
+ * How the files were found: `options.dir` (`'dir'`), `$FASHION_MNIST_DIR` (`'env'`), Debian's system folder
+ * (`'system'`), the user cache (`'cache'`) or a download just now (`'download'`).
+ */
 export type FashionMnistOrigin = 'dir' | 'env' | 'system' | 'cache' | 'download';
 
 /** Where the files were found. */
@@ -28,6 +32,10 @@ export interface FashionMnistLocation {
   readonly files: Readonly<Record<FashionMnistFileRole, string>>;
 }
 
+/**
+ * Options of `locateFashionMnist`: an explicit folder, the download cache, and whether (and how) to download
+ * when the files are nowhere.
+ */
 export interface LocateFashionMnistOptions {
   /** A directory holding the four files; when given, it is the only place looked at. */
   readonly dir?: string;
@@ -48,6 +56,7 @@ export interface LocateFashionMnistOptions {
   readonly systemDir?: string | null;
 }
 
+/** Options of `loadFashionMnist`: the same as `locateFashionMnist`, which it calls first. */
 export interface LoadFashionMnistOptions extends LocateFashionMnistOptions {}
 
 async function isFile(path: string): Promise<boolean> {

@@ -29,6 +29,7 @@ const IDX_TYPE_NAMES: Readonly<Record<number, string>> = {
   14: 'float64',
 };
 
+/** The header of an IDX file: its magic number and its dimensions. */
 export interface IdxHeader {
   /** The magic number, e.g. `0x00000803` for a rank-3 uint8 file. */
   readonly magic: number;
@@ -42,11 +43,15 @@ export interface IdxHeader {
   readonly totalBytes: number;
 }
 
+/** A parsed IDX file: its header and a view of its values. */
 export interface IdxArray extends IdxHeader {
   /** The values, a view into the input bytes (no copy). */
   readonly data: Uint8Array;
 }
 
+/**
+ * Options of `parseIdx`: the name used in errors, the accepted ranks and the largest number of values accepted.
+ */
 export interface ParseIdxOptions {
   /** The file's name, used in every error message. Default `'IDX data'`. */
   readonly name?: string;

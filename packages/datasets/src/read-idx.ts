@@ -62,6 +62,7 @@ function gunzipHead(bytes: Uint8Array, name: string): Uint8Array {
   return head;
 }
 
+/** Options of `readIdx`: those of `parseIdx` (the limit also caps the gunzipped size). */
 export interface ReadIdxOptions extends ParseIdxOptions {}
 
 /**

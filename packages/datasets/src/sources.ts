@@ -1,6 +1,7 @@
 import { arraySource, type BatchSource, checkNumber, checkOneOf } from '@steadygrad/core';
 import type { ImageSplit } from './image-split.js';
 
+/** Options of `imageSource`: how uint8 pixels are scaled when a batch is taken. */
 export interface ImageSourceOptions {
   /** Multiplier applied to each uint8 pixel when a batch is taken. Default `1 / 255` (pixels in [0, 1]). */
   readonly scale?: number;
@@ -27,6 +28,7 @@ export function imageSource(split: ImageSplit, options: ImageSourceOptions = {})
   });
 }
 
+/** Options of `labelSource`: the dtype and sample shape of the label batches. */
 export interface LabelSourceOptions {
   /** `'int32'` (default; sparse categorical losses) or `'float32'` (binary cross-entropy targets). */
   readonly dtype?: 'int32' | 'float32';

@@ -10,6 +10,9 @@ export interface TransferTask {
   readonly classNames: readonly string[];
 }
 
+/**
+ * The splits `transferSplit` divides into tasks A and B (validation optional), and the class names to relabel.
+ */
 export interface TransferSplitInput {
   readonly train: ImageSplit;
   readonly valid?: ImageSplit;
@@ -18,6 +21,7 @@ export interface TransferSplitInput {
   readonly classNames?: readonly string[];
 }
 
+/** Options of `transferSplit`: task B's two classes, its training-set size and the seed of its sample. */
 export interface TransferSplitOptions {
   /**
    * The two classes of task B as `[negative, positive]`: B's label is `1` for `classesB[1]` and `0` for
@@ -34,6 +38,10 @@ export interface TransferSplitOptions {
   readonly seed?: SeedLike;
 }
 
+/**
+ * What `transferSplit` returns: task A (8 classes) and task B (2 classes, few labels), each with its training,
+ * validation and test splits.
+ */
 export interface TransferSplit {
   /** Task A: every class but `classesB`, relabelled `0..k-3` in ascending order of the original label. */
   readonly a: TransferTask;

@@ -1,6 +1,7 @@
 import { checkNumber, checkOneOf, type SeedLike, toStream } from '@steadygrad/core';
 import { type ImageSplit, sliceSplit, subset } from './image-split.js';
 
+/** Options of `validationSplit`: how many images validate and whether they are the first or the last ones. */
 export interface ValidationSplitOptions {
   /** Number of images held out for validation. Default `5000` (Géron). */
   readonly validationSize?: number;

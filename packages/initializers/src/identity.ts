@@ -1,6 +1,7 @@
 import { checkNumber, type Initializer, SteadygradError, tf } from '@steadygrad/core';
 import { makeInitializer } from './make-initializer.js';
 
+/** Options of `identity` (Keras 3 `Identity`). */
 export interface IdentityOptions {
   /** Multiplier of the identity, > 0; default 1 (Keras 3 `Identity(gain=1.0)`). */
   readonly gain?: number;

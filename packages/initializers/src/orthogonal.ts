@@ -1,6 +1,7 @@
 import { checkNumber, type Initializer, type RandomStream, SteadygradError, tf } from '@steadygrad/core';
 import { makeInitializer } from './make-initializer.js';
 
+/** Options of `orthogonal` (Keras 3 `Orthogonal`). */
 export interface OrthogonalOptions {
   /** Multiplier of the orthogonal matrix, > 0; default 1 (Keras 3 `Orthogonal(gain=1.0)`). */
   readonly gain?: number;

@@ -2,6 +2,7 @@ import { checkNumber, type Initializer, tf } from '@steadygrad/core';
 import { makeInitializer } from './make-initializer.js';
 import { shapeSize } from './shape.js';
 
+/** Options of `randomNormal` (Keras 3 `RandomNormal`). */
 export interface RandomNormalOptions {
   /** Mean; default 0 (Keras). */
   readonly mean?: number;

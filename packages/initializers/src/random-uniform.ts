@@ -2,6 +2,7 @@ import { checkNumber, type Initializer, SteadygradError, tf } from '@steadygrad/
 import { makeInitializer } from './make-initializer.js';
 import { shapeSize } from './shape.js';
 
+/** Options of `randomUniform` (Keras 3 `RandomUniform`). */
 export interface RandomUniformOptions {
   /** Lower bound (inclusive); default -0.05 (Keras 3 `RandomUniform`). */
   readonly minval?: number;

@@ -8,6 +8,7 @@ import { shapeSize } from './shape.js';
  */
 export const TRUNCATED_NORMAL_STD_RATIO = 0.87962566103423978;
 
+/** Options of `truncatedNormal` (Keras 3 `TruncatedNormal`). */
 export interface TruncatedNormalOptions {
   /** Mean; default 0. */
   readonly mean?: number;

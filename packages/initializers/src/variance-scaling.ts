@@ -21,6 +21,10 @@ export type VarianceScalingDistributionInput =
   | 'untruncated_normal'
   | 'normal';
 
+/**
+ * Options of `varianceScaling` (Keras 3 `VarianceScaling`, with camelCase modes): the scale, the fan it divides
+ * by and the distribution.
+ */
 export interface VarianceScalingOptions {
   /** Scale factor, > 0; default 1. */
   readonly scale?: number;

@@ -397,6 +397,11 @@ function checkDeclaredSizes(
   }
 }
 
+/**
+ * Builds a steadygrad `Sequential` from a tfjs-layers `model.json` object and its weight bytes (the files-free
+ * half of `loadLayersModel`, for browsers and `tf.io` handlers). Everything is validated before the model is
+ * returned; on failure, every tensor made so far is freed.
+ */
 export function fromLayersModel(
   modelJson: unknown,
   weightData: ArrayBuffer | Uint8Array,

@@ -29,7 +29,7 @@ import {
 
 /**
  * A training-mode batch normalization of a rank-2 float32 batch over its rows (statistics per column),
- * described so that the next Dense layer can run it inside its own op (see {@link normalizedDenseForward}).
+ * described so that the next Dense layer can run it inside its own op (see `normalizedDenseForward`).
  * A normalization layer offers one through `Layer.fusableNormalization` only when that is exactly what its
  * call would compute.
  */

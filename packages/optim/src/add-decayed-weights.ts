@@ -3,6 +3,7 @@ import { isSelected, type Mask } from './mask.js';
 import { mapUpdates, paramOf } from './per-parameter.js';
 import type { EmptyState, Transform } from './transform.js';
 
+/** Options of `addDecayedWeights`: which parameters decay. */
 export interface AddDecayedWeightsOptions {
   /** Parameters to decay (default: all). Unselected parameters' updates pass through unchanged. */
   readonly mask?: Mask;

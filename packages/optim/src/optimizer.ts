@@ -21,6 +21,10 @@ export interface OptimizerState {
   readonly meta: OptimizerStateMeta;
 }
 
+/**
+ * The JSON part of `Optimizer.getState()`: the format, the step count, the parameter names the state belongs
+ * to, the learning-rate override and the state tree's skeleton.
+ */
 export interface OptimizerStateMeta {
   readonly format: typeof OPTIMIZER_STATE_FORMAT;
   readonly iterations: number;

@@ -2,6 +2,7 @@ import { checkNumber, checkOptions, optionKeys, type Tensor, tf } from '@steadyg
 import { fillLike, mapUpdates, stateOf } from './per-parameter.js';
 import type { Transform } from './transform.js';
 
+/** Options of `scaleByAdagrad` (Keras 3's defaults). */
 export interface ScaleByAdagradOptions {
   /** Starting value of the accumulator, >= 0. Default 0.1 (Keras; PyTorch defaults to 0). */
   readonly initialAccumulatorValue?: number;
@@ -11,6 +12,7 @@ export interface ScaleByAdagradOptions {
 
 const KEYS = optionKeys<ScaleByAdagradOptions>()(['initialAccumulatorValue', 'eps']);
 
+/** The state of `scaleByAdagrad`: the accumulated squared gradients of each parameter. */
 export interface ScaleByAdagradState {
   readonly accumulator: Readonly<Record<string, Tensor>>;
 }

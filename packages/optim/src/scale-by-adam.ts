@@ -2,6 +2,7 @@ import { checkNumber, checkOptions, optionKeys, type Tensor, tf } from '@steadyg
 import { fillLike, mapUpdates, stateOf } from './per-parameter.js';
 import type { Transform } from './transform.js';
 
+/** Options of `scaleByAdam` (Keras 3's defaults). */
 export interface ScaleByAdamOptions {
   /** Decay of the first moment, in [0, 1). Default 0.9. */
   readonly b1?: number;
@@ -15,6 +16,7 @@ export interface ScaleByAdamOptions {
 
 const KEYS = optionKeys<ScaleByAdamOptions>()(['b1', 'b2', 'eps', 'amsgrad']);
 
+/** The state of `scaleByAdam`: its step count (a plain number) and its per-parameter moments. */
 export interface ScaleByAdamState {
   readonly count: number;
   readonly mu: Readonly<Record<string, Tensor>>;

@@ -2,6 +2,7 @@ import { checkNumber, checkOptions, optionKeys, type Tensor, tf } from '@steadyg
 import { fillLike, mapUpdates, stateOf } from './per-parameter.js';
 import type { Transform } from './transform.js';
 
+/** Options of `scaleByAdamax` (Keras 3's defaults). */
 export interface ScaleByAdamaxOptions {
   /** Decay of the first moment, in [0, 1). Default 0.9. */
   readonly b1?: number;
@@ -13,6 +14,7 @@ export interface ScaleByAdamaxOptions {
 
 const KEYS = optionKeys<ScaleByAdamaxOptions>()(['b1', 'b2', 'eps']);
 
+/** The state of `scaleByAdamax`: its step count (a plain number) and its per-parameter moments. */
 export interface ScaleByAdamaxState {
   readonly count: number;
   readonly mu: Readonly<Record<string, Tensor>>;

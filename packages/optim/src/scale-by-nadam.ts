@@ -2,6 +2,7 @@ import { checkNumber, checkOptions, optionKeys, type Tensor, tf } from '@steadyg
 import { fillLike, mapUpdates, stateOf } from './per-parameter.js';
 import type { Transform } from './transform.js';
 
+/** Options of `scaleByNadam` (Keras 3's defaults). */
 export interface ScaleByNadamOptions {
   /** β1 in [0, 1) (scaled by the momentum schedule). Default 0.9. */
   readonly b1?: number;
@@ -13,6 +14,7 @@ export interface ScaleByNadamOptions {
 
 const KEYS = optionKeys<ScaleByNadamOptions>()(['b1', 'b2', 'eps']);
 
+/** The state of `scaleByNadam`: its step count (a plain number) and its per-parameter moments. */
 export interface ScaleByNadamState {
   readonly count: number;
   /** `Π_{i≤t} μ_i`, a plain number (Keras's `_u_product`). */

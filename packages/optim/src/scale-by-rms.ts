@@ -2,6 +2,7 @@ import { checkNumber, checkOptions, optionKeys, type Tensor, tf } from '@steadyg
 import { fillLike, mapUpdates, stateOf } from './per-parameter.js';
 import type { Transform } from './transform.js';
 
+/** Options of `scaleByRms` (Keras 3's defaults). */
 export interface ScaleByRmsOptions {
   /** Decay ρ of the moving averages, in [0, 1). Default 0.9 (Keras; PyTorch's `alpha` defaults to 0.99). */
   readonly decay?: number;
@@ -15,6 +16,7 @@ export interface ScaleByRmsOptions {
 
 const KEYS = optionKeys<ScaleByRmsOptions>()(['decay', 'eps', 'centered', 'initialScale']);
 
+/** The state of `scaleByRms`: the running mean of squared gradients (and of gradients when centered) per parameter. */
 export interface ScaleByRmsState {
   readonly nu: Readonly<Record<string, Tensor>>;
   /** Moving average of the gradient (centered only), else `null`. */

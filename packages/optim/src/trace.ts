@@ -10,6 +10,7 @@ import {
 import { fillLike, mapUpdates, stateOf } from './per-parameter.js';
 import type { Transform } from './transform.js';
 
+/** Options of `trace`: the momentum decay and Nesterov. */
 export interface TraceOptions {
   /**
    * Momentum μ in [0, 1), or a schedule `(step) => μ_t` (e.g. `oneCycle(...).momentum` from
@@ -23,6 +24,7 @@ export interface TraceOptions {
 
 const KEYS = optionKeys<TraceOptions>()(['decay', 'nesterov']);
 
+/** The state of `trace`: the momentum buffer of each parameter. */
 export interface TraceState {
   readonly trace: Readonly<Record<string, Tensor>>;
   /** Updates done (plain number); present only when `decay` is a schedule. */

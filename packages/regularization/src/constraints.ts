@@ -145,6 +145,10 @@ export function minMaxNorm(options: MinMaxNormOptions = {}): Constraint {
 
 /** Names {@link getConstraint} resolves (Keras 3 spellings), each built with its defaults. */
 export const CONSTRAINT_NAMES = ['max_norm', 'unit_norm', 'non_neg', 'min_max_norm'] as const;
+/**
+ * A Keras constraint name `getConstraint` resolves: `'max_norm'`, `'unit_norm'`, `'non_neg'` or
+ * `'min_max_norm'`.
+ */
 export type ConstraintName = (typeof CONSTRAINT_NAMES)[number];
 
 const ALIASES: Readonly<Record<string, ConstraintName>> = {

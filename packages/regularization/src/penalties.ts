@@ -98,6 +98,7 @@ export function l1l2(options: L1L2Options = {}): Regularizer {
 
 /** Names {@link getRegularizer} resolves (Keras 3 spellings), each built with its defaults. */
 export const REGULARIZER_NAMES = ['l1', 'l2', 'l1_l2'] as const;
+/** A Keras regularizer name `getRegularizer` resolves: `'l1'`, `'l2'` or `'l1_l2'`. */
 export type RegularizerName = (typeof REGULARIZER_NAMES)[number];
 
 const ALIASES: Readonly<Record<string, RegularizerName>> = {

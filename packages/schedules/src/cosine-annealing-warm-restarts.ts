@@ -2,6 +2,7 @@ import { checkNumber, type Schedule } from '@steadygrad/core';
 import { checkStep } from './check-step.js';
 import { restartPosition } from './restart-position.js';
 
+/** Options of `cosineAnnealingWarmRestarts` (after PyTorch `CosineAnnealingWarmRestarts`). */
 export interface CosineAnnealingWarmRestartsOptions {
   /** η_max: the optimizer's base learning rate in PyTorch, finite >= 0. */
   readonly initialLearningRate: number;

@@ -1,6 +1,7 @@
 import { checkNumber, type Schedule } from '@steadygrad/core';
 import { checkStep } from './check-step.js';
 
+/** Options of `cosineAnnealing` (after PyTorch `CosineAnnealingLR`). */
 export interface CosineAnnealingOptions {
   /** η_max: the optimizer's base learning rate in PyTorch, finite >= 0. */
   readonly initialLearningRate: number;

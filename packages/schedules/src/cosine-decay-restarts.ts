@@ -2,6 +2,7 @@ import { checkNumber, type Schedule } from '@steadygrad/core';
 import { checkStep } from './check-step.js';
 import { restartPosition } from './restart-position.js';
 
+/** Options of `cosineDecayRestarts` (after Keras `CosineDecayRestarts`). */
 export interface CosineDecayRestartsOptions {
   /** lr0, finite >= 0. */
   readonly initialLearningRate: number;

@@ -1,6 +1,7 @@
 import { checkNumber, type Schedule, SteadygradError } from '@steadygrad/core';
 import { checkStep } from './check-step.js';
 
+/** Options of `cosineDecay` (after Keras `CosineDecay`). */
 export interface CosineDecayOptions {
   /** lr0, finite >= 0: the start of the warmup, or of the decay when there is no warmup. */
   readonly initialLearningRate: number;

@@ -1,6 +1,7 @@
 import { checkNumber, type Schedule, SteadygradError } from '@steadygrad/core';
 import { checkStep } from './check-step.js';
 
+/** Options of `geronOneCycle` (after Géron's OneCycleScheduler). */
 export interface GeronOneCycleOptions {
   /** N: number of optimizer steps (Géron: `ceil(len(X_train) / batch_size) · n_epochs`), integer >= 3. */
   readonly iterations: number;

@@ -1,6 +1,7 @@
 import { checkNumber, type Schedule } from '@steadygrad/core';
 import { checkStep } from './check-step.js';
 
+/** Options of `inverseTimeDecay` (after Keras `InverseTimeDecay`). */
 export interface InverseTimeDecayOptions {
   /** lr0, finite >= 0. */
   readonly initialLearningRate: number;

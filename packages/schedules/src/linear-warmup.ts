@@ -2,6 +2,7 @@ import { checkNumber, type Schedule } from '@steadygrad/core';
 import { checkSchedule } from './check-schedule.js';
 import { checkStep } from './check-step.js';
 
+/** Options of `linearWarmup` (after optax linear schedule). */
 export interface LinearWarmupOptions {
   /** W, finite >= 0: warmup length in steps. */
   readonly warmupSteps: number;

@@ -2,6 +2,7 @@ import { checkNumber, type Schedule } from '@steadygrad/core';
 import { checkNumberArray } from './check-number-array.js';
 import { checkStep } from './check-step.js';
 
+/** Options of `multiStepDecay` (after PyTorch `MultiStepLR`). */
 export interface MultiStepDecayOptions {
   /** lr0: the optimizer's base learning rate in PyTorch, finite >= 0. */
   readonly initialLearningRate: number;

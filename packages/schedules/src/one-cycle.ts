@@ -1,6 +1,7 @@
 import { checkNumber, checkOneOf, type Schedule, SteadygradError } from '@steadygrad/core';
 import { checkStep } from './check-step.js';
 
+/** Options of `oneCycle` (after PyTorch `OneCycleLR`). */
 export interface OneCycleOptions {
   /** η_max: the peak learning rate, finite >= 0. */
   readonly maxLearningRate: number;

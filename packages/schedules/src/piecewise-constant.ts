@@ -2,6 +2,7 @@ import { type Schedule, SteadygradError } from '@steadygrad/core';
 import { checkNumberArray } from './check-number-array.js';
 import { checkStep } from './check-step.js';
 
+/** Options of `piecewiseConstant` (after Keras `PiecewiseConstantDecay`). */
 export interface PiecewiseConstantOptions {
   /** b_0 < b_1 < ... (finite, >= 0, strictly increasing). */
   readonly boundaries: readonly number[];

@@ -1,6 +1,7 @@
 import { checkNumber, type Schedule } from '@steadygrad/core';
 import { checkStep } from './check-step.js';
 
+/** Options of `powerDecay` (after Géron's power scheduling). */
 export interface PowerDecayOptions {
   /** lr0, finite >= 0. */
   readonly initialLearningRate: number;

@@ -1,6 +1,7 @@
 import { checkNumber, type Schedule } from '@steadygrad/core';
 import { checkStep } from './check-step.js';
 
+/** Options of `stepDecay` (after PyTorch `StepLR`). */
 export interface StepDecayOptions {
   /** lr0: the optimizer's base learning rate in PyTorch, finite >= 0. */
   readonly initialLearningRate: number;

@@ -18,6 +18,10 @@ export interface StatefulCallback {
   setState(state: CallbackState): void;
 }
 
+/**
+ * Whether a callback saves and restores its own state (`getState`/`setState`), so that checkpoints carry it and
+ * a resumed run continues it.
+ */
 export function isStatefulCallback(c: unknown): c is StatefulCallback {
   return (
     typeof c === 'object' &&

@@ -29,18 +29,23 @@ import { SteadygradError } from '@steadygrad/core';
  */
 
 export const CHECKPOINT_FORMAT = 'steadygrad.checkpoint';
+/**
+ * The version of the checkpoint format this package writes; reading refuses other versions (`INCOMPATIBLE`).
+ */
 export const CHECKPOINT_VERSION = 1;
 const GENERATION = /^ckpt-(\d{8})$/;
 const MAX_JSON_BYTES = 256 * 1024 * 1024;
 
 export type CheckpointDtype = 'float32' | 'int32';
 
+/** A tensor held on the host as a typed array with its dtype and shape (what a checkpoint stores). */
 export interface HostTensor {
   readonly dtype: CheckpointDtype;
   readonly shape: readonly number[];
   readonly data: Float32Array | Int32Array;
 }
 
+/** One tensor of a checkpoint's manifest: its name, dtype, shape, and where its bytes are in the data file. */
 export interface ManifestEntry {
   readonly name: string;
   readonly dtype: CheckpointDtype;
@@ -49,6 +54,9 @@ export interface ManifestEntry {
   readonly byteLength: number;
 }
 
+/**
+ * A checkpoint generation read back from disk: where it was, its JSON metadata and its tensors (on the host).
+ */
 export interface CheckpointFile {
   /** The generation directory that was read. */
   readonly path: string;
@@ -57,6 +65,7 @@ export interface CheckpointFile {
   readonly tensors: ReadonlyMap<string, HostTensor>;
 }
 
+/** Options of `writeCheckpoint`: how many generations to keep. */
 export interface WriteCheckpointOptions {
   /** Generations to keep (the new one included). Default 2. */
   readonly keep?: number;

@@ -47,6 +47,10 @@ export interface RunSignature {
   readonly samples: number;
 }
 
+/**
+ * The JSON part of a training checkpoint: which run it belongs to (model, optimizer and data signature), where
+ * the run stood (epoch, step, RNG), and the callbacks' and optimizer's own state.
+ */
 export interface TrainingCheckpointMeta {
   readonly run: RunSignature;
   readonly position: RunPosition;

@@ -11,6 +11,7 @@ import type { CallbackState, StatefulCallback } from './callback-state.js';
 import type { Callback, Logs } from './callbacks.js';
 import { type MonitorMode, monitorValue, resolveMode } from './monitor.js';
 
+/** Options of `earlyStopping` (Keras `EarlyStopping`, camelCase). */
 export interface EarlyStoppingOptions {
   /** Log key to watch. Default `'val_loss'`. */
   readonly monitor?: string;

@@ -12,6 +12,9 @@ import {
 import { asSource, batchBounds, type DataLike, epochOrder } from './batching.js';
 import { type CompileOptions, compile, type TrainableModel, Trainer } from './trainer.js';
 
+/**
+ * Options of `findLearningRate`: the sweep's range and length, the batch size, the seed and the loss smoothing.
+ */
 export interface FindLearningRateOptions {
   /** First learning rate of the sweep. Default 1e-6. */
   readonly minLr?: number;
@@ -39,6 +42,10 @@ const KEYS = optionKeys<FindLearningRateOptions>()([
   'compile',
 ]);
 
+/**
+ * What `findLearningRate` returns: the learning rate and loss (raw and smoothed) of every step, and the
+ * suggested rate.
+ */
 export interface LearningRateSweep {
   /** The learning rate of each step: `minLr · (maxLr/minLr)^(i/(steps−1))`. */
   readonly lrs: number[];

@@ -72,6 +72,7 @@ export interface GradientRecord extends LayerProbe {
   readonly batch: number;
 }
 
+/** Options of `probeLayers`: the probe batch, its loss, and whether it runs in training mode. */
 export interface ProbeOptions {
   /** Loss of the probe (a Keras name, a `Loss` or `(yTrue, yPred) => Scalar`). Required by {@link probeLayers}. */
   readonly loss: LossLike;
@@ -253,6 +254,7 @@ export async function probeLayers(
   }
 }
 
+/** Options of `gradientMonitor`: the probe batch, how often to record, and where the records go. */
 export interface GradientMonitorOptions extends Partial<ProbeOptions> {
   /** Record after every `every` optimizer steps (counted over the whole `fit`). Default 100. */
   readonly every?: number;

@@ -59,6 +59,7 @@ export interface Loss extends LossFunction {
   readonly config: Readonly<Record<string, unknown>>;
 }
 
+/** Options of the cross-entropy losses: whether predictions are logits. */
 export interface CrossentropyOptions {
   /** `yPred` holds logits (unnormalized scores) rather than probabilities. Default `false` (Keras). */
   readonly fromLogits?: boolean;
@@ -66,6 +67,7 @@ export interface CrossentropyOptions {
 
 const CROSSENTROPY_KEYS = optionKeys<CrossentropyOptions>()(['fromLogits']);
 
+/** Options of the categorical and binary cross-entropies, which also take label smoothing. */
 export interface SmoothedCrossentropyOptions extends CrossentropyOptions {
   /**
    * Label smoothing in [0, 1]: categorical targets become `y·(1 − s) + s/K` (K classes), binary targets
@@ -151,7 +153,7 @@ const SPARSE_CE = 'sparse_categorical_crossentropy';
  *
  * On the cpu and wasm backends, probabilities of shape `[n, K]` (float32) take a fused path: the loss is ONE
  * host kernel and its gradient ONE more (`sparseCategoricalCrossentropyHost`), with the same formula and the
- * same float32 results as the op graph (see {@link sparseCategoricalCrossentropyReference}, which always runs
+ * same float32 results as the op graph (see `sparseCategoricalCrossentropyReference`, which always runs
  * that graph).
  *
  * Labels outside `[0, K)` are not checked here on the device (that would need a read-back); `fit` and

@@ -22,6 +22,7 @@ export interface Metric {
   perSample(yTrue: Tensor, yPred: Tensor): Tensor;
 }
 
+/** Options of the accuracy metrics: the name they log under. */
 export interface AccuracyOptions {
   /** Name in the logs. Default: the metric's Keras name. */
   readonly name?: string;
@@ -29,6 +30,7 @@ export interface AccuracyOptions {
 
 const ACCURACY_KEYS = optionKeys<AccuracyOptions>()(['name']);
 
+/** Options of `binaryAccuracy`: its name and decision threshold. */
 export interface BinaryAccuracyOptions extends AccuracyOptions {
   /**
    * Decision threshold applied to `yPred`. Default 0.5 (Keras). For logits, use 0 (`compile` does so
@@ -58,7 +60,7 @@ function toSampleVector(t: Tensor): Tensor {
  * On the cpu and wasm backends, float32 `[n, K]` predictions take ONE host kernel
  * (`sparseCategoricalAccuracyHost`) instead of argMax, equal and cast, with the same results (NaN included:
  * a NaN never wins the argmax unless it is in column 0, as in `tf.argMax` there); see
- * {@link sparseCategoricalAccuracyReference} for the op graph.
+ * `sparseCategoricalAccuracyReference` for the op graph.
  */
 export function sparseCategoricalAccuracy(options: AccuracyOptions = {}): Metric {
   checkOptions('sparseCategoricalAccuracy', options, ACCURACY_KEYS);

@@ -1,5 +1,9 @@
 import { checkOneOf, SteadygradError } from '@steadygrad/core';
 
+/**
+ * Whether a monitored log value improves when it falls (`'min'`), rises (`'max'`), or as its name says
+ * (`'auto'`: `'max'` for accuracies, else `'min'`), as in Keras.
+ */
 export type MonitorMode = 'auto' | 'min' | 'max';
 
 /**

@@ -73,6 +73,7 @@ function allFinite(x: Tensor): Tensor {
  */
 export type NonFiniteMode = 'stop' | 'skip' | 'ignore';
 
+/** Every value `fit`'s `nonFinite` option accepts. */
 export const NON_FINITE_MODES: readonly NonFiniteMode[] = ['stop', 'skip', 'ignore'];
 
 /** The optimizer methods the guard uses to roll back a state (`@steadygrad/optim`'s `Optimizer`). */

@@ -8,6 +8,7 @@ export interface ProgressStream {
   readonly columns?: number;
 }
 
+/** Options of `ProgressBar`: the display mode and the stream it writes to. */
 export interface ProgressBarOptions {
   /**
    * `1`: a live bar per epoch (steps, ETA, running loss and metrics), then the epoch's final line;

@@ -4,6 +4,7 @@ import type { Callback, Logs } from './callbacks.js';
 import { currentLearningRate, type LearningRateTarget, setLearningRate } from './lr-access.js';
 import { type MonitorMode, monitorValue, resolveMode } from './monitor.js';
 
+/** Options of `reduceLROnPlateau` (Keras `ReduceLROnPlateau`, camelCase). */
 export interface ReduceLROnPlateauOptions {
   /** Log key to watch. Default `'val_loss'`. */
   readonly monitor?: string;

@@ -1,6 +1,7 @@
 import { checkOptions, optionKeys, SteadygradError } from '@steadygrad/core';
 import type { BatchLogs, Callback, TrainingParams } from './callbacks.js';
 
+/** Options of `terminateOnNaN`: where the message goes and whether to throw instead of stopping. */
 export interface TerminateOnNaNOptions {
   /** Where the message goes when training is stopped. Default `console.warn`. */
   readonly log?: (message: string) => void;

@@ -76,6 +76,7 @@ export interface OptimizerLike {
   dispose?(): void;
 }
 
+/** Options of `compile`: the loss, the optimizer and the metrics. */
 export interface CompileOptions {
   /** A Keras loss name (`'sparse_categorical_crossentropy'`, ...), a built-in loss or `(yTrue, yPred) => Scalar`. */
   readonly loss: LossLike;
@@ -88,8 +89,13 @@ export interface CompileOptions {
 
 const COMPILE_KEYS = optionKeys<CompileOptions>()(['loss', 'optimizer', 'metrics']);
 
+/** What `fit` prints: `0` nothing, `1` a progress bar, `2` one line per epoch, `'auto'` as Keras chooses. */
 export type Verbose = 0 | 1 | 2 | 'auto';
 
+/**
+ * Options of `Trainer.fit`, with Keras's defaults (camelCase) plus a seed, checkpoints and the non-finite
+ * guard.
+ */
 export interface FitOptions {
   /** Index of the last epoch + 1 (Keras: training runs epochs `initialEpoch .. epochs − 1`). Default 1. */
   readonly epochs?: number;
@@ -149,6 +155,7 @@ const FIT_KEYS = optionKeys<FitOptions>()([
   'nonFinite',
 ]);
 
+/** Options of `Trainer.evaluate`. */
 export interface EvaluateOptions {
   /** Samples per forward pass. Default 32. */
   readonly batchSize?: number;
@@ -156,6 +163,7 @@ export interface EvaluateOptions {
 
 const EVALUATE_KEYS = optionKeys<EvaluateOptions>()(['batchSize']);
 
+/** Options of `Trainer.predict`. */
 export interface PredictOptions {
   /** Samples per forward pass. Default 32. */
   readonly batchSize?: number;
