@@ -9,6 +9,10 @@ import type { RandomStream } from './random.js';
 export interface Initializer {
   readonly name: string;
   readonly config: Readonly<Record<string, unknown>>;
+  /**
+   * A new float32 tensor of `shape` (Keras layout: `[in, out]` for a dense kernel), drawing any randomness from
+   * `rng`.
+   */
   init(shape: readonly number[], rng: RandomStream): tf.Tensor;
 }
 
@@ -23,6 +27,7 @@ export interface Activation {
   readonly name: string;
   readonly config: Readonly<Record<string, unknown>>;
   readonly pairsWith: InitializerFamily;
+  /** The activation of `x`, element-wise (or along an axis for softmax), as a new tensor; differentiable. */
   apply(x: tf.Tensor): tf.Tensor;
 }
 
@@ -30,6 +35,7 @@ export interface Activation {
 export interface Regularizer {
   readonly name: string;
   readonly config: Readonly<Record<string, unknown>>;
+  /** The penalty of a parameter's value `x`, a scalar added to the loss. */
   penalty(x: tf.Tensor): tf.Scalar;
 }
 
@@ -37,6 +43,7 @@ export interface Regularizer {
 export interface Constraint {
   readonly name: string;
   readonly config: Readonly<Record<string, unknown>>;
+  /** The projected value of a parameter `w` (applied after each optimizer step), as a new tensor. */
   apply(w: tf.Tensor): tf.Tensor;
 }
 
@@ -66,6 +73,11 @@ export interface UpdateResult<S> {
  * Counters in the state are plain numbers, never read back from the device.
  */
 export interface GradientTransformation<S = unknown> {
+  /** The initial state for these parameters (moments, counters); `params` are read, not kept. */
   init(params: Params): S;
+  /**
+   * Transforms `updates` (gradients, or the output of the previous link of a chain) into new updates, given the
+   * state and the current parameters; returns the new state too. Never disposes its inputs.
+   */
   update(updates: Params, state: S, params: Params): UpdateResult<S>;
 }

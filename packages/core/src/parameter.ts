@@ -59,6 +59,7 @@ export class Parameter {
     this.variable.assign(value.dtype === this.variable.dtype ? value : tf.cast(value, this.variable.dtype));
   }
 
+  /** Frees the underlying variable. */
   dispose(): void {
     if (!this.variable.isDisposed) this.variable.dispose();
   }

@@ -81,6 +81,7 @@ export class RandomStream {
     }
   }
 
+  /** `n` uniform draws in `[low, high)` as a Float32Array. */
   fillUniform(n: number, low = 0, high = 1): Float32Array {
     const out = new Float32Array(n);
     const span = high - low;
@@ -88,6 +89,7 @@ export class RandomStream {
     return out;
   }
 
+  /** `n` normal draws with mean `mean` and standard deviation `std` as a Float32Array. */
   fillNormal(n: number, mean = 0, std = 1): Float32Array {
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) out[i] = mean + std * this.normal();
@@ -128,10 +130,12 @@ export class RandomStream {
     return this.nextUint32();
   }
 
+  /** The 128-bit state as four uint32 words (a copy): save it to resume the stream later. */
   getState(): RandomState {
     return [this.s0, this.s1, this.s2, this.s3];
   }
 
+  /** Restores a state saved by `getState`. */
   setState(state: RandomState): void {
     const words: readonly unknown[] = Array.isArray(state) ? state : [];
     if (
@@ -148,6 +152,7 @@ export class RandomStream {
     [this.s0, this.s1, this.s2, this.s3] = state as RandomState;
   }
 
+  /** An independent copy at the same position: both produce the same numbers from here on. */
   clone(): RandomStream {
     const r = new RandomStream(0);
     r.setState(this.getState());

@@ -49,6 +49,7 @@ export interface LocateFashionMnistOptions {
   readonly checksums?: DownloadFashionMnistOptions['checksums'];
   readonly fetch?: FetchLike;
   readonly timeoutMs?: number;
+  /** Called as download bytes arrive (see `downloadFashionMnist`). */
   readonly onProgress?: DownloadFashionMnistOptions['onProgress'];
   /** Environment to read `FASHION_MNIST_DIR`, `XDG_CACHE_HOME` and `HOME` from. Default `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;

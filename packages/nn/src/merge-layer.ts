@@ -91,6 +91,7 @@ export abstract class MergeLayer extends Layer {
     }
   }
 
+  /** The `SHAPE_MISMATCH` error for inputs this layer cannot merge, naming the layer, the shapes and why. */
   protected incompatible(shapes: readonly Shape[], why: string): SteadygradError {
     return new SteadygradError(
       'SHAPE_MISMATCH',

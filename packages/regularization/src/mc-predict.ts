@@ -19,6 +19,7 @@ import { checkDropoutPairings } from './check-dropout-pairings.js';
  */
 export interface McModel {
   readonly layers: readonly Layer[];
+  /** The forward pass; `mcPredict` calls it with `training: true` only for the dropout layers. */
   apply(x: Tensor, ctx?: Partial<CallContext>): Tensor;
 }
 

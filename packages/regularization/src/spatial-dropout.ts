@@ -31,6 +31,7 @@ abstract class SpatialDropout extends Dropout {
     this.dataFormat = checkOneOf('dataFormat', dataFormat, DATA_FORMATS);
   }
 
+  /** Checks the input rank and records the shape (the mask is drawn per sample and channel). */
   override build(inputShape: Shape, rng: Parameters<Dropout['build']>[1]): void {
     if (inputShape.length !== this.inputRank) {
       throw new SteadygradError(
@@ -50,6 +51,7 @@ abstract class SpatialDropout extends Dropout {
     return [batch, ...shape.slice(1, -1).map(() => 1), shape[shape.length - 1] as number];
   }
 
+  /** The Keras config: Dropout's plus `data_format`. */
   override getConfig(): Record<string, unknown> {
     const config = super.getConfig();
     config.dataFormat = this.dataFormat;

@@ -14,7 +14,9 @@ export interface CallbackState {
 export interface StatefulCallback {
   /** A stable name identifying the callback kind in a checkpoint (checked on resume). */
   readonly stateName: string;
+  /** The callback's state as JSON-safe values (saved in checkpoints). */
   getState(): CallbackState;
+  /** Restores a state saved by `getState` (when resuming from a checkpoint). */
   setState(state: CallbackState): void;
 }
 

@@ -41,13 +41,21 @@ export interface TrainingParams {
  * `T` is the trainer type (left generic so that this module does not depend on the fit loop).
  */
 export interface Callback<T = unknown> {
+  /** Called once before training with the trainer (or model) being trained. */
   setTrainer?(trainer: T): void;
+  /** Called once before training with its parameters (epochs, steps, metrics). */
   setParams?(params: TrainingParams): void;
+  /** At the start of `fit`. */
   onTrainBegin?(logs: Logs): void | Promise<void>;
+  /** At the end of `fit` (also when training was stopped). */
   onTrainEnd?(logs: Logs): void | Promise<void>;
+  /** At the start of each epoch. */
   onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
+  /** At the end of each epoch, with its logs (loss, metrics, validation values, `lr`). */
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  /** Before each training step. */
   onBatchBegin?(batch: number, logs: BatchLogs): void | Promise<void>;
+  /** After each training step, with lazy batch logs (read them now: they expire at the next step). */
   onBatchEnd?(batch: number, logs: BatchLogs): void | Promise<void>;
 }
 
@@ -114,14 +122,17 @@ export class CallbackList<T = unknown> {
     return this.batchBegin.length > 0;
   }
 
+  /** Passes the trainer to every callback. */
   setTrainer(trainer: T): void {
     for (const c of this.callbacks) c.setTrainer?.(trainer);
   }
 
+  /** Passes the training parameters to every callback. */
   setParams(params: TrainingParams): void {
     for (const c of this.callbacks) c.setParams?.(params);
   }
 
+  /** Calls every callback’s `onTrainBegin`, in order, awaiting those that return a promise. */
   async onTrainBegin(logs: Logs): Promise<void> {
     for (const c of this.callbacks) {
       const r = c.onTrainBegin?.(logs);
@@ -129,6 +140,7 @@ export class CallbackList<T = unknown> {
     }
   }
 
+  /** Calls every callback’s `onTrainEnd`, in order. */
   async onTrainEnd(logs: Logs): Promise<void> {
     for (const c of this.callbacks) {
       const r = c.onTrainEnd?.(logs);
@@ -136,6 +148,7 @@ export class CallbackList<T = unknown> {
     }
   }
 
+  /** Calls every callback’s `onEpochBegin`, in order. */
   async onEpochBegin(epoch: number, logs: Logs): Promise<void> {
     for (const c of this.callbacks) {
       const r = c.onEpochBegin?.(epoch, logs);
@@ -143,6 +156,7 @@ export class CallbackList<T = unknown> {
     }
   }
 
+  /** Calls every callback’s `onEpochEnd`, in order. */
   async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     for (const c of this.callbacks) {
       const r = c.onEpochEnd?.(epoch, logs);
@@ -155,6 +169,7 @@ export class CallbackList<T = unknown> {
     return this.dispatchBatch(this.batchBegin, 'onBatchBegin', batch, logs);
   }
 
+  /** Calls every callback’s `onBatchEnd`; `undefined` when none returned a promise (no microtask per step). */
   onBatchEnd(batch: number, logs: BatchLogs): Promise<void> | undefined {
     return this.dispatchBatch(this.batchEnd, 'onBatchEnd', batch, logs);
   }

@@ -98,6 +98,7 @@ export class DeviceAccumulator {
     this.version++;
   }
 
+  /** Frees the device sums. */
   dispose(): void {
     this.reset();
   }

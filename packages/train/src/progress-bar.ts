@@ -3,6 +3,7 @@ import type { BatchLogs, Callback, Logs, TrainingParams } from './callbacks.js';
 
 /** Where the progress output goes: a writable stream (`process.stdout` by default). */
 export interface ProgressStream {
+  /** Writes a chunk of text. */
   write(chunk: string): unknown;
   readonly isTTY?: boolean;
   readonly columns?: number;

@@ -47,14 +47,18 @@ import { variableGrads } from './variable-grads.js';
  * parameters are read at every step, so freezing or unfreezing layers takes effect without recompiling.
  */
 export interface TrainableModel {
+  /** The forward pass (`training: true` during `fit`). */
   apply(x: Tensor, ctx?: Partial<CallContext>): Tensor;
   readonly trainableParameters: readonly Parameter[];
   /** Every parameter, trainable or not (batch-norm statistics): saved by checkpoints, guarded by `nonFinite`. */
   readonly parameters?: readonly Parameter[];
+  /** The weight penalties, added to the loss at every step. */
   regularizationLosses(): Scalar[];
+  /** Projects the constrained parameters, after every optimizer step. */
   applyConstraints(): void;
   readonly outputShape?: Shape | undefined;
   readonly built?: boolean;
+  /** Builds the model for an input shape, when it is not built yet. */
   build?(inputShape?: Shape): void;
 }
 
@@ -72,7 +76,9 @@ export interface OptimizerLike {
   setLearningRate?(lr: number): void;
   /** Used by checkpoints and the non-finite guard (`Optimizer.getState` / `setState`). */
   getState?(): { tensors: Record<string, Tensor>; meta: unknown };
+  /** Restores a state saved by `getState`. */
   setState?(state: { tensors: Record<string, Tensor>; meta: unknown }): void;
+  /** Frees the optimizer state (called by `Trainer.dispose` when the trainer created the optimizer). */
   dispose?(): void;
 }
 

@@ -3,6 +3,7 @@ import type { DataLike } from '@steadygrad/train';
 
 /** Anything that maps a batch to outputs (a `Sequential`). */
 export interface Applicable {
+  /** The forward pass of a model or layer. */
   apply(x: Tensor, ctx?: { readonly training?: boolean }): Tensor;
 }
 

@@ -38,7 +38,14 @@ export interface HostKernel<A extends object = Record<string, never>> {
    */
   readonly int32Inputs?: readonly string[];
   readonly outputs: readonly string[];
+  /**
+   * The shape of each output, from the input shapes and the attributes (called before any output is allocated).
+   */
   outputShapes(shapes: HostShapes, attrs: A): Readonly<Record<string, readonly number[] | undefined>>;
+  /**
+   * Fills the outputs from the inputs: plain float32 (and int32) arrays, views of the backend memory where
+   * possible.
+   */
   compute(
     inputs: HostArrays,
     outputs: HostArrays,

@@ -3,6 +3,10 @@ import { relaxedSimdModuleBytes, simdModuleBytes } from './kernels.js';
 
 /** The SIMD functions (see kernels.ts); pointers are byte offsets into the wasm backend's memory. */
 export interface SimdKernels {
+  /**
+   * Batch normalization forward in training mode (statistics, normalized output, moving-statistic update) on
+   * raw wasm memory.
+   */
   bnTrain(
     x: number,
     rows: number,
@@ -21,6 +25,10 @@ export interface SimdKernels {
     nv: number,
     y: number,
   ): void;
+  /**
+   * Batch normalization backward: the input, gamma and beta gradients from the saved statistics, on raw wasm
+   * memory.
+   */
   bnGrad(
     dy: number,
     x: number,
@@ -35,6 +43,10 @@ export interface SimdKernels {
     dgamma: number,
     dbeta: number,
   ): void;
+  /**
+   * A Dense layer's first backward step: the activation's gradient times the upstream gradient, and the bias
+   * gradient.
+   */
   biasActGrad(
     dy: number,
     y: number,
@@ -45,6 +57,7 @@ export interface SimdKernels {
     dz: number,
     db: number,
   ): void;
+  /** One SGD (momentum, Nesterov) step: the new parameter and velocity from the old ones and the gradient. */
   sgdStep(
     w: number,
     v: number,
@@ -56,6 +69,7 @@ export interface SimdKernels {
     nw: number,
     nv: number,
   ): void;
+  /** The normalized input, transposed, for the fused batch normalization → Dense backward pass. */
   normalizedTranspose(
     x: number,
     mean: number,
@@ -65,6 +79,7 @@ export interface SimdKernels {
     c4: number,
     out: number,
   ): void;
+  /** The normalized input, row-major, for the fused batch normalization → Dense backward pass. */
   normalizedRows(
     x: number,
     mean: number,
@@ -74,6 +89,7 @@ export interface SimdKernels {
     c4: number,
     out: number,
   ): void;
+  /** The fused batch normalization → Dense parameter gradients: the Dense kernel, gamma and beta. */
   paramGrad(
     m: number,
     w: number,
@@ -86,6 +102,7 @@ export interface SimdKernels {
     dgamma: number,
     dbeta: number,
   ): void;
+  /** Converts uint8 bytes to float32 with a scale and an offset (batches of uint8 pixels). */
   bytesToF32(out: number, count: number, scale: number, offset: number): void;
   /**
    * The GEMM tiles of gemm.ts, `C = A·B (+ bias) (relu)`: `gemm{R}x{C}` computes `m` rows (a multiple of R)
