@@ -25,7 +25,8 @@ const releaseChecks = [
   return r.status === 0;
 });
 // The API reference: `pnpm docs:api` (the command the READMEs give; TypeDoc over every package's src/index.ts,
-// writing docs/api), here without writing anything.
+// writing docs/api), here without writing anything. typedoc.json makes an undocumented export, a broken link or
+// any other warning fail it (validation.notDocumented, treatWarningsAsErrors).
 releaseChecks.push(
   spawnSync(pnpm.cmd, [...pnpm.args, 'run', 'docs:api', '--emit', 'none', '--logLevel', 'Warn'], {
     stdio: 'inherit',
