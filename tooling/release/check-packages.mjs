@@ -63,6 +63,29 @@ function tool(bin, args) {
   return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
 }
 
+/**
+ * attw's problems that count under the esm-only profile. attw 0.18 exits 1 on an `InternalResolutionError`
+ * of an ignored resolution (it checks `resolutionKind`, that problem has `resolutionOption`): node10 cannot
+ * resolve package.json `imports` (`#checkpoint-io`…) at all, and node10 is out of scope for ESM-only packages.
+ */
+export function countedAttwProblems(problems, ignoreResolutions = ['node10', 'node16-cjs']) {
+  return problems.filter((problem) => {
+    const resolution = problem.resolutionKind ?? problem.resolutionOption;
+    return resolution === undefined || !ignoreResolutions.includes(resolution);
+  });
+}
+
+function attwProblems(tarball) {
+  const r = tool('attw', [tarball, '--profile', 'esm-only', '--no-definitely-typed', '--format', 'json']);
+  try {
+    const json = JSON.parse(r.out);
+    const problems = Array.isArray(json.problems) ? json.problems : Object.values(json.problems ?? {}).flat();
+    return countedAttwProblems(problems);
+  } catch {
+    return [{ kind: 'attw output is not JSON', out: r.out.slice(0, 500) }];
+  }
+}
+
 async function main() {
   const argv = process.argv.slice(2);
   const packDirIdx = argv.indexOf('--pack-dir');
@@ -106,10 +129,10 @@ async function main() {
         '--no-color',
         '--no-emoji',
       ]);
-      if (!attw.ok) fail(p.name, `attw:\n${attw.out}`);
+      if (!attw.ok && attwProblems(tarball).length > 0) fail(p.name, `attw:\n${attw.out}`);
       const status = failures === before ? 'ok' : 'FAILED';
       console.log(
-        `check-packages: ${p.name}@${p.version} ${status} (${files.length} files; publint ${pub.ok ? 'ok' : 'failed'}; attw ${attw.ok ? 'ok' : 'failed'})`,
+        `check-packages: ${p.name}@${p.version} ${status} (${files.length} files; publint ${pub.ok ? 'ok' : 'failed'}; attw ${attw.ok ? 'ok' : failures === before ? 'ok (node10 cannot resolve imports: out of scope)' : 'failed'})`,
       );
     }
   } finally {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { evaluate, isPublishedSource, parseChangeset } from './check-changesets.mjs';
-import { fileListProblems, manifestProblems } from './check-packages.mjs';
+import { countedAttwProblems, fileListProblems, manifestProblems } from './check-packages.mjs';
 import { withInternalDeps } from './workspace.mjs';
 
 test('parseChangeset reads the front matter bumps', () => {
@@ -124,4 +124,17 @@ test('internal dependencies are packed dependencies first', () => {
     withInternalDeps(all, ['train']).map((p) => p.name),
     ['core', 'init', 'nn', 'train'],
   );
+});
+
+test('attw problems of the ignored resolutions do not count, whichever field names the resolution', () => {
+  const node10Imports = {
+    kind: 'InternalResolutionError',
+    resolutionOption: 'node10',
+    moduleSpecifier: '#x',
+  };
+  const cjs = { kind: 'CJSResolvesToESM', entrypoint: '.', resolutionKind: 'node16-cjs' };
+  const bundler = { kind: 'InternalResolutionError', resolutionOption: 'bundler', moduleSpecifier: '#x' };
+  const esm = { kind: 'FalseESM', entrypoint: '.', resolutionKind: 'node16-esm' };
+  const untyped = { kind: 'NoResolution', entrypoint: './x' };
+  assert.deepEqual(countedAttwProblems([node10Imports, cjs, bundler, esm, untyped]), [bundler, esm, untyped]);
 });

@@ -13,16 +13,6 @@ export default defineConfig({
   root: here,
   base: './',
   resolve: {
-    alias: [
-      // The experiments import '@steadygrad/datasets'; in the browser its Node-free entry serves the same
-      // functions (splits, sources, parseIdx). A Node-only import fails the build, loudly.
-      { find: /^@steadygrad\/datasets$/, replacement: '@steadygrad/datasets/browser' },
-      // @steadygrad/train's terminal progress bar (verbose 1) is never used in the page (verbose 0).
-      {
-        find: /^cli-progress$/,
-        replacement: fileURLToPath(new URL('./src/shims/cli-progress.ts', import.meta.url)),
-      },
-    ],
     dedupe: ['@tensorflow/tfjs-core'],
   },
   worker: { format: 'es' },

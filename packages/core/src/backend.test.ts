@@ -29,6 +29,29 @@ describe('useBackend', () => {
     expect((err as SteadygradError).message).toMatch(/install '@tensorflow\/tfjs-backend-webgl'/);
   });
 
+  it('in a browser, the error says to import the backend statically', async () => {
+    const g = globalThis as { window?: unknown };
+    g.window = {};
+    try {
+      const load = (p: string) => Promise.reject(new Error(`Failed to resolve module specifier '${p}'`));
+      const err = await useBackend('webgl', { load }).catch((e: unknown) => e);
+      expect((err as SteadygradError).code).toBe('BACKEND_UNAVAILABLE');
+      expect((err as SteadygradError).message).toBe(
+        "backend 'webgl' is not available: in a browser app, import the backend statically: add " +
+          "`import '@tensorflow/tfjs-backend-webgl';` to your app's entry (install '@tensorflow/tfjs-backend-webgl' " +
+          "with npm, same version as @tensorflow/tfjs-core); useBackend('webgl') then selects it. Tried: " +
+          "@tensorflow/tfjs-backend-webgl: Failed to resolve module specifier '@tensorflow/tfjs-backend-webgl'",
+      );
+      const tfn = await useBackend('tensorflow', { load }).catch((e: unknown) => e);
+      expect((tfn as SteadygradError).message).toMatch(
+        /runs only in Node; in a browser choose 'webgl', 'wasm' or 'cpu'/,
+      );
+    } finally {
+      delete g.window;
+    }
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
   it('rejects a relaxedSimd option that is not a boolean', async () => {
     const err = await useBackend('cpu', { relaxedSimd: 'yes' as never }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SteadygradError);

@@ -98,12 +98,23 @@ async function tryLoad(
 }
 
 function unavailableMessage(name: BackendName, errors: readonly string[]): string {
-  const install =
-    name === 'tensorflow'
-      ? "install '@tensorflow/tfjs-node-gpu' (CUDA) or '@tensorflow/tfjs-node' with npm; both download libtensorflow " +
-        'when they install, so the machine needs network access to storage.googleapis.com at install time'
-      : `install '${BACKEND_PACKAGES[name][0]}' (same version as @tensorflow/tfjs-core)`;
-  return `backend '${name}' is not available: ${install}. Tried: ${errors.join('; ')}`;
+  const pkg = BACKEND_PACKAGES[name][0];
+  let how: string;
+  if (!isNode()) {
+    // A bundled app cannot load a package by name at run time: the bundler must see a static import.
+    how =
+      name === 'tensorflow'
+        ? "'tensorflow' (tfjs-node) runs only in Node; in a browser choose 'webgl', 'wasm' or 'cpu'"
+        : `in a browser app, import the backend statically: add \`import '${pkg}';\` to your app's entry ` +
+          `(install '${pkg}' with npm, same version as @tensorflow/tfjs-core); useBackend('${name}') then selects it`;
+  } else {
+    how =
+      name === 'tensorflow'
+        ? "install '@tensorflow/tfjs-node-gpu' (CUDA) or '@tensorflow/tfjs-node' with npm; both download libtensorflow " +
+          'when they install, so the machine needs network access to storage.googleapis.com at install time'
+        : `install '${pkg}' (same version as @tensorflow/tfjs-core)`;
+  }
+  return `backend '${name}' is not available: ${how}. Tried: ${errors.join('; ')}`;
 }
 
 /**
@@ -112,7 +123,7 @@ function unavailableMessage(name: BackendName, errors: readonly string[]): strin
  * `auto` picks, in Node: `tensorflow` when `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node` is
  * installed, else `wasm`, else `cpu`; in a browser: `webgl`, else `wasm`, else `cpu`.
  * A named backend that cannot be loaded or initialized is a `BACKEND_UNAVAILABLE` error that says how to
- * install it. Library packages never import a backend; applications call this once at start-up.
+ * install it — in a browser, how to import it statically (a bundle cannot load a package by name). Library packages never import a backend; applications call this once at start-up.
  */
 export async function useBackend(
   choice: BackendChoice = 'auto',

@@ -1,3 +1,4 @@
+export { loadLayersModel, saveLayersModel } from '#layers-model-files';
 export type { FromLayersModelOptions, ParsedSpec } from './from-layers-model.js';
 export { fromLayersModel, readLayersModelJson } from './from-layers-model.js';
 export type {
@@ -20,6 +21,6 @@ export {
   regularizerToKeras,
 } from './keras-objects.js';
 export type { LoadLayersModelOptions, SavedLayersModel } from './layers-model-files.js';
-export { loadLayersModel, saveLayersModel } from './layers-model-files.js';
+export { loadLayersModelFrom, saveLayersModelTo } from './layers-model-handler.js';
 export type { LayersModelArtifacts } from './to-layers-model.js';
 export { SUPPORTED_LAYERS, toLayersModel } from './to-layers-model.js';

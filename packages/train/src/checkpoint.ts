@@ -6,15 +6,15 @@ import {
   type Tensor,
   tf,
 } from '@steadygrad/core';
-import { isStatefulCallback, type StatefulCallback } from './callback-state.js';
-import type { History } from './callbacks.js';
 import {
   type CheckpointFile,
   type HostTensor,
   readCheckpoint,
   type WriteCheckpointOptions,
   writeCheckpoint,
-} from './checkpoint-io.js';
+} from '#checkpoint-io';
+import { isStatefulCallback, type StatefulCallback } from './callback-state.js';
+import type { History } from './callbacks.js';
 
 /** `fit({ checkpoint })`. */
 export interface CheckpointOptions {

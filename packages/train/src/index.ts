@@ -1,3 +1,11 @@
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  hasCheckpoint,
+  readCheckpoint,
+  writeCheckpoint,
+} from '#checkpoint-io';
+export { ProgressBar } from '#progress-bar';
 export type { DataLike } from './batching.js';
 export { epochOrder, epochStreams, sliceSource, splitLast, stepsPerEpoch } from './batching.js';
 export type { CallbackState, StatefulCallback } from './callback-state.js';
@@ -8,13 +16,6 @@ export type { LabelExpectation } from './check-data.js';
 export { checkFiniteInput, checkTargets } from './check-data.js';
 export type { CheckpointOptions, RunPosition, TrainingCheckpointMeta } from './checkpoint.js';
 export type { CheckpointFile, HostTensor, ManifestEntry, WriteCheckpointOptions } from './checkpoint-io.js';
-export {
-  CHECKPOINT_FORMAT,
-  CHECKPOINT_VERSION,
-  hasCheckpoint,
-  readCheckpoint,
-  writeCheckpoint,
-} from './checkpoint-io.js';
 export { DeviceAccumulator } from './device-accumulator.js';
 export type { EarlyStoppingOptions } from './early-stopping.js';
 export { EarlyStopping, earlyStopping } from './early-stopping.js';
@@ -32,6 +33,8 @@ export type {
 export { GradientMonitor, gradientMonitor, layerActivity, probeLayers } from './gradient-monitor.js';
 export type { EpochSchedule } from './learning-rate-scheduler.js';
 export { learningRateScheduler } from './learning-rate-scheduler.js';
+export type { ProgressBarOptions, ProgressStream } from './log-format.js';
+export { formatLogs, formatLogValue } from './log-format.js';
 export type {
   CrossentropyOptions,
   KerasLossName,
@@ -77,8 +80,6 @@ export {
 export type { MonitorMode } from './monitor.js';
 export type { NonFiniteMode } from './non-finite-guard.js';
 export { NON_FINITE_MODES } from './non-finite-guard.js';
-export type { ProgressBarOptions, ProgressStream } from './progress-bar.js';
-export { formatLogs, formatLogValue, ProgressBar } from './progress-bar.js';
 export type { ReduceLROnPlateauOptions } from './reduce-lr-on-plateau.js';
 export { ReduceLROnPlateau, reduceLROnPlateau } from './reduce-lr-on-plateau.js';
 export type { NonFiniteLoss, TerminateOnNaNOptions } from './terminate-on-nan.js';

@@ -1,58 +1,15 @@
 import cliProgress from 'cli-progress';
 import type { BatchLogs, Callback, Logs, TrainingParams } from './callbacks.js';
+import {
+  formatEpochEnd,
+  formatLogs,
+  formatSeconds,
+  type ProgressBarOptions,
+  type ProgressStream,
+} from './log-format.js';
 
-/** Where the progress output goes: a writable stream (`process.stdout` by default). */
-export interface ProgressStream {
-  /** Writes a chunk of text. */
-  write(chunk: string): unknown;
-  readonly isTTY?: boolean;
-  readonly columns?: number;
-}
-
-/** Options of `ProgressBar`: the display mode and the stream it writes to. */
-export interface ProgressBarOptions {
-  /**
-   * `1`: a live bar per epoch (steps, ETA, running loss and metrics), then the epoch's final line;
-   * `2`: one line per epoch only (for logs and CI). Default 1.
-   */
-  readonly mode?: 1 | 2;
-  /** Output stream. Default `process.stdout`. */
-  readonly stream?: ProgressStream;
-  /** Minimum milliseconds between two bar refreshes (each refresh reads the running means back once). Default 100. */
-  readonly refreshMs?: number;
-  /** A clock in milliseconds (tests). Default `performance.now`. */
-  readonly now?: () => number;
-}
-
-/** Formats a log value like Keras's progress bar: 4 significant decimals, exponent form for tiny values. */
-export function formatLogValue(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(4);
-  return v.toFixed(4);
-}
-
-/** `key: value - key: value`, skipping `batch`, `size` and non-numbers. */
-export function formatLogs(logs: Readonly<Record<string, number>>, keys?: readonly string[]): string {
-  const parts: string[] = [];
-  for (const k of keys ?? Object.keys(logs)) {
-    if (k === 'batch' || k === 'size') continue;
-    const v = logs[k]; // one read per key (batch logs are lazy getters)
-    if (typeof v === 'number') parts.push(`${k}: ${formatLogValue(v)}`);
-  }
-  return parts.join(' - ');
-}
-
-function formatSeconds(s: number): string {
-  if (!Number.isFinite(s) || s < 0) return '?';
-  if (s < 1) return `${Math.round(s * 1000)}ms`;
-  if (s < 60) return `${Math.round(s)}s`;
-  const m = Math.floor(s / 60);
-  const r = Math.round(s - m * 60);
-  return m < 60
-    ? `${m}:${String(r).padStart(2, '0')}`
-    : `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}:${String(r).padStart(2, '0')}`;
-}
+export type { ProgressBarOptions, ProgressStream } from './log-format.js';
+export { formatLogs, formatLogValue } from './log-format.js';
 
 /**
  * The terminal progress display of `fit` (Keras `ProgbarLogger`), built on `cli-progress`. With `mode: 1`
@@ -144,11 +101,8 @@ export class ProgressBar implements Callback {
       this.bar.stop();
       this.bar = undefined;
     }
-    const perStep = steps > 0 ? ` ${formatSeconds(seconds / steps)}/step` : '';
-    const prefix = this.mode === 2 ? `Epoch ${epoch + 1}/${this.params?.epochs ?? epoch + 1} - ` : '';
-    const body = formatLogs(logs);
     this.stream.write(
-      `${prefix}${steps}/${steps} - ${formatSeconds(seconds)}${perStep}${body ? ` - ${body}` : ''}\n`,
+      `${formatEpochEnd(this.mode, epoch, this.params?.epochs ?? epoch + 1, steps, seconds, logs)}\n`,
     );
   }
 

@@ -14,6 +14,7 @@ import {
 } from '@steadygrad/core';
 import type { CallContext, Shape } from '@steadygrad/nn';
 import { Optimizer } from '@steadygrad/optim';
+import { ProgressBar, type ProgressStream } from '#progress-bar';
 import {
   asSource,
   batchBounds,
@@ -38,7 +39,6 @@ import { DeviceAccumulator } from './device-accumulator.js';
 import { getLoss, isLoss, type LossFunction, type LossKind, type LossLike } from './losses.js';
 import { getMetric, type Metric, type MetricLike, resolveMetricName } from './metrics.js';
 import { checkNonFiniteMode, divergedError, NonFiniteGuard, type NonFiniteMode } from './non-finite-guard.js';
-import { ProgressBar, type ProgressStream } from './progress-bar.js';
 import { resolveVerbose } from './resolve-verbose.js';
 import { variableGrads } from './variable-grads.js';
 

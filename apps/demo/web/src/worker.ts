@@ -13,7 +13,7 @@ import {
   type IdxArray,
   isGzip,
   parseIdx,
-} from '@steadygrad/datasets/browser';
+} from '@steadygrad/datasets';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
