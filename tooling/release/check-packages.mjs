@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Packs every publishable package exactly as `changeset publish` would (pnpm pack rewrites `workspace:^`)
 // and checks each tarball:
-//   1. its file list: only package.json, README.md, LICENSE, CHANGELOG.md and dist/** — and in dist no
-//      tests, test utilities, fixtures or build info; dist/index.js and dist/index.d.ts present;
-//   2. its package.json: no `workspace:` ranges left, license Apache-2.0;
+//   1. its file list: only package.json, README.md, LICENSE, CHANGELOG.md, dist/** and src/**/*.ts — and no
+//      tests, test utilities, fixtures or build info; dist/index.js and dist/index.d.ts present; every source
+//      map's sources shipped (the maps resolve);
+//   2. its package.json: no `workspace:` ranges left, no devDependencies, engines/homepage/bugs present,
+//      license Apache-2.0;
 //   3. `publint` (strict: warnings fail) and `@arethetypeswrong/cli` (profile esm-only: these packages are
 //      ESM only, so a CommonJS `require` is out of scope; node10, node16-ESM and bundler resolution must work).
 // Usage: node tooling/release/check-packages.mjs [package...] [--pack-dir DIR]   (build first; both tools run
@@ -11,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { checkMeta } from './package-meta.mjs';
 import {
   packPackage,
@@ -26,7 +28,7 @@ import {
 const ALLOWED_TOP = new Set(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md']);
 const REQUIRED = ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts'];
 const FORBIDDEN_IN_DIST = [
-  [/\.test\.(js|d\.ts|js\.map|d\.ts\.map)$/, 'a test file'],
+  [/\.test\.(ts|js|d\.ts|js\.map|d\.ts\.map)$/, 'a test file'],
   [/(^|\/)test-utils\//, 'test utilities'],
   [/(^|\/)fixtures\//, 'a test fixture'],
   [/\.tsbuildinfo$/, 'TypeScript build info'],
@@ -37,13 +39,38 @@ export function fileListProblems(files) {
   const problems = [];
   for (const f of files) {
     if (ALLOWED_TOP.has(f)) continue;
-    if (!f.startsWith('dist/')) {
-      problems.push(`ships ${f} (only dist/, README.md, LICENSE, CHANGELOG.md may be published)`);
+    if (!f.startsWith('dist/') && !f.startsWith('src/')) {
+      problems.push(`ships ${f} (only dist/, src/, README.md, LICENSE, CHANGELOG.md may be published)`);
       continue;
     }
+    if (f.startsWith('src/') && !/\.ts$/.test(f)) problems.push(`ships a non-TypeScript file in src: ${f}`);
     for (const [re, what] of FORBIDDEN_IN_DIST) if (re.test(f)) problems.push(`ships ${what}: ${f}`);
   }
   for (const r of REQUIRED) if (!files.includes(r)) problems.push(`does not ship ${r}`);
+  return problems;
+}
+
+/**
+ * Source maps (`.js.map`, `.d.ts.map`) whose sources are not in the tarball (exported for the tests):
+ * `texts` is `[[path, text], …]` of the maps, `files` every path shipped.
+ */
+export function sourceMapProblems(texts, files) {
+  const shipped = new Set(files);
+  const problems = [];
+  for (const [file, text] of texts) {
+    const dir = posix.dirname(file);
+    let sources;
+    try {
+      sources = JSON.parse(text).sources ?? [];
+    } catch {
+      problems.push(`${file} is not valid JSON`);
+      continue;
+    }
+    for (const src of sources) {
+      const target = posix.normalize(posix.join(dir, src));
+      if (!shipped.has(target)) problems.push(`${file} maps to ${src}, which is not in the tarball`);
+    }
+  }
   return problems;
 }
 
@@ -54,6 +81,12 @@ export function manifestProblems(manifest) {
       if (String(range).startsWith('workspace:')) problems.push(`${field}.${dep} is still '${range}'`);
     }
   }
+  for (const dep of Object.keys(manifest.devDependencies ?? {}))
+    problems.push(
+      `devDependencies.${dep} is published (.pnpmfile.cjs's beforePacking removes devDependencies)`,
+    );
+  for (const field of ['engines', 'homepage', 'bugs'])
+    if (manifest[field] === undefined) problems.push(`${field} is missing`);
   if (manifest.license !== 'Apache-2.0') problems.push(`license is ${manifest.license}, expected Apache-2.0`);
   return problems;
 }
@@ -112,6 +145,8 @@ async function main() {
       const before = failures;
       for (const m of fileListProblems(files)) fail(p.name, m);
       for (const m of manifestProblems(tarballManifest(tarball))) fail(p.name, m);
+      const maps = files.filter((f) => f.endsWith('.map'));
+      for (const m of sourceMapProblems(tarballText(tarball, maps), files)) fail(p.name, m);
       const nodeTypes = tarballText(
         tarball,
         files.filter((f) => f.endsWith('.d.ts')),

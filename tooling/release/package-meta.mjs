@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Keeps the publishing metadata of every packages/* package in one place: `files`, `publishConfig`,
-// `repository` (with its `directory`), `keywords`, and a LICENSE identical to the root one.
+// `repository` (with its `directory`), `homepage` and `bugs` (derived from the repository), `engines`,
+// `keywords`, and a LICENSE identical to the root one.
 // `node tooling/release/package-meta.mjs` writes them; `--check` only reports differences (exit 1).
 // It edits only those fields (key order is kept; new keys go after `license`).
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,21 @@ import { join } from 'node:path';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export const REPOSITORY_URL = 'git+https://github.com/steadygrad/steadygrad.git';
-export const FILES = ['dist', 'README.md', 'LICENSE', 'CHANGELOG.md'];
+export const REPOSITORY_WEB = REPOSITORY_URL.replace(/^git\+/, '').replace(/\.git$/, '');
+// `src` ships (without tests, test utilities, fixtures and generated copies) so that the source maps and
+// declaration maps in `dist` resolve: a debugger and "go to definition" land in the TypeScript source.
+export const FILES = [
+  'dist',
+  'src',
+  '!src/**/*.test.ts',
+  '!src/**/test-utils',
+  '!src/**/fixtures',
+  '!src/generated',
+  'README.md',
+  'LICENSE',
+  'CHANGELOG.md',
+];
+export const ENGINES = { node: '>=20' };
 const COMMON_KEYWORDS = [
   'steadygrad',
   'deep-learning',
@@ -44,6 +59,9 @@ export function expectedMeta(dir) {
     files: FILES,
     publishConfig: { access: 'public' },
     repository: { type: 'git', url: REPOSITORY_URL, directory: `packages/${dir}` },
+    homepage: `${REPOSITORY_WEB}/tree/main/packages/${dir}#readme`,
+    bugs: { url: `${REPOSITORY_WEB}/issues` },
+    engines: ENGINES,
     keywords: [...COMMON_KEYWORDS, ...(KEYWORDS[dir] ?? [])],
   };
 }

@@ -1,9 +1,16 @@
 // Tests of the release tooling's pure parts: `node --test tooling/release/ tooling/consumer/` (npm test runs them).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { evaluate, isPublishedSource, parseChangeset } from './check-changesets.mjs';
-import { countedAttwProblems, fileListProblems, manifestProblems } from './check-packages.mjs';
-import { withInternalDeps } from './workspace.mjs';
+import {
+  countedAttwProblems,
+  fileListProblems,
+  manifestProblems,
+  sourceMapProblems,
+} from './check-packages.mjs';
+import { publishablePackages, ROOT, withInternalDeps } from './workspace.mjs';
 
 test('parseChangeset reads the front matter bumps', () => {
   assert.deepEqual(
@@ -79,7 +86,7 @@ test('a package versioned by changeset version without a recorded fingerprint sa
   );
 });
 
-test('tarball file lists: only dist, README, LICENSE, CHANGELOG; no tests or fixtures in dist', () => {
+test('tarball file lists: only dist, src, README, LICENSE, CHANGELOG; no tests or fixtures', () => {
   const good = [
     'LICENSE',
     'README.md',
@@ -87,29 +94,58 @@ test('tarball file lists: only dist, README, LICENSE, CHANGELOG; no tests or fix
     'dist/index.js',
     'dist/index.js.map',
     'package.json',
+    'src/index.ts',
   ];
   assert.deepEqual(fileListProblems(good), []);
   const bad = [
     ...good,
-    'src/index.ts',
+    'src/a.test.ts',
+    'src/test-utils/x.ts',
+    'src/fixtures/f.json',
     'dist/a.test.js',
     'dist/test-utils/x.js',
     'dist/fixtures/f.json',
     'tsconfig.tsbuildinfo',
   ];
   const problems = fileListProblems(bad);
-  assert.equal(problems.length, 5, problems.join('\n'));
+  assert.equal(problems.length, 8, problems.join('\n'));
   assert.deepEqual(fileListProblems(['package.json']).length, 4);
 });
 
-test('packed manifests keep no workspace: ranges', () => {
-  assert.deepEqual(
-    manifestProblems({ license: 'Apache-2.0', dependencies: { '@steadygrad/core': '^0.2.0' } }),
-    [],
-  );
+test('source maps must point at shipped files', () => {
+  const files = ['dist/a.js', 'dist/a.js.map', 'dist/k/b.d.ts.map', 'src/a.ts', 'src/k/b.ts'];
+  const maps = [
+    ['dist/a.js.map', JSON.stringify({ version: 3, sources: ['../src/a.ts'] })],
+    ['dist/k/b.d.ts.map', JSON.stringify({ version: 3, sources: ['../../src/k/b.ts', '../../src/k/c.ts'] })],
+  ];
+  assert.deepEqual(sourceMapProblems(maps, files), [
+    'dist/k/b.d.ts.map maps to ../../src/k/c.ts, which is not in the tarball',
+  ]);
+});
+
+const META = {
+  license: 'Apache-2.0',
+  engines: { node: '>=20' },
+  homepage: 'https://x',
+  bugs: { url: 'https://x/issues' },
+};
+
+test('packed manifests keep no workspace: ranges, no devDependencies, and have engines, homepage, bugs', () => {
+  assert.deepEqual(manifestProblems({ ...META, dependencies: { '@steadygrad/core': '^0.2.0' } }), []);
   assert.match(
-    manifestProblems({ license: 'MIT', dependencies: { '@steadygrad/core': 'workspace:^' } }).join('\n'),
+    manifestProblems({ ...META, license: 'MIT', dependencies: { '@steadygrad/core': 'workspace:^' } }).join(
+      '\n',
+    ),
     /workspace:\^[\s\S]*MIT/,
+  );
+  assert.deepEqual(
+    manifestProblems({ license: 'Apache-2.0', devDependencies: { '@steadygrad/tsconfig': '0.0.0' } }),
+    [
+      "devDependencies.@steadygrad/tsconfig is published (.pnpmfile.cjs's beforePacking removes devDependencies)",
+      'engines is missing',
+      'homepage is missing',
+      'bugs is missing',
+    ],
   );
 });
 
@@ -137,4 +173,14 @@ test('attw problems of the ignored resolutions do not count, whichever field nam
   const esm = { kind: 'FalseESM', entrypoint: '.', resolutionKind: 'node16-esm' };
   const untyped = { kind: 'NoResolution', entrypoint: './x' };
   assert.deepEqual(countedAttwProblems([node10Imports, cjs, bundler, esm, untyped]), [bundler, esm, untyped]);
+});
+
+test('every publishable package is in the one changesets fixed group (they version together)', () => {
+  const config = JSON.parse(readFileSync(join(ROOT, '.changeset', 'config.json'), 'utf8'));
+  const names = publishablePackages()
+    .map((p) => p.name)
+    .sort();
+  assert.deepEqual(config.fixed, [names]);
+  const versions = new Set(publishablePackages().map((p) => p.version));
+  assert.equal(versions.size, 1, `one version for all: ${[...versions].join(', ')}`);
 });

@@ -2,7 +2,8 @@
 // `npm test`: every check and every test of the workspace — lint, typecheck, unit and integration tests of
 // every package, the release checks (changesets, packed tarballs: file lists, publint, attw) and the consumer
 // test (every package installed from its tarball into a fresh npm project, its snippet and README examples
-// type-checked and run) — and one closing line `tests: N passed, N failed`.
+// type-checked and run), the browser consumer test (the tarballs in a fresh Vite app run in Chromium on WebGL)
+// — and one closing line `tests: N passed, N failed`.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,11 +89,30 @@ const consumer = await new Promise((resolve) => {
   });
   child.on('close', (status) => resolve({ status, text }));
 });
-rmSync(packDir, { recursive: true, force: true });
 const summary = consumer.text.match(/consumer: (\d+) passed, (\d+) failed/);
 passed += Number(summary?.[1] ?? 0);
 failed += summary ? Number(summary[2]) : 1;
 if (consumer.status !== 0 && (!summary || Number(summary[2]) === 0)) failed += 1;
+
+// Browser consumer test: the tarballs in a fresh Vite app, built, served, run in Chromium on WebGL; each of
+// its checks is one test.
+const browserConsumer = await new Promise((resolve) => {
+  const child = spawn(process.execPath, [join(ROOT, 'tooling/consumer/browser.mjs'), '--pack-dir', packDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: ROOT,
+  });
+  let text = '';
+  child.stdout.on('data', (chunk) => {
+    text += chunk;
+    process.stdout.write(chunk);
+  });
+  child.on('close', (status) => resolve({ status, text }));
+});
+rmSync(packDir, { recursive: true, force: true });
+const browserSummary = browserConsumer.text.match(/browser-consumer: (\d+) passed, (\d+) failed/);
+passed += Number(browserSummary?.[1] ?? 0);
+failed += browserSummary ? Number(browserSummary[2]) : 1;
+if (browserConsumer.status !== 0 && (!browserSummary || Number(browserSummary[2]) === 0)) failed += 1;
 
 // The demo's browser test: headless Chromium on the static web build (apps/demo/e2e).
 const e2e = await runCapturing(['run', 'test:e2e']);

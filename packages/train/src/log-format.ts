@@ -50,7 +50,7 @@ export function formatLogs(logs: Readonly<Record<string, number>>, keys?: readon
 
 export function formatSeconds(s: number): string {
   if (!Number.isFinite(s) || s < 0) return '?';
-  if (s < 1) return `${Math.round(s * 1000)}ms`;
+  if (s < 0.9995) return `${Math.round(s * 1000)}ms`; // 0.9996 s is 1s, not 1000ms
   if (s < 60) return `${Math.round(s)}s`;
   const m = Math.floor(s / 60);
   const r = Math.round(s - m * 60);
