@@ -1,7 +1,19 @@
 import { SteadygradError, type Tensor, tf } from '@steadygrad/core';
-import { Activation, Dense, Flatten, type Layer, Sequential, type Shape } from '@steadygrad/nn';
+import {
+  Activation,
+  Add,
+  Concatenate,
+  Dense,
+  Flatten,
+  type Layer,
+  type Model,
+  Multiply,
+  Sequential,
+  type Shape,
+} from '@steadygrad/nn';
 import { BatchNormalization } from '@steadygrad/normalization';
 import { Dropout } from '@steadygrad/regularization';
+import { buildFunctional } from './functional-json.js';
 import type { KerasLayerJson } from './keras-format.js';
 import {
   activationFromKeras,
@@ -204,6 +216,14 @@ function makeLayer(entry: KerasLayerJson, where: string): Layer {
         ...(typeof seed === 'number' && Number.isInteger(seed) && seed >= 0 ? { seed } : {}),
       });
     }
+    case 'Add':
+      return new Add(base);
+    case 'Multiply':
+      return new Multiply(base);
+    case 'Concatenate': {
+      const axis = num(where, config, 'axis', -1, (v) => Number.isInteger(v), 'an integer');
+      return new Concatenate({ ...base, axis });
+    }
     default:
       throw new SteadygradError(
         'INCOMPATIBLE',
@@ -282,6 +302,8 @@ export function readLayersModelJson(
   readonly weightPaths: readonly string[];
   readonly weightBytes: number;
   readonly specs: readonly ParsedSpec[];
+  /** A functional model's `modelTopology.config` (then `layers` and `inputShape` are unused). */
+  readonly functional?: Json;
 } {
   if (!isObject(json))
     throw corrupt(`${source}: expected a JSON object with modelTopology and weightsManifest`);
@@ -294,10 +316,24 @@ export function readLayersModelJson(
   let topology = json.modelTopology;
   if (isObject(topology) && isObject(topology.model_config)) topology = topology.model_config; // Keras h5 conversion wrapper
   if (!isObject(topology)) throw corrupt(`${source}: modelTopology is missing`);
+  if (topology.class_name === 'Model' || topology.class_name === 'Functional') {
+    if (!isObject(topology.config)) throw corrupt(`${source}: modelTopology.config must be an object`);
+    const { paths, bytes, specs } = parseManifest(json.weightsManifest ?? [], source);
+    const fname = typeof topology.config.name === 'string' ? topology.config.name : 'functional';
+    return {
+      name: fname,
+      layers: [],
+      inputShape: [null],
+      weightPaths: paths,
+      weightBytes: bytes,
+      specs,
+      functional: topology.config,
+    };
+  }
   if (topology.class_name !== 'Sequential') {
     throw new SteadygradError(
       'INCOMPATIBLE',
-      `${source}: modelTopology is a '${String(topology.class_name)}' model; only Sequential models are supported`,
+      `${source}: modelTopology is a '${String(topology.class_name)}' model; only Sequential and functional ('Model', 'Functional') models are supported`,
     );
   }
   const cfg = topology.config;
@@ -406,7 +442,7 @@ export function fromLayersModel(
   modelJson: unknown,
   weightData: ArrayBuffer | Uint8Array,
   options: FromLayersModelOptions = {},
-): Sequential {
+): Sequential | Model {
   const { source = 'model.json' } = options;
   const parsed = readLayersModelJson(modelJson, source);
   const files = options.weightFiles ?? parsed.weightPaths;
@@ -419,14 +455,24 @@ export function fromLayersModel(
   }
   const { specs } = parsed;
   const layers: Layer[] = [];
-  let model: Sequential | undefined;
+  let model: Sequential | Model | undefined;
   const created: Tensor[] = [];
   try {
-    for (const entry of parsed.layers)
-      layers.push(makeLayer(entry, `${source}: layer '${String(entry.config.name)}' (${entry.class_name})`));
-    checkDeclaredSizes(layers, parsed.inputShape, parsed.weightBytes / 4, source);
-    model = new Sequential(layers, { name: parsed.name });
-    model.build(parsed.inputShape);
+    if (parsed.functional !== undefined) {
+      model = buildFunctional(parsed.functional, source, {
+        makeLayer,
+        inputShape: declaredShape,
+        weightValues: parsed.weightBytes / 4,
+      });
+    } else {
+      for (const entry of parsed.layers)
+        layers.push(
+          makeLayer(entry, `${source}: layer '${String(entry.config.name)}' (${entry.class_name})`),
+        );
+      checkDeclaredSizes(layers, parsed.inputShape, parsed.weightBytes / 4, source);
+      model = new Sequential(layers, { name: parsed.name });
+      model.build(parsed.inputShape);
+    }
     const used = new Set<ParsedSpec>();
     const values: Tensor[] = [];
     for (const layer of model.layers) {

@@ -1,7 +1,9 @@
 export { loadLayersModel, saveLayersModel } from '#layers-model-files';
 export type { FromLayersModelOptions, ParsedSpec } from './from-layers-model.js';
 export { fromLayersModel, readLayersModelJson } from './from-layers-model.js';
+export type { FunctionalConfigJson, FunctionalLayerJson } from './functional-json.js';
 export type {
+  FunctionalTopology,
   KerasLayerJson,
   KerasObject,
   LayersModelJson,

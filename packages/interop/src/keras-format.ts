@@ -1,3 +1,5 @@
+import type { FunctionalConfigJson } from './functional-json.js';
+
 /**
  * The subset of the tfjs-layers / Keras JSON format this package reads and writes (the `model.json` that
  * `tf.LayersModel.save` writes and `tf.loadLayersModel` reads; the tensorflowjs converter reads and writes
@@ -24,6 +26,14 @@ export interface SequentialTopology {
   readonly backend: string;
 }
 
+/** `modelTopology` of a functional model (tfjs-layers writes `"Model"`, Keras 3 `"Functional"`). */
+export interface FunctionalTopology {
+  readonly class_name: 'Model' | 'Functional';
+  readonly config: FunctionalConfigJson;
+  readonly keras_version: string;
+  readonly backend: string;
+}
+
 /** One weight in a weights manifest group. */
 export interface WeightSpec {
   readonly name: string;
@@ -42,7 +52,7 @@ export interface LayersModelJson {
   readonly format: 'layers-model';
   readonly generatedBy: string;
   readonly convertedBy: null;
-  readonly modelTopology: SequentialTopology;
+  readonly modelTopology: SequentialTopology | FunctionalTopology;
   readonly weightsManifest: readonly WeightsGroup[];
 }
 

@@ -1,5 +1,5 @@
 import { SteadygradError, tf } from '@steadygrad/core';
-import type { Sequential } from '@steadygrad/nn';
+import type { Model, Sequential } from '@steadygrad/nn';
 import type * as NodeFiles from './layers-model-files.js';
 import type { LoadLayersModelOptions, SavedLayersModel } from './layers-model-files.js';
 import { loadLayersModelFrom, saveLayersModelTo } from './layers-model-handler.js';
@@ -26,7 +26,10 @@ function handlerFor(url: string, kind: 'save' | 'load'): tf.io.IOHandler {
 }
 
 /** Saves a built model to a `tf.io` URL (see the module comment); the paths returned are that URL. */
-export const saveLayersModel: typeof NodeFiles.saveLayersModel = async (model: Sequential, url: string) => {
+export const saveLayersModel: typeof NodeFiles.saveLayersModel = async (
+  model: Sequential | Model,
+  url: string,
+) => {
   const handler = handlerFor(url, 'save');
   const result = await saveLayersModelTo(model, handler);
   const info = result.modelArtifactsInfo;

@@ -1,5 +1,5 @@
 import { SteadygradError } from '@steadygrad/core';
-import type { Sequential } from '@steadygrad/nn';
+import type { Model, Sequential } from '@steadygrad/nn';
 import { fromLayersModel, readLayersModelJson } from './from-layers-model.js';
 import { MODEL_FILE, WEIGHTS_FILE } from './keras-format.js';
 import { toLayersModel } from './to-layers-model.js';
@@ -30,7 +30,7 @@ export interface SavedLayersModel {
 }
 
 /**
- * Saves a built {@link Sequential} as `dir/model.json` + `dir/weights.bin` in the tfjs-layers format, which
+ * Saves a built {@link Sequential} or functional {@link Model} as `dir/model.json` + `dir/weights.bin` in the tfjs-layers format, which
  * `tf.loadLayersModel` (tfjs-layers) and the tensorflowjs converter (to Keras) read. Node only.
  *
  * Each file is written atomically: to a temporary file in `dir`, then renamed over the target, so a reader
@@ -40,7 +40,7 @@ export interface SavedLayersModel {
  * @throws SteadygradError `INCOMPATIBLE` naming the layer when something cannot be expressed (see
  *   {@link toLayersModel}), `NOT_BUILT` for an unbuilt model, `IO_ERROR` naming the file when writing fails.
  */
-export async function saveLayersModel(model: Sequential, dir: string): Promise<SavedLayersModel> {
+export async function saveLayersModel(model: Sequential | Model, dir: string): Promise<SavedLayersModel> {
   const { modelJson, weightData } = toLayersModel(model);
   const { fs, path, crypto } = await node();
   const root = path.resolve(dir);
@@ -77,7 +77,7 @@ export interface LoadLayersModelOptions {
 /**
  * Loads `dir/model.json` (tfjs-layers format, as written by {@link saveLayersModel}, by tfjs-layers'
  * `model.save` or by the tensorflowjs converter from Keras) and the weight files its manifest lists, and
- * returns a built steadygrad {@link Sequential} with those weights. Node only.
+ * returns a built steadygrad {@link Sequential} (or functional {@link Model}) with those weights. Node only.
  *
  * Weight paths must stay inside `dir`: absolute paths, `..` segments, backslashes, URLs and symbolic links
  * that resolve outside `dir` are refused (`CORRUPT_DATA` naming the path). Sizes are checked against the
@@ -90,7 +90,7 @@ export interface LoadLayersModelOptions {
 export async function loadLayersModel(
   dir: string,
   options: LoadLayersModelOptions = {},
-): Promise<Sequential> {
+): Promise<Sequential | Model> {
   const { modelFile = MODEL_FILE, maxJsonBytes = 64 * 1024 * 1024 } = options;
   const { fs, path } = await node();
   const root = path.resolve(dir);

@@ -1,11 +1,11 @@
 import { SteadygradError, tf } from '@steadygrad/core';
-import type { Sequential } from '@steadygrad/nn';
+import type { Model, Sequential } from '@steadygrad/nn';
 import { fromLayersModel } from './from-layers-model.js';
 import { WEIGHTS_FILE } from './keras-format.js';
 import { toLayersModel } from './to-layers-model.js';
 
 /**
- * Saves a built {@link Sequential} in the tfjs-layers format through a `tf.io` handler — the same handlers
+ * Saves a built {@link Sequential} or functional {@link Model} in the tfjs-layers format through a `tf.io` handler — the same handlers
  * tfjs-layers' `model.save` takes: `tf.io.browserDownloads('name')`, `tf.io.withSaveHandler(fn)`,
  * `tf.io.http(url)`, or the one `tf.io.getSaveHandlers('indexeddb://name')[0]` returns. Works in Node and in
  * browsers; `tf.loadLayersModel(handler)` reads what it wrote. Returns the handler's `SaveResult`.
@@ -13,7 +13,7 @@ import { toLayersModel } from './to-layers-model.js';
  * @throws SteadygradError as {@link toLayersModel}; `IO_ERROR` when the handler has no `save` or fails.
  */
 export async function saveLayersModelTo(
-  model: Sequential,
+  model: Sequential | Model,
   handler: tf.io.IOHandler,
 ): Promise<tf.io.SaveResult> {
   if (typeof handler?.save !== 'function') {
@@ -40,13 +40,16 @@ export async function saveLayersModelTo(
 /**
  * Loads a tfjs-layers model (as {@link saveLayersModelTo}, tfjs-layers' `model.save` or the converter wrote it)
  * through a `tf.io` handler — `tf.io.browserFiles([json, bin])`, `tf.io.http(url)`, `tf.io.fromMemory(…)`, or
- * `tf.io.getLoadHandlers('indexeddb://name')[0]` — as a built steadygrad {@link Sequential}. `source` names
+ * `tf.io.getLoadHandlers('indexeddb://name')[0]` — as a built steadygrad {@link Sequential} (or functional {@link Model}). `source` names
  * the model in error messages. Works in Node and in browsers.
  *
  * @throws SteadygradError `IO_ERROR` when the handler fails; `CORRUPT_DATA`, `SHAPE_MISMATCH`, `INCOMPATIBLE`
  *   as {@link fromLayersModel}.
  */
-export async function loadLayersModelFrom(handler: tf.io.IOHandler, source = 'model'): Promise<Sequential> {
+export async function loadLayersModelFrom(
+  handler: tf.io.IOHandler,
+  source = 'model',
+): Promise<Sequential | Model> {
   if (typeof handler?.load !== 'function') {
     throw new SteadygradError(
       'INVALID_ARGUMENT',

@@ -504,7 +504,7 @@ describe('malformed model.json', () => {
     await expectError(dir, 'CORRUPT_DATA', /symbolic link/);
   });
 
-  it('surplus weights, invalid JSON, missing input shape and non-Sequential models are refused', async () => {
+  it('surplus weights, invalid JSON, missing input shape, a functional label without a graph and other model classes are refused', async () => {
     const dir = await savedDir();
     await edit(dir, (j) => {
       j.weightsManifest[0].weights.push({ name: 'ghost/kernel', shape: [0], dtype: 'float32' });
@@ -518,7 +518,12 @@ describe('malformed model.json', () => {
     await edit(dir2, (j) => {
       j.modelTopology.class_name = 'Functional';
     });
-    await expectError(dir2, 'INCOMPATIBLE', /only Sequential/);
+    // A Sequential topology relabelled as functional has no input_layers / inbound_nodes to follow.
+    await expectError(dir2, 'CORRUPT_DATA', /input_layers must be a non-empty list/);
+    await edit(dir2, (j) => {
+      j.modelTopology.class_name = 'MySubclassedModel';
+    });
+    await expectError(dir2, 'INCOMPATIBLE', /only Sequential and functional/);
     await writeFile(join(dir2, 'model.json'), '{"modelTopology": ');
     await expectError(dir2, 'CORRUPT_DATA', /model\.json: not valid JSON/);
     await expectError(join(root, 'nope'), 'NOT_FOUND', /does not exist/);

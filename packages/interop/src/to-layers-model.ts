@@ -1,7 +1,18 @@
 import { type Constraint, type Regularizer, SteadygradError, type Tensor, tf } from '@steadygrad/core';
-import { Activation, Dense, Flatten, type Layer, type Sequential } from '@steadygrad/nn';
+import {
+  Activation,
+  Add,
+  Concatenate,
+  Dense,
+  Flatten,
+  type Layer,
+  Model,
+  Multiply,
+  type Sequential,
+} from '@steadygrad/nn';
 import { BatchNormalization } from '@steadygrad/normalization';
 import { Dropout } from '@steadygrad/regularization';
+import { functionalConfig } from './functional-json.js';
 import {
   KERAS_BACKEND,
   KERAS_VERSION,
@@ -25,7 +36,16 @@ export interface LayersModelArtifacts {
 }
 
 /** The layer classes that can be saved in (and loaded from) the tfjs-layers format. */
-export const SUPPORTED_LAYERS = ['Dense', 'Flatten', 'Activation', 'BatchNormalization', 'Dropout'] as const;
+export const SUPPORTED_LAYERS = [
+  'Dense',
+  'Flatten',
+  'Activation',
+  'BatchNormalization',
+  'Dropout',
+  'Add',
+  'Multiply',
+  'Concatenate',
+] as const;
 
 function where(layer: Layer): string {
   return `layer '${layer.name}' (${layer.className})`;
@@ -120,6 +140,9 @@ function layerToKeras(
       },
     };
   }
+  if (layer instanceof Add || layer instanceof Multiply) return { class_name: layer.className, config: base };
+  if (layer instanceof Concatenate)
+    return { class_name: 'Concatenate', config: { axis: layer.axis, ...base } };
   throw new SteadygradError(
     'INCOMPATIBLE',
     `${w} cannot be saved in the tfjs-layers format: supported layers are ${SUPPORTED_LAYERS.join(', ')}`,
@@ -135,7 +158,16 @@ function layerToKeras(
  * @throws SteadygradError `NOT_BUILT` when the model's input shape is unknown; `INCOMPATIBLE` naming the
  *   layer for a layer, activation, initializer, regularizer or constraint tfjs-layers cannot express.
  */
-export function toLayersModel(model: Sequential): LayersModelArtifacts {
+export function toLayersModel(model: Sequential | Model): LayersModelArtifacts {
+  if (model instanceof Model) {
+    const config = functionalConfig(model, (l) => layerToKeras(l, -1, []));
+    return artifacts(model, {
+      class_name: 'Model',
+      config,
+      keras_version: KERAS_VERSION,
+      backend: KERAS_BACKEND,
+    });
+  }
   if (!model.built) {
     if (model.inputShape === undefined) {
       throw new SteadygradError(
@@ -149,6 +181,19 @@ export function toLayersModel(model: Sequential): LayersModelArtifacts {
   if (model.layers.length === 0)
     throw new SteadygradError('INVALID_ARGUMENT', `model '${model.name}' has no layers`);
   const layers = model.layers.map((l, i) => layerToKeras(l, i, inputShape));
+  return artifacts(model, {
+    class_name: 'Sequential',
+    config: { name: model.name, layers },
+    keras_version: KERAS_VERSION,
+    backend: KERAS_BACKEND,
+  });
+}
+
+/** The model.json around `modelTopology`, and the weights of every layer in order. */
+function artifacts(
+  model: Sequential | Model,
+  modelTopology: LayersModelJson['modelTopology'],
+): LayersModelArtifacts {
   const specs: WeightSpec[] = [];
   const tensors: Tensor[] = [];
   for (const layer of model.layers) {
@@ -176,12 +221,7 @@ export function toLayersModel(model: Sequential): LayersModelArtifacts {
       format: 'layers-model',
       generatedBy: 'steadygrad @steadygrad/interop',
       convertedBy: null,
-      modelTopology: {
-        class_name: 'Sequential',
-        config: { name: model.name, layers },
-        keras_version: KERAS_VERSION,
-        backend: KERAS_BACKEND,
-      },
+      modelTopology,
       weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }],
     },
     weightData: data.buffer,

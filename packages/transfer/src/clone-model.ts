@@ -1,5 +1,5 @@
 import { checkNumber, type Parameter, SteadygradError, tf } from '@steadygrad/core';
-import { type Layer, Sequential } from '@steadygrad/nn';
+import { type InputLayer, input, type Layer, Model, Sequential, type SymbolicTensor } from '@steadygrad/nn';
 import { type CloneLayerOptions, cloneLayer } from './clone-layer.js';
 import { describe } from './layer-selector.js';
 
@@ -81,10 +81,20 @@ function checkSameStructure(source: Layer, copy: Layer): void {
  * clone shares nothing with the source: training one leaves the other unchanged (the seed's remedy,
  * `clone_model` + `set_weights`, cell 14). Layer names and `trainable` flags are kept; an unbuilt source
  * gives an unbuilt clone.
+ *
+ * A functional `Model` is cloned the way Keras' `clone_model` does it: new inputs, and every layer call
+ * replayed on the clones in the source's order, so branches, merges and shared layers (cloned once, called
+ * at the same sites) come out the same.
  */
-export function cloneModel(model: Sequential, options: CloneModelOptions = {}): Sequential {
+export function cloneModel(model: Sequential, options?: CloneModelOptions): Sequential;
+export function cloneModel(model: Model, options?: CloneModelOptions): Model;
+export function cloneModel(model: Sequential | Model, options: CloneModelOptions = {}): Sequential | Model {
+  if (model instanceof Model) return cloneFunctional(model, options);
   if (!(model instanceof Sequential)) {
-    throw new SteadygradError('INVALID_ARGUMENT', `cloneModel expects a Sequential, got ${describe(model)}`);
+    throw new SteadygradError(
+      'INVALID_ARGUMENT',
+      `cloneModel expects a Sequential or a Model, got ${describe(model)}`,
+    );
   }
   const { withWeights = true, seed = model.seed, name = model.name, cloneFunction } = options;
   if (typeof withWeights !== 'boolean') {
@@ -115,4 +125,51 @@ export function cloneModel(model: Sequential, options: CloneModelOptions = {}): 
     throw e;
   }
   return clone;
+}
+
+function cloneFunctional(model: Model, options: CloneModelOptions): Model {
+  const { withWeights = true, seed = model.seed, name = model.name, cloneFunction } = options;
+  if (typeof withWeights !== 'boolean') {
+    throw new SteadygradError(
+      'INVALID_ARGUMENT',
+      `withWeights must be a boolean, got ${JSON.stringify(withWeights)}`,
+    );
+  }
+  checkNumber('seed', seed, { integer: true, min: 0, max: 0xffffffff });
+  const tensors = new Map<SymbolicTensor, SymbolicTensor>();
+  const copies = new Map<Layer, Layer>();
+  const mapped = (t: SymbolicTensor) => tensors.get(t) as SymbolicTensor;
+  let clone: Model | undefined;
+  try {
+    for (const t of model.inputs) {
+      const layer = t.layer as InputLayer;
+      const copy = input({
+        shape: layer.shape.slice(1),
+        name: layer.name,
+        dtype: layer.dtype as 'float32' | 'int32',
+      });
+      tensors.set(t, copy);
+    }
+    for (const node of model.graphNodes.nodes) {
+      let copy = copies.get(node.layer);
+      if (copy === undefined) {
+        copy = cloneLayer(node.layer, { cloneFunction });
+        copies.set(node.layer, copy);
+      }
+      const args = node.inputs.map(mapped);
+      tensors.set(
+        node.outputs[0] as SymbolicTensor,
+        copy.apply(args.length === 1 ? (args[0] as SymbolicTensor) : args),
+      );
+    }
+    clone = new Model({ inputs: model.inputs.map(mapped), outputs: model.outputs.map(mapped), name, seed });
+    model.layers.forEach((l, i) => {
+      checkSameStructure(l, (clone as Model).layers[i] as Layer);
+    });
+    if (withWeights) copyWeights(model.parameters, clone.parameters);
+    return clone;
+  } catch (e) {
+    for (const c of copies.values()) c.dispose();
+    throw e;
+  }
 }
