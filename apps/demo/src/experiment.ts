@@ -105,6 +105,20 @@ export type ExperimentEvent =
       readonly std?: readonly (readonly number[])[];
       readonly classNames: readonly string[];
     }
+  /**
+   * A grid of grayscale pictures (conv filters, feature maps): `count` images of `height × width` values,
+   * row-major, one after the other; the page scales each image to its own min–max range.
+   */
+  | {
+      readonly type: 'images';
+      readonly id: string;
+      readonly title: string;
+      readonly width: number;
+      readonly height: number;
+      readonly count: number;
+      readonly values: Float32Array;
+      readonly labels: readonly string[];
+    }
   /** A small table of results (rows of label → value). */
   | {
       readonly type: 'table';

@@ -1,4 +1,14 @@
-import { Activation, Dense, Flatten, Sequential } from '@steadygrad/nn';
+import {
+  Activation,
+  Conv2D,
+  Dense,
+  Flatten,
+  type Layer,
+  MaxPooling2D,
+  ReLU,
+  Reshape,
+  Sequential,
+} from '@steadygrad/nn';
 import { BatchNormalization } from '@steadygrad/normalization';
 
 /**
@@ -55,4 +65,37 @@ export function seedCell8Model(seed: number, options: { readonly useBias?: boole
     ],
     { seed },
   );
+}
+
+/** Filter counts of {@link smallCnnModel}'s conv blocks. */
+export const CNN_FILTERS: readonly number[] = [16, 32];
+
+/**
+ * The `cnn` experiment's small CNN for 28×28 Fashion-MNIST images: `Reshape [28, 28, 1]`, then per block
+ * `Conv2D 3×3 'same'` (no bias: batch normalization's β replaces it) → `BatchNormalization` → `ReLU` →
+ * `MaxPooling2D 2×2`, then `Flatten → Dense 64 relu → Dense 10 softmax` (He-normal kernels before ReLU).
+ * With the default [16, 32] filters: 28×28×16 → 14×14×32 → 7×7×32; 106,010 parameters.
+ */
+export function smallCnnModel(seed: number, filters: readonly number[] = CNN_FILTERS): Sequential {
+  const layers: Layer[] = [new Reshape({ targetShape: [28, 28, 1], inputShape: [28, 28] })];
+  for (const f of filters) {
+    layers.push(
+      new Conv2D({
+        filters: f,
+        kernelSize: 3,
+        padding: 'same',
+        useBias: false,
+        kernelInitializer: 'he_normal',
+      }),
+      new BatchNormalization(),
+      new ReLU(),
+      new MaxPooling2D({ poolSize: 2 }),
+    );
+  }
+  layers.push(
+    new Flatten(),
+    new Dense({ units: 64, activation: 'relu', kernelInitializer: 'he_normal' }),
+    new Dense({ units: 10, activation: 'softmax' }),
+  );
+  return new Sequential(layers, { seed });
 }

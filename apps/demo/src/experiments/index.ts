@@ -2,6 +2,7 @@ import type { Experiment } from '../experiment.js';
 import { activations } from './activations.js';
 import { bn } from './bn.js';
 import { clipping } from './clipping.js';
+import { cnn } from './cnn.js';
 import { deepStats } from './deep-stats.js';
 import { lrFinder } from './lr-finder.js';
 import { mcDropout } from './mc-dropout.js';
@@ -30,6 +31,7 @@ export const experiments: readonly Experiment<object>[] = [
   schedules,
   lrFinder,
   resume,
+  cnn,
 ];
 
 export function findExperiment(name: string): Experiment<object> | undefined {

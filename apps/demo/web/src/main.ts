@@ -317,7 +317,51 @@ function onExperimentEvent(event: ExperimentEvent): void {
     case 'predictions':
       showPredictions(event);
       break;
+    case 'images':
+      showImages(event);
+      break;
   }
+}
+
+/** Conv filters or feature maps: one canvas per image, each scaled to its own min–max range, enlarged. */
+function showImages(event: Extract<ExperimentEvent, { type: 'images' }>): void {
+  const el = card(event.id, event.title);
+  const size = event.width * event.height;
+  const scale = Math.max(1, Math.round(56 / Math.max(event.width, event.height)));
+  const tiles: HTMLElement[] = [];
+  for (let i = 0; i < event.count; i++) {
+    const values = event.values.subarray(i * size, (i + 1) * size);
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (const v of values) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    const img = new ImageData(event.width, event.height);
+    values.forEach((v, j) => {
+      const g = hi > lo ? Math.round((255 * (v - lo)) / (hi - lo)) : 0;
+      img.data.set([g, g, g, 255], j * 4);
+    });
+    const small = document.createElement('canvas');
+    small.width = event.width;
+    small.height = event.height;
+    small.getContext('2d')!.putImageData(img, 0, 0);
+    const canvas = document.createElement('canvas');
+    canvas.width = event.width * scale;
+    canvas.height = event.height * scale;
+    const g = canvas.getContext('2d')!;
+    g.imageSmoothingEnabled = false;
+    g.drawImage(small, 0, 0, canvas.width, canvas.height);
+    canvas.title = event.labels[i] ?? `image ${i}`;
+    const tile = document.createElement('div');
+    tile.className = 'tile';
+    tile.append(canvas);
+    tiles.push(tile);
+  }
+  const grid = document.createElement('div');
+  grid.className = 'image-grid';
+  grid.replaceChildren(...tiles);
+  el.querySelector('.body')!.replaceChildren(grid);
 }
 
 function showPredictions(event: Extract<ExperimentEvent, { type: 'predictions' }>): void {

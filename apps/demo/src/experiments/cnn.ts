@@ -1,0 +1,204 @@
+import { type Tensor, tf } from '@steadygrad/core';
+import { type FashionMnist, imageSource, labelSource, validationSplit } from '@steadygrad/datasets';
+import { Conv2D, type Sequential } from '@steadygrad/nn';
+import { sgd } from '@steadygrad/optim';
+import { compile } from '@steadygrad/train';
+import { experimentData } from '../data.js';
+import type { Experiment, ExperimentContext } from '../experiment.js';
+import { CNN_FILTERS, seedCell5Model, smallCnnModel } from '../models.js';
+import { type SeedStats, seedStats } from '../stats.js';
+
+/** One model's figures over the seeds. */
+export interface CnnModelResult {
+  readonly model: string;
+  readonly parameters: number;
+  readonly testAccuracy: SeedStats;
+  readonly secondsPerEpoch: SeedStats;
+}
+
+export interface CnnResult extends CnnModelResult {
+  readonly experiment: 'cnn';
+  readonly backend: string;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly optimizer: string;
+  readonly filters: readonly number[];
+  readonly seeds: readonly number[];
+  /** The seed's BN-MLP (cell 5), same data, seeds, epochs, batch size and optimizer. */
+  readonly baseline: CnnModelResult;
+  /** Whether the CNN's mean test accuracy is above the BN-MLP's. */
+  readonly aboveBaseline: boolean;
+}
+
+/** Settings of {@link createCnnExperiment}; the CLI's flags override epochs, batch size and seeds. */
+export interface CnnSettings {
+  /** Conv filters per block (default [16, 32]). */
+  readonly filters?: readonly number[];
+  /** Seeds when `--seeds` is not given (default 3). */
+  readonly seeds?: number;
+}
+
+const LEARNING_RATE = 0.01;
+const MOMENTUM = 0.9;
+
+async function trainOnce(
+  ctx: ExperimentContext,
+  data: FashionMnist,
+  model: Sequential,
+  seed: number,
+  epochs: number,
+  batchSize: number,
+  label: string,
+): Promise<{ accuracy: number; secondsPerEpoch: number }> {
+  const { train, valid } = validationSplit(data.train, {
+    validationSize: Math.min(5000, Math.floor(data.train.count / 12)),
+    position: 'first',
+  });
+  const trainer = compile(model, {
+    loss: 'sparse_categorical_crossentropy',
+    optimizer: sgd({ learningRate: ctx.learningRate ?? LEARNING_RATE, momentum: MOMENTUM }),
+    metrics: ['accuracy'],
+  });
+  try {
+    ctx.onEvent?.({ type: 'phase', label });
+    const started = performance.now();
+    await trainer.fit(imageSource(train), labelSource(train), {
+      epochs,
+      batchSize,
+      seed,
+      validationData: [imageSource(valid), labelSource(valid)],
+      verbose: ctx.verbose,
+      callbacks: [...(ctx.callbacks ?? [])],
+    });
+    const secondsPerEpoch = (performance.now() - started) / 1000 / epochs;
+    const test = await trainer.evaluate(imageSource(data.test), labelSource(data.test), { batchSize: 500 });
+    const accuracy = test.accuracy ?? Number.NaN;
+    ctx.log(`${label}: test accuracy ${accuracy.toFixed(4)}, ${secondsPerEpoch.toFixed(1)} s/epoch`);
+    return { accuracy, secondsPerEpoch };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/**
+ * What a user looks at in a trained CNN: the first layer's 3×3 filters and its feature maps (after BN and
+ * ReLU) for one test image, as grayscale tiles for the web page.
+ */
+function publishFeatureMaps(ctx: ExperimentContext, data: FashionMnist, model: Sequential): void {
+  if (ctx.onEvent === undefined) return;
+  const conv = model.layers.find((l) => l instanceof Conv2D) as Conv2D | undefined;
+  if (conv === undefined) return;
+  const firstBlock = model.layers.slice(0, model.layers.indexOf(conv) + 3); // reshape, conv, BN, ReLU
+  const { filters, maps } = tf.tidy(() => {
+    const image = tf.div(tf.tensor3d(data.test.images.subarray(0, 784), [1, 28, 28], 'float32'), 255);
+    let h: Tensor = image;
+    for (const layer of firstBlock) h = layer.apply(h);
+    const k = conv.kernel.variable; // [3, 3, 1, f]
+    return {
+      filters: tf
+        .transpose(tf.reshape(k, [k.shape[0] as number, k.shape[1] as number, -1]), [2, 0, 1])
+        .dataSync(),
+      maps: tf.transpose(tf.squeeze(h, [0]), [2, 0, 1]).dataSync(),
+    };
+  });
+  const count = conv.filters;
+  const names = Array.from({ length: count }, (_, i) => `filter ${i}`);
+  ctx.onEvent({
+    type: 'images',
+    id: 'cnn-filters',
+    title: 'First-layer 3×3 filters',
+    width: 3,
+    height: 3,
+    count,
+    values: Float32Array.from(filters),
+    labels: names,
+  });
+  ctx.onEvent({
+    type: 'images',
+    id: 'cnn-maps',
+    title: 'First-layer feature maps of test image 0',
+    width: 28,
+    height: 28,
+    count,
+    values: Float32Array.from(maps),
+    labels: names,
+  });
+}
+
+/**
+ * The `cnn` experiment with its settings: a small CNN (two conv blocks with batch normalization and
+ * pooling, see `smallCnnModel`) against the seed's BN-MLP (cell 5) on Fashion-MNIST, both trained with the
+ * same SGD (learning rate 0.01, momentum 0.9), batch size, epochs (default 5) and data order, over seeds
+ * (default 3); test accuracy `{ mean, std, values }` for each. Validation: the first 5,000 training images.
+ */
+export function createCnnExperiment(settings: CnnSettings = {}): Experiment<CnnResult> {
+  const { filters = CNN_FILTERS, seeds: defaultSeeds = 3 } = settings;
+  return {
+    name: 'cnn',
+    description: `a small CNN (conv ${filters.join('→')} with BN and pooling) vs the seed's BN-MLP at the same epochs, over seeds`,
+    async run(ctx) {
+      const {
+        epochs = 5,
+        batchSize = 32,
+        seeds: count = defaultSeeds,
+      } = {
+        epochs: ctx.epochs,
+        batchSize: ctx.batchSize,
+        seeds: ctx.seeds,
+      };
+      const data = await experimentData(ctx);
+      const seeds = Array.from({ length: count }, (_, i) => ctx.seed + i);
+      const cnn = { accuracy: [] as number[], seconds: [] as number[], parameters: 0 };
+      const mlp = { accuracy: [] as number[], seconds: [] as number[], parameters: 0 };
+      for (const [i, seed] of seeds.entries()) {
+        const model = smallCnnModel(seed, filters);
+        try {
+          const r = await trainOnce(ctx, data, model, seed, epochs, batchSize, `CNN, seed ${seed}`);
+          cnn.accuracy.push(r.accuracy);
+          cnn.seconds.push(r.secondsPerEpoch);
+          cnn.parameters = model.countParams();
+          if (i === 0) publishFeatureMaps(ctx, data, model);
+        } finally {
+          model.dispose();
+        }
+        const baseline = seedCell5Model(seed);
+        try {
+          const r = await trainOnce(ctx, data, baseline, seed, epochs, batchSize, `BN-MLP, seed ${seed}`);
+          mlp.accuracy.push(r.accuracy);
+          mlp.seconds.push(r.secondsPerEpoch);
+          mlp.parameters = baseline.countParams();
+        } finally {
+          baseline.dispose();
+        }
+      }
+      const testAccuracy = seedStats(cnn.accuracy);
+      const baselineAccuracy = seedStats(mlp.accuracy);
+      ctx.log(
+        `test accuracy over ${seeds.length} seeds: CNN ${testAccuracy.mean.toFixed(4)} ± ${testAccuracy.std.toFixed(4)}, BN-MLP ${baselineAccuracy.mean.toFixed(4)} ± ${baselineAccuracy.std.toFixed(4)}`,
+      );
+      return {
+        experiment: 'cnn',
+        backend: ctx.backend,
+        epochs,
+        batchSize,
+        optimizer: `sgd(lr=${ctx.learningRate ?? LEARNING_RATE}, momentum=${MOMENTUM})`,
+        filters: [...filters],
+        seeds,
+        model: `smallCnnModel([${filters.join(', ')}])`,
+        parameters: cnn.parameters,
+        testAccuracy,
+        secondsPerEpoch: seedStats(cnn.seconds),
+        baseline: {
+          model: 'seedCell5Model (BN-MLP)',
+          parameters: mlp.parameters,
+          testAccuracy: baselineAccuracy,
+          secondsPerEpoch: seedStats(mlp.seconds),
+        },
+        aboveBaseline: testAccuracy.mean > baselineAccuracy.mean,
+      };
+    },
+  };
+}
+
+/** `pnpm demo cnn`: the default settings. */
+export const cnn: Experiment<CnnResult> = createCnnExperiment();
