@@ -50,7 +50,7 @@ describe('cnn experiment', () => {
     const maps = images[1]!.values;
     expect(maps.every((v) => v >= 0)).toBe(true); // after ReLU
     expect(maps.some((v) => v > 0)).toBe(true);
-  }, 120_000);
+  }, 300_000);
 
   it('an interrupted and resumed conv model ends bit-identical to the uninterrupted run', async () => {
     const data = await loadFashionMnist();
@@ -102,7 +102,7 @@ describe('cnn experiment', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 300_000);
 });
 
 function smallCnnParameters(filters: readonly number[]): number {
