@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { computeFans } from './compute-fans.js';
+import kerasConv from './fixtures/conv-fans-keras.json' with { type: 'json' };
 import fixture from './fixtures/fans.json' with { type: 'json' };
+import { getInitializer } from './get-initializer.js';
 import {
   glorotNormal,
   glorotUniform,
@@ -129,5 +132,39 @@ describe('against PyTorch 1.13 (tooling/fixtures/initializers-fans.py)', () => {
     expect(fixture.gains.relu ** 2).toBeCloseTo(heUniform().config.scale as number, 12);
     expect(fixture.gains.linear ** 2).toBe(lecunNormal().config.scale);
     expect(fixture.gains.sigmoid ** 2).toBe(glorotUniform().config.scale);
+  });
+});
+
+// Keras 3 itself on convolution kernels (tooling/fixtures/initializers-conv-keras.py): its compute_fans, and
+// the std its He/Glorot/LeCun formulas target, which a draw of ours must hit.
+describe.each(kerasConv.cases)('$label kernel $shape, against Keras 3', (c) => {
+  it("computeFans gives Keras's fans (receptive field × channels)", () => {
+    expect(computeFans(c.shape)).toEqual({ fanIn: c.fanIn, fanOut: c.fanOut });
+  });
+
+  it.each(c.initializers)("$name draws with Keras's std", (k) => {
+    const values = draw(getInitializer(k.name), c.shape, 17);
+    let sum = 0;
+    let sq = 0;
+    let maxAbs = 0;
+    for (const v of values) {
+      sum += v;
+      sq += v * v;
+      maxAbs = Math.max(maxAbs, Math.abs(v));
+    }
+    const n = values.length;
+    const std = Math.sqrt(sq / n - (sum / n) ** 2);
+    // Five standard errors of a sample std (≈ σ/√(2n)); Keras's own draw must pass the same bar.
+    const tolerance = (5 * k.targetStd) / Math.sqrt(2 * n);
+    expect(Math.abs(std - k.targetStd)).toBeLessThan(tolerance);
+    expect(Math.abs(k.kerasSampleStd - k.targetStd)).toBeLessThan(tolerance);
+    if (k.uniformLimit !== null) {
+      expect(maxAbs).toBeLessThanOrEqual(k.uniformLimit * (1 + 1e-6));
+      expect(maxAbs).toBeGreaterThan(k.uniformLimit * 0.98);
+    } else {
+      // Truncated at two standard deviations of the untruncated normal, as Keras.
+      expect(maxAbs).toBeLessThanOrEqual((2 * k.targetStd) / 0.8796256610342398 + 1e-7);
+      expect(k.kerasMaxAbs).toBeLessThanOrEqual((2 * k.targetStd) / 0.8796256610342398 + 1e-7);
+    }
   });
 });
