@@ -1,4 +1,5 @@
 import type { Activation, InitializerFamily } from '@steadygrad/core';
+import { checkOptions, optionKeys } from '@steadygrad/core';
 import { type ActivationIdentifier, getActivation } from './get-activation.js';
 
 /** An initializer as a Keras name (`'lecun_normal'`) or an object with a `name` (and optional `config`). */
@@ -14,6 +15,8 @@ export interface PairingCheckOptions {
   /** Receives the warning message. Default `console.warn`. */
   readonly warn?: WarnFunction;
 }
+
+const PAIRING_KEYS = optionKeys<PairingCheckOptions>()(['warn']);
 
 /**
  * The variance-scaling family of an initializer, from its name: `glorot_*`/`xavier_*` → `'glorot'`,
@@ -68,6 +71,7 @@ export type PairingChecker = (activation: ActivationIdentifier, initializer: Ini
  * call. Give one to each model, trainer or test for independent once-semantics.
  */
 export function createPairingChecker(options: PairingCheckOptions = {}): PairingChecker {
+  checkOptions('createPairingChecker', options, PAIRING_KEYS);
   const { warn = defaultWarn } = options;
   const seen = new Set<string>();
   return (activation, initializer) => {

@@ -1,4 +1,4 @@
-import { type Activation, checkNumber, tf } from '@steadygrad/core';
+import { type Activation, checkNumber, checkOptions, optionKeys, tf } from '@steadygrad/core';
 import { defineActivation } from './define-activation.js';
 import { unaryWithGradient } from './unary-with-gradient.js';
 
@@ -7,6 +7,8 @@ export interface EluOptions {
   /** Scale of the negative saturation value, `> 0`. Default 1 (Keras 3 and PyTorch). */
   readonly alpha?: number;
 }
+
+const KEYS = optionKeys<EluOptions>()(['alpha']);
 
 /**
  * Exponential linear unit (Clevert et al., 2015):
@@ -20,6 +22,7 @@ export interface EluOptions {
  * overflows for large |x|. Pairs with He initialization. Keras name `'elu'`.
  */
 export function elu(options: EluOptions = {}): Activation {
+  checkOptions('elu', options, KEYS);
   const { alpha = 1 } = options;
   checkNumber('elu alpha', alpha, { above: 0 });
   const f = eluFunction(alpha, 1);

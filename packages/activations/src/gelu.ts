@@ -1,4 +1,4 @@
-import { type Activation, SteadygradError, tf } from '@steadygrad/core';
+import { type Activation, checkOptions, optionKeys, SteadygradError, tf } from '@steadygrad/core';
 import { defineActivation } from './define-activation.js';
 import { unaryWithGradient } from './unary-with-gradient.js';
 
@@ -7,6 +7,8 @@ export interface GeluOptions {
   /** Use the tanh approximation instead of the exact erf form. Default false (Keras 3 `keras.activations.gelu`, PyTorch). */
   readonly approximate?: boolean;
 }
+
+const KEYS = optionKeys<GeluOptions>()(['approximate']);
 
 const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -50,6 +52,7 @@ const geluTanh = unaryWithGradient(
  * initialization. Keras name `'gelu'`.
  */
 export function gelu(options: GeluOptions = {}): Activation {
+  checkOptions('gelu', options, KEYS);
   const { approximate = false } = options;
   if (typeof approximate !== 'boolean') {
     throw new SteadygradError(

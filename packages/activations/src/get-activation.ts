@@ -1,4 +1,4 @@
-import { type Activation, SteadygradError } from '@steadygrad/core';
+import { type Activation, type KerasName, resolveName, SteadygradError } from '@steadygrad/core';
 import { elu } from './elu.js';
 import { gelu } from './gelu.js';
 import { hardSigmoid } from './hard-sigmoid.js';
@@ -39,6 +39,9 @@ const FACTORIES = {
 /** A Keras activation name that {@link getActivation} resolves. */
 export type ActivationName = keyof typeof FACTORIES;
 
+/** An activation name in Keras's snake_case (`'leaky_relu'`) or tfjs-layers' camelCase (`'leakyRelu'`). */
+export type ActivationNameLike = KerasName<ActivationName>;
+
 /** The Keras activation names {@link getActivation} resolves, in a stable order. */
 export const ACTIVATION_NAMES: readonly ActivationName[] = Object.freeze(
   Object.keys(FACTORIES) as ActivationName[],
@@ -61,14 +64,9 @@ export const ACTIVATION_ALIASES: Readonly<Record<string, ActivationName>> = Obje
 export function getActivation(identifier: ActivationIdentifier): Activation {
   if (identifier === undefined) return linear;
   if (typeof identifier === 'string') {
-    if (Object.hasOwn(FACTORIES, identifier)) return FACTORIES[identifier as ActivationName]();
-    const alias = Object.hasOwn(ACTIVATION_ALIASES, identifier) ? ACTIVATION_ALIASES[identifier] : undefined;
-    if (alias !== undefined) return FACTORIES[alias]();
-    throw new SteadygradError(
-      'UNKNOWN_NAME',
-      `unknown activation ${JSON.stringify(identifier)}; expected one of ${ACTIVATION_NAMES.map((n) => `'${n}'`).join(', ')} (or the aliases 'leakyRelu', 'hardSigmoid'), or an Activation object`,
-      { details: { name: identifier, valid: ACTIVATION_NAMES, aliases: Object.keys(ACTIVATION_ALIASES) } },
-    );
+    return FACTORIES[
+      resolveName('activation', identifier, ACTIVATION_NAMES, ACTIVATION_ALIASES, 'or an Activation object')
+    ]();
   }
   if (isActivation(identifier)) return identifier;
   throw new SteadygradError(

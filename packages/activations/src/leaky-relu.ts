@@ -1,4 +1,4 @@
-import { type Activation, checkNumber, tf } from '@steadygrad/core';
+import { type Activation, checkNumber, checkOptions, optionKeys, tf } from '@steadygrad/core';
 import { defineActivation } from './define-activation.js';
 
 /** Keras 3 `keras.layers.LeakyReLU` default `negative_slope`, our default. */
@@ -9,6 +9,8 @@ export interface LeakyReluOptions {
   /** Slope for x <= 0 (Keras 3 `negative_slope`), `>= 0`. Default 0.3. */
   readonly alpha?: number;
 }
+
+const KEYS = optionKeys<LeakyReluOptions>()(['alpha']);
 
 /**
  * Leaky ReLU: `leakyRelu(x) = x` for x > 0, `alpha·x` for x <= 0. Gradient 1 for x > 0 and `alpha` for
@@ -21,6 +23,7 @@ export interface LeakyReluOptions {
  * `'leaky_relu'`.
  */
 export function leakyRelu(options: LeakyReluOptions = {}): Activation {
+  checkOptions('leakyRelu', options, KEYS);
   const { alpha = LEAKY_RELU_DEFAULT_ALPHA } = options;
   checkNumber('leakyRelu alpha', alpha, { min: 0 });
   return defineActivation('leaky_relu', { alpha }, 'he', (x) => tf.leakyRelu(x, alpha));

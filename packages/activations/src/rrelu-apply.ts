@@ -1,5 +1,7 @@
 import {
   checkNumber,
+  checkOptions,
+  optionKeys,
   type RandomStream,
   registerGradients,
   type SeedLike,
@@ -27,6 +29,8 @@ export interface RreluOptions {
   readonly rng?: RandomStream | SeedLike;
 }
 
+const KEYS = optionKeys<RreluOptions>()(['lower', 'upper', 'training', 'rng']);
+
 /**
  * Randomized leaky ReLU (Xu et al., 2015) as a function over tensors — the computation of an RReLU layer
  * (the layer lives in `@steadygrad/nn`; Keras has none, this follows PyTorch's `RReLU`):
@@ -41,6 +45,7 @@ export interface RreluOptions {
  * @throws SteadygradError `INVALID_ARGUMENT` for bounds outside `0 <= lower <= upper` or training without `rng`.
  */
 export function rreluApply(x: Tensor, options: RreluOptions = {}): Tensor {
+  checkOptions('rreluApply', options, KEYS);
   const { lower = RRELU_DEFAULT_LOWER, upper = RRELU_DEFAULT_UPPER, training = false, rng } = options;
   checkNumber('rrelu lower', lower, { min: 0 });
   checkNumber('rrelu upper', upper, { min: lower });

@@ -1,7 +1,9 @@
 import {
   type Activation,
   checkNumber,
+  checkOptions,
   markSoftmaxOutput,
+  optionKeys,
   SteadygradError,
   type Tensor,
   tf,
@@ -14,6 +16,8 @@ export interface SoftmaxOptions {
   readonly axis?: number;
 }
 
+const KEYS = optionKeys<SoftmaxOptions>()(['axis']);
+
 /**
  * Softmax along `axis`: `softmax(x)_i = exp(x_i − m) / Σ_j exp(x_j − m)`, m = max_j x_j (the shift makes
  * it overflow-free for any finite input and does not change the result).
@@ -25,6 +29,7 @@ export interface SoftmaxOptions {
  * `markSoftmaxOutput`, Keras 3's cached `_keras_logits`): the cross-entropy losses then compute exactly.
  */
 export function softmax(options: SoftmaxOptions = {}): Activation {
+  checkOptions('softmax', options, KEYS);
   const { axis = -1 } = options;
   checkNumber('softmax axis', axis, { integer: true });
   return defineActivation('softmax', { axis }, 'glorot', (x) => {

@@ -1,4 +1,4 @@
-import { SteadygradError } from '@steadygrad/core';
+import { checkOptions, optionKeys, SteadygradError } from '@steadygrad/core';
 
 /**
  * IDX is the file format of MNIST and Fashion-MNIST (LeCun et al.): a 4-byte magic number
@@ -61,6 +61,8 @@ export interface ParseIdxOptions {
   readonly maxElements?: number;
 }
 
+export const PARSE_IDX_KEYS = optionKeys<ParseIdxOptions>()(['name', 'ranks', 'maxElements']);
+
 function hex32(v: number): string {
   return `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
 }
@@ -75,6 +77,7 @@ function formatBytes(n: number): string {
  * (`<= maxElements`), all before any allocation. Throws `CORRUPT_DATA` naming the file otherwise.
  */
 export function parseIdxHeader(bytes: Uint8Array, options: ParseIdxOptions = {}): IdxHeader {
+  checkOptions('parseIdxHeader', options, PARSE_IDX_KEYS);
   const { name = 'IDX data', ranks, maxElements = IDX_MAX_ELEMENTS } = options;
   if (bytes.length < 4) {
     throw new SteadygradError(

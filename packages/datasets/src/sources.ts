@@ -1,4 +1,11 @@
-import { arraySource, type BatchSource, checkNumber, checkOneOf } from '@steadygrad/core';
+import {
+  arraySource,
+  type BatchSource,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  optionKeys,
+} from '@steadygrad/core';
 import type { ImageSplit } from './image-split.js';
 
 /** Options of `imageSource`: how uint8 pixels are scaled when a batch is taken. */
@@ -11,12 +18,15 @@ export interface ImageSourceOptions {
   readonly flatten?: boolean;
 }
 
+const IMAGE_KEYS = optionKeys<ImageSourceOptions>()(['scale', 'offset', 'flatten']);
+
 /**
  * The images of a split as a core `BatchSource`: pixels stay uint8 on the host and a batch is converted to
  * float32 as `x = pixel · scale + offset` only when it is taken. Default `scale = 1/255`, `offset = 0`,
  * i.e. Géron's `X / 255.`.
  */
 export function imageSource(split: ImageSplit, options: ImageSourceOptions = {}): BatchSource {
+  checkOptions('imageSource', options, IMAGE_KEYS);
   const { scale = 1 / 255, offset = 0, flatten = false } = options;
   checkNumber('scale', scale);
   checkNumber('offset', offset);
@@ -36,8 +46,11 @@ export interface LabelSourceOptions {
   readonly expandDims?: boolean;
 }
 
+const LABEL_KEYS = optionKeys<LabelSourceOptions>()(['dtype', 'expandDims']);
+
 /** The labels of a split as a core `BatchSource` (`int32` by default), one scalar per sample. */
 export function labelSource(split: ImageSplit, options: LabelSourceOptions = {}): BatchSource {
+  checkOptions('labelSource', options, LABEL_KEYS);
   const { dtype = 'int32', expandDims = false } = options;
   checkOneOf('dtype', dtype, ['int32', 'float32'] as const);
   return arraySource(split.labels, expandDims ? [1] : [], { dtype });

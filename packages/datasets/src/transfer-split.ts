@@ -1,4 +1,11 @@
-import { checkNumber, type SeedLike, SteadygradError, toStream } from '@steadygrad/core';
+import {
+  checkNumber,
+  checkOptions,
+  optionKeys,
+  type SeedLike,
+  SteadygradError,
+  toStream,
+} from '@steadygrad/core';
 import { CLASS_NAMES } from './fashion-mnist-files.js';
 import { type ImageSplit, subset } from './image-split.js';
 
@@ -37,6 +44,8 @@ export interface TransferSplitOptions {
    */
   readonly seed?: SeedLike;
 }
+
+const KEYS = optionKeys<TransferSplitOptions>()(['classesB', 'sizeB', 'seed']);
 
 /**
  * What `transferSplit` returns: task A (8 classes) and task B (2 classes, few labels), each with its training,
@@ -93,6 +102,7 @@ function splitOne(
  * validation and test parts keep every image of the two classes. All parts are copies.
  */
 export function transferSplit(data: TransferSplitInput, options: TransferSplitOptions = {}): TransferSplit {
+  checkOptions('transferSplit', options, KEYS);
   const { classesB = [5, 6], sizeB = 200, seed } = options;
   const names = data.classNames ?? CLASS_NAMES;
   const numClasses = names.length;

@@ -75,7 +75,7 @@ describe('getInitializer', () => {
     }
     expect(isSteadygradError(caught, 'UNKNOWN_NAME')).toBe(true);
     const message = (caught as Error).message;
-    expect(message).toMatch(/Unknown initializer "kaiming_normal"; expected one of 'zeros', 'ones'/);
+    expect(message).toMatch(/^unknown initializer "kaiming_normal"\. Valid names: 'zeros', 'ones'/);
     for (const name of INITIALIZER_NAMES) expect(message).toContain(`'${name}'`);
     expect((caught as { details: { valid: unknown } }).details.valid).toEqual(INITIALIZER_NAMES);
   });
@@ -118,7 +118,7 @@ describe('initializerFromConfig', () => {
 
   it('validates the config values', () => {
     expect(() => initializerFromConfig('variance_scaling', { scale: -1 })).toThrow(/scale must be/);
-    expect(() => initializerFromConfig('nope')).toThrow(/Unknown initializer "nope"/);
+    expect(() => initializerFromConfig('nope')).toThrow(/unknown initializer "nope"/);
   });
 });
 

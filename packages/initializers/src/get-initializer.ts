@@ -1,4 +1,9 @@
-import { type Initializer, SteadygradError } from '@steadygrad/core';
+import {
+  type Initializer,
+  type KerasName,
+  resolveName as resolveKerasName,
+  SteadygradError,
+} from '@steadygrad/core';
 import { constant, ones, zeros } from './constant.js';
 import { identity } from './identity.js';
 import {
@@ -39,6 +44,15 @@ const FACTORIES = {
 
 /** A canonical (Keras snake_case) initializer name. */
 export type InitializerName = keyof typeof FACTORIES;
+
+/**
+ * An initializer name as a user writes it: Keras's snake_case (`'he_normal'`) or tfjs-layers' camelCase
+ * (`'heNormal'`); other spellings ({@link INITIALIZER_ALIASES}) are accepted at run time too.
+ */
+export type InitializerNameLike = KerasName<InitializerName>;
+
+/** What a layer's `kernelInitializer` accepts: a name ({@link InitializerNameLike}) or an `Initializer`. */
+export type InitializerIdentifier = InitializerNameLike | Initializer;
 
 /** The canonical Keras names `getInitializer` resolves (each one is also an `Initializer.name`). */
 export const INITIALIZER_NAMES: readonly InitializerName[] = Object.freeze(
@@ -90,12 +104,12 @@ export const INITIALIZER_ALIASES: Readonly<Record<string, InitializerName>> = Ob
 });
 
 function resolveName(name: string): InitializerName {
-  if (Object.hasOwn(FACTORIES, name)) return name as InitializerName;
-  if (Object.hasOwn(INITIALIZER_ALIASES, name)) return INITIALIZER_ALIASES[name]!;
-  throw new SteadygradError(
-    'UNKNOWN_NAME',
-    `Unknown initializer ${JSON.stringify(name)}; expected one of ${INITIALIZER_NAMES.map((n) => `'${n}'`).join(', ')} (or an alias such as 'xavier_uniform', 'GlorotUniform', 'glorotUniform'), or an Initializer object`,
-    { details: { name, valid: INITIALIZER_NAMES, aliases: Object.keys(INITIALIZER_ALIASES) } },
+  return resolveKerasName(
+    'initializer',
+    name,
+    INITIALIZER_NAMES,
+    INITIALIZER_ALIASES,
+    "or an alias such as 'xavier_uniform' or 'GlorotUniform', or an Initializer object",
   );
 }
 

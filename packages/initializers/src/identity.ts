@@ -1,4 +1,11 @@
-import { checkNumber, type Initializer, SteadygradError, tf } from '@steadygrad/core';
+import {
+  checkNumber,
+  checkOptions,
+  type Initializer,
+  optionKeys,
+  SteadygradError,
+  tf,
+} from '@steadygrad/core';
 import { makeInitializer } from './make-initializer.js';
 
 /** Options of `identity` (Keras 3 `Identity`). */
@@ -7,12 +14,15 @@ export interface IdentityOptions {
   readonly gain?: number;
 }
 
+const KEYS = optionKeys<IdentityOptions>()(['gain']);
+
 /**
  * `gain · I` for a 2-D shape `[rows, cols]` (Keras 3 `'identity'`: `gain * eye(rows, cols)`, so a
  * non-square shape gets ones on the main diagonal; tfjs-layers only allows square shapes; PyTorch
  * `eye_` has no gain). Draws nothing from the stream.
  */
 export function identity(options: IdentityOptions = {}): Initializer {
+  checkOptions('identity', options, KEYS);
   const { gain = 1 } = options;
   checkNumber('identity gain', gain, { above: 0 });
   return makeInitializer('identity', { gain }, (shape) => {

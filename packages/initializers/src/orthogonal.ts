@@ -1,4 +1,12 @@
-import { checkNumber, type Initializer, type RandomStream, SteadygradError, tf } from '@steadygrad/core';
+import {
+  checkNumber,
+  checkOptions,
+  type Initializer,
+  optionKeys,
+  type RandomStream,
+  SteadygradError,
+  tf,
+} from '@steadygrad/core';
 import { makeInitializer } from './make-initializer.js';
 
 /** Options of `orthogonal` (Keras 3 `Orthogonal`). */
@@ -6,6 +14,8 @@ export interface OrthogonalOptions {
   /** Multiplier of the orthogonal matrix, > 0; default 1 (Keras 3 `Orthogonal(gain=1.0)`). */
   readonly gain?: number;
 }
+
+const KEYS = optionKeys<OrthogonalOptions>()(['gain']);
 
 /**
  * Q factor of a Householder QR of the row-major `m × n` matrix `a` (`m ≥ n`), as a row-major `m × n`
@@ -63,6 +73,7 @@ export function orthonormalColumns(a: Float64Array, m: number, n: number): Float
  * same layer-wise property in PyTorch's `[out, in, ...]` layout. Needs at least 2 dimensions.
  */
 export function orthogonal(options: OrthogonalOptions = {}): Initializer {
+  checkOptions('orthogonal', options, KEYS);
   const { gain = 1 } = options;
   checkNumber('orthogonal gain', gain, { above: 0 });
   return makeInitializer('orthogonal', { gain }, (shape, rng: RandomStream) => {

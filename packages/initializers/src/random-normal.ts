@@ -1,4 +1,4 @@
-import { checkNumber, type Initializer, tf } from '@steadygrad/core';
+import { checkNumber, checkOptions, type Initializer, optionKeys, tf } from '@steadygrad/core';
 import { makeInitializer } from './make-initializer.js';
 import { shapeSize } from './shape.js';
 
@@ -10,11 +10,14 @@ export interface RandomNormalOptions {
   readonly stddev?: number;
 }
 
+const KEYS = optionKeys<RandomNormalOptions>()(['mean', 'stddev']);
+
 /**
  * Independent draws from `N(mean, stddev²)` (Keras `'random_normal'`, defaults `mean = 0`, `stddev = 0.05`;
  * PyTorch `nn.init.normal_` defaults to `std = 1`).
  */
 export function randomNormal(options: RandomNormalOptions = {}): Initializer {
+  checkOptions('randomNormal', options, KEYS);
   const { mean = 0, stddev = 0.05 } = options;
   checkNumber('randomNormal mean', mean);
   checkNumber('randomNormal stddev', stddev, { above: 0 });

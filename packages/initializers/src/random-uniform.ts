@@ -1,4 +1,11 @@
-import { checkNumber, type Initializer, SteadygradError, tf } from '@steadygrad/core';
+import {
+  checkNumber,
+  checkOptions,
+  type Initializer,
+  optionKeys,
+  SteadygradError,
+  tf,
+} from '@steadygrad/core';
 import { makeInitializer } from './make-initializer.js';
 import { shapeSize } from './shape.js';
 
@@ -10,11 +17,14 @@ export interface RandomUniformOptions {
   readonly maxval?: number;
 }
 
+const KEYS = optionKeys<RandomUniformOptions>()(['minval', 'maxval']);
+
 /**
  * Independent draws from `U[minval, maxval)` (Keras `'random_uniform'`, defaults ±0.05;
  * PyTorch `nn.init.uniform_` defaults to `[0, 1)`).
  */
 export function randomUniform(options: RandomUniformOptions = {}): Initializer {
+  checkOptions('randomUniform', options, KEYS);
   const { minval = -0.05, maxval = 0.05 } = options;
   checkNumber('randomUniform minval', minval);
   checkNumber('randomUniform maxval', maxval);

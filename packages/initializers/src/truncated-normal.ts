@@ -1,4 +1,4 @@
-import { checkNumber, type Initializer, tf } from '@steadygrad/core';
+import { checkNumber, checkOptions, type Initializer, optionKeys, tf } from '@steadygrad/core';
 import { makeInitializer } from './make-initializer.js';
 import { shapeSize } from './shape.js';
 
@@ -16,6 +16,8 @@ export interface TruncatedNormalOptions {
   readonly stddev?: number;
 }
 
+const KEYS = optionKeys<TruncatedNormalOptions>()(['mean', 'stddev']);
+
 /**
  * Normal draws re-drawn until they fall within `mean ± 2·stddev` (Keras `'truncated_normal'`, defaults
  * `mean = 0`, `stddev = 0.05`). As in Keras, `stddev` is the parameter of the normal before truncation:
@@ -24,6 +26,7 @@ export interface TruncatedNormalOptions {
  * instead of multiples of `std`; with `std = 1` it is the same distribution.
  */
 export function truncatedNormal(options: TruncatedNormalOptions = {}): Initializer {
+  checkOptions('truncatedNormal', options, KEYS);
   const { mean = 0, stddev = 0.05 } = options;
   checkNumber('truncatedNormal mean', mean);
   checkNumber('truncatedNormal stddev', stddev, { above: 0 });

@@ -1,4 +1,11 @@
-import { checkNumber, type Initializer, SteadygradError, tf } from '@steadygrad/core';
+import {
+  checkNumber,
+  checkOptions,
+  type Initializer,
+  optionKeys,
+  SteadygradError,
+  tf,
+} from '@steadygrad/core';
 import { computeFans } from './compute-fans.js';
 import { makeInitializer } from './make-initializer.js';
 import { checkShape, shapeSize } from './shape.js';
@@ -33,6 +40,8 @@ export interface VarianceScalingOptions {
   /** Default `'truncatedNormal'`. */
   readonly distribution?: VarianceScalingDistributionInput;
 }
+
+const KEYS = optionKeys<VarianceScalingOptions>()(['scale', 'mode', 'distribution']);
 
 /** Canonical (camelCase) fan modes. */
 export const FAN_MODES: readonly FanMode[] = Object.freeze(['fanIn', 'fanOut', 'fanAvg']);
@@ -177,5 +186,6 @@ export function varianceScalingNamed(name: string, options: VarianceScalingOptio
  * initializer, its `kaiming_*`/`xavier_*` draw untruncated normals or uniforms (see the README).
  */
 export function varianceScaling(options: VarianceScalingOptions = {}): Initializer {
+  checkOptions('varianceScaling', options, KEYS);
   return varianceScalingNamed('variance_scaling', options);
 }

@@ -1,12 +1,15 @@
 import { type ActivationIdentifier, getActivation } from '@steadygrad/activations';
 import type { Activation as ActivationFn, Tensor } from '@steadygrad/core';
-import { type CallContext, Layer, type LayerOptions } from './layer.js';
+import { checkOptions, optionKeys } from '@steadygrad/core';
+import { type CallContext, LAYER_KEYS, Layer, type LayerOptions } from './layer.js';
 
 /** Options of the {@link Activation} layer. */
 export interface ActivationOptions extends LayerOptions {
   /** A Keras name (`'elu'`, `'relu'`, ...) or an `Activation` object; undefined is linear. */
   readonly activation?: ActivationIdentifier;
 }
+
+const KEYS = optionKeys<ActivationOptions>()(['activation', ...LAYER_KEYS]);
 
 function isOptions(v: unknown): v is ActivationOptions {
   return typeof v === 'object' && v !== null && !('apply' in v);
@@ -27,6 +30,7 @@ export class Activation extends Layer {
     const opts: ActivationOptions = isOptions(activationOrOptions)
       ? activationOrOptions
       : { ...options, activation: activationOrOptions };
+    checkOptions('Activation', opts, KEYS);
     super(opts);
     this.activation = getActivation(opts.activation);
   }

@@ -1,11 +1,11 @@
 import { SteadygradError } from '@steadygrad/core';
-import { formatShape, type Shape } from './layer.js';
+import { formatShape, LAYER_KEYS, type Shape } from './layer.js';
 
 /** Keras padding modes of the 2-D convolution and pooling layers. */
 export type Padding = 'valid' | 'same';
 
 /** The option keys every layer accepts (for `checkOptions`). */
-export const LAYER_OPTION_KEYS = ['name', 'trainable', 'inputShape'] as const;
+export const LAYER_OPTION_KEYS = LAYER_KEYS;
 
 /**
  * A Keras "int or tuple" argument (`kernel_size=3` or `(3, 3)`) as a tuple of `n` positive integers.

@@ -3,7 +3,9 @@ import {
   type Activation,
   type Constraint,
   checkNumber,
+  checkOptions,
   type Initializer,
+  optionKeys,
   type Parameter,
   type RandomStream,
   type Regularizer,
@@ -14,7 +16,7 @@ import {
 import { getInitializer } from '@steadygrad/initializers';
 import { affineActivationFor, denseForward, type FusedActivation } from './dense-kernel.js';
 import { describeObject } from './describe-object.js';
-import { type CallContext, formatShape, Layer, type LayerOptions, type Shape } from './layer.js';
+import { type CallContext, formatShape, LAYER_KEYS, Layer, type LayerOptions, type Shape } from './layer.js';
 import {
   type FusableNormalization,
   normalizedDenseAvailable,
@@ -44,6 +46,20 @@ export interface DenseOptions extends LayerOptions {
   readonly kernelConstraint?: Constraint;
   readonly biasConstraint?: Constraint;
 }
+
+const DENSE_KEYS = optionKeys<DenseOptions>()([
+  'units',
+  'activation',
+  'useBias',
+  'kernelInitializer',
+  'biasInitializer',
+  'kernelRegularizer',
+  'biasRegularizer',
+  'activityRegularizer',
+  'kernelConstraint',
+  'biasConstraint',
+  ...LAYER_KEYS,
+]);
 
 /**
  * A densely connected layer (Keras `Dense`): `y = activation(x · W + b)` with kernel `W` of shape
@@ -86,6 +102,7 @@ export class Dense extends Layer {
   constructor(unitsOrOptions: number | DenseOptions, maybeOptions: Omit<DenseOptions, 'units'> = {}) {
     const options: DenseOptions =
       typeof unitsOrOptions === 'number' ? { ...maybeOptions, units: unitsOrOptions } : unitsOrOptions;
+    checkOptions('Dense', options, DENSE_KEYS);
     super(options);
     const {
       units,

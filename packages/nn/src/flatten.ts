@@ -1,5 +1,5 @@
-import { type Tensor, tf } from '@steadygrad/core';
-import { type CallContext, Layer, type LayerOptions, type Shape } from './layer.js';
+import { checkOptions, type Tensor, tf } from '@steadygrad/core';
+import { type CallContext, LAYER_KEYS, Layer, type LayerOptions, type Shape } from './layer.js';
 
 /**
  * Flattens every sample to one axis (Keras `Flatten`): `[batch, d1, ..., dk]` → `[batch, d1·...·dk]`
@@ -10,6 +10,7 @@ export class Flatten extends Layer {
   readonly className: string = 'Flatten';
 
   constructor(options: LayerOptions = {}) {
+    checkOptions('Flatten', options, LAYER_KEYS);
     super(options);
   }
 

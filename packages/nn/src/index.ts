@@ -3,6 +3,8 @@ export { Activation } from './activation-layer.js';
 export { Add } from './add.js';
 export type { ConvCommonOptions } from './base-conv.js';
 export { BaseConv } from './base-conv.js';
+export type { CheckPairingsOptions } from './check-pairings.js';
+export { checkPairings } from './check-pairings.js';
 export type { ConcatenateOptions } from './concatenate.js';
 export { Concatenate } from './concatenate.js';
 export { Container } from './container.js';
@@ -25,7 +27,7 @@ export { GlobalAveragePooling2D, GlobalMaxPooling2D } from './global-pooling-2d.
 export type { InputOptions } from './input-layer.js';
 export { InputLayer, input } from './input-layer.js';
 export type { AddParameterOptions, CallContext, LayerOptions, Shape } from './layer.js';
-export { formatShape, Layer, toSnakeCase } from './layer.js';
+export { formatShape, LAYER_KEYS, Layer, toSnakeCase } from './layer.js';
 export type { LeakyReLUOptions } from './leaky-relu-layer.js';
 export { LeakyReLU } from './leaky-relu-layer.js';
 export { ElementwiseMerge, MergeLayer } from './merge-layer.js';

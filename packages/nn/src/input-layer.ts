@@ -1,4 +1,4 @@
-import { checkOptions, type DataType, SteadygradError, type Tensor } from '@steadygrad/core';
+import { checkOptions, type DataType, optionKeys, SteadygradError, type Tensor } from '@steadygrad/core';
 import { type CallContext, Layer, type Shape } from './layer.js';
 import { inputNode, type SymbolicTensor } from './symbolic-tensor.js';
 
@@ -11,6 +11,8 @@ export interface InputOptions {
   /** The dtype the model casts this input to (default `'float32'`). */
   readonly dtype?: 'float32' | 'int32';
 }
+
+const INPUT_KEYS = optionKeys<InputOptions>()(['shape', 'name', 'dtype']);
 
 const INPUT_OPTIONS = ['shape', 'name', 'dtype'] as const;
 
@@ -76,6 +78,7 @@ export class InputLayer extends Layer {
  * ```
  */
 export function input(options: InputOptions): SymbolicTensor {
+  checkOptions('input', options, INPUT_KEYS);
   const layer = new InputLayer(options);
   return inputNode(layer, layer.shape, layer.dtype);
 }

@@ -1,5 +1,6 @@
 import {
   type Constraint,
+  optionKeys,
   Parameter,
   type RandomStream,
   type Regularizer,
@@ -50,6 +51,8 @@ export interface LayerOptions {
   /** The input shape without the batch dimension (Keras `input_shape=[28, 28]`): lets a model build eagerly. */
   readonly inputShape?: readonly number[];
 }
+
+export const LAYER_KEYS = optionKeys<LayerOptions>()(['name', 'trainable', 'inputShape']);
 
 /** Options of {@link Layer.addParameter}. */
 export interface AddParameterOptions {

@@ -1,12 +1,15 @@
 import { LEAKY_RELU_DEFAULT_ALPHA, leakyRelu } from '@steadygrad/activations';
 import type { Activation as ActivationFn, Tensor } from '@steadygrad/core';
-import { type CallContext, Layer, type LayerOptions } from './layer.js';
+import { checkOptions, optionKeys } from '@steadygrad/core';
+import { type CallContext, LAYER_KEYS, Layer, type LayerOptions } from './layer.js';
 
 /** Options of {@link LeakyReLU}. */
 export interface LeakyReLUOptions extends LayerOptions {
   /** Slope for x <= 0 (Keras 3 `negative_slope`, formerly `alpha`), `>= 0`. Default 0.3 (the Keras 3 layer). */
   readonly alpha?: number;
 }
+
+const KEYS = optionKeys<LeakyReLUOptions>()(['alpha', ...LAYER_KEYS]);
 
 /**
  * Leaky ReLU as a layer (Keras `LeakyReLU`, seed cell 3): `y = x` for x > 0, `alpha·x` otherwise. The
@@ -19,6 +22,7 @@ export class LeakyReLU extends Layer {
   private readonly fn: ActivationFn;
 
   constructor(options: LeakyReLUOptions = {}) {
+    checkOptions('LeakyReLU', options, KEYS);
     super(options);
     const { alpha = LEAKY_RELU_DEFAULT_ALPHA } = options;
     this.fn = leakyRelu({ alpha });

@@ -1,9 +1,23 @@
-import { checkNumber, checkOptions, RandomStream, SteadygradError, type Tensor, tf } from '@steadygrad/core';
+import {
+  checkNumber,
+  checkOptions,
+  optionKeys,
+  RandomStream,
+  SteadygradError,
+  type Tensor,
+  tf,
+} from '@steadygrad/core';
 import { Container } from './container.js';
 import { type FunctionalGraph, mapGraph } from './functional-graph.js';
 import { InputLayer } from './input-layer.js';
 import { type CallContext, formatShape, type Layer, type Shape, toSnakeCase } from './layer.js';
-import { type LayerSummary, type ModelSummary, printSummary, type SummaryOptions } from './summary-table.js';
+import {
+  type LayerSummary,
+  type ModelSummary,
+  printSummary,
+  SUMMARY_KEYS,
+  type SummaryOptions,
+} from './summary-table.js';
 import type { LayerNode, SymbolicTensor } from './symbolic-tensor.js';
 
 /** Options of {@link Model}. */
@@ -21,6 +35,8 @@ export interface ModelOptions {
    */
   readonly seed?: number;
 }
+
+const MODEL_KEYS = optionKeys<ModelOptions>()(['inputs', 'outputs', 'name', 'seed']);
 
 const MODEL_OPTIONS = ['inputs', 'outputs', 'name', 'seed'] as const;
 
@@ -53,6 +69,7 @@ export class Model extends Container {
   private readonly graph: FunctionalGraph;
 
   constructor(options: ModelOptions) {
+    checkOptions('Model', options, MODEL_KEYS);
     super();
     checkOptions('Model', options, MODEL_OPTIONS);
     const { inputs, outputs, name = 'functional', seed = 0 } = options ?? ({} as ModelOptions);
@@ -237,6 +254,7 @@ export class Model extends Container {
 
   /** Keras 2's functional summary: `Layer (type) | Output Shape | Param # | Connected to`, 98 characters wide. */
   summary(options: SummaryOptions = {}): ModelSummary {
+    checkOptions('summary', options, SUMMARY_KEYS);
     const { nodeIndex } = this.graph;
     const nodes = [...this.graph.inputNodes, ...this.graph.nodes];
     const layers: LayerSummary[] = this.graph.layers.map((layer) => {

@@ -1,7 +1,9 @@
 import { preluApply } from '@steadygrad/activations';
 import {
   type Constraint,
+  checkOptions,
   type Initializer,
+  optionKeys,
   type Parameter,
   type RandomStream,
   type Regularizer,
@@ -10,7 +12,7 @@ import {
 } from '@steadygrad/core';
 import { getInitializer } from '@steadygrad/initializers';
 import { describeObject } from './describe-object.js';
-import { type CallContext, formatShape, Layer, type LayerOptions, type Shape } from './layer.js';
+import { type CallContext, formatShape, LAYER_KEYS, Layer, type LayerOptions, type Shape } from './layer.js';
 
 /** Options of {@link PReLU} (Keras 3 `keras.layers.PReLU`, camelCased). */
 export interface PReLUOptions extends LayerOptions {
@@ -24,6 +26,14 @@ export interface PReLUOptions extends LayerOptions {
    */
   readonly sharedAxes?: readonly number[];
 }
+
+const KEYS = optionKeys<PReLUOptions>()([
+  'alphaInitializer',
+  'alphaRegularizer',
+  'alphaConstraint',
+  'sharedAxes',
+  ...LAYER_KEYS,
+]);
 
 /**
  * Parametric ReLU as a layer (Keras `PReLU`): `y = x` for x > 0, `alpha·x` for x <= 0, with a learnable
@@ -41,6 +51,7 @@ export class PReLU extends Layer {
   private _alpha: Parameter | undefined;
 
   constructor(options: PReLUOptions = {}) {
+    checkOptions('PReLU', options, KEYS);
     super(options);
     const { alphaInitializer = 'zeros', alphaRegularizer, alphaConstraint, sharedAxes = [] } = options;
     if (!Array.isArray(sharedAxes) || sharedAxes.some((a) => !Number.isInteger(a) || a < 1)) {

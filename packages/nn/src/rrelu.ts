@@ -1,6 +1,6 @@
 import { RRELU_DEFAULT_LOWER, RRELU_DEFAULT_UPPER, rreluApply } from '@steadygrad/activations';
-import { checkNumber, SteadygradError, type Tensor } from '@steadygrad/core';
-import { type CallContext, Layer, type LayerOptions } from './layer.js';
+import { checkNumber, checkOptions, optionKeys, SteadygradError, type Tensor } from '@steadygrad/core';
+import { type CallContext, LAYER_KEYS, Layer, type LayerOptions } from './layer.js';
 
 /** Options of {@link RReLU} (PyTorch `nn.RReLU`; Keras has no such layer). */
 export interface RReLUOptions extends LayerOptions {
@@ -9,6 +9,8 @@ export interface RReLUOptions extends LayerOptions {
   /** Upper bound of the random slope (default 1/3, PyTorch). */
   readonly upper?: number;
 }
+
+const KEYS = optionKeys<RReLUOptions>()(['lower', 'upper', ...LAYER_KEYS]);
 
 /**
  * Randomized leaky ReLU as a layer (PyTorch `nn.RReLU`; Keras has none): `y = x` for x > 0, `a·x` for
@@ -22,6 +24,7 @@ export class RReLU extends Layer {
   readonly upper: number;
 
   constructor(options: RReLUOptions = {}) {
+    checkOptions('RReLU', options, KEYS);
     super(options);
     const { lower = RRELU_DEFAULT_LOWER, upper = RRELU_DEFAULT_UPPER } = options;
     this.lower = checkNumber('lower', lower, { min: 0 });

@@ -1,8 +1,22 @@
-import { checkNumber, RandomStream, SteadygradError, type Tensor, tf } from '@steadygrad/core';
+import {
+  checkNumber,
+  checkOptions,
+  optionKeys,
+  RandomStream,
+  SteadygradError,
+  type Tensor,
+  tf,
+} from '@steadygrad/core';
 import { Container } from './container.js';
 import { Dense } from './dense.js';
 import { type CallContext, formatShape, Layer, type Shape, toSnakeCase } from './layer.js';
-import { type LayerSummary, type ModelSummary, printSummary, type SummaryOptions } from './summary-table.js';
+import {
+  type LayerSummary,
+  type ModelSummary,
+  printSummary,
+  SUMMARY_KEYS,
+  type SummaryOptions,
+} from './summary-table.js';
 
 export type { LayerSummary, ModelSummary, SummaryOptions };
 
@@ -17,6 +31,8 @@ export interface SequentialOptions {
    */
   readonly seed?: number;
 }
+
+const SEQUENTIAL_KEYS = optionKeys<SequentialOptions>()(['name', 'seed']);
 
 /**
  * A linear stack of layers (Keras `Sequential`).
@@ -46,6 +62,7 @@ export class Sequential extends Container {
   private _built = false;
 
   constructor(layers: readonly Layer[] = [], options: SequentialOptions = {}) {
+    checkOptions('Sequential', options, SEQUENTIAL_KEYS);
     super();
     const { name = 'sequential', seed = 0 } = options;
     if (typeof name !== 'string' || name.length === 0) {
@@ -265,6 +282,7 @@ export class Sequential extends Container {
    * Builds the model if its input shape is known; `NOT_BUILT` otherwise.
    */
   summary(options: SummaryOptions = {}): ModelSummary {
+    checkOptions('summary', options, SUMMARY_KEYS);
     checkNumber('lineLength', options.lineLength ?? 65, { min: 40, integer: true });
     if (!this._built) this.build();
     const layers: LayerSummary[] = this._layers.map((l, i) => ({

@@ -1,4 +1,4 @@
-import { checkNumber } from '@steadygrad/core';
+import { checkNumber, optionKeys } from '@steadygrad/core';
 import { formatShape, type Shape } from './layer.js';
 
 /** One row of {@link ModelSummary}. */
@@ -31,6 +31,8 @@ export interface SummaryOptions {
   /** Table width in characters (default 65 for a `Sequential`, 98 with the "Connected to" column, as Keras 2). */
   readonly lineLength?: number;
 }
+
+export const SUMMARY_KEYS = optionKeys<SummaryOptions>()(['print', 'lineLength']);
 
 /** `value` with two decimals, ties to even like Python's `'{:.2f}'` (6.125 → `6.12`; JS `toFixed` gives 6.13). */
 function fixed2(value: number): string {

@@ -3,7 +3,9 @@ import {
   type Constraint,
   checkNumber,
   checkOneOf,
+  checkOptions,
   type Initializer,
+  optionKeys,
   type Parameter,
   type RandomStream,
   type Regularizer,
@@ -15,6 +17,7 @@ import { getInitializer } from '@steadygrad/initializers';
 import {
   type CallContext,
   type FusableNormalization,
+  LAYER_KEYS,
   Layer,
   type LayerOptions,
   type Shape,
@@ -27,6 +30,7 @@ import {
   batchNormTrainingReference,
 } from './batch-norm-ops.js';
 import {
+  AFFINE_KEYS,
   type AffineOptions,
   affineCloneOptions,
   affineConfig,
@@ -63,6 +67,17 @@ export interface BatchNormalizationOptions extends LayerOptions, AffineOptions {
    */
   readonly implementation?: BatchNormImplementation;
 }
+
+const KEYS = optionKeys<BatchNormalizationOptions>()([
+  'axis',
+  'momentum',
+  'epsilon',
+  'movingMeanInitializer',
+  'movingVarianceInitializer',
+  'implementation',
+  ...LAYER_KEYS,
+  ...AFFINE_KEYS,
+]);
 
 /**
  * Batch normalization with Keras 3 semantics (`keras.layers.BatchNormalization`).
@@ -106,6 +121,7 @@ export class BatchNormalization extends Layer {
   private _resolvedAxis = -1;
 
   constructor(options: BatchNormalizationOptions = {}) {
+    checkOptions('BatchNormalization', options, KEYS);
     super(options);
     const {
       axis = -1,

@@ -1,6 +1,7 @@
 import {
   type Constraint,
   type Initializer,
+  optionKeys,
   type Parameter,
   type RandomStream,
   type Regularizer,
@@ -23,6 +24,17 @@ export interface AffineOptions {
   readonly betaConstraint?: Constraint;
   readonly gammaConstraint?: Constraint;
 }
+
+export const AFFINE_KEYS = optionKeys<AffineOptions>()([
+  'center',
+  'scale',
+  'betaInitializer',
+  'gammaInitializer',
+  'betaRegularizer',
+  'gammaRegularizer',
+  'betaConstraint',
+  'gammaConstraint',
+]);
 
 /** The γ/β regularizer and constraint entries of a normalization layer's `getConfig` (as `Dense` writes them). */
 export function affineConfig(

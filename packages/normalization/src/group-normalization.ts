@@ -1,7 +1,9 @@
 import {
   type Constraint,
   checkNumber,
+  checkOptions,
   type Initializer,
+  optionKeys,
   type Parameter,
   type RandomStream,
   type Regularizer,
@@ -11,9 +13,10 @@ import {
   tf,
 } from '@steadygrad/core';
 import { getInitializer } from '@steadygrad/initializers';
-import { type CallContext, Layer, type LayerOptions, type Shape } from '@steadygrad/nn';
+import { type CallContext, LAYER_KEYS, Layer, type LayerOptions, type Shape } from '@steadygrad/nn';
 import { broadcastShape, otherAxes, resolveAxis } from './axes.js';
 import {
+  AFFINE_KEYS,
   type AffineOptions,
   affineCloneOptions,
   affineConfig,
@@ -31,6 +34,14 @@ export interface GroupNormalizationOptions extends LayerOptions, AffineOptions {
   /** Added to the variance, ≥ 0 (default 1e-3 as Keras 3; PyTorch `nn.GroupNorm` uses 1e-5). */
   readonly epsilon?: number;
 }
+
+const KEYS = optionKeys<GroupNormalizationOptions>()([
+  'groups',
+  'axis',
+  'epsilon',
+  ...LAYER_KEYS,
+  ...AFFINE_KEYS,
+]);
 
 /**
  * Group normalization (Wu & He 2018; Keras 3 `keras.layers.GroupNormalization`; tfjs has none). The C
@@ -58,6 +69,7 @@ export class GroupNormalization extends Layer {
   private _channels = 0;
 
   constructor(options: GroupNormalizationOptions = {}) {
+    checkOptions('GroupNormalization', options, KEYS);
     super(options);
     const {
       groups = 32,

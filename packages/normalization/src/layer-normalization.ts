@@ -1,7 +1,9 @@
 import {
   type Constraint,
   checkNumber,
+  checkOptions,
   type Initializer,
+  optionKeys,
   type Parameter,
   type RandomStream,
   type Regularizer,
@@ -11,9 +13,10 @@ import {
   tf,
 } from '@steadygrad/core';
 import { getInitializer } from '@steadygrad/initializers';
-import { type CallContext, Layer, type LayerOptions, type Shape } from '@steadygrad/nn';
+import { type CallContext, LAYER_KEYS, Layer, type LayerOptions, type Shape } from '@steadygrad/nn';
 import { broadcastShape } from './axes.js';
 import {
+  AFFINE_KEYS,
   type AffineOptions,
   affineCloneOptions,
   affineConfig,
@@ -31,6 +34,8 @@ export interface LayerNormalizationOptions extends LayerOptions, AffineOptions {
   /** Added to the variance, ≥ 0 (default 1e-3 as Keras 3; PyTorch `nn.LayerNorm` uses 1e-5). */
   readonly epsilon?: number;
 }
+
+const KEYS = optionKeys<LayerNormalizationOptions>()(['axis', 'epsilon', ...LAYER_KEYS, ...AFFINE_KEYS]);
 
 /**
  * Layer normalization (Ba et al. 2016; Keras 3 `keras.layers.LayerNormalization`), the same in training and
@@ -55,6 +60,7 @@ export class LayerNormalization extends Layer {
   private _paramShape: number[] = [];
 
   constructor(options: LayerNormalizationOptions = {}) {
+    checkOptions('LayerNormalization', options, KEYS);
     super(options);
     const {
       axis = -1,

@@ -1,4 +1,4 @@
-import { checkNumber, SteadygradError } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, SteadygradError } from '@steadygrad/core';
 
 /**
  * PyTorch's batch-norm hyperparameters (`torch.nn.BatchNorm1d/2d(num_features, eps=1e-5, momentum=0.1)`).
@@ -10,6 +10,8 @@ export interface PyTorchBatchNormOptions {
   /** Default 1e-5. */
   readonly eps?: number;
 }
+
+const KEYS = optionKeys<PyTorchBatchNormOptions>()(['momentum', 'eps']);
 
 /** The Keras-convention equivalents, ready to spread into `new BatchNormalization({ ... })`. */
 export interface KerasBatchNormOptions {
@@ -30,6 +32,7 @@ export interface KerasBatchNormOptions {
  * equivalent and is rejected.
  */
 export function fromPyTorchBatchNorm(options: PyTorchBatchNormOptions = {}): KerasBatchNormOptions {
+  checkOptions('fromPyTorchBatchNorm', options, KEYS);
   const { momentum = 0.1, eps = 1e-5 } = options;
   if (momentum === null) {
     throw new SteadygradError(

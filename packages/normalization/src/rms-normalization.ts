@@ -1,5 +1,7 @@
 import {
   checkNumber,
+  checkOptions,
+  optionKeys,
   type Parameter,
   type RandomStream,
   registerGradients,
@@ -8,7 +10,7 @@ import {
   tf,
 } from '@steadygrad/core';
 import { ones } from '@steadygrad/initializers';
-import { type CallContext, Layer, type LayerOptions, type Shape } from '@steadygrad/nn';
+import { type CallContext, LAYER_KEYS, Layer, type LayerOptions, type Shape } from '@steadygrad/nn';
 import { broadcastShape } from './axes.js';
 import { checkAxisOption, checkFeatureShape, createParameter, resolveFeatureAxes } from './feature-params.js';
 
@@ -19,6 +21,8 @@ export interface RMSNormalizationOptions extends LayerOptions {
   /** Added to the mean square, ≥ 0 (default 1e-6 as Keras 3). */
   readonly epsilon?: number;
 }
+
+const KEYS = optionKeys<RMSNormalizationOptions>()(['axis', 'epsilon', ...LAYER_KEYS]);
 
 /**
  * Root-mean-square normalization (Zhang & Sennrich 2019; Keras 3 `keras.layers.RMSNormalization`; tfjs has
@@ -36,6 +40,7 @@ export class RMSNormalization extends Layer {
   private _paramShape: number[] = [];
 
   constructor(options: RMSNormalizationOptions = {}) {
+    checkOptions('RMSNormalization', options, KEYS);
     super(options);
     const { axis = -1, epsilon = 1e-6 } = options;
     this.axis = checkAxisOption('RMSNormalization', axis);

@@ -1,4 +1,10 @@
-import { checkNumber, checkOptions, optionKeys, type ScalarOrSchedule } from '@steadygrad/core';
+import {
+  checkNumber,
+  checkOptions,
+  optionKeys,
+  type ScalarOrSchedule,
+  SteadygradError,
+} from '@steadygrad/core';
 import { chain } from './chain.js';
 import { CLIPPING_KEYS, type ClippingOptions, clippingTransforms } from './clipping-options.js';
 import { checkLearningRate } from './learning-rate.js';
@@ -28,8 +34,25 @@ export const ADAM_KEYS = optionKeys<AdamOptions>()([
   ...CLIPPING_KEYS,
 ]);
 
-/** Validates the Adam-family options shared by adam, adamw, adamax and nadam. */
+/**
+ * Validates the Adam-family options shared by adam, adamw, adamax and nadam. β1 and β2 are numbers: a schedule
+ * for β1 (PyTorch's `OneCycleLR(cycle_momentum=True)` cycles Adam's β1) is `INVALID_ARGUMENT` saying so, since
+ * Adam's bias correction `1 − β1^t` assumes a constant β1. A cycled momentum goes through `sgd({ momentum })`
+ * (Keras's form) or `chain(trace({ decay }), scaleByLearningRate(lr))` (PyTorch's form).
+ */
 export function checkAdamOptions(beta1: number, beta2: number, epsilon: number): void {
+  for (const [name, value] of [
+    ['beta1', beta1],
+    ['beta2', beta2],
+  ] as const) {
+    if (typeof value === 'function') {
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        `${name} must be a number in [0, 1), got a function: the Adam family takes no schedule for ${name} (its bias correction 1 − β^t assumes a constant β). To cycle a momentum with oneCycle(...).momentum, use sgd({ momentum: schedule }) (Keras's form) or chain(trace({ decay: schedule }), scaleByLearningRate(lr)) (PyTorch's OneCycleLR form).`,
+        { details: { option: name } },
+      );
+    }
+  }
   checkNumber('beta1', beta1, { min: 0, below: 1 });
   checkNumber('beta2', beta2, { min: 0, below: 1 });
   checkNumber('epsilon', epsilon, { above: 0 });

@@ -1,11 +1,12 @@
 import { SELU_ALPHA, SELU_SCALE } from '@steadygrad/activations';
-import { type RandomStream, type Tensor, tf } from '@steadygrad/core';
+import { checkOptions, optionKeys, type RandomStream, type Tensor, tf } from '@steadygrad/core';
 import { checkRate } from './dropout.js';
 import {
   bernoulliMask,
   checkNoiseShapeOption,
   type NoiseShape,
   resolveNoiseShape,
+  STOCHASTIC_KEYS,
   StochasticLayer,
   type StochasticLayerOptions,
   sizeOf,
@@ -18,6 +19,8 @@ export interface AlphaDropoutOptions extends StochasticLayerOptions {
   /** Mask shape, as for {@link Dropout}. */
   readonly noiseShape?: NoiseShape;
 }
+
+const KEYS = optionKeys<AlphaDropoutOptions>()(['rate', 'noiseShape', ...STOCHASTIC_KEYS]);
 
 /** SELU's negative saturation value `α' = −λ·α ≈ −1.7581` (Klambauer et al., 2017). */
 export const ALPHA_PRIME = -SELU_SCALE * SELU_ALPHA;
@@ -56,6 +59,7 @@ export class AlphaDropout extends StochasticLayer {
   ) {
     const options: AlphaDropoutOptions =
       typeof rateOrOptions === 'number' ? { ...maybeOptions, rate: rateOrOptions } : rateOrOptions;
+    checkOptions('AlphaDropout', options, KEYS);
     super(options);
     const { rate, noiseShape } = options;
     this.rate = checkRate('AlphaDropout', rate);

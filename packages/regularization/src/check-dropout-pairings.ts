@@ -1,5 +1,6 @@
 import { checkDropoutPairing, type WarnFunction } from '@steadygrad/activations';
 import type { Activation } from '@steadygrad/core';
+import { checkOptions, optionKeys } from '@steadygrad/core';
 import type { Layer } from '@steadygrad/nn';
 
 /** Options of {@link checkDropoutPairings}. */
@@ -7,6 +8,8 @@ export interface CheckDropoutPairingsOptions {
   /** Receives the warning. Default `console.warn`. */
   readonly warn?: WarnFunction;
 }
+
+const KEYS = optionKeys<CheckDropoutPairingsOptions>()(['warn']);
 
 function activationOf(layer: Layer): Activation | undefined {
   const a = (layer as unknown as { activation?: unknown }).activation;
@@ -29,6 +32,7 @@ export function checkDropoutPairings(
   model: { readonly layers: readonly Layer[] },
   options: CheckDropoutPairingsOptions = {},
 ): boolean {
+  checkOptions('checkDropoutPairings', options, KEYS);
   const { warn } = options;
   const hasPlainDropout = model.layers.some((l) => l.className === 'Dropout');
   if (!hasPlainDropout) return false;

@@ -151,6 +151,6 @@ describe('validation and names', () => {
     expect(getConstraint('unitNorm').name).toBe('unit_norm');
     const m = maxNorm(3);
     expect(getConstraint(m)).toBe(m);
-    expect(() => getConstraint('max')).toThrow(/unknown constraint "max": expected one of 'max_norm'/);
+    expect(() => getConstraint('max')).toThrow(/unknown constraint "max"\. Valid names: 'max_norm'/);
   });
 });

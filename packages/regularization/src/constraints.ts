@@ -1,4 +1,14 @@
-import { type Constraint, checkNumber, SteadygradError, type Tensor, tf } from '@steadygrad/core';
+import {
+  type Constraint,
+  checkNumber,
+  checkOptions,
+  type KerasName,
+  optionKeys,
+  resolveName,
+  SteadygradError,
+  type Tensor,
+  tf,
+} from '@steadygrad/core';
 
 /**
  * Weight constraints (Keras 3 `keras.constraints`), as core `Constraint`s that layers take through
@@ -58,12 +68,15 @@ export interface MaxNormOptions {
   readonly axis?: Axis;
 }
 
+const MAX_NORM_KEYS = optionKeys<MaxNormOptions>()(['axis']);
+
 /**
  * Max-norm (Keras 3 `keras.constraints.MaxNorm(max_value=2, axis=0)`, seed cell 39):
  * `w ← w · clip(n, 0, c) / (ε + n)` with `n = ‖w‖₂` over `axis`, so every vector's norm ends ≤ c (vectors
  * already shorter are kept, up to the factor `n/(ε + n)`). `c` must be > 0 (`INVALID_ARGUMENT` otherwise).
  */
 export function maxNorm(maxValue = 2, options: MaxNormOptions = {}): Constraint {
+  checkOptions('maxNorm', options, MAX_NORM_KEYS);
   const { axis = 0 } = options;
   const c = checkNumber('maxNorm maxValue', maxValue, { above: 0 });
   const axes = checkAxis(axis);
@@ -84,8 +97,11 @@ export interface UnitNormOptions {
   readonly axis?: Axis;
 }
 
+const UNIT_NORM_KEYS = optionKeys<UnitNormOptions>()(['axis']);
+
 /** Unit norm (Keras 3 `UnitNorm(axis=0)`): `w ← w / (ε + ‖w‖₂)` over `axis`. */
 export function unitNorm(options: UnitNormOptions = {}): Constraint {
+  checkOptions('unitNorm', options, UNIT_NORM_KEYS);
   const { axis = 0 } = options;
   const axes = checkAxis(axis);
   return Object.freeze({
@@ -120,12 +136,15 @@ export interface MinMaxNormOptions {
   readonly axis?: Axis;
 }
 
+const MIN_MAX_NORM_KEYS = optionKeys<MinMaxNormOptions>()(['minValue', 'maxValue', 'rate', 'axis']);
+
 /**
  * Min-max norm (Keras 3 `MinMaxNorm(min_value=0, max_value=1, rate=1, axis=0)`):
  * `w ← w · (rate·clip(n, min, max) + (1 − rate)·n) / (ε + n)` with `n = ‖w‖₂` over `axis`.
  * Requires `0 ≤ minValue ≤ maxValue`, `maxValue > 0` and `rate ∈ [0, 1]`.
  */
 export function minMaxNorm(options: MinMaxNormOptions = {}): Constraint {
+  checkOptions('minMaxNorm', options, MIN_MAX_NORM_KEYS);
   const { minValue = 0, maxValue = 1, rate = 1, axis = 0 } = options;
   const lo = checkNumber('minMaxNorm minValue', minValue, { min: 0 });
   const hi = checkNumber('minMaxNorm maxValue', maxValue, { above: 0, min: lo });
@@ -150,6 +169,8 @@ export const CONSTRAINT_NAMES = ['max_norm', 'unit_norm', 'non_neg', 'min_max_no
  * `'min_max_norm'`.
  */
 export type ConstraintName = (typeof CONSTRAINT_NAMES)[number];
+/** A constraint name in Keras's snake_case (`'max_norm'`) or camelCase (`'maxNorm'`). */
+export type ConstraintNameLike = KerasName<ConstraintName>;
 
 const ALIASES: Readonly<Record<string, ConstraintName>> = {
   max_norm: 'max_norm',
@@ -182,8 +203,8 @@ function isConstraint(x: unknown): x is Constraint {
  */
 export function getConstraint(identifier: string | Constraint): Constraint {
   if (isConstraint(identifier)) return identifier;
-  if (typeof identifier === 'string' && Object.hasOwn(ALIASES, identifier)) {
-    switch (ALIASES[identifier] as ConstraintName) {
+  if (typeof identifier === 'string') {
+    switch (resolveName('constraint', identifier, CONSTRAINT_NAMES, ALIASES, 'or a Constraint object')) {
       case 'max_norm':
         return maxNorm();
       case 'unit_norm':

@@ -1,9 +1,10 @@
-import { checkNumber, type RandomStream, type Tensor, tf } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type RandomStream, type Tensor, tf } from '@steadygrad/core';
 import {
   bernoulliMask,
   checkNoiseShapeOption,
   type NoiseShape,
   resolveNoiseShape,
+  STOCHASTIC_KEYS,
   StochasticLayer,
   type StochasticLayerOptions,
   sizeOf,
@@ -19,6 +20,8 @@ export interface DropoutOptions extends StochasticLayerOptions {
    */
   readonly noiseShape?: NoiseShape;
 }
+
+const KEYS = optionKeys<DropoutOptions>()(['rate', 'noiseShape', ...STOCHASTIC_KEYS]);
 
 /** Validates a dropout rate: in [0, 1). */
 export function checkRate(layer: string, rate: unknown): number {
@@ -54,6 +57,7 @@ export class Dropout extends StochasticLayer {
   constructor(rateOrOptions: number | DropoutOptions, maybeOptions: Omit<DropoutOptions, 'rate'> = {}) {
     const options: DropoutOptions =
       typeof rateOrOptions === 'number' ? { ...maybeOptions, rate: rateOrOptions } : rateOrOptions;
+    checkOptions('Dropout', options, KEYS);
     super(options);
     const { rate, noiseShape } = options;
     this.rate = checkRate('Dropout', rate);

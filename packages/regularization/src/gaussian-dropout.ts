@@ -1,12 +1,14 @@
-import { type RandomStream, type Tensor, tf } from '@steadygrad/core';
+import { checkOptions, optionKeys, type RandomStream, type Tensor, tf } from '@steadygrad/core';
 import { checkRate } from './dropout.js';
-import { StochasticLayer, type StochasticLayerOptions } from './stochastic-layer.js';
+import { STOCHASTIC_KEYS, StochasticLayer, type StochasticLayerOptions } from './stochastic-layer.js';
 
 /** Options of {@link GaussianDropout} (Keras 3 `keras.layers.GaussianDropout`). */
 export interface GaussianDropoutOptions extends StochasticLayerOptions {
   /** Drop probability of the equivalent Bernoulli dropout, in [0, 1). */
   readonly rate: number;
 }
+
+const KEYS = optionKeys<GaussianDropoutOptions>()(['rate', ...STOCHASTIC_KEYS]);
 
 /**
  * Gaussian dropout (Keras 3 `GaussianDropout`; Srivastava et al., 2014): multiplicative noise with the
@@ -29,6 +31,7 @@ export class GaussianDropout extends StochasticLayer {
   ) {
     const options: GaussianDropoutOptions =
       typeof rateOrOptions === 'number' ? { ...maybeOptions, rate: rateOrOptions } : rateOrOptions;
+    checkOptions('GaussianDropout', options, KEYS);
     super(options);
     this.rate = checkRate('GaussianDropout', options.rate);
   }

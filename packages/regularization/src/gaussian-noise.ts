@@ -1,11 +1,13 @@
-import { checkNumber, type RandomStream, type Tensor, tf } from '@steadygrad/core';
-import { StochasticLayer, type StochasticLayerOptions } from './stochastic-layer.js';
+import { checkNumber, checkOptions, optionKeys, type RandomStream, type Tensor, tf } from '@steadygrad/core';
+import { STOCHASTIC_KEYS, StochasticLayer, type StochasticLayerOptions } from './stochastic-layer.js';
 
 /** Options of {@link GaussianNoise} (Keras 3 `keras.layers.GaussianNoise`). */
 export interface GaussianNoiseOptions extends StochasticLayerOptions {
   /** Standard deviation of the noise, >= 0. */
   readonly stddev: number;
 }
+
+const KEYS = optionKeys<GaussianNoiseOptions>()(['stddev', ...STOCHASTIC_KEYS]);
 
 /**
  * Additive Gaussian noise (Keras 3 `GaussianNoise`): `y = x + ε`, `ε ~ N(0, stddev²)` in training (or
@@ -23,6 +25,7 @@ export class GaussianNoise extends StochasticLayer {
   ) {
     const options: GaussianNoiseOptions =
       typeof stddevOrOptions === 'number' ? { ...maybeOptions, stddev: stddevOrOptions } : stddevOrOptions;
+    checkOptions('GaussianNoise', options, KEYS);
     super(options);
     this.stddev = checkNumber('GaussianNoise stddev', options.stddev, { min: 0 });
   }

@@ -2,6 +2,8 @@ import type { WarnFunction } from '@steadygrad/activations';
 import {
   type BatchSource,
   checkNumber,
+  checkOptions,
+  optionKeys,
   type SeedLike,
   SteadygradError,
   type Tensor,
@@ -34,6 +36,8 @@ export interface McPredictOptions {
   /** Where the SELU + plain dropout warning goes (default `console.warn`). */
   readonly warn?: WarnFunction;
 }
+
+const KEYS = optionKeys<McPredictOptions>()(['samples', 'batchSize', 'seed', 'warn']);
 
 /** The result of {@link mcPredict}; the caller disposes the three tensors. */
 export interface McPrediction {
@@ -87,6 +91,7 @@ export function mcPredict(
   x: Tensor | BatchSource,
   options: McPredictOptions = {},
 ): McPrediction {
+  checkOptions('mcPredict', options, KEYS);
   const { samples = 100, batchSize = DEFAULT_BATCH_SIZE, seed = 0, warn } = options;
   checkNumber('mcPredict samples', samples, { min: 1, integer: true });
   checkNumber('mcPredict batchSize', batchSize, { min: 1, integer: true });

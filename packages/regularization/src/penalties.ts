@@ -1,6 +1,10 @@
 import {
   checkNumber,
+  checkOptions,
+  type KerasName,
+  optionKeys,
   type Regularizer,
+  resolveName,
   type Scalar,
   SteadygradError,
   type Tensor,
@@ -74,12 +78,15 @@ export interface L1L2Options {
   readonly l2?: number;
 }
 
+const KEYS = optionKeys<L1L2Options>()(['l1', 'l2']);
+
 /**
  * Combined penalty `l1·Σ|w| + l2·Σw²` (Keras 3 `keras.regularizers.l1_l2` / `L1L2`). Keras 3 defaults both
  * factors to 0 (Keras 2's `l1_l2()` function defaulted both to 0.01): pass the ones you want. Negative
  * factors => `INVALID_ARGUMENT`.
  */
 export function l1l2(options: L1L2Options = {}): Regularizer {
+  checkOptions('l1l2', options, KEYS);
   const { l1: a = 0, l2: b = 0 } = options;
   const fa = checkFactor('l1 factor', a);
   const fb = checkFactor('l2 factor', b);
@@ -100,6 +107,8 @@ export function l1l2(options: L1L2Options = {}): Regularizer {
 export const REGULARIZER_NAMES = ['l1', 'l2', 'l1_l2'] as const;
 /** A Keras regularizer name `getRegularizer` resolves: `'l1'`, `'l2'` or `'l1_l2'`. */
 export type RegularizerName = (typeof REGULARIZER_NAMES)[number];
+/** A regularizer name in Keras's snake_case (`'l1_l2'`) or camelCase (`'l1L2'`). */
+export type RegularizerNameLike = KerasName<RegularizerName>;
 
 const ALIASES: Readonly<Record<string, RegularizerName>> = {
   l1: 'l1',
@@ -127,8 +136,14 @@ function isRegularizer(x: unknown): x is Regularizer {
  */
 export function getRegularizer(identifier: string | Regularizer): Regularizer {
   if (isRegularizer(identifier)) return identifier;
-  if (typeof identifier === 'string' && Object.hasOwn(ALIASES, identifier)) {
-    const name = ALIASES[identifier] as RegularizerName;
+  if (typeof identifier === 'string') {
+    const name = resolveName(
+      'regularizer',
+      identifier,
+      REGULARIZER_NAMES,
+      ALIASES,
+      'or a Regularizer object',
+    );
     if (name === 'l1') return l1();
     if (name === 'l2') return l2();
     return l1l2();

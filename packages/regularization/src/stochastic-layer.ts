@@ -1,5 +1,5 @@
-import { RandomStream, SteadygradError, type Tensor, tf } from '@steadygrad/core';
-import { type CallContext, Layer, type LayerOptions, type Shape } from '@steadygrad/nn';
+import { optionKeys, RandomStream, SteadygradError, type Tensor, tf } from '@steadygrad/core';
+import { type CallContext, LAYER_KEYS, Layer, type LayerOptions, type Shape } from '@steadygrad/nn';
 
 /**
  * nn's `CallContext`, which carries the MC-dropout switch itself (this name is kept for compatibility).
@@ -18,6 +18,8 @@ export interface StochasticLayerOptions extends LayerOptions {
    */
   readonly seed?: number;
 }
+
+export const STOCHASTIC_KEYS = optionKeys<StochasticLayerOptions>()(['seed', ...LAYER_KEYS]);
 
 /** A mask/noise shape: one entry per input axis, `null` = the input's size on that axis. */
 export type NoiseShape = readonly (number | null)[];

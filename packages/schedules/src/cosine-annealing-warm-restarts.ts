@@ -1,4 +1,4 @@
-import { checkNumber, type Schedule } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type Schedule } from '@steadygrad/core';
 import { checkStep } from './check-step.js';
 import { restartPosition } from './restart-position.js';
 
@@ -14,6 +14,13 @@ export interface CosineAnnealingWarmRestartsOptions {
   readonly etaMin?: number;
 }
 
+const KEYS = optionKeys<CosineAnnealingWarmRestartsOptions>()([
+  'initialLearningRate',
+  't0',
+  'tMult',
+  'etaMin',
+]);
+
 /**
  * PyTorch `CosineAnnealingWarmRestarts(T_0, T_mult, eta_min)` as a function of the (possibly fractional)
  * epoch t: period i lasts `T_i = T_0 · T_mult^i`; with `T_cur` the time since the last restart,
@@ -25,6 +32,7 @@ export interface CosineAnnealingWarmRestartsOptions {
  * `alpha = η_min / η_max`. Integer T_0 and T_mult as in PyTorch.
  */
 export function cosineAnnealingWarmRestarts(options: CosineAnnealingWarmRestartsOptions): Schedule {
+  checkOptions('cosineAnnealingWarmRestarts', options, KEYS);
   const { initialLearningRate, t0, tMult = 1, etaMin = 0 } = options;
   const lr0 = checkNumber('initialLearningRate', initialLearningRate, { min: 0 });
   const first = checkNumber('t0', t0, { min: 1, integer: true });

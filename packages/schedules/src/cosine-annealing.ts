@@ -1,4 +1,4 @@
-import { checkNumber, type Schedule } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type Schedule } from '@steadygrad/core';
 import { checkStep } from './check-step.js';
 
 /** Options of `cosineAnnealing` (after PyTorch `CosineAnnealingLR`). */
@@ -11,6 +11,8 @@ export interface CosineAnnealingOptions {
   readonly etaMin?: number;
 }
 
+const KEYS = optionKeys<CosineAnnealingOptions>()(['initialLearningRate', 'tMax', 'etaMin']);
+
 /**
  * PyTorch `CosineAnnealingLR(T_max, eta_min)` as a function of the epoch (or step) t:
  * `lr(t) = η_min + (η_max − η_min) · ½(1 + cos(π t / T_max))`.
@@ -21,6 +23,7 @@ export interface CosineAnnealingOptions {
  * {@link cosineAnnealingWarmRestarts}.
  */
 export function cosineAnnealing(options: CosineAnnealingOptions): Schedule {
+  checkOptions('cosineAnnealing', options, KEYS);
   const { initialLearningRate, tMax, etaMin = 0 } = options;
   const lr0 = checkNumber('initialLearningRate', initialLearningRate, { min: 0 });
   const tm = checkNumber('tMax', tMax, { above: 0 });

@@ -1,4 +1,4 @@
-import { checkNumber, type Schedule } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type Schedule } from '@steadygrad/core';
 import { checkStep } from './check-step.js';
 import { restartPosition } from './restart-position.js';
 
@@ -16,6 +16,14 @@ export interface CosineDecayRestartsOptions {
   readonly alpha?: number;
 }
 
+const KEYS = optionKeys<CosineDecayRestartsOptions>()([
+  'initialLearningRate',
+  'firstDecaySteps',
+  'tMul',
+  'mMul',
+  'alpha',
+]);
+
 /**
  * Keras 3 `CosineDecayRestarts` (SGDR, Loshchilov & Hutter): period i lasts `T0 · tMul^i` steps; with `f` the
  * fraction of the current period done,
@@ -27,6 +35,7 @@ export interface CosineDecayRestartsOptions {
  * this schedule with `mMul = 1` and `alpha = eta_min / lr0` (see {@link cosineAnnealingWarmRestarts}).
  */
 export function cosineDecayRestarts(options: CosineDecayRestartsOptions): Schedule {
+  checkOptions('cosineDecayRestarts', options, KEYS);
   const { initialLearningRate, firstDecaySteps, tMul = 2, mMul = 1, alpha = 0 } = options;
   const lr0 = checkNumber('initialLearningRate', initialLearningRate, { min: 0 });
   const t0 = checkNumber('firstDecaySteps', firstDecaySteps, { above: 0 });

@@ -1,4 +1,4 @@
-import { checkNumber, type Schedule, SteadygradError } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type Schedule, SteadygradError } from '@steadygrad/core';
 import { checkStep } from './check-step.js';
 
 /** Options of `cosineDecay` (after Keras `CosineDecay`). */
@@ -15,6 +15,14 @@ export interface CosineDecayOptions {
   readonly warmupSteps?: number;
 }
 
+const KEYS = optionKeys<CosineDecayOptions>()([
+  'initialLearningRate',
+  'decaySteps',
+  'alpha',
+  'warmupTarget',
+  'warmupSteps',
+]);
+
 /**
  * Keras 3 `CosineDecay` with optional linear warmup.
  *
@@ -28,6 +36,7 @@ export interface CosineDecayOptions {
  * Keras silently ignores `warmup_steps` when `warmup_target` is None; here that combination throws.
  */
 export function cosineDecay(options: CosineDecayOptions): Schedule {
+  checkOptions('cosineDecay', options, KEYS);
   const { initialLearningRate, decaySteps, alpha = 0, warmupTarget, warmupSteps = 0 } = options;
   const lr0 = checkNumber('initialLearningRate', initialLearningRate, { min: 0 });
   const d = checkNumber('decaySteps', decaySteps, { above: 0 });

@@ -1,4 +1,4 @@
-import { checkNumber, type Schedule } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type Schedule } from '@steadygrad/core';
 import { checkStep } from './check-step.js';
 
 /** Options of `exponentialDecay` (after Keras `ExponentialDecay`). */
@@ -13,6 +13,13 @@ export interface ExponentialDecayOptions {
   readonly staircase?: boolean;
 }
 
+const KEYS = optionKeys<ExponentialDecayOptions>()([
+  'initialLearningRate',
+  'decaySteps',
+  'decayRate',
+  'staircase',
+]);
+
 /**
  * Keras 3 `ExponentialDecay`: `lr(t) = lr0 · r^(t / s)`, or `lr0 · r^floor(t / s)` with `staircase`.
  *
@@ -22,6 +29,7 @@ export interface ExponentialDecayOptions {
  *   (also available as {@link stepDecay}).
  */
 export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
+  checkOptions('exponentialDecay', options, KEYS);
   const { initialLearningRate, decaySteps, decayRate, staircase = false } = options;
   const lr0 = checkNumber('initialLearningRate', initialLearningRate, { min: 0 });
   const s = checkNumber('decaySteps', decaySteps, { above: 0 });

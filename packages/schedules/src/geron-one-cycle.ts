@@ -1,4 +1,4 @@
-import { checkNumber, type Schedule, SteadygradError } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type Schedule, SteadygradError } from '@steadygrad/core';
 import { checkStep } from './check-step.js';
 
 /** Options of `geronOneCycle` (after Géron's OneCycleScheduler). */
@@ -15,6 +15,14 @@ export interface GeronOneCycleOptions {
   readonly lastLearningRate?: number;
 }
 
+const KEYS = optionKeys<GeronOneCycleOptions>()([
+  'iterations',
+  'maxLearningRate',
+  'startLearningRate',
+  'lastIterations',
+  'lastLearningRate',
+]);
+
 /**
  * Géron's piecewise-linear 1cycle (`OneCycleScheduler` callback of handson-ml2/ml3, notebook 11), with
  * `h = floor((N − L) / 2)`:
@@ -29,6 +37,7 @@ export interface GeronOneCycleOptions {
  * option is omitted (the Python code's `start_lr or max_lr / 10` would also replace an explicit 0).
  */
 export function geronOneCycle(options: GeronOneCycleOptions): Schedule {
+  checkOptions('geronOneCycle', options, KEYS);
   const { iterations, maxLearningRate } = options;
   const n = checkNumber('iterations', iterations, { min: 3, integer: true });
   const maxLr = checkNumber('maxLearningRate', maxLearningRate, { min: 0 });

@@ -1,4 +1,4 @@
-import { checkNumber, type Schedule } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type Schedule } from '@steadygrad/core';
 import { checkStep } from './check-step.js';
 
 /** Options of `inverseTimeDecay` (after Keras `InverseTimeDecay`). */
@@ -13,6 +13,13 @@ export interface InverseTimeDecayOptions {
   readonly staircase?: boolean;
 }
 
+const KEYS = optionKeys<InverseTimeDecayOptions>()([
+  'initialLearningRate',
+  'decaySteps',
+  'decayRate',
+  'staircase',
+]);
+
 /**
  * Keras 3 `InverseTimeDecay`: `lr(t) = lr0 / (1 + k · t / s)`, or `lr0 / (1 + k · floor(t / s))` with
  * `staircase`.
@@ -23,6 +30,7 @@ export interface InverseTimeDecayOptions {
  * see {@link powerDecay}.
  */
 export function inverseTimeDecay(options: InverseTimeDecayOptions): Schedule {
+  checkOptions('inverseTimeDecay', options, KEYS);
   const { initialLearningRate, decaySteps, decayRate, staircase = false } = options;
   const lr0 = checkNumber('initialLearningRate', initialLearningRate, { min: 0 });
   const s = checkNumber('decaySteps', decaySteps, { above: 0 });

@@ -1,4 +1,4 @@
-import { checkNumber, type Schedule } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type Schedule } from '@steadygrad/core';
 import { checkSchedule } from './check-schedule.js';
 import { checkStep } from './check-step.js';
 
@@ -14,6 +14,13 @@ export interface LinearWarmupOptions {
   readonly after?: Schedule;
 }
 
+const KEYS = optionKeys<LinearWarmupOptions>()([
+  'warmupSteps',
+  'targetLearningRate',
+  'initialLearningRate',
+  'after',
+]);
+
 /**
  * Linear warmup (Goyal et al. 2017): for `t < W`, `lr(t) = lr0 + (lr_w − lr0) · t / W`; for `t >= W`,
  * `after(t − W)` or, without `after`, `lr_w`. With `after = cosineDecay({ initialLearningRate: lr_w, ... })` it is
@@ -21,6 +28,7 @@ export interface LinearWarmupOptions {
  * `after` at W ({@link joinSchedules}).
  */
 export function linearWarmup(options: LinearWarmupOptions): Schedule {
+  checkOptions('linearWarmup', options, KEYS);
   const { warmupSteps, targetLearningRate, initialLearningRate = 0, after } = options;
   const w = checkNumber('warmupSteps', warmupSteps, { min: 0 });
   const target = checkNumber('targetLearningRate', targetLearningRate, { min: 0 });

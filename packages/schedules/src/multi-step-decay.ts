@@ -1,4 +1,4 @@
-import { checkNumber, type Schedule } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type Schedule } from '@steadygrad/core';
 import { checkNumberArray } from './check-number-array.js';
 import { checkStep } from './check-step.js';
 
@@ -12,6 +12,8 @@ export interface MultiStepDecayOptions {
   readonly gamma?: number;
 }
 
+const KEYS = optionKeys<MultiStepDecayOptions>()(['initialLearningRate', 'milestones', 'gamma']);
+
 /**
  * PyTorch `MultiStepLR(milestones, gamma)` as a function of the epoch t:
  * `lr(t) = lr0 · γ^(number of milestones m with m <= t)` — the decay applies AT the milestone epoch (unlike
@@ -19,6 +21,7 @@ export interface MultiStepDecayOptions {
  * repeated milestones (decaying twice); here milestones must be strictly increasing.
  */
 export function multiStepDecay(options: MultiStepDecayOptions): Schedule {
+  checkOptions('multiStepDecay', options, KEYS);
   const { initialLearningRate, milestones, gamma = 0.1 } = options;
   const lr0 = checkNumber('initialLearningRate', initialLearningRate, { min: 0 });
   const ms = checkNumberArray('milestones', milestones, { min: 0 }, { strictlyIncreasing: true });

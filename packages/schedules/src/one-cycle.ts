@@ -1,4 +1,11 @@
-import { checkNumber, checkOneOf, type Schedule, SteadygradError } from '@steadygrad/core';
+import {
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  optionKeys,
+  type Schedule,
+  SteadygradError,
+} from '@steadygrad/core';
 import { checkStep } from './check-step.js';
 
 /** Options of `oneCycle` (after PyTorch `OneCycleLR`). */
@@ -22,6 +29,18 @@ export interface OneCycleOptions {
   /** Momentum at the start and end, finite >= 0. Default 0.95. */
   readonly maxMomentum?: number;
 }
+
+const KEYS = optionKeys<OneCycleOptions>()([
+  'maxLearningRate',
+  'totalSteps',
+  'pctStart',
+  'divFactor',
+  'finalDivFactor',
+  'annealStrategy',
+  'threePhase',
+  'baseMomentum',
+  'maxMomentum',
+]);
 
 /** The learning-rate and momentum schedules of one 1cycle run. */
 export interface OneCycle {
@@ -55,6 +74,7 @@ interface Phase {
  * Géron's notebook uses a different, piecewise-linear 1cycle: {@link geronOneCycle}.
  */
 export function oneCycle(options: OneCycleOptions): OneCycle {
+  checkOptions('oneCycle', options, KEYS);
   const {
     maxLearningRate,
     totalSteps,

@@ -1,4 +1,4 @@
-import { type Schedule, SteadygradError } from '@steadygrad/core';
+import { checkOptions, optionKeys, type Schedule, SteadygradError } from '@steadygrad/core';
 import { checkNumberArray } from './check-number-array.js';
 import { checkStep } from './check-step.js';
 
@@ -10,6 +10,8 @@ export interface PiecewiseConstantOptions {
   readonly values: readonly number[];
 }
 
+const KEYS = optionKeys<PiecewiseConstantOptions>()(['boundaries', 'values']);
+
 /**
  * Keras 3 `PiecewiseConstantDecay`: `values[0]` for `t <= b[0]`, `values[i]` for `b[i-1] < t <= b[i]`,
  * `values[n]` for `t > b[n-1]`. A boundary step itself still belongs to the segment on its left.
@@ -19,6 +21,7 @@ export interface PiecewiseConstantOptions {
  * `[4, 14]`; optax's `piecewise_constant_schedule` and PyTorch's `MultiStepLR` switch at the boundary too.
  */
 export function piecewiseConstant(options: PiecewiseConstantOptions): Schedule {
+  checkOptions('piecewiseConstant', options, KEYS);
   const { boundaries, values } = options;
   const b = checkNumberArray('boundaries', boundaries, { min: 0 }, { strictlyIncreasing: true });
   const v = checkNumberArray('values', values, { min: 0 });

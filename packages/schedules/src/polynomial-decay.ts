@@ -1,4 +1,4 @@
-import { checkNumber, type Schedule } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type Schedule } from '@steadygrad/core';
 import { checkStep } from './check-step.js';
 
 /** Options of `polynomialDecay` (after Keras `PolynomialDecay`). */
@@ -15,6 +15,14 @@ export interface PolynomialDecayOptions {
   readonly cycle?: boolean;
 }
 
+const KEYS = optionKeys<PolynomialDecayOptions>()([
+  'initialLearningRate',
+  'decaySteps',
+  'endLearningRate',
+  'power',
+  'cycle',
+]);
+
 /**
  * Keras 3 `PolynomialDecay`:
  * `lr(t) = (lr0 − lr_end) · (1 − t' / s')^p + lr_end` where, without `cycle`, `t' = min(t, s)` and `s' = s`
@@ -25,6 +33,7 @@ export interface PolynomialDecayOptions {
  * `{ initialLearningRate: lr, decaySteps: total_iters, power, endLearningRate: 0 }`.
  */
 export function polynomialDecay(options: PolynomialDecayOptions): Schedule {
+  checkOptions('polynomialDecay', options, KEYS);
   const { initialLearningRate, decaySteps, endLearningRate = 1e-4, power = 1, cycle = false } = options;
   const lr0 = checkNumber('initialLearningRate', initialLearningRate, { min: 0 });
   const s = checkNumber('decaySteps', decaySteps, { above: 0 });

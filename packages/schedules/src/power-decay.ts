@@ -1,4 +1,4 @@
-import { checkNumber, type Schedule } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type Schedule } from '@steadygrad/core';
 import { checkStep } from './check-step.js';
 
 /** Options of `powerDecay` (after Géron's power scheduling). */
@@ -11,6 +11,8 @@ export interface PowerDecayOptions {
   readonly power?: number;
 }
 
+const KEYS = optionKeys<PowerDecayOptions>()(['initialLearningRate', 'steps', 'power']);
+
 /**
  * Power scheduling (Géron, "Hands-On Machine Learning", ch. 11): `lr(t) = lr0 / (1 + t / s)^c`.
  *
@@ -18,6 +20,7 @@ export interface PowerDecayOptions {
  * Keras 2's `SGD(decay=d)` is c = 1, s = 1 / d.
  */
 export function powerDecay(options: PowerDecayOptions): Schedule {
+  checkOptions('powerDecay', options, KEYS);
   const { initialLearningRate, steps, power = 1 } = options;
   const lr0 = checkNumber('initialLearningRate', initialLearningRate, { min: 0 });
   const s = checkNumber('steps', steps, { above: 0 });

@@ -1,4 +1,4 @@
-import { checkNumber, type Schedule } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type Schedule } from '@steadygrad/core';
 import { checkStep } from './check-step.js';
 
 /** Options of `stepDecay` (after PyTorch `StepLR`). */
@@ -11,11 +11,14 @@ export interface StepDecayOptions {
   readonly gamma?: number;
 }
 
+const KEYS = optionKeys<StepDecayOptions>()(['initialLearningRate', 'stepSize', 'gamma']);
+
 /**
  * PyTorch `StepLR(step_size, gamma)` as a function of the epoch t: `lr(t) = lr0 · γ^floor(t / step_size)`.
  * The same as `exponentialDecay({ decaySteps: stepSize, decayRate: gamma, staircase: true })`.
  */
 export function stepDecay(options: StepDecayOptions): Schedule {
+  checkOptions('stepDecay', options, KEYS);
   const { initialLearningRate, stepSize, gamma = 0.1 } = options;
   const lr0 = checkNumber('initialLearningRate', initialLearningRate, { min: 0 });
   const size = checkNumber('stepSize', stepSize, { above: 0 });

@@ -12,7 +12,7 @@ import {
   type Tensor,
   tf,
 } from '@steadygrad/core';
-import type { CallContext, Shape } from '@steadygrad/nn';
+import { type CallContext, checkPairings, type Shape } from '@steadygrad/nn';
 import { Optimizer } from '@steadygrad/optim';
 import { ProgressBar, type ProgressStream } from '#progress-bar';
 import {
@@ -91,9 +91,15 @@ export interface CompileOptions {
   readonly optimizer: GradientTransformation<any> | OptimizerLike;
   /** Metric names (`'accuracy'`, `'mae'`, ...) or metric objects. Default none. */
   readonly metrics?: readonly MetricLike[];
+  /**
+   * The chapter's pairing lessons (nn's `checkPairings`): SELU with a non-LeCun kernel initializer, or SELU with
+   * plain `Dropout`, warns once per pair. `true` (default) warns through `console.warn`, a function receives the
+   * messages, `false` silences them.
+   */
+  readonly pairingWarnings?: boolean | ((message: string) => void);
 }
 
-const COMPILE_KEYS = optionKeys<CompileOptions>()(['loss', 'optimizer', 'metrics']);
+const COMPILE_KEYS = optionKeys<CompileOptions>()(['loss', 'optimizer', 'metrics', 'pairingWarnings']);
 
 /** What `fit` prints: `0` nothing, `1` a progress bar, `2` one line per epoch, `'auto'` as Keras chooses. */
 export type Verbose = 0 | 1 | 2 | 'auto';
@@ -267,7 +273,13 @@ export class Trainer {
         'compile expects a model (e.g. a Sequential) as first argument',
       );
     }
-    const { loss, optimizer, metrics = [] } = options;
+    const { loss, optimizer, metrics = [], pairingWarnings = true } = options;
+    if (typeof pairingWarnings !== 'boolean' && typeof pairingWarnings !== 'function') {
+      throw new SteadygradError(
+        'INVALID_ARGUMENT',
+        `pairingWarnings must be a boolean or a function (message) => void, got ${JSON.stringify(pairingWarnings)}`,
+      );
+    }
     this.model = model;
     this.loss = getLoss(loss);
     this.lossKind = isLoss(this.loss) ? this.loss.kind : undefined;
@@ -288,6 +300,10 @@ export class Trainer {
       if (typeof m !== 'object' || m === null) resolveMetricName(m); // UNKNOWN_NAME / INVALID_ARGUMENT now, not at fit
     }
     this.metricSpecs = [...metrics];
+    const layers = (model as { layers?: unknown }).layers;
+    if (pairingWarnings !== false && Array.isArray(layers)) {
+      checkPairings(layers, typeof pairingWarnings === 'function' ? { warn: pairingWarnings } : {});
+    }
   }
 
   /** Resolves the metrics once shapes are known (`'accuracy'` depends on the loss or the shapes). */

@@ -1,4 +1,4 @@
-import { SteadygradError } from '@steadygrad/core';
+import { checkOptions, optionKeys, SteadygradError } from '@steadygrad/core';
 import { Layer, type LayerOptions } from '@steadygrad/nn';
 import { describe } from './layer-selector.js';
 
@@ -13,6 +13,8 @@ export interface CloneLayerOptions {
   /** Tried first for every layer (for custom layers the default rules cannot recreate). */
   readonly cloneFunction?: LayerCloner;
 }
+
+export const CLONE_LAYER_KEYS = optionKeys<CloneLayerOptions>()(['cloneFunction']);
 
 function baseOptions(layer: Layer): LayerOptions {
   return {
@@ -51,6 +53,7 @@ function stableJson(value: unknown): string {
  * `cloneModel` compares the number of penalties, to catch a custom layer whose options lose a regularizer.
  */
 export function cloneLayer(layer: Layer, options: CloneLayerOptions = {}): Layer {
+  checkOptions('cloneLayer', options, CLONE_LAYER_KEYS);
   const { cloneFunction } = options;
   if (!(layer instanceof Layer)) {
     throw new SteadygradError('INVALID_ARGUMENT', `cloneLayer expects a Layer, got ${describe(layer)}`);

@@ -1,6 +1,6 @@
-import { checkNumber, type Parameter, SteadygradError, tf } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, type Parameter, SteadygradError, tf } from '@steadygrad/core';
 import { type InputLayer, input, type Layer, Model, Sequential, type SymbolicTensor } from '@steadygrad/nn';
-import { type CloneLayerOptions, cloneLayer } from './clone-layer.js';
+import { CLONE_LAYER_KEYS, type CloneLayerOptions, cloneLayer } from './clone-layer.js';
 import { describe } from './layer-selector.js';
 
 /** Options of {@link cloneModel}. */
@@ -16,6 +16,8 @@ export interface CloneModelOptions extends CloneLayerOptions {
   /** The clone's name (default: the source's name). */
   readonly name?: string;
 }
+
+const KEYS = optionKeys<CloneModelOptions>()(['withWeights', 'seed', 'name', ...CLONE_LAYER_KEYS]);
 
 /** An exact copy of a parameter's value in a new buffer (not a tensor sharing the source's data). */
 export function copyValue(p: Parameter): tf.Tensor {
@@ -89,6 +91,7 @@ function checkSameStructure(source: Layer, copy: Layer): void {
 export function cloneModel(model: Sequential, options?: CloneModelOptions): Sequential;
 export function cloneModel(model: Model, options?: CloneModelOptions): Model;
 export function cloneModel(model: Sequential | Model, options: CloneModelOptions = {}): Sequential | Model {
+  checkOptions('cloneModel', options, KEYS);
   if (model instanceof Model) return cloneFunctional(model, options);
   if (!(model instanceof Sequential)) {
     throw new SteadygradError(

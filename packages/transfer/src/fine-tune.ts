@@ -1,4 +1,10 @@
-import { checkNumber, type GradientTransformation, SteadygradError } from '@steadygrad/core';
+import {
+  checkNumber,
+  checkOptions,
+  type GradientTransformation,
+  optionKeys,
+  SteadygradError,
+} from '@steadygrad/core';
 import type { Sequential } from '@steadygrad/nn';
 import { sgd } from '@steadygrad/optim';
 import {
@@ -14,7 +20,12 @@ import {
 import { discriminativeOptimizer } from './discriminative-optimizer.js';
 import { freeze, unfreeze } from './freeze.js';
 import { checkInputShape } from './input-shapes.js';
-import { type TransferModel, type TransferModelOptions, transferModel } from './transfer-model.js';
+import {
+  TRANSFER_MODEL_KEYS,
+  type TransferModel,
+  type TransferModelOptions,
+  transferModel,
+} from './transfer-model.js';
 
 /** Options of {@link fineTune} (the seed's recipe, cells 15–18). */
 export interface FineTuneOptions extends TransferModelOptions {
@@ -55,6 +66,26 @@ export interface FineTuneOptions extends TransferModelOptions {
   readonly callbacks?: readonly Callback<Trainer>[];
 }
 
+const KEYS = optionKeys<FineTuneOptions>()([
+  'x',
+  'y',
+  'validationData',
+  'frozenEpochs',
+  'unfrozenEpochs',
+  'unfreezeTop',
+  'optimizer',
+  'learningRate',
+  'lowerLearningRate',
+  'headLearningRate',
+  'loss',
+  'metrics',
+  'batchSize',
+  'seed',
+  'verbose',
+  'callbacks',
+  ...TRANSFER_MODEL_KEYS,
+]);
+
 /** What {@link fineTune} returns: the transfer model and both phases' histories. */
 export interface FineTuneResult extends TransferModel {
   readonly history: { readonly frozen: History | undefined; readonly unfrozen: History | undefined };
@@ -80,6 +111,7 @@ export interface FineTuneResult extends TransferModel {
  * (which leaves a shared base to the source model). No tensor is left behind otherwise.
  */
 export async function fineTune(source: Sequential, options: FineTuneOptions): Promise<FineTuneResult> {
+  checkOptions('fineTune', options, KEYS);
   const {
     x,
     y,

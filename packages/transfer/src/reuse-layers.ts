@@ -1,4 +1,4 @@
-import { checkNumber, SteadygradError } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, SteadygradError } from '@steadygrad/core';
 import type { Layer } from '@steadygrad/nn';
 import { type LayerContainer, layersOf } from './layer-selector.js';
 
@@ -9,6 +9,8 @@ export interface ReuseLayersOptions {
   /** Keep layers `0 … upTo − 1` instead (Python `layers[:upTo]`, `upTo >= 1`). */
   readonly upTo?: number;
 }
+
+const KEYS = optionKeys<ReuseLayersOptions>()(['drop', 'upTo']);
 
 /**
  * The bottom layers of a trained model, to build a new model from (seed cell 13:
@@ -23,6 +25,7 @@ export interface ReuseLayersOptions {
  * than the model has.
  */
 export function reuseLayers(model: LayerContainer, options: ReuseLayersOptions = {}): Layer[] {
+  checkOptions('reuseLayers', options, KEYS);
   const layers = layersOf(model);
   const n = layers.length;
   const { drop, upTo } = options;

@@ -1,4 +1,4 @@
-import { SteadygradError } from '@steadygrad/core';
+import { checkOptions, optionKeys, SteadygradError } from '@steadygrad/core';
 import { Layer, Sequential } from '@steadygrad/nn';
 import { cloneModel } from './clone-model.js';
 import { checkHeadFits, outputShapeOf } from './input-shapes.js';
@@ -24,6 +24,14 @@ export interface TransferModelOptions {
   readonly name?: string;
 }
 
+export const TRANSFER_MODEL_KEYS = optionKeys<TransferModelOptions>()([
+  'head',
+  'drop',
+  'share',
+  'seed',
+  'name',
+]);
+
 /** What {@link transferModel} builds. */
 export interface TransferModel {
   /** Base (reused) layers followed by the head. */
@@ -45,6 +53,7 @@ export interface TransferModel {
  * both shapes) and that the source is built (`NOT_BUILT`).
  */
 export function transferModel(source: Sequential, options: TransferModelOptions): TransferModel {
+  checkOptions('transferModel', options, TRANSFER_MODEL_KEYS);
   if (!(source instanceof Sequential)) {
     throw new SteadygradError(
       'INVALID_ARGUMENT',
