@@ -59,7 +59,9 @@ describe('getActivation', () => {
     } catch (e) {
       expect(isSteadygradError(e, 'UNKNOWN_NAME')).toBe(true);
       const message = (e as Error).message;
-      expect(message).toMatch(/^unknown activation "reluu"\. Did you mean 'relu'\? Valid names: 'relu', 'relu6', 'leaky_relu'/);
+      expect(message).toMatch(
+        /^unknown activation "reluu"\. Did you mean 'relu'\? Valid names: 'relu', 'relu6', 'leaky_relu'/,
+      );
       for (const name of ACTIVATION_NAMES) expect(message).toContain(`'${name}'`);
     }
     expect(() => getActivation('toString')).toThrow(/unknown activation "toString"/);
