@@ -155,7 +155,11 @@ export async function fineTune(source: Sequential, options: FineTuneOptions): Pr
     });
   }
 
-  const built = transferModel(source, options);
+  // transferModel checks its own options: hand it only its keys (fineTune's options are a superset).
+  const transferOptions = Object.fromEntries(
+    Object.entries(options).filter(([k]) => (TRANSFER_MODEL_KEYS as readonly string[]).includes(k)),
+  ) as unknown as TransferModelOptions;
+  const built = transferModel(source, transferOptions);
   const { model, base } = built;
   const fitCommon = { batchSize, seed, verbose, callbacks, validationData };
   let frozen: History | undefined;
