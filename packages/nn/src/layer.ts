@@ -52,6 +52,7 @@ export interface LayerOptions {
   readonly inputShape?: readonly number[];
 }
 
+/** The option keys every layer accepts ({@link LayerOptions}); each layer adds its own to these for `checkOptions`. */
 export const LAYER_KEYS = optionKeys<LayerOptions>()(['name', 'trainable', 'inputShape']);
 
 /** Options of {@link Layer.addParameter}. */
