@@ -110,8 +110,10 @@ function unavailableMessage(name: BackendName, errors: readonly string[]): strin
   } else {
     how =
       name === 'tensorflow'
-        ? "install '@tensorflow/tfjs-node-gpu' (CUDA) or '@tensorflow/tfjs-node' with npm; both download libtensorflow " +
-          'when they install, so the machine needs network access to storage.googleapis.com at install time'
+        ? "install '@tensorflow/tfjs-node' (or '@tensorflow/tfjs-node-gpu', CUDA) with npm; its install script " +
+          'downloads libtensorflow and a prebuilt binding from storage.googleapis.com; where that host is unreachable, ' +
+          "install it with --ignore-scripts and build its binding from a local TensorFlow (steadygrad's repository: " +
+          "`pnpm setup:tensorflow`, see @steadygrad/core's README)"
         : `install '${pkg}' (same version as @tensorflow/tfjs-core)`;
   }
   return `backend '${name}' is not available: ${how}. Tried: ${errors.join('; ')}`;

@@ -1,7 +1,8 @@
 // Runs the *built* package in plain Node (no Vite, no vitest transforms): this is where tfjs-core's own
 // gradient registration fails, so it is the place to prove ours works.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -51,15 +52,49 @@ describe('plain Node ESM', () => {
     }
   });
 
-  it('the tensorflow backend explains how to install it when missing', () => {
+  it('the tensorflow backend explains how to install it when it cannot be loaded', () => {
     const out = runNode(`
       import { useBackend } from '@steadygrad/core';
-      try { await useBackend('tensorflow'); console.log('loaded'); }
+      const load = (name) => Promise.reject(new Error("Cannot find package '" + name + "'"));
+      try { await useBackend('tensorflow', { load }); console.log('loaded'); }
       catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }
     `);
     const r = JSON.parse(out.trim());
     expect(r.code).toBe('BACKEND_UNAVAILABLE');
-    expect(r.message).toMatch(/install '@tensorflow\/tfjs-node-gpu' \(CUDA\) or '@tensorflow\/tfjs-node'/);
+    expect(r.message).toMatch(/install '@tensorflow\/tfjs-node' \(or '@tensorflow\/tfjs-node-gpu', CUDA\)/);
+    expect(r.message).toMatch(/--ignore-scripts and build its binding from a local TensorFlow/);
+    expect(r.message).toMatch(/Tried: @tensorflow\/tfjs-node-gpu: Cannot find package/);
+  });
+
+  it("useBackend('tensorflow') finds the workspace's tfjs-node in ES module resolution once its binding is built", () => {
+    // The workspace root has @tensorflow/tfjs-node without its native binding until `pnpm setup:tensorflow`
+    // builds it (CI does). Both states are asserted: loaded and differentiating, or the install advice.
+    const dir = dirname(
+      createRequire(join(pkgRoot, 'package.json')).resolve('@tensorflow/tfjs-node/package.json'),
+    );
+    const built =
+      existsSync(join(dir, 'lib')) &&
+      readdirSync(join(dir, 'lib')).some((d) => existsSync(join(dir, 'lib', d, 'tfjs_binding.node')));
+    const out = runNode(`
+      import { tf, useBackend } from '@steadygrad/core';
+      try {
+        const info = await useBackend('tensorflow');
+        const g = tf.grad((x) => tf.sum(tf.pow(x, tf.scalar(3))))(tf.tensor1d([1, 2, 3]));
+        console.log(JSON.stringify({ name: info.name, packageName: info.packageName, tf: tf.backend().binding.TF_Version, grad: Array.from(g.dataSync()) }));
+      } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }
+    `);
+    const r = JSON.parse(out.trim().split('\n').pop()!);
+    if (built) {
+      expect(r).toMatchObject({
+        name: 'tensorflow',
+        packageName: '@tensorflow/tfjs-node',
+        grad: [3, 12, 27],
+      });
+      expect(r.tf).toMatch(/^2\.\d+\.\d+/);
+    } else {
+      expect(r.code).toBe('BACKEND_UNAVAILABLE');
+      expect(r.message).toMatch(/tfjs_binding\.node\) can not be found/);
+    }
   });
 });
 

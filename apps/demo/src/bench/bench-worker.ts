@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // One bench measurement in its own process (so peak RSS is per system):
-// node dist/bench/bench-worker.js --system steadygrad|tfjs-layers --backend wasm|cpu --batch-size N --samples N --seed N [--threads N] [--no-relaxed-simd]
+// node dist/bench/bench-worker.js --system steadygrad|tfjs-layers --backend wasm|cpu|tensorflow --batch-size N --samples N --seed N [--threads N] [--no-relaxed-simd]
 // Prints one JSON line (a BenchRun) on stdout.
 import { parseArgs } from 'node:util';
 import { loadFashionMnist } from '@steadygrad/datasets';
@@ -23,7 +23,8 @@ async function main(): Promise<void> {
   const system = values.system;
   const backend = values.backend;
   if (system !== 'steadygrad' && system !== 'tfjs-layers') throw new Error(`unknown --system ${system}`);
-  if (backend !== 'wasm' && backend !== 'cpu') throw new Error(`unknown --backend ${backend}`);
+  if (backend !== 'wasm' && backend !== 'cpu' && backend !== 'tensorflow')
+    throw new Error(`unknown --backend ${backend}`);
   const o: WorkerOptions = {
     system,
     backend,

@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// `pnpm bench [--quick] [--json] [--reps N] [--threads N] [--cpu | --no-cpu] [--also-ignore-non-finite] [--no-relaxed-simd]`:
+// `pnpm bench [--quick] [--json] [--reps N] [--threads N] [--cpu | --no-cpu] [--no-tensorflow] [--also-ignore-non-finite] [--no-relaxed-simd]`:
 // seed cell 5 BN-MLP, SGD momentum 0.9, one epoch of Fashion-MNIST at batch 32 and 256, then inference on the
 // 10,000 test images — steadygrad (`fit`), tfjs-layers on the same backend (wasm; cpu at reduced size) and
 // PyTorch (tooling/bench/pytorch_peer.py), steadygrad and PyTorch on 1 thread and on `--threads` threads
 // (default: the machine's cores), each run in its own child process, order alternating between repetitions,
-// figures are medians over repetitions.
+// figures are medians over repetitions. Where `pnpm setup:tensorflow` has built tfjs-node's binding, steadygrad
+// and tfjs-layers also run on the `tensorflow` backend in the same repetitions (`--no-tensorflow` skips them).
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +20,7 @@ interface Job {
   readonly system: 'steadygrad' | 'tfjs-layers' | 'pytorch';
   /** steadygrad: fit's `nonFinite` option (a second row that isolates the non-finite guard's cost). */
   readonly nonFinite?: string;
-  readonly backend: 'wasm' | 'cpu';
+  readonly backend: 'wasm' | 'cpu' | 'tensorflow';
   /** steadygrad: core's `setHostThreads`; PyTorch: `torch.set_num_threads`. */
   readonly threads: number;
   readonly batchSize: number;
@@ -31,6 +34,8 @@ interface Plan {
   /** Samples on the cpu backend (reduced: tfjs's cpu backend runs ~200 s per epoch). */
   readonly cpuSamples: Readonly<Record<number, number>>;
   readonly cpuReps: number;
+  /** Samples per system at each batch size on the tensorflow backend. */
+  readonly tensorflowSamples: Readonly<Record<number, number>>;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -44,13 +49,31 @@ function planFor(quick: boolean, reps: number | undefined): Plan {
         wasmSamples: { 32: 3200, 256: 6400 },
         cpuSamples: { 32: 640, 256: 1280 },
         cpuReps: 1,
+        tensorflowSamples: { 32: 3200, 256: 6400 },
       }
     : {
         reps: reps ?? 3,
         wasmSamples: { 32: 60000, 256: 60000 },
         cpuSamples: { 32: 3200, 256: 6400 },
         cpuReps: 1,
+        tensorflowSamples: { 32: 30000, 256: 60000 },
       };
+}
+
+/** Whether tfjs-node's native binding is built (by `pnpm setup:tensorflow`), so the tensorflow rows can run. */
+function tensorflowAvailable(): { ok: boolean; why: string } {
+  let dir: string;
+  try {
+    dir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-node/package.json'));
+  } catch {
+    return { ok: false, why: '@tensorflow/tfjs-node is not installed' };
+  }
+  const lib = join(dir, 'lib');
+  const built =
+    existsSync(lib) && readdirSync(lib).some((d) => existsSync(join(lib, d, 'tfjs_binding.node')));
+  return built
+    ? { ok: true, why: '@tensorflow/tfjs-node' }
+    : { ok: false, why: 'tfjs-node has no binding (run `pnpm setup:tensorflow`)' };
 }
 
 function torchAvailable(): { ok: boolean; why: string } {
@@ -152,6 +175,7 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '42' },
       'no-cpu': { type: 'boolean', default: false },
       cpu: { type: 'boolean', default: false },
+      'no-tensorflow': { type: 'boolean', default: false },
       'also-ignore-non-finite': { type: 'boolean', default: false },
       'no-relaxed-simd': { type: 'boolean', default: false },
       threads: { type: 'string' },
@@ -170,6 +194,8 @@ async function main(): Promise<void> {
     process.stderr.write(`${line}\n`);
   };
   if (!torch.ok) log(`note: PyTorch peer skipped: ${torch.why}`);
+  const tensorflow = values['no-tensorflow'] ? { ok: false, why: '--no-tensorflow' } : tensorflowAvailable();
+  if (!tensorflow.ok) log(`note: tensorflow-backend rows skipped: ${tensorflow.why}`);
   const started = new Date();
   const runs: (BenchRun & { loadAverage: number; repetition: number })[] = [];
   for (let rep = 0; rep < plan.reps; rep++) {
@@ -190,6 +216,11 @@ async function main(): Promise<void> {
           samples: wasm,
           nonFinite: 'ignore',
         });
+      }
+      if (tensorflow.ok) {
+        const samples = plan.tensorflowSamples[batchSize] as number;
+        jobs.push({ system: 'steadygrad', backend: 'tensorflow', threads: 1, batchSize, samples });
+        jobs.push({ system: 'tfjs-layers', backend: 'tensorflow', threads: 1, batchSize, samples });
       }
       if (torch.ok) {
         jobs.push({ system: 'pytorch', backend: 'cpu', threads: 1, batchSize, samples: wasm });
@@ -230,6 +261,8 @@ async function main(): Promise<void> {
   const r = ratios(summaries, 'wasm', threads);
   const cpuRatio = ratios(summaries, 'cpu').vsTfjsLayers;
   const paired = pairedRatios(runs, 'wasm');
+  const tf = tensorflow.ok ? ratios(summaries, 'tensorflow').vsTfjsLayers : null;
+  const tfPaired = tensorflow.ok ? pairedRatios(runs, 'tensorflow').vsTfjsLayers : null;
   const cpu = cpus();
   const steadygradWasm = runs.filter((x) => x.system === 'steadygrad' && x.backend === 'wasm');
   const fused = steadygradWasm.filter((x) => x.relaxedSimd === true).length;
@@ -254,6 +287,11 @@ async function main(): Promise<void> {
   console.log(
     `\ncpu backend, steadygrad ÷ tfjs-layers samples/s: batch 32 ${cpuRatio.batch32?.toFixed(2) ?? '—'}, batch 256 ${cpuRatio.batch256?.toFixed(2) ?? '—'} (reduced size)`,
   );
+  if (tf !== null && tfPaired !== null) {
+    console.log(
+      `tensorflow backend, steadygrad ÷ tfjs-layers samples/s: batch 32 ${tf.batch32?.toFixed(2) ?? '—'} (paired ${tfPaired.batch32?.toFixed(2) ?? '—'}), batch 256 ${tf.batch256?.toFixed(2) ?? '—'} (paired ${tfPaired.batch256?.toFixed(2) ?? '—'}); target ≥ 3`,
+    );
+  }
   if (values.json) {
     console.log(
       JSON.stringify({
@@ -263,7 +301,14 @@ async function main(): Promise<void> {
         pytorch: torch.ok ? torch.why : `skipped: ${torch.why}`,
         runs,
         summaries,
-        ratios: { ...r, cpuVsTfjsLayers: cpuRatio, paired },
+        tensorflow: tensorflow.ok ? tensorflow.why : `skipped: ${tensorflow.why}`,
+        ratios: {
+          ...r,
+          cpuVsTfjsLayers: cpuRatio,
+          paired,
+          tensorflowVsTfjsLayers: tf,
+          tensorflowVsTfjsLayersPaired: tfPaired,
+        },
       }),
     );
   }

@@ -6,6 +6,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { BenchRun } from './bench-types.js';
 import type { WorkerOptions } from './worker-options.js';
 
+/** A variable, so that type-checking does not need the optional package (a root devDependency). */
+const TFJS_NODE: string = '@tensorflow/tfjs-node';
+
 function images(split: { images: Uint8Array; count: number }, count: number): tf.Tensor {
   const n = Math.min(count, split.count);
   const f = new Float32Array(n * 784);
@@ -15,6 +18,9 @@ function images(split: { images: Uint8Array; count: number }, count: number): tf
 
 /** The same work on `@tensorflow/tfjs-layers` (`model.fit` with tensors, as its users write it). */
 export async function runTfjsLayers(data: FashionMnist, o: WorkerOptions): Promise<BenchRun> {
+  // tfjs-node registers the `tensorflow` backend (and its kernels) when imported: the same package and
+  // libtensorflow that steadygrad's useBackend('tensorflow') loads.
+  if (o.backend === 'tensorflow') await import(TFJS_NODE);
   await tf.setBackend(o.backend);
   await tf.ready();
   const n = Math.min(o.samples, data.train.count);

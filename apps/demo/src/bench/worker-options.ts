@@ -1,7 +1,7 @@
 /** What one bench worker process runs. */
 export interface WorkerOptions {
   readonly system: 'steadygrad' | 'tfjs-layers';
-  readonly backend: 'wasm' | 'cpu';
+  readonly backend: 'wasm' | 'cpu' | 'tensorflow';
   readonly batchSize: number;
   /** Training samples (the first `samples` images; 60,000 = one full epoch). */
   readonly samples: number;
