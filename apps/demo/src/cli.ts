@@ -7,6 +7,7 @@ import {
   type BackendChoice,
   SteadygradError,
   setHostThreads,
+  tf,
   useBackend,
 } from '@steadygrad/core';
 import { loadFashionMnist } from '@steadygrad/datasets';
@@ -90,6 +91,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   log(
     `steadygrad demo '${experiment.name}' on the ${info.name} backend${info.packageName ? ` (${info.packageName})` : ''}${info.relaxedSimd ? ', relaxed SIMD' : ''}${threads > 1 && info.name === 'wasm' ? `, ${threads} threads` : ''}`,
   );
+  // Every experiment disposes its models, optimizer state and data tensors: tensorsLeaked (in the JSON line)
+  // counts the tensors alive after the run that were not before it.
+  const tensorsBefore = tf.memory().numTensors;
   const result = await experiment.run({
     backend: info.name,
     requestedBackend: backendChoice,
@@ -102,7 +106,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     verbose: json ? 0 : 1,
     loadFashionMnist: () => loadFashionMnist(),
   });
-  if (json) console.log(JSON.stringify(result));
+  const tensorsLeaked = tf.memory().numTensors - tensorsBefore;
+  if (json) console.log(JSON.stringify({ ...result, tensorsLeaked }));
+  else log(`tensors leaked: ${tensorsLeaked}`);
   return 0;
 }
 
