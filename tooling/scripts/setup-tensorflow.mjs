@@ -32,6 +32,7 @@ import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { bindingBuilt, packageDir as findPackage } from './tensorflow/binding.mjs';
 import { librariesMegabytes, stageTensorFlow } from './tensorflow/stage.mjs';
 
 const TFJS_NODE_VERSION = '4.22.0';
@@ -65,14 +66,7 @@ function run(cmd, args, options = {}) {
   return r.status === 0;
 }
 
-/** The package's folder (its real path: in pnpm's virtual store). */
-function packageDir(name) {
-  try {
-    return dirname(realpathSync(createRequire(join(ROOT, 'package.json')).resolve(`${name}/package.json`)));
-  } catch {
-    return undefined;
-  }
-}
+const packageDir = (name) => findPackage(ROOT, name);
 
 /** tfjs-node-gpu, unpacked from its npm tarball beside tfjs-node so that it resolves the same dependencies. */
 function ensureGpuPackage() {
@@ -107,11 +101,6 @@ function ensureGpuPackage() {
   symlinkSync(relative(dirname(link), target), link);
   say(`unpacked it in ${target}, linked as node_modules/@tensorflow/tfjs-node-gpu`);
   return target;
-}
-
-function bindingBuilt(dir) {
-  const lib = join(dir, 'lib');
-  return existsSync(lib) && readdirSync(lib).some((d) => existsSync(join(lib, d, 'tfjs_binding.node')));
 }
 
 /** Verification in fresh processes; returns the parsed results (or fails). */

@@ -3,8 +3,11 @@
 //   1. pnpm (the version pinned in package.json), 2. dependencies, 3. Fashion-MNIST
 //   (Debian: the dataset-fashion-mnist package; elsewhere the demo downloads it, SHA-256 verified),
 //   4. on Debian as root: Chromium for the browser tests, 5. build (with the demo's web page and its
-//   data subset), 6. the demo (`pnpm demo mlp --epochs 1`).
-// Flags: --no-demo skips step 6.
+//   data subset), 6. the native `tensorflow` backend (`npm run setup:tensorflow`, tooling/scripts/
+//   setup-tensorflow.mjs: tfjs-node's download, else its binding built from the TensorFlow wheel pip fetches;
+//   optional: when it cannot be had, setup says why and goes on without it), 7. the demo
+//   (`pnpm demo mlp --epochs 1`, on `tensorflow` when step 6 gave it).
+// Flags: --no-tensorflow skips step 6, --no-demo skips step 7.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { ensurePnpm, runPnpm } from './pnpm.mjs';
@@ -39,6 +42,17 @@ if (aptPackages.length > 0 && isDebian && isRoot) {
 
 // Built after the data is in place: the demo's web build packs a Fashion-MNIST subset (scripts/make-subset.mjs).
 runPnpm(pnpm, ['run', 'build']);
+
+if (!args.has('--no-tensorflow')) {
+  const script = new URL('./setup-tensorflow.mjs', import.meta.url).pathname;
+  const r = spawnSync(process.execPath, [script], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.log(
+      'setup: the optional tensorflow backend is not installed (see above); everything else works without it. ' +
+        'Retry with `npm run setup:tensorflow [--from-wheel FILE | --libtensorflow DIR]`.',
+    );
+  }
+}
 
 if (!args.has('--no-demo')) runPnpm(pnpm, ['demo', 'mlp', '--epochs', '1']);
 console.log('setup: done. Run the tests with `npm test`.');

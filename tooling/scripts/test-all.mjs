@@ -3,12 +3,15 @@
 // every package, the release checks (changesets, packed tarballs: file lists, publint, attw) and the consumer
 // test (every package installed from its tarball into a fresh npm project, its snippet and README examples
 // type-checked and run), the browser consumer test (the tarballs in a fresh Vite app run in Chromium on WebGL)
-// — and one closing line `tests: N passed, N failed`.
+// — and one closing line `tests: N passed, N failed`. Where `npm run setup` (or `npm run setup:tensorflow`)
+// gave tfjs-node its binding, the README's `pnpm demo mlp --backend tensorflow --epochs 1 --json` is one more test
+// (tooling/scripts/tensorflow/check-demo.mjs: test accuracy >= 0.80, no leaked tensor).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePnpm, runPnpm } from './pnpm.mjs';
+import { tensorflowInstalled } from './tensorflow/binding.mjs';
 
 const pnpm = ensurePnpm({ install: false });
 runPnpm(pnpm, ['run', 'build']);
@@ -55,6 +58,17 @@ const plain = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 const { code, out } = await runCapturing(['exec', 'turbo', 'run', 'test', '--concurrency=1', '--continue']);
 let passed = releaseChecks.filter(Boolean).length;
 let failed = releaseChecks.length - passed;
+// The tensorflow backend's demo bar, where that backend is installed.
+if (tensorflowInstalled(ROOT)) {
+  const demo = spawnSync(process.execPath, [join(ROOT, 'tooling/scripts/tensorflow/check-demo.mjs')], {
+    stdio: 'inherit',
+    cwd: ROOT,
+  });
+  if (demo.status === 0) passed += 1;
+  else failed += 1;
+} else {
+  console.log('test-all: no tensorflow backend (tfjs-node has no binding; `npm run setup:tensorflow`)');
+}
 // Unit tests of the release and consumer tooling (node:test).
 const toolTests = spawnSync(process.execPath, ['--test', 'tooling/release/', 'tooling/consumer/'], {
   cwd: ROOT,
