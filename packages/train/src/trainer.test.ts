@@ -13,6 +13,7 @@ import { Optimizer, sgd } from '@steadygrad/optim';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BatchLogs, Callback, Logs } from './callbacks.js';
 import { binaryCrossentropy } from './losses.js';
+import { expectSameAcrossBatchSizes } from './test-utils/batch-invariance.js';
 import { blobs } from './test-utils/blobs.js';
 import { PlainSgd } from './test-utils/plain-sgd.js';
 import { compile, type Trainer } from './trainer.js';
@@ -109,7 +110,7 @@ describe('fit', () => {
     const probs = trainer.predict(valid.x, { batchSize: 7 });
     expect(probs.shape).toEqual([30, 3]);
     const whole = model.apply(valid.x);
-    expect(Array.from(probs.dataSync())).toEqual(Array.from(whole.dataSync()));
+    expectSameAcrossBatchSizes(probs.dataSync(), whole.dataSync());
     tf.dispose([probs, whole]);
     expect(tf.memory().numTensors).toBe(beforePredict);
     model.dispose();
