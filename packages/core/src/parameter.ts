@@ -47,7 +47,11 @@ export class Parameter {
     return this.variable;
   }
 
-  /** Replaces the value; the shape must match exactly. Does not take ownership of `value`. */
+  /**
+   * Replaces the value; the shape must match exactly (`SHAPE_MISMATCH`). A numeric value of another dtype
+   * is converted (the copy is freed); a string or complex value is `DTYPE_MISMATCH`. A rejected call changes
+   * nothing. Does not take ownership of `value`.
+   */
   assign(value: tf.Tensor): void {
     if (!tf.util.arraysEqual(value.shape, this.variable.shape)) {
       throw new SteadygradError(
@@ -56,7 +60,24 @@ export class Parameter {
         { details: { parameter: this.name, expected: this.variable.shape, got: value.shape } },
       );
     }
-    this.variable.assign(value.dtype === this.variable.dtype ? value : tf.cast(value, this.variable.dtype));
+    if (value.dtype === this.variable.dtype) {
+      this.variable.assign(value);
+      return;
+    }
+    if (value.dtype === 'string' || value.dtype === 'complex64') {
+      throw new SteadygradError(
+        'DTYPE_MISMATCH',
+        `parameter '${this.name}' holds ${this.variable.dtype} values, got a ${value.dtype} tensor`,
+        { details: { parameter: this.name, expected: this.variable.dtype, got: value.dtype } },
+      );
+    }
+    // A numeric value of another dtype is converted; the converted copy is freed once assigned.
+    const cast = tf.cast(value, this.variable.dtype);
+    try {
+      this.variable.assign(cast);
+    } finally {
+      cast.dispose();
+    }
   }
 
   /** Frees the underlying variable. */

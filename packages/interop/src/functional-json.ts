@@ -1,5 +1,5 @@
 import { SteadygradError } from '@steadygrad/core';
-import { Dense, InputLayer, input, type Layer, Model, type Shape, type SymbolicTensor } from '@steadygrad/nn';
+import { InputLayer, input, type Layer, Model, type Shape, type SymbolicTensor } from '@steadygrad/nn';
 import type { KerasLayerJson } from './keras-format.js';
 
 type Json = Record<string, unknown>;
@@ -56,7 +56,8 @@ export function functionalConfig(
   return { name: model.name, layers, input_layers: config.inputLayers, output_layers: config.outputLayers };
 }
 
-type Ref = readonly [string, number, number];
+/** A connection: `[layerName, nodeIndex, tensorIndex]`. */
+export type Ref = readonly [string, number, number];
 
 /** A connection `[name, node, tensor, ...]` (tfjs / Keras 2) or a Keras 3 `__keras_tensor__`'s `keras_history`. */
 function parseRef(where: string, v: unknown): Ref {
@@ -102,27 +103,46 @@ function refList(where: string, v: unknown): Ref[] {
   return v.map((r) => parseRef(where, r));
 }
 
-/** What {@link buildFunctional} needs from the Sequential loader. */
-export interface FunctionalLoaderHooks {
-  readonly makeLayer: (entry: KerasLayerJson, where: string) => Layer;
-  readonly inputShape: (where: string, config: Json) => Shape | undefined;
-  /** Float32 values in the weight data: no layer may need more (checked before any allocation). */
-  readonly weightValues: number;
+/** One layer entry of a functional file: its Keras JSON, its calls' connections, and where to point errors. */
+export interface FunctionalEntry {
+  readonly entry: KerasLayerJson;
+  readonly nodes: readonly Ref[][];
+  readonly where: string;
 }
 
+/** One call of a (non-input) layer: the layer's name, the call's index among its calls and its inputs. */
+export interface FunctionalCall {
+  readonly name: string;
+  readonly k: number;
+  readonly node: readonly Ref[];
+}
+
+/** A functional `config`, parsed and checked: its layers, inputs, outputs and every call in a runnable order. */
+export interface FunctionalGraph {
+  readonly name: string;
+  readonly entries: ReadonlyMap<string, FunctionalEntry>;
+  readonly inputRefs: readonly Ref[];
+  readonly outputRefs: readonly Ref[];
+  /** Every call of a non-input layer, each after the calls that make its inputs. */
+  readonly order: readonly FunctionalCall[];
+}
+
+/** The key of a layer call's output: `(name, node)`. */
+export const nodeKey = (name: string, node: number): string => `${name}\u0000${node}`;
+
 /**
- * Builds a functional {@link Model} from a `model.json`'s functional `config` (tfjs-layers `"Model"`, Keras
- * `"Functional"`; inbound nodes in the tfjs / Keras 2 list form or the Keras 3 `args` form). The graph is
- * checked before any weight is allocated: every connection names a layer of the file (`CORRUPT_DATA` naming
- * the layer whose inbound node names a missing one, or a missing node), the graph has no cycle (`CORRUPT_DATA`
- * naming the layers on it), and no layer needs more values than the weight data holds. The model is built
- * with fresh weights; the caller fills them. On error, nothing stays allocated.
+ * Parses and checks a `model.json`'s functional `config` (tfjs-layers `"Model"`, Keras `"Functional"`;
+ * inbound nodes in the tfjs / Keras 2 list form or the Keras 3 `args` form) without making any layer: every
+ * connection names a layer of the file (`CORRUPT_DATA` naming the layer whose inbound node names a missing
+ * one, or a missing node), input and output layers exist, and the calls are put in an order where each runs
+ * after its inputs (Kahn's algorithm, linear in the connections); a cycle is `CORRUPT_DATA` naming the layers
+ * on it.
  */
-export function buildFunctional(config: Json, source: string, hooks: FunctionalLoaderHooks): Model {
+export function parseFunctional(config: Json, source: string): FunctionalGraph {
   const rawLayers = config.layers;
   if (!Array.isArray(rawLayers) || rawLayers.length === 0)
     throw corrupt(`${source}: modelTopology.config.layers must be a non-empty array`);
-  const entries = new Map<string, { entry: KerasLayerJson; nodes: Ref[][]; where: string }>();
+  const entries = new Map<string, FunctionalEntry>();
   rawLayers.forEach((raw: unknown, i: number) => {
     if (!isObject(raw) || typeof raw.class_name !== 'string' || !isObject(raw.config)) {
       throw corrupt(`${source}: layer ${i} must be { class_name, config, inbound_nodes }`);
@@ -185,41 +205,98 @@ export function buildFunctional(config: Json, source: string, hooks: FunctionalL
       throw corrupt(`${source}: input_layers names '${name}', which is not an InputLayer`, { layer: name });
     }
   }
-  // Replay the calls: a node runs once all its inputs exist (Keras' from_config); no progress means a cycle.
+  // Kahn's algorithm over the calls: a call runs once every output it reads exists (Keras' from_config).
+  const made = new Set<string>();
+  for (const [name, e] of entries) if (e.entry.class_name === 'InputLayer') made.add(nodeKey(name, 0));
+  const calls: FunctionalCall[] = [];
+  for (const [name, e] of entries) {
+    if (e.entry.class_name !== 'InputLayer') e.nodes.forEach((node, k) => calls.push({ name, k, node }));
+  }
+  const missing = new Map<FunctionalCall, number>();
+  const waiting = new Map<string, FunctionalCall[]>();
+  const ready: FunctionalCall[] = [];
+  for (const call of calls) {
+    let m = 0;
+    for (const [from, n] of call.node) {
+      const key = nodeKey(from, n);
+      if (made.has(key)) continue;
+      m++;
+      const list = waiting.get(key);
+      if (list === undefined) waiting.set(key, [call]);
+      else list.push(call);
+    }
+    missing.set(call, m);
+    if (m === 0) ready.push(call);
+  }
+  const order: FunctionalCall[] = [];
+  for (let i = 0; i < ready.length; i++) {
+    const call = ready[i] as FunctionalCall;
+    order.push(call);
+    for (const next of waiting.get(nodeKey(call.name, call.k)) ?? []) {
+      const m = (missing.get(next) as number) - 1;
+      missing.set(next, m);
+      if (m === 0) ready.push(next);
+    }
+  }
+  if (order.length < calls.length) {
+    const names = [...new Set(calls.filter((c) => (missing.get(c) as number) > 0).map((c) => c.name))];
+    throw corrupt(
+      `${source}: the layers ${names.map((n) => `'${n}'`).join(', ')} wait on each other (a cycle in inbound_nodes) or on a node that is never made`,
+      { layers: names, layer: names[0] },
+    );
+  }
+  const name = typeof config.name === 'string' && config.name.length > 0 ? config.name : 'functional';
+  return { name, entries, inputRefs, outputRefs, order };
+}
+
+/** What {@link buildFunctional} needs from the loader. */
+export interface FunctionalLoaderHooks {
+  readonly makeLayer: (entry: KerasLayerJson, where: string) => Layer;
+  readonly inputShape: (where: string, config: Json) => Shape | undefined;
+}
+
+/** Each input layer's declared shape (batch dimension `null`), checked for size. */
+export function functionalInputShapes(
+  graph: FunctionalGraph,
+  inputShape: FunctionalLoaderHooks['inputShape'],
+): Map<string, Shape> {
+  const shapes = new Map<string, Shape>();
+  for (const [name, e] of graph.entries) {
+    if (e.entry.class_name !== 'InputLayer') continue;
+    const shape = inputShape(e.where, e.entry.config);
+    if (shape === undefined) throw corrupt(`${e.where}: batch_input_shape is missing`, { layer: name });
+    checkInputSize(e.where, shape);
+    shapes.set(name, shape);
+  }
+  return shapes;
+}
+
+/**
+ * Builds a functional {@link Model} from a parsed graph (see {@link parseFunctional}) by replaying its calls
+ * in order. The caller checks the whole file first (`checkLayersModelJson` plans every parameter against the
+ * weights manifest without allocating); the model is built with fresh weights, which the caller fills. On
+ * error, nothing stays allocated.
+ */
+export function buildFunctional(graph: FunctionalGraph, hooks: FunctionalLoaderHooks): Model {
+  const { entries } = graph;
   const layers = new Map<string, Layer>();
   const tensors = new Map<string, SymbolicTensor>();
-  const key = (name: string, node: number) => `${name}\u0000${node}`;
   try {
-    for (const [name, e] of entries) {
-      if (e.entry.class_name !== 'InputLayer') continue;
-      const shape = hooks.inputShape(e.where, e.entry.config);
-      if (shape === undefined) throw corrupt(`${e.where}: batch_input_shape is missing`, { layer: name });
-      checkInputSize(e.where, shape);
-      tensors.set(key(name, 0), input({ shape: shape.slice(1), name }));
-    }
+    for (const [name, shape] of functionalInputShapes(graph, hooks.inputShape))
+      tensors.set(nodeKey(name, 0), input({ shape: shape.slice(1), name }));
     for (const [name, e] of entries)
       if (e.entry.class_name !== 'InputLayer') layers.set(name, hooks.makeLayer(e.entry, e.where));
-    const pending = [...entries]
-      .filter(([, e]) => e.entry.class_name !== 'InputLayer')
-      .flatMap(([name, e]) => e.nodes.map((node, k) => ({ name, k, node })));
-    while (pending.length > 0) {
-      const ready = pending.findIndex((p) => p.node.every(([from, n]) => tensors.has(key(from, n))));
-      if (ready < 0) {
-        const names = [...new Set(pending.map((p) => p.name))];
-        throw corrupt(
-          `${source}: the layers ${names.map((n) => `'${n}'`).join(', ')} wait on each other (a cycle in inbound_nodes) or on a node that is never made`,
-          { layers: names, layer: names[0] },
-        );
-      }
-      const { name, k, node } = pending.splice(ready, 1)[0] as (typeof pending)[number];
-      const args = node.map(([from, n]) => tensors.get(key(from, n)) as SymbolicTensor);
+    for (const { name, k, node } of graph.order) {
+      const args = node.map(([from, n]) => tensors.get(nodeKey(from, n)) as SymbolicTensor);
       const layer = layers.get(name) as Layer;
-      checkLayerSize(layer, args, hooks.weightValues, entries.get(name)?.where ?? source);
-      tensors.set(key(name, k), layer.apply(args.length === 1 ? (args[0] as SymbolicTensor) : args));
+      tensors.set(nodeKey(name, k), layer.apply(args.length === 1 ? (args[0] as SymbolicTensor) : args));
     }
-    const name = typeof config.name === 'string' && config.name.length > 0 ? config.name : 'functional';
-    const pick = ([n, k]: Ref) => tensors.get(key(n, k)) as SymbolicTensor;
-    return new Model({ inputs: inputRefs.map(pick), outputs: outputRefs.map(pick), name });
+    const pick = ([n, k]: Ref) => tensors.get(nodeKey(n, k)) as SymbolicTensor;
+    return new Model({
+      inputs: graph.inputRefs.map(pick),
+      outputs: graph.outputRefs.map(pick),
+      name: graph.name,
+    });
   } catch (e) {
     for (const l of layers.values()) l.dispose();
     throw e;
@@ -231,46 +308,6 @@ function checkInputSize(where: string, shape: Shape): void {
   if (!Number.isSafeInteger(size) || size > 2 ** 28) {
     throw corrupt(
       `${where}: the input shape [${shape.join(', ')}] is too large (at most 2^28 values per sample)`,
-    );
-  }
-}
-
-/**
- * Before the model allocates anything: the parameters a layer will create must fit in the weight data
- * (a hostile `units: 99999999999` or `filters` is an error here, not a giant allocation). Counts Dense
- * kernels, convolution kernels (`kernelSize` × input channels ÷ groups × filters, or × depth multiplier)
- * and normalization statistics (4 per channel).
- */
-function checkLayerSize(
-  layer: Layer,
-  args: readonly SymbolicTensor[],
-  available: number,
-  where: string,
-): void {
-  const shape = args[0]?.shape ?? [];
-  const last = shape[shape.length - 1] ?? 1;
-  const l = layer as unknown as {
-    units?: number;
-    filters?: number;
-    kernelSize?: readonly number[];
-    groups?: number;
-    depthMultiplier?: number;
-  };
-  let needed = 0;
-  if (layer instanceof Dense) needed = last * layer.units;
-  else if (Array.isArray(l.kernelSize)) {
-    const window = l.kernelSize.reduce((a, b) => a * b, 1);
-    if (typeof l.filters === 'number') needed = (window * last * l.filters) / (l.groups ?? 1);
-    else if (typeof l.depthMultiplier === 'number') needed = window * last * l.depthMultiplier;
-  } else if (layer.className.endsWith('Normalization')) needed = 4 * last;
-  if (!Number.isSafeInteger(Math.ceil(needed)) || needed > available) {
-    throw corrupt(
-      `${where}: its parameters need ${needed} values, but the weight data holds ${available} float32 values in all`,
-      {
-        layer: layer.name,
-        needed,
-        available,
-      },
     );
   }
 }

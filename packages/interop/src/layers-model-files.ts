@@ -1,6 +1,7 @@
 import { SteadygradError } from '@steadygrad/core';
 import type { Model, Sequential } from '@steadygrad/nn';
-import { fromLayersModel, readLayersModelJson } from './from-layers-model.js';
+import { checkLayersModelJson, DEFAULT_MAX_WEIGHT_BYTES } from './check-layers-model.js';
+import { fromLayersModel } from './from-layers-model.js';
 import { MODEL_FILE, WEIGHTS_FILE } from './keras-format.js';
 import { toLayersModel } from './to-layers-model.js';
 
@@ -72,6 +73,11 @@ export interface LoadLayersModelOptions {
   readonly modelFile?: string;
   /** Refuse model.json files larger than this many bytes (default 64 MiB). */
   readonly maxJsonBytes?: number;
+  /**
+   * Refuse models whose weights manifest lists more than this many bytes (default 2 GiB), checked before any
+   * weight file is read.
+   */
+  readonly maxWeightBytes?: number;
 }
 
 /**
@@ -80,8 +86,10 @@ export interface LoadLayersModelOptions {
  * returns a built steadygrad {@link Sequential} (or functional {@link Model}) with those weights. Node only.
  *
  * Weight paths must stay inside `dir`: absolute paths, `..` segments, backslashes, URLs and symbolic links
- * that resolve outside `dir` are refused (`CORRUPT_DATA` naming the path). Sizes are checked against the
- * manifest before any tensor is made. Nothing is ever evaluated; on any error no model is returned and no
+ * that resolve outside `dir` are refused (`CORRUPT_DATA` naming the path). Before any weight file is read
+ * or any layer built, the whole model.json is validated (see `checkLayersModelJson`: every parameter each
+ * layer declares matched by name and shape to the manifest, nothing left over, the total within
+ * `maxWeightBytes`), then the weight files' sizes against the manifest. Nothing is ever evaluated; on any error no model is returned and no
  * tensor stays allocated.
  *
  * @throws SteadygradError `NOT_FOUND` (a missing file, named), `CORRUPT_DATA`, `SHAPE_MISMATCH`,
@@ -91,7 +99,11 @@ export async function loadLayersModel(
   dir: string,
   options: LoadLayersModelOptions = {},
 ): Promise<Sequential | Model> {
-  const { modelFile = MODEL_FILE, maxJsonBytes = 64 * 1024 * 1024 } = options;
+  const {
+    modelFile = MODEL_FILE,
+    maxJsonBytes = 64 * 1024 * 1024,
+    maxWeightBytes = DEFAULT_MAX_WEIGHT_BYTES,
+  } = options;
   const { fs, path } = await node();
   const root = path.resolve(dir);
   let realRoot: string;
@@ -122,7 +134,9 @@ export async function loadLayersModel(
       details: { file: modelPath },
     });
   }
-  const parsed = readLayersModelJson(json, modelPath);
+  // The whole file — every layer's declared sizes against the manifest — is checked before any weight file
+  // is opened or anything is built.
+  const parsed = checkLayersModelJson(json, { source: modelPath, maxWeightBytes });
   const files: string[] = [];
   for (const p of parsed.weightPaths)
     files.push(await resolveInside(fs, path, root, realRoot, p, `weight file listed in ${modelPath}`));
@@ -148,7 +162,7 @@ export async function loadLayersModel(
     data.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return fromLayersModel(json, data, { source: modelPath, weightFiles: files });
+  return fromLayersModel(json, data, { source: modelPath, weightFiles: files, maxWeightBytes });
 }
 
 function notFoundOrIo(file: string, what: string, e: unknown): SteadygradError {

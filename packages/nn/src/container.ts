@@ -127,23 +127,39 @@ export abstract class Container {
 
   /**
    * Sets every parameter from `weights` (in {@link parameters} order, as `getWeights()` returns them).
-   * Everything is checked first: a wrong count throws `INVALID_ARGUMENT`, a wrong shape `SHAPE_MISMATCH`
-   * naming the parameter, and in either case no parameter is changed. Values are copied; the caller keeps
-   * ownership of `weights`.
+   * All or nothing: every entry is checked before any parameter changes — a wrong count or a value that is
+   * not a live tensor throws `INVALID_ARGUMENT`, a dtype other than the parameter's (float32; string, int32
+   * and bool tensors included) `DTYPE_MISMATCH`, a wrong shape `SHAPE_MISMATCH`, each naming the parameter —
+   * and a rejected call changes no parameter and allocates nothing. Values are copied; the caller keeps
+   * ownership of `weights`. (Keras's `set_weights` casts numeric arrays; steadygrad refuses instead, so an
+   * int32 label tensor passed by mistake is an error, not a silently truncated weight.)
    */
   setWeights(weights: readonly Tensor[]): void {
     const params = this.parameters;
+    const kind = (v: unknown): string =>
+      v === null ? 'null' : typeof v === 'object' ? ((v as object).constructor?.name ?? 'object') : typeof v;
     if (!Array.isArray(weights) || weights.length !== params.length) {
       throw new SteadygradError(
         'INVALID_ARGUMENT',
-        `model '${this.name}' has ${params.length} weights (${params.map((p) => p.name).join(', ')}), got ${Array.isArray(weights) ? weights.length : typeof weights}`,
+        `model '${this.name}' has ${params.length} weights (${params.map((p) => p.name).join(', ')}), got ${Array.isArray(weights) ? weights.length : kind(weights)}`,
         { details: { expected: params.length, got: Array.isArray(weights) ? weights.length : undefined } },
       );
     }
     params.forEach((p, i) => {
-      const w = weights[i];
-      if (w === undefined || !(w instanceof tf.Tensor) || w.isDisposed) {
-        throw new SteadygradError('INVALID_ARGUMENT', `weight ${i} for '${p.name}' must be a live tensor`);
+      const w: unknown = weights[i];
+      if (!(w instanceof tf.Tensor) || w.isDisposed) {
+        throw new SteadygradError(
+          'INVALID_ARGUMENT',
+          `weight ${i} for '${p.name}' must be a live tensor, got ${w instanceof tf.Tensor ? 'a disposed tensor' : kind(w)}`,
+          { details: { index: i, parameter: p.name } },
+        );
+      }
+      if (w.dtype !== p.variable.dtype) {
+        throw new SteadygradError(
+          'DTYPE_MISMATCH',
+          `weight ${i} for parameter '${p.name}' must be a ${p.variable.dtype} tensor, got ${w.dtype}`,
+          { details: { index: i, parameter: p.name, expected: p.variable.dtype, got: w.dtype } },
+        );
       }
       if (!tf.util.arraysEqual(w.shape, p.shape)) {
         throw new SteadygradError(
@@ -153,6 +169,7 @@ export abstract class Container {
         );
       }
     });
+    // Every entry is a live tensor of the parameter's dtype and shape, so no assign below can fail.
     params.forEach((p, i) => {
       p.assign(weights[i] as Tensor);
     });

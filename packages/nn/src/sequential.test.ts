@@ -239,6 +239,54 @@ describe('Sequential', () => {
     dst.dispose();
   });
 
+  it('setWeights is all or nothing: string, int32 and bool tensors are DTYPE_MISMATCH, nothing changes or leaks', () => {
+    const model = cell11(3);
+    const snapshot = model.parameters.map((p) => Array.from(p.variable.dataSync()));
+    const good = model.parameters.map((p) => tf.ones(p.shape));
+    const last = model.parameters[5]!;
+    const bad = {
+      string: tf.tensor(
+        Array.from({ length: 10 }, () => 'x'),
+        [10],
+        'string',
+      ),
+      int32: tf.zeros([10], 'int32'),
+      bool: tf.zeros([10], 'bool'),
+    };
+    for (const [dtype, t] of Object.entries(bad)) {
+      const before = tf.memory().numTensors;
+      for (let call = 0; call < 3; call++) {
+        try {
+          model.setWeights([...good.slice(0, 5), t]);
+          expect.unreachable();
+        } catch (e) {
+          expect(isSteadygradError(e, 'DTYPE_MISMATCH')).toBe(true);
+          expect((e as Error).message).toBe(
+            `weight 5 for parameter '${last.name}' must be a float32 tensor, got ${dtype}`,
+          );
+        }
+      }
+      expect(tf.memory().numTensors).toBe(before);
+      expect(model.parameters.map((p) => Array.from(p.variable.dataSync()))).toEqual(snapshot);
+    }
+    const before = tf.memory().numTensors;
+    expect(() => model.setWeights([...good.slice(0, 5), 'w' as never])).toThrow(
+      "weight 5 for 'dense_2/bias' must be a live tensor, got string",
+    );
+    const dead = tf.ones([10]);
+    dead.dispose();
+    expect(() => model.setWeights([...good.slice(0, 5), dead])).toThrow('got a disposed tensor');
+    expect(() => model.setWeights('w' as never)).toThrow(/has 6 weights .* got string/);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(model.parameters.map((p) => Array.from(p.variable.dataSync()))).toEqual(snapshot);
+    // The valid list still goes in whole, with no tensor left behind.
+    model.setWeights(good);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(model.parameters.every((p) => p.variable.dataSync().every((v) => v === 1))).toBe(true);
+    tf.dispose([...good, ...Object.values(bad)]);
+    model.dispose();
+  });
+
   it('validates the input shape and knows when it cannot build', () => {
     const model = cell11();
     const bad = tf.zeros([2, 784]);

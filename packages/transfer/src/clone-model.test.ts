@@ -16,7 +16,7 @@ import { Dropout, l2, maxNorm } from '@steadygrad/regularization';
 import { compile } from '@steadygrad/train';
 import { describe, expect, it } from 'vitest';
 import { cloneLayer } from './clone-layer.js';
-import { cloneModel } from './clone-model.js';
+import { cloneModel, copyWeights } from './clone-model.js';
 import { binaryData, modelA, values } from './test-utils/models.js';
 
 function bnModel(seed = 5): Sequential {
@@ -208,5 +208,29 @@ describe('cloneModel', () => {
     a.dispose();
     b.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('copyWeights checks every pair before copying any: a shape mismatch in the last changes nothing', () => {
+    const from = new Sequential([new Flatten({ inputShape: [2, 2] }), new Dense(3), new Dense(2)], {
+      seed: 1,
+    });
+    const to = new Sequential([new Flatten({ inputShape: [2, 2] }), new Dense(3), new Dense(4)], { seed: 2 });
+    from.build();
+    to.build();
+    const snapshot = to.parameters.map((p) => Array.from(p.variable.dataSync()));
+    const before = tf.memory().numTensors;
+    try {
+      copyWeights(from.parameters, to.parameters);
+      expect.unreachable();
+    } catch (e) {
+      expect(isSteadygradError(e, 'INCOMPATIBLE')).toBe(true);
+      expect((e as Error).message).toBe(
+        "cannot copy weight 2 'dense_1/kernel' (float32 [3, 2]) into parameter 'dense_1/kernel' (float32 [3, 4])",
+      );
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    expect(to.parameters.map((p) => Array.from(p.variable.dataSync()))).toEqual(snapshot);
+    from.dispose();
+    to.dispose();
   });
 });

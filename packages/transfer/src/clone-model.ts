@@ -27,7 +27,9 @@ export function copyValue(p: Parameter): tf.Tensor {
 
 /**
  * Copies every parameter value of `from` into the matching parameter of `to` (same layer structure), bit for
- * bit, as new buffers: later training of either side never shows in the other.
+ * bit, as new buffers: later training of either side never shows in the other. All or nothing: counts,
+ * shapes and dtypes are checked for every pair first (`INCOMPATIBLE` naming the first pair that differs), so
+ * a rejected call changes no parameter.
  */
 export function copyWeights(from: readonly Parameter[], to: readonly Parameter[]): void {
   if (from.length !== to.length) {
@@ -36,6 +38,18 @@ export function copyWeights(from: readonly Parameter[], to: readonly Parameter[]
       `cannot copy ${from.length} weights into ${to.length} parameters`,
     );
   }
+  to.forEach((p, i) => {
+    const src = from[i] as Parameter;
+    if (!tf.util.arraysEqual([...src.shape], [...p.shape]) || src.variable.dtype !== p.variable.dtype) {
+      throw new SteadygradError(
+        'INCOMPATIBLE',
+        `cannot copy weight ${i} '${src.name}' (${src.variable.dtype} [${src.shape.join(', ')}]) into parameter '${p.name}' (${p.variable.dtype} [${p.shape.join(', ')}])`,
+        {
+          details: { index: i, from: src.name, to: p.name, fromShape: [...src.shape], toShape: [...p.shape] },
+        },
+      );
+    }
+  });
   to.forEach((p, i) => {
     const src = from[i] as Parameter;
     const value = copyValue(src);
