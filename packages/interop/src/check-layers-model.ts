@@ -78,6 +78,13 @@ export function matchWeights(
   plan({
     maxValues: parsed.weightBytes / 4,
     visit: (p, where) => {
+      const available = parsed.weightBytes / 4;
+      if (p.size > available) {
+        throw corrupt(
+          `${where}: weight '${p.name}' [${p.shape.join(', ')}] needs ${p.size} values, but the weight data holds ${available} float32 values in all`,
+          { layer: p.layer, weight: p.name, needed: p.size, available },
+        );
+      }
       const spec = find(p.name);
       if (spec === undefined) {
         throw corrupt(
