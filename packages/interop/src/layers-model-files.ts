@@ -2,76 +2,92 @@ import { SteadygradError } from '@steadygrad/core';
 import type { Model, Sequential } from '@steadygrad/nn';
 import { checkLayersModelJson, DEFAULT_MAX_WEIGHT_BYTES } from './check-layers-model.js';
 import { fromLayersModel } from './from-layers-model.js';
-import { MODEL_FILE, WEIGHTS_FILE } from './keras-format.js';
+import { MODEL_FILE } from './keras-format.js';
+import {
+  CONTENT_NAMED_WEIGHTS,
+  contentNamedWeights,
+  ioError,
+  node,
+  notFoundOrIo,
+  previousWeightFiles,
+  readWeightFiles,
+  resolveInside,
+  SAVE_TEMP_FILES,
+} from './model-files-io.js';
 import { toLayersModel } from './to-layers-model.js';
-
-// Node's fs and path are imported lazily so that importing this package stays browser-safe.
-async function node() {
-  const [fs, path, crypto] = await Promise.all([
-    import('node:fs/promises'),
-    import('node:path'),
-    import('node:crypto'),
-  ]);
-  return { fs, path, crypto };
-}
-
-function ioError(message: string, cause: unknown, details: Record<string, unknown>): SteadygradError {
-  const why = cause instanceof Error ? cause.message : String(cause);
-  return new SteadygradError('IO_ERROR', `${message}: ${why}`, { details });
-}
 
 /** What {@link saveLayersModel} wrote. */
 export interface SavedLayersModel {
   /** Absolute path of model.json. */
   readonly modelJsonPath: string;
-  /** Absolute path of weights.bin. */
+  /** Absolute path of the weights file (`weights-<content hash>.bin`). */
   readonly weightsPath: string;
-  /** Size of weights.bin in bytes. */
+  /** Size of the weights file in bytes. */
   readonly weightBytes: number;
 }
 
 /**
- * Saves a built {@link Sequential} or functional {@link Model} as `dir/model.json` + `dir/weights.bin` in the tfjs-layers format, which
- * `tf.loadLayersModel` (tfjs-layers) and the tensorflowjs converter (to Keras) read. Node only.
+ * Saves a built {@link Sequential} or functional {@link Model} as `dir/model.json` + `dir/weights-<hash>.bin`
+ * in the tfjs-layers format, which `tf.loadLayersModel` (tfjs-layers) and the tensorflowjs converter (to
+ * Keras) read: the weights file is named by its content (the first 16 hex digits of its SHA-256) and
+ * model.json's weights manifest refers to it. Node only.
  *
- * Each file is written atomically: to a temporary file in `dir`, then renamed over the target, so a reader
- * never sees a half-written file. weights.bin is written before the model.json that refers to it.
- * `dir` is created when missing.
+ * Saving over an existing model is atomic for the pair: the new weights file is written beside the old one
+ * (temporary file, fsync, rename), then model.json is replaced in one rename, and only then are the weight
+ * files the old model.json referred to removed. Whenever the process stops — a crash, SIGKILL, a full disk —
+ * `dir` holds the previous model or the new one, each complete. Temporary files left by an interrupted save
+ * (of a process that no longer runs) are removed by the next one. One writer per folder at a time.
+ * `dir` is created when missing; a `model.json` there that is not a regular file is refused.
  *
  * @throws SteadygradError `INCOMPATIBLE` naming the layer when something cannot be expressed (see
  *   {@link toLayersModel}), `NOT_BUILT` for an unbuilt model, `IO_ERROR` naming the file when writing fails.
  */
 export async function saveLayersModel(model: Sequential | Model, dir: string): Promise<SavedLayersModel> {
   const { modelJson, weightData } = toLayersModel(model);
-  const { fs, path, crypto } = await node();
+  const n = await node();
+  const { fs, path, safe } = n;
   const root = path.resolve(dir);
   try {
     await fs.mkdir(root, { recursive: true });
   } catch (e) {
     throw ioError(`cannot create directory ${root}`, e, { dir: root });
   }
-  const writeAtomic = async (name: string, data: string | Uint8Array) => {
-    const target = path.join(root, name);
-    const tmp = path.join(root, `.${name}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
-    try {
-      await fs.writeFile(tmp, data, { flag: 'wx' });
-      await fs.rename(tmp, target);
-    } catch (e) {
-      await fs.rm(tmp, { force: true }).catch(() => undefined);
-      throw ioError(`cannot write ${target}`, e, { file: target });
-    }
-    return target;
-  };
-  const weightsPath = await writeAtomic(WEIGHTS_FILE, new Uint8Array(weightData));
-  const modelJsonPath = await writeAtomic(MODEL_FILE, `${JSON.stringify(modelJson, null, 2)}\n`);
-  return { modelJsonPath, weightsPath, weightBytes: weightData.byteLength };
+  const modelJsonPath = path.join(root, MODEL_FILE);
+  const existing = await fs.lstat(modelJsonPath).catch(() => undefined);
+  // A symbolic link is replaced by the rename like a file; a folder or a special file is refused up front.
+  if (existing !== undefined && !existing.isFile() && !existing.isSymbolicLink()) {
+    throw new SteadygradError(
+      'IO_ERROR',
+      `cannot write ${modelJsonPath}: it exists and is ${existing.isDirectory() ? 'a folder' : 'a special file (FIFO, device or socket)'}, not a regular file; nothing was written`,
+      { details: { file: modelJsonPath } },
+    );
+  }
+  for (const match of SAVE_TEMP_FILES) await safe.removeStaleTempFiles(root, { match });
+  const bytes = new Uint8Array(weightData);
+  const weightsName = contentNamedWeights(n, bytes);
+  const weightsPath = path.join(root, weightsName);
+  const previous = await previousWeightFiles(n, modelJsonPath, root);
+  const manifest = modelJson.weightsManifest.map((g) => ({ ...g, paths: [weightsName] }));
+  const json = { ...modelJson, weightsManifest: manifest };
+  // 1. the new weights beside the old ones; 2. model.json switches to them in one rename; 3. old ones go.
+  await safe.writeFileAtomic(weightsPath, bytes);
+  await safe.writeFileAtomic(modelJsonPath, `${JSON.stringify(json, null, 2)}\n`);
+  const stale = new Set(previous.filter((p) => p.endsWith('.bin')));
+  for (const name of await fs.readdir(root).catch(() => [] as string[])) {
+    // Content-named weights no model.json refers to: left by a save that stopped before its cleanup.
+    if (CONTENT_NAMED_WEIGHTS.test(name)) stale.add(name);
+  }
+  stale.delete(weightsName);
+  stale.delete(MODEL_FILE);
+  for (const name of stale) await fs.rm(path.join(root, name), { force: true }).catch(() => undefined);
+  return { modelJsonPath, weightsPath, weightBytes: bytes.byteLength };
 }
 
 /** Options of {@link loadLayersModel}. */
 export interface LoadLayersModelOptions {
   /** The model file inside `dir` (default `model.json`). */
   readonly modelFile?: string;
-  /** Refuse model.json files larger than this many bytes (default 64 MiB). */
+  /** Refuse model.json files larger than this many bytes (default 64 MiB), counted while reading. */
   readonly maxJsonBytes?: number;
   /**
    * Refuse models whose weights manifest lists more than this many bytes (default 2 GiB), checked before any
@@ -82,15 +98,17 @@ export interface LoadLayersModelOptions {
 
 /**
  * Loads `dir/model.json` (tfjs-layers format, as written by {@link saveLayersModel}, by tfjs-layers'
- * `model.save` or by the tensorflowjs converter from Keras) and the weight files its manifest lists, and
- * returns a built steadygrad {@link Sequential} (or functional {@link Model}) with those weights. Node only.
+ * `model.save` or by the tensorflowjs converter from Keras) and the weight files its manifest lists
+ * (`weights.bin`, `weights-<hash>.bin`, tfjs shards — any names inside `dir`), and returns a built
+ * steadygrad {@link Sequential} (or functional {@link Model}) with those weights. Node only.
  *
- * Weight paths must stay inside `dir`: absolute paths, `..` segments, backslashes, URLs and symbolic links
- * that resolve outside `dir` are refused (`CORRUPT_DATA` naming the path). Before any weight file is read
- * or any layer built, the whole model.json is validated (see `checkLayersModelJson`: every parameter each
- * layer declares matched by name and shape to the manifest, nothing left over, the total within
- * `maxWeightBytes`), then the weight files' sizes against the manifest. Nothing is ever evaluated; on any error no model is returned and no
- * tensor stays allocated.
+ * model.json and every weight file must be regular files: a FIFO, a device or a folder is `CORRUPT_DATA`
+ * naming it (never a hang), and reads are bounded while reading. Weight paths must stay inside `dir`:
+ * absolute paths, `..` segments, backslashes, URLs and symbolic links that resolve outside `dir` are refused
+ * (`CORRUPT_DATA` naming the path). Before any weight file is read or any layer built, the whole model.json
+ * is validated (see `checkLayersModelJson`: every parameter each layer declares matched by name and shape to
+ * the manifest, nothing left over, the total within `maxWeightBytes`), then the weight files' sizes against
+ * the manifest. Nothing is ever evaluated; on any error no model is returned and no tensor stays allocated.
  *
  * @throws SteadygradError `NOT_FOUND` (a missing file, named), `CORRUPT_DATA`, `SHAPE_MISMATCH`,
  *   `INCOMPATIBLE` (see {@link fromLayersModel}), `IO_ERROR`.
@@ -104,7 +122,8 @@ export async function loadLayersModel(
     maxJsonBytes = 64 * 1024 * 1024,
     maxWeightBytes = DEFAULT_MAX_WEIGHT_BYTES,
   } = options;
-  const { fs, path } = await node();
+  const n = await node();
+  const { fs, path, safe } = n;
   const root = path.resolve(dir);
   let realRoot: string;
   try {
@@ -112,20 +131,22 @@ export async function loadLayersModel(
   } catch (e) {
     throw notFoundOrIo(root, 'model directory', e);
   }
-  const modelPath = await resolveInside(fs, path, root, realRoot, modelFile, 'model file');
-  const stat = await fs.stat(modelPath).catch((e: unknown) => {
-    throw notFoundOrIo(modelPath, 'model.json', e);
-  });
-  if (stat.size > maxJsonBytes) {
-    throw new SteadygradError(
-      'CORRUPT_DATA',
-      `${modelPath}: ${stat.size} bytes is larger than maxJsonBytes (${maxJsonBytes})`,
-      {
-        details: { file: modelPath, bytes: stat.size, maxJsonBytes },
-      },
-    );
+  const modelPath = await resolveInside(n, root, realRoot, modelFile, 'model file');
+  let text: string;
+  try {
+    text = (
+      await safe.readRegularFile(modelPath, { maxBytes: maxJsonBytes, within: realRoot, what: 'model.json' })
+    ).toString('utf8');
+  } catch (e) {
+    if (e instanceof SteadygradError && e.details.reason === 'too-large') {
+      throw new SteadygradError(
+        'CORRUPT_DATA',
+        `${modelPath}: larger than maxJsonBytes (${maxJsonBytes} bytes)`,
+        { details: { file: modelPath, maxJsonBytes } },
+      );
+    }
+    throw e;
   }
-  const text = await fs.readFile(modelPath, 'utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -139,73 +160,7 @@ export async function loadLayersModel(
   const parsed = checkLayersModelJson(json, { source: modelPath, maxWeightBytes });
   const files: string[] = [];
   for (const p of parsed.weightPaths)
-    files.push(await resolveInside(fs, path, root, realRoot, p, `weight file listed in ${modelPath}`));
-  // Sizes first (from stat), so a manifest that lies about sizes never makes us read or allocate much.
-  let total = 0;
-  for (const f of files) {
-    const s = await fs.stat(f).catch((e: unknown) => {
-      throw notFoundOrIo(f, `weight file listed in ${modelPath}`, e);
-    });
-    total += s.size;
-  }
-  if (total !== parsed.weightBytes) {
-    throw new SteadygradError(
-      'CORRUPT_DATA',
-      `${files.join(' + ') || 'no weight files'}: ${total} bytes, but ${modelPath} lists ${parsed.weightBytes} bytes of float32 weights`,
-      { details: { files, expectedBytes: parsed.weightBytes, actualBytes: total } },
-    );
-  }
-  const data = new Uint8Array(total);
-  let offset = 0;
-  for (const f of files) {
-    const chunk = await fs.readFile(f);
-    data.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+    files.push(await resolveInside(n, root, realRoot, p, `weight file listed in ${modelPath}`));
+  const data = await readWeightFiles(n, files, realRoot, parsed.weightBytes, modelPath);
   return fromLayersModel(json, data, { source: modelPath, weightFiles: files, maxWeightBytes });
-}
-
-function notFoundOrIo(file: string, what: string, e: unknown): SteadygradError {
-  if ((e as { code?: string }).code === 'ENOENT') {
-    return new SteadygradError('NOT_FOUND', `${what} ${file} does not exist`, { details: { file } });
-  }
-  return ioError(`cannot read ${what} ${file}`, e, { file });
-}
-
-type Fs = typeof import('node:fs/promises');
-type Path = typeof import('node:path');
-
-/** Resolves a manifest path inside `root`, refusing anything that could leave it. */
-async function resolveInside(
-  fs: Fs,
-  path: Path,
-  root: string,
-  realRoot: string,
-  rel: string,
-  what: string,
-): Promise<string> {
-  const refuse = (why: string) =>
-    new SteadygradError(
-      'CORRUPT_DATA',
-      `${what} '${rel}' ${why}; paths must be plain relative paths inside ${root}`,
-      {
-        details: { path: rel, dir: root },
-      },
-    );
-  if (typeof rel !== 'string' || rel.length === 0) throw refuse('is empty');
-  if (rel.includes('\\') || rel.includes('\0')) throw refuse('contains a backslash or NUL');
-  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(rel)) throw refuse('is a URL or drive path');
-  if (path.isAbsolute(rel) || rel.startsWith('/')) throw refuse('is absolute');
-  if (rel.split('/').some((seg) => seg === '..')) throw refuse("escapes the model directory with '..'");
-  const full = path.resolve(root, rel);
-  if (!full.startsWith(root + path.sep)) throw refuse('escapes the model directory');
-  let real: string;
-  try {
-    real = await fs.realpath(full);
-  } catch (e) {
-    throw notFoundOrIo(full, what, e);
-  }
-  if (!real.startsWith(realRoot + path.sep))
-    throw refuse('resolves (through a symbolic link) outside the model directory');
-  return full;
 }

@@ -20,6 +20,13 @@ afterAll(async () => {
 });
 let n = 0;
 const freshDir = () => join(root, `m${n++}`);
+/** The weights file a save wrote: named by content, `weights-<16 hex digits of its SHA-256>.bin`. */
+async function weightsName(dir: string): Promise<string> {
+  const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+  const [name] = json.weightsManifest[0].paths;
+  expect(name).toMatch(/^weights-[0-9a-f]{16}\.bin$/);
+  return name;
+}
 
 function maxAbsDiff(a: Tensor, b: Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
@@ -107,7 +114,9 @@ describe('steadygrad -> tfjs-layers', () => {
     const before = tf.memory().numTensors;
     const saved = await saveLayersModel(model, dir);
     expect(tf.memory().numTensors).toBe(before);
-    expect((await readdir(dir)).sort()).toEqual(['model.json', 'weights.bin']);
+    const wname = await weightsName(dir);
+    expect((await readdir(dir)).sort()).toEqual(['model.json', wname]);
+    expect(saved.weightsPath).toBe(join(dir, wname));
     expect(saved.weightBytes).toBe(model.countParams() * 4);
 
     const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
@@ -146,7 +155,7 @@ describe('steadygrad -> tfjs-layers', () => {
       scale: true,
     });
     expect(layers[3].config).toMatchObject({ rate: 0.3, noise_shape: null, seed: 5 });
-    expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
+    expect(json.weightsManifest[0].paths).toEqual([wname]);
     expect(json.weightsManifest[0].weights.map((w: { name: string }) => w.name)).toEqual(
       model.parameters.map((p) => p.name),
     );
@@ -205,7 +214,8 @@ describe('steadygrad -> tfjs-layers', () => {
     const b = new Sequential([new Dense({ units: 3, inputShape: [4], activation: 'gelu' })], { seed: 1 });
     b.build();
     await saveLayersModel(b, dir);
-    expect((await readdir(dir)).sort()).toEqual(['model.json', 'weights.bin']);
+    // The old model's weights file is removed once the new model.json is in place.
+    expect((await readdir(dir)).sort()).toEqual(['model.json', await weightsName(dir)]);
     const back = await loadLayersModel(dir);
     expect(back.layers.map((l) => l.className)).toEqual(['Dense']);
     a.dispose();
@@ -423,8 +433,9 @@ describe('malformed model.json', () => {
     await edit(dir, (j) => {
       j.weightsManifest[0].weights.pop();
     });
-    const bytes = await readFile(join(dir, 'weights.bin'));
-    await writeFile(join(dir, 'weights.bin'), bytes.subarray(0, bytes.length - 8));
+    const w = join(dir, await weightsName(dir));
+    const bytes = await readFile(w);
+    await writeFile(w, bytes.subarray(0, bytes.length - 8));
     await expectError(
       dir,
       'CORRUPT_DATA',
@@ -446,15 +457,20 @@ describe('malformed model.json', () => {
 
   it('a weights file of the wrong size names the file and both sizes', async () => {
     const dir = await savedDir();
-    const bytes = await readFile(join(dir, 'weights.bin'));
-    await writeFile(join(dir, 'weights.bin'), bytes.subarray(0, bytes.length - 4));
-    await expectError(dir, 'CORRUPT_DATA', /weights\.bin: 64 bytes, but .*model\.json lists 68 bytes/);
+    const w = join(dir, await weightsName(dir));
+    const bytes = await readFile(w);
+    await writeFile(w, bytes.subarray(0, bytes.length - 4));
+    await expectError(
+      dir,
+      'CORRUPT_DATA',
+      /weights-[0-9a-f]{16}\.bin: 64 bytes, but .*model\.json lists 68 bytes/,
+    );
   });
 
   it('a missing weights file is NOT_FOUND naming it', async () => {
     const dir = await savedDir();
-    await rm(join(dir, 'weights.bin'));
-    await expectError(dir, 'NOT_FOUND', /weights\.bin does not exist/);
+    await rm(join(dir, await weightsName(dir)));
+    await expectError(dir, 'NOT_FOUND', /weights-[0-9a-f]{16}\.bin does not exist/);
   });
 
   it('an unsupported layer, activation or class name is INCOMPATIBLE naming the layer; nothing is evaluated', async () => {
@@ -484,7 +500,7 @@ describe('malformed model.json', () => {
 
   it('weight paths may not leave the model directory', async () => {
     const dir = await savedDir();
-    await writeFile(join(root, 'outside.bin'), await readFile(join(dir, 'weights.bin')));
+    await writeFile(join(root, 'outside.bin'), await readFile(join(dir, await weightsName(dir))));
     for (const [path, why] of [
       ['../outside.bin', /escapes the model directory with '\.\.'/],
       ['sub/../../outside.bin', /'\.\.'/],

@@ -22,7 +22,9 @@ try {
   model.build();
   const saved = await saveLayersModel(model, join(dir, 'm'));
   if (saved.weightBytes !== (4 * 3 + 3 + 3 * 2 + 2) * 4) throw new Error(`weightBytes ${saved.weightBytes}`);
-  if (readdirSync(join(dir, 'm')).sort().join(',') !== 'model.json,weights.bin')
+  const weightsName = saved.weightsPath.slice(join(dir, 'm').length + 1);
+  if (!/^weights-[0-9a-f]{16}\.bin$/.test(weightsName)) throw new Error(`weights file ${weightsName}`);
+  if (readdirSync(join(dir, 'm')).sort().join(',') !== `model.json,${weightsName}`)
     throw new Error('files written');
   const json = JSON.parse(readFileSync(saved.modelJsonPath, 'utf8'));
   if (json.modelTopology.config.layers[0].config.batch_input_shape.join(',') !== ',2,2')
