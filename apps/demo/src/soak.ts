@@ -5,11 +5,15 @@
 // zero backend bytes. With --json the last line is `{ epochs, tensorsGrowth, bytesGrowth, rssGrowthMb,
 // backend, samples }`.
 import { parseArgs } from 'node:util';
-import { type BackendChoice, SteadygradError, tf, useBackend } from '@steadygrad/core';
+import { BACKEND_CHOICES, type BackendChoice, tf, useBackend } from '@steadygrad/core';
 import { imageSource, labelSource, loadFashionMnist, sliceSplit } from '@steadygrad/datasets';
 import { sgd } from '@steadygrad/optim';
 import { compile } from '@steadygrad/train';
+import { integerFlag, parseCommandLine, runCommand, UsageError } from './cli-args.js';
 import { seedCell5Model } from './models.js';
+
+const USAGE =
+  'usage: pnpm soak [--epochs N (>= 2, default 20)] [--backend auto|cpu|wasm|tensorflow] [--limit N] [--batch-size N] [--json]';
 
 export interface SoakSample {
   readonly epoch: number;
@@ -28,31 +32,29 @@ export interface SoakResult {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      epochs: { type: 'string', default: '20' },
-      backend: { type: 'string', default: 'auto' },
-      limit: { type: 'string' },
-      'batch-size': { type: 'string', default: '32' },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  const epochs = Number(values.epochs);
-  const batchSize = Number(values['batch-size']);
-  if (!Number.isInteger(epochs) || epochs < 2) {
-    throw new SteadygradError('INVALID_ARGUMENT', `--epochs must be an integer >= 2, got '${values.epochs}'`);
-  }
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new SteadygradError(
-      'INVALID_ARGUMENT',
-      `--batch-size must be a positive integer, got '${values['batch-size']}'`,
-    );
+  const { values } = parseCommandLine(() =>
+    parseArgs({
+      args: [...argv],
+      strict: true,
+      options: {
+        epochs: { type: 'string', default: '20' },
+        backend: { type: 'string', default: 'auto' },
+        limit: { type: 'string' },
+        'batch-size': { type: 'string', default: '32' },
+        json: { type: 'boolean', default: false },
+      },
+    }),
+  );
+  const epochs = integerFlag('--epochs', values.epochs, { min: 2 }) as number;
+  const batchSize = integerFlag('--batch-size', values['batch-size'], { min: 1 }) as number;
+  const limitFlag = integerFlag('--limit', values.limit, { min: 1 });
+  if (!(BACKEND_CHOICES as readonly string[]).includes(values.backend)) {
+    throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, got '${values.backend}'`);
   }
   const log = values.json ? (s: string) => console.error(s) : (s: string) => console.log(s);
   const info = await useBackend(values.backend as BackendChoice, { load: (name) => import(name) });
   const data = await loadFashionMnist();
-  const limit = values.limit === undefined ? data.train.count : Number(values.limit);
+  const limit = Math.min(limitFlag ?? data.train.count, data.train.count);
   const train = sliceSplit(data.train, 0, limit);
   const model = seedCell5Model(1);
   const trainer = compile(model, {
@@ -104,8 +106,4 @@ async function main(argv: readonly string[]): Promise<void> {
   if (result.tensorsGrowth !== 0 || result.bytesGrowth !== 0) process.exitCode = 1;
 }
 
-main(process.argv.slice(2)).catch((e: unknown) => {
-  if (e instanceof SteadygradError) console.error(`error [${e.code}]: ${e.message}`);
-  else console.error(e);
-  process.exitCode = 1;
-});
+runCommand(() => main(process.argv.slice(2)), USAGE);

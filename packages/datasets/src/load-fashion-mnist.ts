@@ -1,7 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isSteadygradError, SteadygradError } from '@steadygrad/core';
+import { readRegularFile } from '@steadygrad/core/node';
 import {
   type DownloadFashionMnistOptions,
   downloadFashionMnist,
@@ -60,16 +61,33 @@ export interface LocateFashionMnistOptions {
 /** Options of `loadFashionMnist`: the same as `locateFashionMnist`, which it calls first. */
 export interface LoadFashionMnistOptions extends LocateFashionMnistOptions {}
 
-async function isFile(path: string): Promise<boolean> {
+/** What a path is, in words, when it is not what was expected. */
+function kindOf(st: import('node:fs').Stats): string {
+  if (st.isFile()) return 'a regular file';
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/** The file's kind when something exists at `path` (symbolic links followed), else `undefined`. */
+async function statOf(path: string): Promise<import('node:fs').Stats | undefined> {
   try {
-    return (await stat(path)).isFile();
+    return await stat(path);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
+/** The largest Fashion-MNIST file, uncompressed: 60,000 × 28 × 28 bytes plus its header (47 MB). */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
 /**
  * The four files in `dir`, each as `NAME` (uncompressed, preferred) or `NAME.gz`, and which are missing.
+ * An entry of one of those names that is not a regular file (a folder, a FIFO, a device) is `CORRUPT_DATA`
+ * naming it and what it is — never read, never taken for a missing file.
  */
 export async function findFashionMnistFiles(
   dir: string,
@@ -78,11 +96,41 @@ export async function findFashionMnistFiles(
   const missing: FashionMnistFileRole[] = [];
   for (const role of FASHION_MNIST_ROLES) {
     const base = join(dir, FASHION_MNIST_FILES[role]);
-    if (await isFile(base)) files[role] = base;
-    else if (await isFile(`${base}.gz`)) files[role] = `${base}.gz`;
-    else missing.push(role);
+    let found: string | undefined;
+    for (const candidate of [base, `${base}.gz`]) {
+      const st = await statOf(candidate);
+      if (st === undefined) continue;
+      if (!st.isFile()) {
+        throw new SteadygradError(
+          'CORRUPT_DATA',
+          `Fashion-MNIST file ${candidate} is ${kindOf(st)}, not a regular file`,
+          { details: { path: candidate, role, reason: 'not-regular' } },
+        );
+      }
+      found = candidate;
+      break;
+    }
+    if (found === undefined) missing.push(role);
+    else files[role] = found;
   }
   return { files, missing };
+}
+
+/** An explicitly given dataset folder must be a folder: `/dev/zero`, a FIFO or a file is named as such. */
+async function checkFolder(dir: string, label: string): Promise<void> {
+  const st = await statOf(dir);
+  if (st === undefined) {
+    throw new SteadygradError('NOT_FOUND', `Fashion-MNIST not found: ${label} = ${dir} does not exist`, {
+      details: { dir },
+    });
+  }
+  if (!st.isDirectory()) {
+    throw new SteadygradError(
+      'INVALID_ARGUMENT',
+      `${label} = ${dir} is ${kindOf(st)}, not a folder; expected the folder holding the four Fashion-MNIST files`,
+      { details: { dir, reason: 'not-a-folder' } },
+    );
+  }
 }
 
 /** The default download cache directory. */
@@ -139,6 +187,7 @@ export async function locateFashionMnist(
     explicit.push(['env', env[FASHION_MNIST_DIR_ENV]!, `$${FASHION_MNIST_DIR_ENV}`]);
   }
   for (const [origin, d, label] of explicit) {
+    await checkFolder(d, label);
     const { files, missing } = await findFashionMnistFiles(d);
     if (missing.length === 0) return { origin, dir: d, files: complete(files) };
     throw new SteadygradError(
@@ -200,15 +249,8 @@ export async function readFashionMnistFiles(
   const parsed = {} as Record<FashionMnistFileRole, IdxArray>;
   for (const role of FASHION_MNIST_ROLES) {
     const path = files[role];
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(path);
-    } catch (e) {
-      throw new SteadygradError('IO_ERROR', `cannot read ${path}: ${(e as Error).message}`, {
-        details: { path },
-        cause: e,
-      });
-    }
+    // A regular file only (a FIFO cannot hang this, /dev/zero cannot fill memory), bounded while reading.
+    const bytes = await readRegularFile(path, { maxBytes: MAX_FILE_BYTES, what: 'Fashion-MNIST file' });
     parsed[role] = readIdx(bytes, { name: path, ranks: role.endsWith('Images') ? [3] : [1] });
   }
   return fashionMnistFromIdx(parsed, { names: files });

@@ -13,6 +13,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { integerFlag, parseCommandLine, runCommand } from '../cli-args.js';
 import { markdownTable, pairedRatios, ratios, summarize } from './bench-stats.js';
 import type { BenchRun } from './bench-types.js';
 
@@ -167,28 +168,28 @@ function rotate<T>(xs: readonly T[], by: number): T[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      reps: { type: 'string' },
-      seed: { type: 'string', default: '42' },
-      'no-cpu': { type: 'boolean', default: false },
-      cpu: { type: 'boolean', default: false },
-      'no-tensorflow': { type: 'boolean', default: false },
-      'also-ignore-non-finite': { type: 'boolean', default: false },
-      'no-relaxed-simd': { type: 'boolean', default: false },
-      threads: { type: 'string' },
-    },
-  });
+  const { values } = parseCommandLine(() =>
+    parseArgs({
+      strict: true,
+      options: {
+        quick: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        reps: { type: 'string' },
+        seed: { type: 'string', default: '42' },
+        'no-cpu': { type: 'boolean', default: false },
+        cpu: { type: 'boolean', default: false },
+        'no-tensorflow': { type: 'boolean', default: false },
+        'also-ignore-non-finite': { type: 'boolean', default: false },
+        'no-relaxed-simd': { type: 'boolean', default: false },
+        threads: { type: 'string' },
+      },
+    }),
+  );
   const threads =
-    values.threads === undefined ? Math.min(availableParallelism(), 64) : Number(values.threads);
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
-    throw new Error(`--threads expects an integer from 1 to 64, got ${values.threads}`);
-  }
+    integerFlag('--threads', values.threads, { min: 1, max: 64 }) ?? Math.min(availableParallelism(), 64);
   relaxedSimd = !values['no-relaxed-simd'];
-  const plan = planFor(values.quick, values.reps === undefined ? undefined : Number(values.reps));
-  const seed = Number(values.seed);
+  const plan = planFor(values.quick, integerFlag('--reps', values.reps, { min: 1 }));
+  const seed = integerFlag('--seed', values.seed) as number;
   const torch = torchAvailable();
   const log = (line: string): void => {
     process.stderr.write(`${line}\n`);
@@ -314,7 +315,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
-  process.exit(1);
-});
+runCommand(
+  main,
+  'usage: pnpm bench [--quick] [--json] [--reps N] [--seed N] [--threads N (1-64)] [--cpu | --no-cpu] [--no-tensorflow] [--also-ignore-non-finite] [--no-relaxed-simd]',
+);
