@@ -210,7 +210,10 @@ export function parseFunctional(config: Json, source: string): FunctionalGraph {
   for (const [name, e] of entries) if (e.entry.class_name === 'InputLayer') made.add(nodeKey(name, 0));
   const calls: FunctionalCall[] = [];
   for (const [name, e] of entries) {
-    if (e.entry.class_name !== 'InputLayer') e.nodes.forEach((node, k) => calls.push({ name, k, node }));
+    if (e.entry.class_name === 'InputLayer') continue;
+    e.nodes.forEach((node, k) => {
+      calls.push({ name, k, node });
+    });
   }
   const missing = new Map<FunctionalCall, number>();
   const waiting = new Map<string, FunctionalCall[]>();
