@@ -18,9 +18,13 @@ export function parseCommandLine<T>(parse: () => T): T {
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      // Node's messages go on with a hint about '--'; the first sentence says what is wrong.
-      const first = String((e as Error).message).split('\n')[0] as string;
-      throw new UsageError(first.replace(/\. To specify a positional argument.*$/, '.'));
+      // Node's messages go on with a hint about '--' (when positionals are allowed); the first sentence
+      // says what is wrong, and ends with a period either way.
+      const first = (String((e as Error).message).split('\n')[0] as string).replace(
+        /\. To specify a positional argument.*$/,
+        '',
+      );
+      throw new UsageError(first.endsWith('.') ? first : `${first}.`);
     }
     throw e;
   }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The steadygrad demo CLI: `pnpm demo <experiment> [--backend auto|cpu|wasm|tensorflow] [--threads N]
+// The steadygrad demo CLI: `pnpm demo <experiment> [--backend auto|cpu|wasm|webgl|tensorflow] [--threads N]
 // [--epochs N] [--batch-size N] [--seed N] [--seeds N] [--limit N] [--json]` and `pnpm demo --list`.
 import { parseArgs } from 'node:util';
 import { BACKEND_CHOICES, type BackendChoice, setHostThreads, tf, useBackend } from '@steadygrad/core';
@@ -7,7 +7,7 @@ import { loadFashionMnist } from '@steadygrad/datasets';
 import { integerFlag, parseCommandLine, runCommand, UsageError } from './cli-args.js';
 import { experiments, findExperiment } from './experiments/index.js';
 
-const USAGE = `usage: pnpm demo <experiment> [--backend auto|cpu|wasm|tensorflow] [--threads N] [--epochs N] [--batch-size N] [--seed N] [--seeds N] [--limit N] [--json]
+const USAGE = `usage: pnpm demo <experiment> [--backend ${BACKEND_CHOICES.join('|')}] [--threads N] [--epochs N] [--batch-size N] [--seed N] [--seeds N] [--limit N] [--json]
        pnpm demo --list`;
 
 const positiveInt = (flag: string, value: string | undefined) => integerFlag(flag, value, { min: 1 });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm soak [--epochs N] [--backend auto|cpu|wasm|tensorflow] [--limit N] [--batch-size N] [--json]`:
+// `pnpm soak [--epochs N] [--backend auto|cpu|wasm|webgl|tensorflow] [--limit N] [--batch-size N] [--json]`:
 // trains the seed cell 5 BN-MLP for N epochs (default 20) and samples, after every epoch, the tensors alive,
 // the bytes the backend holds and the process RSS. Growth after the first epoch must be zero tensors and
 // zero backend bytes. With --json the last line is `{ epochs, tensorsGrowth, bytesGrowth, rssGrowthMb,
@@ -12,8 +12,7 @@ import { compile } from '@steadygrad/train';
 import { integerFlag, parseCommandLine, runCommand, UsageError } from './cli-args.js';
 import { seedCell5Model } from './models.js';
 
-const USAGE =
-  'usage: pnpm soak [--epochs N (>= 2, default 20)] [--backend auto|cpu|wasm|tensorflow] [--limit N] [--batch-size N] [--json]';
+const USAGE = `usage: pnpm soak [--epochs N (>= 2, default 20)] [--backend ${BACKEND_CHOICES.join('|')}] [--limit N] [--batch-size N] [--json]`;
 
 export interface SoakSample {
   readonly epoch: number;

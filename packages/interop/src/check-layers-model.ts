@@ -1,4 +1,4 @@
-import { SteadygradError } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, SteadygradError } from '@steadygrad/core';
 import type { Layer, Shape } from '@steadygrad/nn';
 import { type FunctionalGraph, parseFunctional } from './functional-json.js';
 import { corrupt, makeLayer, makeLayers } from './layer-from-keras.js';
@@ -121,6 +121,23 @@ export function matchWeights(
   return matches;
 }
 
+/** Options of {@link checkLayersModelJson}. */
+export interface CheckLayersModelOptions {
+  /** Names the source in error messages (default `'model.json'`). */
+  readonly source?: string;
+  /** Refuse models whose weights manifest lists more than this many bytes (default 2 GiB). */
+  readonly maxWeightBytes?: number;
+}
+
+const CHECK_KEYS = optionKeys<CheckLayersModelOptions>()(['source', 'maxWeightBytes']);
+
+/** `maxWeightBytes` as the loaders take it: an integer >= 0. */
+export function checkMaxWeightBytes(value: number | undefined): number {
+  return value === undefined
+    ? DEFAULT_MAX_WEIGHT_BYTES
+    : checkNumber('maxWeightBytes', value, { min: 0, integer: true });
+}
+
 /**
  * Validates a whole tfjs-layers `model.json` object before anything is built: its structure, every layer's
  * configuration, and every parameter each layer will create (names and shapes, computed from the declared
@@ -132,9 +149,11 @@ export function matchWeights(
  */
 export function checkLayersModelJson(
   modelJson: unknown,
-  options: { readonly source?: string; readonly maxWeightBytes?: number } = {},
+  options: CheckLayersModelOptions = {},
 ): CheckedLayersModel {
-  const { source = 'model.json', maxWeightBytes = DEFAULT_MAX_WEIGHT_BYTES } = options;
+  checkOptions('checkLayersModelJson', options, CHECK_KEYS);
+  const { source = 'model.json' } = options ?? {};
+  const maxWeightBytes = checkMaxWeightBytes(options?.maxWeightBytes);
   const parsed = readLayersModelJson(modelJson, source);
   if (parsed.functional !== undefined) {
     const graph = parseFunctional(parsed.functional, source);

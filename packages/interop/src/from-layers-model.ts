@@ -1,6 +1,6 @@
-import { SteadygradError, type Tensor, tf } from '@steadygrad/core';
+import { checkOptions, optionKeys, SteadygradError, type Tensor, tf } from '@steadygrad/core';
 import { type Layer, type Model, Sequential } from '@steadygrad/nn';
-import { checkLayersModelJson, DEFAULT_MAX_WEIGHT_BYTES } from './check-layers-model.js';
+import { checkLayersModelJson } from './check-layers-model.js';
 import { buildFunctional } from './functional-json.js';
 import { corrupt, makeLayer, makeLayers } from './layer-from-keras.js';
 import { declaredShape } from './read-layers-model-json.js';
@@ -13,10 +13,12 @@ export interface FromLayersModelOptions {
   readonly weightFiles?: readonly string[];
   /**
    * Refuse models whose weights manifest lists more than this many bytes (default
-   * {@link DEFAULT_MAX_WEIGHT_BYTES}, 2 GiB), checked before anything is built or read.
+   * `DEFAULT_MAX_WEIGHT_BYTES`, 2 GiB), checked before anything is built or read.
    */
   readonly maxWeightBytes?: number;
 }
+
+const FROM_KEYS = optionKeys<FromLayersModelOptions>()(['source', 'weightFiles', 'maxWeightBytes']);
 
 /**
  * Builds a {@link Sequential} (or, for a tfjs-layers `"Model"` / Keras `"Functional"` topology, a functional
@@ -39,12 +41,13 @@ export function fromLayersModel(
   weightData: ArrayBuffer | Uint8Array,
   options: FromLayersModelOptions = {},
 ): Sequential | Model {
-  const { source = 'model.json', maxWeightBytes = DEFAULT_MAX_WEIGHT_BYTES } = options;
+  checkOptions('fromLayersModel', options, FROM_KEYS);
+  const { source = 'model.json', maxWeightBytes } = options ?? {};
   // Everything the JSON declares is checked against the manifest (one layer alive at a time), then against
   // the bytes, before the model's layers are made and built: building allocates every parameter.
   const parsed = checkLayersModelJson(modelJson, { source, maxWeightBytes });
   const { matches } = parsed;
-  const files = options.weightFiles ?? parsed.weightPaths;
+  const files = options?.weightFiles ?? parsed.weightPaths;
   const bytes = weightData instanceof Uint8Array ? weightData : new Uint8Array(weightData);
   if (bytes.byteLength !== parsed.weightBytes) {
     throw corrupt(

@@ -1,4 +1,4 @@
-import { SteadygradError, tf } from '@steadygrad/core';
+import { checkOptions, SteadygradError, tf } from '@steadygrad/core';
 import type { Model, Sequential } from '@steadygrad/nn';
 import type * as NodeFiles from './layers-model-files.js';
 import type { LoadLayersModelOptions, SavedLayersModel } from './layers-model-files.js';
@@ -44,5 +44,8 @@ export const saveLayersModel: typeof NodeFiles.saveLayersModel = async (
 /** Loads a model from a `tf.io` URL (see the module comment). */
 export const loadLayersModel: typeof NodeFiles.loadLayersModel = async (
   url: string,
-  _options: LoadLayersModelOptions = {},
-) => loadLayersModelFrom(handlerFor(url, 'load'), url);
+  options: LoadLayersModelOptions = {},
+) => {
+  checkOptions('loadLayersModel', options, ['modelFile', 'maxJsonBytes', 'maxWeightBytes']);
+  return loadLayersModelFrom(handlerFor(url, 'load'), url);
+};

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isSteadygradError, tf } from '@steadygrad/core';
-import { Dense, Sequential } from '@steadygrad/nn';
+import { type Container, Dense, Sequential } from '@steadygrad/nn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLayersModel, saveLayersModel } from './index.js';
 
@@ -27,7 +27,7 @@ function model(seed: number): Sequential {
   m.build();
   return m;
 }
-const values = (m: Sequential) => m.parameters.map((p) => Array.from(p.variable.dataSync()));
+const values = (m: Container) => m.parameters.map((p) => Array.from(p.variable.dataSync()));
 const manifestPaths = async (dir: string): Promise<string[]> =>
   JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')).weightsManifest.flatMap(
     (g: { paths: string[] }) => g.paths,

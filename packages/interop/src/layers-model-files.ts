@@ -1,6 +1,6 @@
-import { SteadygradError } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, SteadygradError } from '@steadygrad/core';
 import type { Model, Sequential } from '@steadygrad/nn';
-import { checkLayersModelJson, DEFAULT_MAX_WEIGHT_BYTES } from './check-layers-model.js';
+import { checkLayersModelJson, checkMaxWeightBytes } from './check-layers-model.js';
 import { fromLayersModel } from './from-layers-model.js';
 import { MODEL_FILE } from './keras-format.js';
 import {
@@ -96,6 +96,9 @@ export interface LoadLayersModelOptions {
   readonly maxWeightBytes?: number;
 }
 
+/** The keys {@link LoadLayersModelOptions} allows (the browser variant checks the same). */
+const LOAD_KEYS = optionKeys<LoadLayersModelOptions>()(['modelFile', 'maxJsonBytes', 'maxWeightBytes']);
+
 /**
  * Loads `dir/model.json` (tfjs-layers format, as written by {@link saveLayersModel}, by tfjs-layers'
  * `model.save` or by the tensorflowjs converter from Keras) and the weight files its manifest lists
@@ -117,11 +120,10 @@ export async function loadLayersModel(
   dir: string,
   options: LoadLayersModelOptions = {},
 ): Promise<Sequential | Model> {
-  const {
-    modelFile = MODEL_FILE,
-    maxJsonBytes = 64 * 1024 * 1024,
-    maxWeightBytes = DEFAULT_MAX_WEIGHT_BYTES,
-  } = options;
+  checkOptions('loadLayersModel', options, LOAD_KEYS);
+  const { modelFile = MODEL_FILE, maxJsonBytes = 64 * 1024 * 1024 } = options ?? {};
+  checkNumber('maxJsonBytes', maxJsonBytes, { min: 0, integer: true });
+  const maxWeightBytes = checkMaxWeightBytes(options?.maxWeightBytes);
   const n = await node();
   const { fs, path, safe } = n;
   const root = path.resolve(dir);

@@ -326,11 +326,11 @@ const cases: readonly Case[] = [
     run: async () => {
       const m = join(dir, 'escape-model');
       await saveLayersModel(model, m);
-      const json = readFileSync(join(m, 'model.json'), 'utf8').replace(
-        /"(\.\/)?weights\.bin"/,
-        '"../weights.bin"',
-      );
-      writeFileSync(join(m, 'model.json'), json);
+      // The manifest names the content-named weights file (weights-<hash>.bin); point it outside instead.
+      const json = JSON.parse(readFileSync(join(m, 'model.json'), 'utf8'));
+      expect(json.weightsManifest[0].paths).toEqual([expect.stringMatching(/^weights-[0-9a-f]{16}\.bin$/)]);
+      json.weightsManifest[0].paths = ['../weights.bin'];
+      writeFileSync(join(m, 'model.json'), JSON.stringify(json));
       return loadLayersModel(m);
     },
   },

@@ -70,7 +70,7 @@ const usageCases: { script: string; args: string[]; message: string }[] = [
   {
     script: 'cli.js',
     args: ['mlp', '--backend', 'gpu'],
-    message: "--backend must be one of auto, cpu, wasm, tensorflow, got 'gpu'",
+    message: "--backend must be one of auto, cpu, wasm, webgl, tensorflow, got 'gpu'",
   },
   {
     script: 'bench/bench.js',

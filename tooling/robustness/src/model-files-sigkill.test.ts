@@ -9,12 +9,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RandomStream, tf } from '@steadygrad/core';
 import { loadLayersModel, saveLayersModel } from '@steadygrad/interop';
-import { Dense, Flatten, Sequential } from '@steadygrad/nn';
+import { type Container, Dense, Flatten, Sequential } from '@steadygrad/nn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const child = join(dirname(fileURLToPath(import.meta.url)), 'children', 'save-model-loop.mjs');
 const TRIALS = 50;
-const PARALLEL = 5;
 const SEED_A = 11;
 const SEED_B = 12;
 
@@ -36,59 +35,88 @@ function make(seed: number): Sequential {
   m.build();
   return m;
 }
-const bits = (m: Sequential) =>
+const bits = (m: Container) =>
   m.parameters.map((p) => Buffer.from(p.variable.dataSync().buffer).toString('base64'));
 
-/** Starts the saving child, waits until it saves, lets it run `delayMs`, then SIGKILLs it. */
-function killDuringSaves(dir: string, delayMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [child, dir, String(SEED_A), String(SEED_B)], {
-      cwd: dirname(child),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    p.stderr.on('data', (d) => {
-      err += d;
-    });
-    p.stdout.once('data', () => setTimeout(() => p.kill('SIGKILL'), delayMs));
-    p.on('exit', (code, signal) =>
-      signal === 'SIGKILL' ? resolve() : reject(new Error(`child exited ${code}: ${err.slice(-500)}`)),
-    );
-  });
+/** A saving child: `ready` once it has started saving; `kill()` SIGKILLs it and resolves when it is gone. */
+interface Saver {
+  readonly ready: Promise<void>;
+  kill(): Promise<void>;
 }
+
+/** Starts the child that saves the two models alternately into `dir`, over and over. */
+function startSaver(dir: string): Saver {
+  const p = spawn(process.execPath, [child, dir, String(SEED_A), String(SEED_B)], {
+    cwd: dirname(child),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  p.stderr.on('data', (d) => {
+    err += d;
+  });
+  let killed = false;
+  const exited = new Promise<void>((resolve, reject) =>
+    p.on('exit', (code, signal) =>
+      killed && signal === 'SIGKILL'
+        ? resolve()
+        : reject(new Error(`child exited ${code} (${signal}): ${err.slice(-500)}`)),
+    ),
+  );
+  const ready = new Promise<void>((resolve, reject) => {
+    p.stdout.once('data', () => resolve());
+    exited.catch(reject);
+  });
+  return {
+    ready,
+    kill: () => {
+      killed = true;
+      p.kill('SIGKILL');
+      return exited;
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('SIGKILL during saveLayersModel over an existing model', () => {
   it(`the previous or the new model always loads, bit for bit (${TRIALS} trials)`, async () => {
+    const started = performance.now();
     const a = make(SEED_A);
     const b = make(SEED_B);
     const expected = { a: bits(a).join(), b: bits(b).join() };
     const rng = new RandomStream(20);
-    // Kill moments spread over the child's first ~40 saves (the first save starts at the 'saving' line).
-    const delays = Array.from({ length: TRIALS }, () => Math.floor(rng.uniform() * 400));
+    // Kill moments spread over the child's first saves (its first save starts at its 'saving' line).
+    const delays = Array.from({ length: TRIALS }, () => Math.floor(rng.uniform() * 300));
     const seen = { a: 0, b: 0 };
     let interrupted = 0;
     const before = tf.memory().numTensors;
-    for (let start = 0; start < TRIALS; start += PARALLEL) {
-      const batch = delays.slice(start, start + PARALLEL).map(async (delay, k) => {
-        const dir = join(root, `t${start + k}`);
-        await saveLayersModel(a, dir);
-        await killDuringSaves(dir, delay);
-        return dir;
-      });
-      for (const dir of await Promise.all(batch)) {
-        // Leftovers (a temporary file, or two weights files) show the kill landed inside a save.
-        if (readdirSync(dir).length > 2) interrupted++;
-        const loaded = await loadLayersModel(dir);
-        const got = bits(loaded).join();
-        loaded.dispose();
-        const which = got === expected.a ? 'a' : got === expected.b ? 'b' : undefined;
-        expect(which, `${dir}: neither model`).toBeDefined();
-        seen[which as 'a' | 'b']++;
-        // The next save cleans what the killed one left: exactly model.json and its weights remain.
-        const saved = await saveLayersModel(b, dir);
-        expect(readdirSync(dir).sort()).toEqual(['model.json', saved.weightsPath.slice(dir.length + 1)]);
-        rmSync(dir, { recursive: true, force: true });
-      }
+    const dirOf = (k: number) => join(root, `t${k}`);
+    // One saver at work at a time; the next one starts (Node and the packages load) while this one saves,
+    // is killed and its folder is checked, so that a trial costs about one child's start-up.
+    const prepare = async (k: number): Promise<Saver> => {
+      await saveLayersModel(a, dirOf(k));
+      return startSaver(dirOf(k));
+    };
+    let next = prepare(0);
+    for (let k = 0; k < TRIALS; k++) {
+      const saver = await next;
+      await saver.ready;
+      if (k + 1 < TRIALS) next = prepare(k + 1);
+      await sleep(delays[k] as number);
+      await saver.kill();
+      const dir = dirOf(k);
+      // Leftovers (a temporary file, or two weights files) show the kill landed inside a save.
+      if (readdirSync(dir).length > 2) interrupted++;
+      const loaded = await loadLayersModel(dir);
+      const got = bits(loaded).join();
+      loaded.dispose();
+      const which = got === expected.a ? 'a' : got === expected.b ? 'b' : undefined;
+      expect(which, `${dir}: neither model`).toBeDefined();
+      seen[which as 'a' | 'b']++;
+      // The next save cleans what the killed one left: exactly model.json and its weights remain.
+      const saved = await saveLayersModel(b, dir);
+      expect(readdirSync(dir).sort()).toEqual(['model.json', saved.weightsPath.slice(dir.length + 1)]);
+      rmSync(dir, { recursive: true, force: true });
     }
     // Both outcomes happen: the kills land before and after the switch of model.json.
     expect(seen.a).toBeGreaterThan(0);
@@ -98,5 +126,8 @@ describe('SIGKILL during saveLayersModel over an existing model', () => {
     expect(tf.memory().numTensors).toBe(before);
     a.dispose();
     b.dispose();
-  }, 180_000);
+    console.log(
+      `saveLayersModel SIGKILL: ${TRIALS} trials in ${((performance.now() - started) / 1000).toFixed(1)} s (previous model ${seen.a}, new model ${seen.b}, ${interrupted} with a save's leftovers)`,
+    );
+  }, 120_000);
 });
