@@ -1,7 +1,8 @@
 // Issue 12: the bad-input catalogue. One table, across the packages: every case asserts the error class, its
 // code, a message naming the offending thing and what was expected, and that nothing changed (weights,
 // optimizer state, files on disk).
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getActivation } from '@steadygrad/activations';
@@ -13,7 +14,7 @@ import {
   tf,
   useBackend,
 } from '@steadygrad/core';
-import { encodeIdx, readIdx } from '@steadygrad/datasets';
+import { encodeIdx, FASHION_MNIST_FILES, locateFashionMnist, readIdx } from '@steadygrad/datasets';
 import { getInitializer, varianceScaling } from '@steadygrad/initializers';
 import { loadLayersModel, saveLayersModel } from '@steadygrad/interop';
 import { Dense, Flatten, Sequential } from '@steadygrad/nn';
@@ -30,6 +31,8 @@ interface Case {
   /** Every pattern must appear in the message: what was wrong and what was expected. */
   readonly message: readonly RegExp[];
   readonly run: () => unknown;
+  /** The item of issue 20 (data lost or state changed under a mistake) the case pins, when it pins one. */
+  readonly issue20?: number;
 }
 
 let model: Sequential;
@@ -365,6 +368,102 @@ const cases: readonly Case[] = [
       return readIdx(bytes, { name: 'hostile.idx' });
     },
   },
+  // --- issue 20: nothing lost under a mistake (model files, setWeights, dataset paths)
+  {
+    name: 'setWeights whose last entry is a string tensor (all or nothing)',
+    issue20: 5,
+    code: 'DTYPE_MISMATCH',
+    message: [/weight 3 for parameter 'out\/bias'/, /must be a float32 tensor, got string/],
+    run: () => {
+      const w = model.getWeights();
+      const fresh = w.map((t) => tf.add(t, 1));
+      tf.dispose(w);
+      return model.setWeights([...fresh.slice(0, 3), tf.tensor(['a', 'b'])]);
+    },
+  },
+  {
+    name: 'setWeights with an int32 tensor',
+    issue20: 5,
+    code: 'DTYPE_MISMATCH',
+    message: [/weight 0 for parameter 'hidden\/kernel'/, /must be a float32 tensor, got int32/],
+    run: () => {
+      const w = model.getWeights();
+      return model.setWeights([tf.zeros([4, 3], 'int32'), ...w.slice(1)]);
+    },
+  },
+  {
+    name: 'a 1,000 × Dense(500) model.json over the weights of its first layer (checked whole, nothing built)',
+    issue20: 4,
+    code: 'CORRUPT_DATA',
+    message: [/layer 'd1' \(Dense\)/, /weight 'd1\/kernel'/, /missing from the weights manifest/],
+    run: async () => {
+      const m = join(dir, 'amplifying-model');
+      mkdirSync(m);
+      const layers = Array.from({ length: 1000 }, (_, i) => ({
+        class_name: 'Dense',
+        config: { name: `d${i}`, units: 500, ...(i === 0 ? { batch_input_shape: [null, 500] } : {}) },
+      }));
+      const weights = [
+        { name: 'd0/kernel', shape: [500, 500], dtype: 'float32' },
+        { name: 'd0/bias', shape: [500], dtype: 'float32' },
+      ];
+      writeFileSync(
+        join(m, 'model.json'),
+        JSON.stringify({
+          format: 'layers-model',
+          modelTopology: { class_name: 'Sequential', config: { name: 'big', layers } },
+          weightsManifest: [{ paths: ['weights.bin'], weights }],
+        }),
+      );
+      writeFileSync(join(m, 'weights.bin'), new Uint8Array((500 * 500 + 500) * 4));
+      return loadLayersModel(m);
+    },
+  },
+  {
+    name: 'saveLayersModel over a model.json that is a folder (refused before anything is written)',
+    issue20: 6,
+    code: 'IO_ERROR',
+    message: [/model\.json: it exists and is a folder/, /nothing was written/],
+    run: async () => {
+      const m = join(dir, 'folder-model');
+      mkdirSync(join(m, 'model.json'), { recursive: true });
+      try {
+        return await saveLayersModel(model, m);
+      } finally {
+        expect(readdirSync(m)).toEqual(['model.json']);
+      }
+    },
+  },
+  {
+    name: 'a model.json that is a FIFO (a typed error, no hang)',
+    issue20: 6,
+    code: 'CORRUPT_DATA',
+    message: [/model\.json/, /FIFO/, /not a regular file/],
+    run: async () => {
+      const m = join(dir, 'fifo-model');
+      mkdirSync(m);
+      execFileSync('mkfifo', [join(m, 'model.json')]);
+      return loadLayersModel(m);
+    },
+  },
+  {
+    name: 'a Fashion-MNIST folder that is /dev/zero',
+    issue20: 9,
+    code: 'INVALID_ARGUMENT',
+    message: [/options\.dir = \/dev\/zero is a character device, not a folder/, /four Fashion-MNIST files/],
+    run: () => locateFashionMnist({ dir: '/dev/zero', download: false }),
+  },
+  {
+    name: 'a Fashion-MNIST file that is a folder',
+    issue20: 9,
+    code: 'CORRUPT_DATA',
+    message: [/train-images-idx3-ubyte is a folder, not a regular file/],
+    run: () => {
+      const d = join(dir, 'fashion-with-a-folder');
+      mkdirSync(join(d, FASHION_MNIST_FILES.trainImages), { recursive: true });
+      return locateFashionMnist({ dir: d, download: false });
+    },
+  },
 ];
 
 describe('bad-input catalogue', () => {
@@ -378,6 +477,16 @@ describe('bad-input catalogue', () => {
 
   it('has at least 25 cases', () => {
     expect(cases.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it("counts its cases for issue 20's model-file, setWeights and dataset-path items (4, 5, 6, 9)", () => {
+    const byItem = new Map<number, number>();
+    for (const c of cases)
+      if (c.issue20 !== undefined) byItem.set(c.issue20, (byItem.get(c.issue20) ?? 0) + 1);
+    for (const item of [4, 5, 6, 9])
+      expect(byItem.get(item) ?? 0, `issue 20 item ${item}`).toBeGreaterThan(0);
+    const list = [...byItem].sort(([a], [b]) => a - b).map(([i, n]) => `item ${i}: ${n}`);
+    console.log(`bad-input catalogue: ${cases.length} cases; issue 20: ${list.join(', ')}`);
   });
 
   for (const c of cases) {

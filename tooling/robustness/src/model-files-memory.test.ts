@@ -33,6 +33,8 @@ interface Hostile {
   readonly weights: readonly { name: string; shape: number[] }[];
   /** Bytes of weights.bin (default: exactly what the manifest lists). */
   readonly weightBytes?: number;
+  /** Written as a functional model (`class_name: "Model"`, each layer fed by the one before). */
+  readonly functional?: boolean;
 }
 
 const dense = (name: string, units: number, extra: Record<string, unknown> = {}) => ({
@@ -44,18 +46,29 @@ function write(name: string, h: Hostile): string {
   const dir = join(root, name);
   mkdirSync(dir);
   const listed = h.weights.reduce((n, w) => n + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
+  const input = { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 500] } };
+  const names = ['in', ...h.layers.map((l) => (l.config as { name: string }).name)];
+  const topology = h.functional
+    ? {
+        class_name: 'Model',
+        config: {
+          name: 'hostile',
+          layers: [
+            { ...input, name: 'in', inbound_nodes: [] },
+            ...h.layers.map((l, i) => ({
+              ...l,
+              name: names[i + 1],
+              inbound_nodes: [[[names[i], 0, 0, {}]]],
+            })),
+          ],
+          input_layers: [['in', 0, 0]],
+          output_layers: [[names.at(-1), 0, 0]],
+        },
+      }
+    : { class_name: 'Sequential', config: { name: 'hostile', layers: [input, ...h.layers] } };
   const modelJson = {
     format: 'layers-model',
-    modelTopology: {
-      class_name: 'Sequential',
-      config: {
-        name: 'hostile',
-        layers: [
-          { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 500] } },
-          ...h.layers,
-        ],
-      },
-    },
+    modelTopology: topology,
     weightsManifest: [
       { paths: ['weights.bin'], weights: h.weights.map((w) => ({ ...w, dtype: 'float32' })) },
     ],
@@ -85,6 +98,21 @@ const cases: { name: string; hostile: () => Hostile; code: string; message: RegE
     // The issue's case: each layer alone fits the weight data, the model does not.
     name: '1,000 × Dense(500), weights for the first layer only (each layer alone fits the data)',
     hostile: () => ({
+      layers: Array.from({ length: 1000 }, (_, i) => dense(`d${i}`, 500)),
+      weights: [
+        { name: 'd0/kernel', shape: [500, 500] },
+        { name: 'd0/bias', shape: [500] },
+      ],
+    }),
+    code: 'CORRUPT_DATA',
+    message:
+      /layer 'd1' \(Dense\): weight 'd1\/kernel' \(shape \[500, 500\]\) is missing from the weights manifest/,
+  },
+  {
+    // The same as a functional model: its graph is planned call by call before any layer is built.
+    name: 'a functional chain of 1,000 × Dense(500), weights for the first layer only',
+    hostile: () => ({
+      functional: true,
       layers: Array.from({ length: 1000 }, (_, i) => dense(`d${i}`, 500)),
       weights: [
         { name: 'd0/kernel', shape: [500, 500] },
@@ -140,6 +168,7 @@ describe('model loader memory bar: a model.json of at most 2 MB is rejected with
         expect(r.error?.message).toMatch(c.message);
         expect(r.tensorsLeaked).toBe(0);
         expect(r.growthMiB, `${mode}: peak memory growth`).toBeLessThan(BUDGET_MIB);
+        console.log(`${c.name} (${mode}): peak RSS growth ${r.growthMiB.toFixed(1)} MiB`);
       }
     });
   }

@@ -1,5 +1,6 @@
-// Child process of model-files-sigkill.test.ts: saves two models (seeds A and B, same architecture) into one
-// folder over and over, alternating, until the parent kills it with SIGKILL at a random moment.
+// Child process of model-files-sigkill.test.ts: saves two models (seeds A and B) into one
+// folder over and over, alternating, until the parent kills it with SIGKILL at a random moment. The models
+// differ in size (128 or 64 hidden units), as in the parent.
 import { useBackend } from '@steadygrad/core';
 import { saveLayersModel } from '@steadygrad/interop';
 import { Dense, Flatten, Sequential } from '@steadygrad/nn';
@@ -10,7 +11,7 @@ const make = (seed) => {
   const m = new Sequential(
     [
       new Flatten({ inputShape: [28, 28] }),
-      new Dense({ units: 128, activation: 'relu' }),
+      new Dense({ units: seed === seedA ? 128 : 64, activation: 'relu' }),
       new Dense({ units: 10 }),
     ],
     { seed: Number(seed) },
