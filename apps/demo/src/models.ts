@@ -3,8 +3,10 @@ import {
   Conv2D,
   Dense,
   Flatten,
+  input,
   type Layer,
   MaxPooling2D,
+  Model,
   ReLU,
   Reshape,
   Sequential,
@@ -98,4 +100,45 @@ export function smallCnnModel(seed: number, filters: readonly number[] = CNN_FIL
     new Dense({ units: 10, activation: 'softmax' }),
   );
   return new Sequential(layers, { seed });
+}
+
+/** The layer `transfer-cnn` cuts {@link convBaseModel} at: the last block's pooling layer. */
+export const CONV_BASE_CUT = 'base_out';
+
+/** The top block's conv layer of {@link convBaseModel}, the one `transfer-cnn` unfreezes in its second phase. */
+export const CONV_BASE_TOP = 'top_conv';
+
+/**
+ * The `transfer-cnn` experiment's pretrained base as a functional model: input `image` [28, 28] →
+ * `Reshape [28, 28, 1]`, then per block `block{i}_conv` (Conv2D 3×3 'same', no bias, He normal) →
+ * `block{i}_bn` → `block{i}_relu` → `block{i}_pool` (MaxPooling2D 2×2) — the last block's conv is named
+ * {@link CONV_BASE_TOP} and its pooling layer {@link CONV_BASE_CUT} — then the task-A head `flatten` →
+ * `dense_a` (64 relu, He normal) → `head_a` (`classes` softmax).
+ */
+export function convBaseModel(
+  seed: number,
+  options: { readonly filters?: readonly number[]; readonly classes?: number } = {},
+): Model {
+  const { filters = CNN_FILTERS, classes = 10 } = options;
+  const image = input({ shape: [28, 28], name: 'image' });
+  let h = new Reshape({ targetShape: [28, 28, 1], name: 'to_channels' }).apply(image);
+  filters.forEach((f, i) => {
+    const last = i === filters.length - 1;
+    const block = `block${i + 1}`;
+    h = new Conv2D({
+      filters: f,
+      kernelSize: 3,
+      padding: 'same',
+      useBias: false,
+      kernelInitializer: 'he_normal',
+      name: last ? CONV_BASE_TOP : `${block}_conv`,
+    }).apply(h);
+    h = new BatchNormalization({ name: `${block}_bn` }).apply(h);
+    h = new ReLU({ name: `${block}_relu` }).apply(h);
+    h = new MaxPooling2D({ poolSize: 2, name: last ? CONV_BASE_CUT : `${block}_pool` }).apply(h);
+  });
+  h = new Flatten({ name: 'flatten' }).apply(h);
+  h = new Dense({ units: 64, activation: 'relu', kernelInitializer: 'he_normal', name: 'dense_a' }).apply(h);
+  const out = new Dense({ units: classes, activation: 'softmax', name: 'head_a' }).apply(h);
+  return new Model({ inputs: image, outputs: out, seed, name: 'conv_base' });
 }

@@ -14,6 +14,7 @@ import { resume } from './resume.js';
 import { schedules } from './schedules.js';
 import { summary } from './summary.js';
 import { transfer } from './transfer.js';
+import { transferCnn } from './transfer-cnn.js';
 
 /** Every experiment the demo offers, by name. Later issues add theirs to this list. */
 export const experiments: readonly Experiment<object>[] = [
@@ -32,6 +33,7 @@ export const experiments: readonly Experiment<object>[] = [
   lrFinder,
   resume,
   cnn,
+  transferCnn,
 ];
 
 export function findExperiment(name: string): Experiment<object> | undefined {
