@@ -48,6 +48,7 @@ def main():
     ap.add_argument("--lr", type=float, default=0.01)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -73,11 +74,30 @@ def main():
         torch.nn.init.zeros_(layer.bias)
         return layer
 
-    model = torch.nn.Sequential(
-        bn(784), dense(784, 300), torch.nn.ReLU(),
-        bn(300), dense(300, 100), torch.nn.ReLU(),
-        bn(100), dense(100, 10, he=False),
-    )
+    if args.model == "mlp":
+        model = torch.nn.Sequential(
+            bn(784), dense(784, 300), torch.nn.ReLU(),
+            bn(300), dense(300, 100), torch.nn.ReLU(),
+            bn(100), dense(100, 10, he=False),
+        )
+    else:
+        # steadygrad's smallCnnModel (apps/demo/src/models.ts), NCHW: per block Conv 3x3 'same' without bias ->
+        # BN (Keras momentum/eps) -> ReLU -> MaxPool 2x2, then Flatten -> Dense 64 relu -> Dense 10.
+        xt = xt.reshape(-1, 1, 28, 28)
+        xs = xs.reshape(-1, 1, 28, 28)
+        layers = []
+        channels = 1
+        for f in (16, 32):
+            layers += [
+                torch.nn.Conv2d(channels, f, 3, padding=1, bias=False),
+                torch.nn.BatchNorm2d(f, eps=1e-3, momentum=0.01),
+                torch.nn.ReLU(),
+                torch.nn.MaxPool2d(2),
+            ]
+            channels = f
+        model = torch.nn.Sequential(
+            *layers, torch.nn.Flatten(), dense(7 * 7 * 32, 64), torch.nn.ReLU(), dense(64, 10, he=False)
+        )
     # Keras SGD momentum (v = mu v - lr g) equals PyTorch's form for a constant learning rate.
     opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9)
     loss_fn = torch.nn.CrossEntropyLoss()  # softmax + sparse categorical cross-entropy
@@ -104,6 +124,7 @@ def main():
     infer = time.perf_counter() - t1
     print(json.dumps({
         "system": "pytorch",
+        "model": args.model,
         "batchSize": args.batch_size,
         "samples": n,
         "epochSeconds": epoch * 60000 / n,

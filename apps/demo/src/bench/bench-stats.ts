@@ -37,6 +37,8 @@ export function summarize(runs: readonly BenchRun[]): BenchSummary[] {
       tensorsLeaked: leaks.length === 0 ? null : Math.max(...leaks),
       tensorsAlive: alive.length === 0 ? null : Math.max(...alive),
       extrapolated: list.some((r) => r.extrapolated),
+      ...(first.model === undefined ? {} : { model: first.model }),
+      ...(first.testSamples === undefined ? {} : { testSamples: first.testSamples }),
       repetitions: list.length,
     });
   }

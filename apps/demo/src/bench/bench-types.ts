@@ -15,6 +15,8 @@ export interface BenchRun {
    */
   readonly relaxedSimd?: boolean;
   readonly batchSize: number;
+  /** What trained: `'cnn'` for the conv rows (`smallCnnModel`); absent for the seed cell 5 BN-MLP. */
+  readonly model?: 'cnn';
   /** Training samples actually run (fewer than 60,000 in quick mode or for the slow cpu peer). */
   readonly samples: number;
   /** Seconds per full 60,000-sample epoch (extrapolated when `samples` < 60,000). */
@@ -22,7 +24,9 @@ export interface BenchRun {
   readonly samplesPerSecond: number;
   /** Accuracy on the 10,000 test images after the (possibly partial) epoch. */
   readonly testAccuracy: number;
-  /** Seconds to predict the 10,000 test images. */
+  /** Test images predicted when fewer than all 10,000 (the cpu conv rows); absent = all of them. */
+  readonly testSamples?: number;
+  /** Seconds to predict the 10,000 test images (or `testSamples` of them). */
   readonly inferenceSeconds: number;
   readonly peakRssMb: number;
   /** Tensors alive after the epoch minus before it (0 = no leak); `null` for PyTorch. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm bench [--quick] [--json] [--reps N] [--threads N] [--cpu | --no-cpu] [--no-tensorflow] [--also-ignore-non-finite] [--no-relaxed-simd]`:
+// `pnpm bench [--quick] [--json] [--reps N] [--threads N] [--cpu | --no-cpu] [--no-tensorflow] [--also-ignore-non-finite] [--no-relaxed-simd] [--no-conv] [--samples N] [--python PATH]`:
 // seed cell 5 BN-MLP, SGD momentum 0.9, one epoch of Fashion-MNIST at batch 32 and 256, then inference on the
 // 10,000 test images — steadygrad (`fit`), tfjs-layers on the same backend (wasm; cpu at reduced size) and
 // PyTorch (tooling/bench/pytorch_peer.py), steadygrad and PyTorch on 1 thread and on `--threads` threads
@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { integerFlag, parseCommandLine, runCommand } from '../cli-args.js';
 import { markdownTable, pairedRatios, ratios, summarize } from './bench-stats.js';
 import type { BenchRun } from './bench-types.js';
+import { CONV_BATCH, convPlanFor, convSummary, convTable } from './conv-bench.js';
 
 interface Job {
   readonly system: 'steadygrad' | 'tfjs-layers' | 'pytorch';
@@ -26,6 +27,10 @@ interface Job {
   readonly threads: number;
   readonly batchSize: number;
   readonly samples: number;
+  /** The conv rows (`smallCnnModel`); the seed cell 5 BN-MLP otherwise. */
+  readonly model?: 'cnn';
+  /** Test images to predict (default all 10,000). */
+  readonly testSamples?: number;
 }
 
 interface Plan {
@@ -77,8 +82,22 @@ function tensorflowAvailable(): { ok: boolean; why: string } {
     : { ok: false, why: 'tfjs-node has no binding (run `pnpm setup:tensorflow`)' };
 }
 
+/**
+ * The Python that runs the PyTorch peer: `--python PATH`, else `$STEADYGRAD_BENCH_PYTHON`, else
+ * `/usr/bin/python3` (e.g. a venv's `bin/python` with PyTorch 2: Debian's PyTorch 1.13 is slow).
+ */
+let python = process.env.STEADYGRAD_BENCH_PYTHON ?? '/usr/bin/python3';
+
+/** `--samples N` (smoke runs): at most N training samples in every row. */
+function capSamples(plan: Plan, samples: number | undefined): Plan {
+  if (samples === undefined) return plan;
+  const cap = (r: Readonly<Record<number, number>>) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.min(v, samples)]));
+  return { ...plan, wasmSamples: cap(plan.wasmSamples), cpuSamples: cap(plan.cpuSamples) };
+}
+
 function torchAvailable(): { ok: boolean; why: string } {
-  const r = spawnSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], {
+  const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], {
     encoding: 'utf8',
   });
   if (r.error !== undefined) return { ok: false, why: `python3 not runnable (${r.error.message})` };
@@ -104,7 +123,7 @@ function runJob(job: Job, seed: number): BenchRun & { loadAverage: number } {
   const load = loadavg()[0] as number;
   if (job.system === 'pytorch') {
     const r = spawnSync(
-      '/usr/bin/python3',
+      python,
       [
         join(repoRoot, 'tooling/bench/pytorch_peer.py'),
         '--batch-size',
@@ -115,6 +134,7 @@ function runJob(job: Job, seed: number): BenchRun & { loadAverage: number } {
         String(seed),
         '--threads',
         String(job.threads),
+        ...(job.model === 'cnn' ? ['--model', 'cnn'] : []),
       ],
       { encoding: 'utf8', maxBuffer: 1 << 24 },
     );
@@ -125,6 +145,7 @@ function runJob(job: Job, seed: number): BenchRun & { loadAverage: number } {
       backend: 'cpu',
       threads: job.threads,
       batchSize: job.batchSize,
+      ...(job.model === 'cnn' ? { model: 'cnn' as const } : {}),
       samples: p.samples as number,
       epochSeconds: p.epochSeconds as number,
       samplesPerSecond: p.samplesPerSecond as number,
@@ -155,11 +176,104 @@ function runJob(job: Job, seed: number): BenchRun & { loadAverage: number } {
       String(job.threads),
       ...(job.nonFinite === undefined ? [] : ['--non-finite', job.nonFinite]),
       ...(job.system === 'steadygrad' && !relaxedSimd ? ['--no-relaxed-simd'] : []),
+      ...(job.model === 'cnn' ? ['--model', 'cnn'] : []),
+      ...(job.testSamples === undefined ? [] : ['--test-samples', String(job.testSamples)]),
     ],
     { encoding: 'utf8', maxBuffer: 1 << 24 },
   );
-  if (r.status !== 0) throw new Error(`${job.system} worker failed: ${r.stderr}`);
+  if (r.status !== 0) throw new WorkerFailed(job.system, r.stderr);
   return { ...(lastJsonLine(r.stdout) as BenchRun), loadAverage: load };
+}
+
+/** A bench worker that exited with an error (its stderr kept, and its first error line for reports). */
+class WorkerFailed extends Error {
+  readonly firstLine: string;
+  constructor(system: string, stderr: string) {
+    super(`${system} worker failed: ${stderr}`);
+    const line = stderr.split('\n').find((l) => /error/i.test(l)) ?? stderr.split('\n')[0] ?? '';
+    this.firstLine = line.trim();
+  }
+}
+
+/**
+ * The conv rows (see conv-bench.ts): steadygrad on wasm and cpu, tfjs-layers on cpu (and one try on wasm,
+ * whose error is recorded), PyTorch on one thread; order rotating between repetitions.
+ */
+function runConv(
+  quick: boolean,
+  reps: number | undefined,
+  samples: number | undefined,
+  seed: number,
+  withTorch: boolean,
+  log: (l: string) => void,
+) {
+  const plan = convPlanFor(quick, reps, samples);
+  let tfjsLayersWasm: string | null = null;
+  try {
+    runJob(
+      {
+        system: 'tfjs-layers',
+        backend: 'wasm',
+        threads: 1,
+        batchSize: CONV_BATCH,
+        samples: 64,
+        model: 'cnn',
+      },
+      seed,
+    );
+  } catch (e) {
+    if (!(e instanceof WorkerFailed)) throw e;
+    tfjsLayersWasm = e.firstLine;
+  }
+  log(`conv: tfjs-layers on wasm: ${tfjsLayersWasm ?? 'trained'}`);
+  const runs: (BenchRun & { loadAverage: number; repetition: number })[] = [];
+  for (let rep = 0; rep < plan.reps; rep++) {
+    const jobs: Job[] = [
+      {
+        system: 'steadygrad',
+        backend: 'wasm',
+        threads: 1,
+        batchSize: CONV_BATCH,
+        samples: plan.wasmSamples,
+        model: 'cnn',
+      },
+      {
+        system: 'steadygrad',
+        backend: 'cpu',
+        threads: 1,
+        batchSize: CONV_BATCH,
+        samples: plan.cpuSamples,
+        model: 'cnn',
+        testSamples: plan.cpuTestSamples,
+      },
+      {
+        system: 'tfjs-layers',
+        backend: 'cpu',
+        threads: 1,
+        batchSize: CONV_BATCH,
+        samples: plan.cpuSamples,
+        model: 'cnn',
+        testSamples: plan.cpuTestSamples,
+      },
+    ];
+    if (withTorch)
+      jobs.push({
+        system: 'pytorch',
+        backend: 'cpu',
+        threads: 1,
+        batchSize: CONV_BATCH,
+        samples: plan.wasmSamples,
+        model: 'cnn',
+      });
+    for (const job of rotate(jobs, rep)) {
+      const r = { ...runJob(job, seed + rep), repetition: rep };
+      log(
+        `conv rep ${rep + 1}/${plan.reps} ${r.system} ${r.backend} batch ${r.batchSize}: ${r.samplesPerSecond.toFixed(0)} samples/s, ${r.epochSeconds.toFixed(1)} s/epoch, acc ${r.testAccuracy.toFixed(4)} (load ${r.loadAverage.toFixed(2)})`,
+      );
+      runs.push(r);
+    }
+  }
+  return { runs, ...convSummary(runs, tfjsLayersWasm) };
 }
 
 function rotate<T>(xs: readonly T[], by: number): T[] {
@@ -182,13 +296,19 @@ async function main(): Promise<void> {
         'also-ignore-non-finite': { type: 'boolean', default: false },
         'no-relaxed-simd': { type: 'boolean', default: false },
         threads: { type: 'string' },
+        'no-conv': { type: 'boolean', default: false },
+        samples: { type: 'string' },
+        python: { type: 'string' },
       },
     }),
   );
+  if (values.python !== undefined) python = values.python;
+  const samples = integerFlag('--samples', values.samples, { min: 32 });
   const threads =
     integerFlag('--threads', values.threads, { min: 1, max: 64 }) ?? Math.min(availableParallelism(), 64);
   relaxedSimd = !values['no-relaxed-simd'];
-  const plan = planFor(values.quick, integerFlag('--reps', values.reps, { min: 1 }));
+  const reps = integerFlag('--reps', values.reps, { min: 1 });
+  const plan = capSamples(planFor(values.quick, reps), samples);
   const seed = integerFlag('--seed', values.seed) as number;
   const torch = torchAvailable();
   const log = (line: string): void => {
@@ -258,6 +378,8 @@ async function main(): Promise<void> {
       }
     }
   }
+  const conv = values['no-conv'] ? undefined : runConv(values.quick, reps, samples, seed, torch.ok, log);
+  if (conv === undefined) log('note: conv rows skipped (--no-conv)');
   const summaries = summarize(runs);
   const r = ratios(summaries, 'wasm', threads);
   const cpuRatio = ratios(summaries, 'cpu').vsTfjsLayers;
@@ -293,6 +415,7 @@ async function main(): Promise<void> {
       `tensorflow backend, steadygrad ÷ tfjs-layers samples/s: batch 32 ${tf.batch32?.toFixed(2) ?? '—'} (paired ${tfPaired.batch32?.toFixed(2) ?? '—'}), batch 256 ${tf.batch256?.toFixed(2) ?? '—'} (paired ${tfPaired.batch256?.toFixed(2) ?? '—'}); target ≥ 3`,
     );
   }
+  if (conv !== undefined) console.log(`\n${convTable(conv.summaries, conv.ratios)}`);
   if (values.json) {
     console.log(
       JSON.stringify({
@@ -310,6 +433,9 @@ async function main(): Promise<void> {
           tensorflowVsTfjsLayers: tf,
           tensorflowVsTfjsLayersPaired: tfPaired,
         },
+        ...(conv === undefined
+          ? {}
+          : { conv: { runs: conv.runs, summaries: conv.summaries, ratios: conv.ratios } }),
       }),
     );
   }
@@ -317,5 +443,5 @@ async function main(): Promise<void> {
 
 runCommand(
   main,
-  'usage: pnpm bench [--quick] [--json] [--reps N] [--seed N] [--threads N (1-64)] [--cpu | --no-cpu] [--no-tensorflow] [--also-ignore-non-finite] [--no-relaxed-simd]',
+  'usage: pnpm bench [--quick] [--json] [--reps N] [--seed N] [--threads N (1-64)] [--cpu | --no-cpu] [--no-tensorflow] [--also-ignore-non-finite] [--no-relaxed-simd] [--no-conv] [--samples N] [--python PATH]',
 );

@@ -4,6 +4,7 @@ import { Dense, Flatten, Sequential } from '@steadygrad/nn';
 import { BatchNormalization } from '@steadygrad/normalization';
 import { sgd } from '@steadygrad/optim';
 import { compile } from '@steadygrad/train';
+import { smallCnnModel } from '../models.js';
 import type { BenchRun } from './bench-types.js';
 import type { WorkerOptions } from './worker-options.js';
 
@@ -31,7 +32,7 @@ export async function runSteadygrad(data: FashionMnist, o: WorkerOptions): Promi
   setHostRelaxedSimdEnabled(relaxed);
   await setHostThreads(o.threads);
   const train = sliceSplit(data.train, 0, o.samples);
-  const model = seedCell5(o.seed);
+  const model = o.model === 'cnn' ? smallCnnModel(o.seed) : seedCell5(o.seed);
   const trainer = compile(model, {
     loss: 'sparse_categorical_crossentropy',
     optimizer: sgd({ learningRate: 0.01, momentum: 0.9 }),
@@ -69,6 +70,7 @@ export async function runSteadygrad(data: FashionMnist, o: WorkerOptions): Promi
     threads: o.threads,
     relaxedSimd: relaxed && info.relaxedSimd,
     batchSize: o.batchSize,
+    ...(o.model === 'cnn' ? { model: 'cnn' as const } : {}),
     samples: train.count,
     epochSeconds: (seconds * 60000) / train.count,
     samplesPerSecond: train.count / seconds,

@@ -16,6 +16,31 @@ function images(split: { images: Uint8Array; count: number }, count: number): tf
   return tf.tensor3d(f, [n, 28, 28]);
 }
 
+/** `smallCnnModel` of apps/demo/src/models.ts in tfjs-layers (same layers, initializers and defaults). */
+function smallCnn(): tfl.Sequential {
+  const layers: tfl.layers.Layer[] = [tfl.layers.reshape({ targetShape: [28, 28, 1], inputShape: [28, 28] })];
+  for (const filters of [16, 32]) {
+    layers.push(
+      tfl.layers.conv2d({
+        filters,
+        kernelSize: 3,
+        padding: 'same',
+        useBias: false,
+        kernelInitializer: 'heNormal',
+      }),
+      tfl.layers.batchNormalization(),
+      tfl.layers.reLU(),
+      tfl.layers.maxPooling2d({ poolSize: 2 }),
+    );
+  }
+  layers.push(
+    tfl.layers.flatten(),
+    tfl.layers.dense({ units: 64, activation: 'relu', kernelInitializer: 'heNormal' }),
+    tfl.layers.dense({ units: 10, activation: 'softmax' }),
+  );
+  return tfl.sequential({ layers });
+}
+
 /** The same work on `@tensorflow/tfjs-layers` (`model.fit` with tensors, as its users write it). */
 export async function runTfjsLayers(data: FashionMnist, o: WorkerOptions): Promise<BenchRun> {
   // tfjs-node registers the `tensorflow` backend (and its kernels) when imported: the same package and
@@ -26,17 +51,20 @@ export async function runTfjsLayers(data: FashionMnist, o: WorkerOptions): Promi
   const n = Math.min(o.samples, data.train.count);
   const x = images(data.train, n);
   const y = tf.tensor1d(Array.from(data.train.labels.subarray(0, n)), 'float32');
-  const model = tfl.sequential({
-    layers: [
-      tfl.layers.flatten({ inputShape: [28, 28] }),
-      tfl.layers.batchNormalization(),
-      tfl.layers.dense({ units: 300, activation: 'relu', kernelInitializer: 'heNormal' }),
-      tfl.layers.batchNormalization(),
-      tfl.layers.dense({ units: 100, activation: 'relu', kernelInitializer: 'heNormal' }),
-      tfl.layers.batchNormalization(),
-      tfl.layers.dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
+  const model =
+    o.model === 'cnn'
+      ? smallCnn()
+      : tfl.sequential({
+          layers: [
+            tfl.layers.flatten({ inputShape: [28, 28] }),
+            tfl.layers.batchNormalization(),
+            tfl.layers.dense({ units: 300, activation: 'relu', kernelInitializer: 'heNormal' }),
+            tfl.layers.batchNormalization(),
+            tfl.layers.dense({ units: 100, activation: 'relu', kernelInitializer: 'heNormal' }),
+            tfl.layers.batchNormalization(),
+            tfl.layers.dense({ units: 10, activation: 'softmax' }),
+          ],
+        });
   model.compile({
     optimizer: tf.train.momentum(0.01, 0.9),
     loss: 'sparseCategoricalCrossentropy',
@@ -63,6 +91,7 @@ export async function runTfjsLayers(data: FashionMnist, o: WorkerOptions): Promi
     backend: o.backend,
     threads: 1,
     batchSize: o.batchSize,
+    ...(o.model === 'cnn' ? { model: 'cnn' as const } : {}),
     samples: n,
     epochSeconds: (seconds * 60000) / n,
     samplesPerSecond: n / seconds,

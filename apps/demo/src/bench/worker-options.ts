@@ -12,4 +12,6 @@ export interface WorkerOptions {
   readonly relaxedSimd?: boolean;
   /** steadygrad only: `fit`'s `nonFinite` option; `undefined` = fit's default. */
   readonly nonFinite?: string;
+  /** What trains: the seed cell 5 BN-MLP (`'mlp'`, the default) or the `cnn` experiment's `smallCnnModel`. */
+  readonly model?: 'mlp' | 'cnn';
 }
