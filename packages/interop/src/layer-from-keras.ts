@@ -2,6 +2,7 @@ import { SteadygradError } from '@steadygrad/core';
 import { Activation, Add, Concatenate, Dense, Flatten, type Layer, Multiply } from '@steadygrad/nn';
 import { BatchNormalization } from '@steadygrad/normalization';
 import { Dropout } from '@steadygrad/regularization';
+import { convLayerFromKeras } from './conv-layers-json.js';
 import type { KerasLayerJson } from './keras-format.js';
 import {
   activationFromKeras,
@@ -172,12 +173,15 @@ export function makeLayer(entry: KerasLayerJson, where: string): Layer {
       const axis = num(where, config, 'axis', -1, (v) => Number.isInteger(v), 'an integer');
       return new Concatenate({ ...base, axis });
     }
-    default:
+    default: {
+      const conv = convLayerFromKeras(entry, where, base);
+      if (conv !== undefined) return conv;
       throw new SteadygradError(
         'INCOMPATIBLE',
         `${where}: unsupported layer class '${entry.class_name}'; supported: ${SUPPORTED_LAYERS.join(', ')} (and InputLayer first)`,
         { details: { where, className: entry.class_name, supported: SUPPORTED_LAYERS } },
       );
+    }
   }
 }
 

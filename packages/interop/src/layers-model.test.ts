@@ -476,9 +476,9 @@ describe('malformed model.json', () => {
   it('an unsupported layer, activation or class name is INCOMPATIBLE naming the layer; nothing is evaluated', async () => {
     const dir = await savedDir();
     await edit(dir, (j) => {
-      j.modelTopology.config.layers[1].class_name = 'Conv2D';
+      j.modelTopology.config.layers[1].class_name = 'LSTM';
     });
-    await expectError(dir, 'INCOMPATIBLE', /layer 'out' \(Conv2D\): unsupported layer class 'Conv2D'/);
+    await expectError(dir, 'INCOMPATIBLE', /layer 'out' \(LSTM\): unsupported layer class 'LSTM'/);
     for (const name of ['__proto__', 'constructor', 'toString', 'Lambda']) {
       await edit(dir, (j) => {
         j.modelTopology.config.layers[1].class_name = name;

@@ -2,15 +2,26 @@ import { isSteadygradError, tf } from '@steadygrad/core';
 import {
   Activation,
   Add,
+  AveragePooling2D,
   Concatenate,
+  Conv1D,
+  Conv2D,
   Dense,
+  DepthwiseConv2D,
   Flatten,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling2D,
   input,
   type Layer,
   LeakyReLU,
+  MaxPooling2D,
   Model,
   Multiply,
+  ReLU,
+  Reshape,
+  SeparableConv2D,
   Sequential,
+  ZeroPadding2D,
 } from '@steadygrad/nn';
 import { BatchNormalization } from '@steadygrad/normalization';
 import { Dropout } from '@steadygrad/regularization';
@@ -38,10 +49,31 @@ function layers(): Layer[] {
   ];
 }
 
+/** The conv-family classes, in the configurations that change which parameters they create (on [12, 12, 4]). */
+function convLayers(): Layer[] {
+  return [
+    new ZeroPadding2D({ name: 'pad', padding: 1 }),
+    new Conv2D({ name: 'c1', filters: 6, kernelSize: 3, groups: 2 }),
+    new ReLU({ name: 'relu', maxValue: 6 }),
+    new DepthwiseConv2D({ name: 'dw', kernelSize: [3, 2], depthMultiplier: 2, useBias: false }),
+    new SeparableConv2D({ name: 'sep', filters: 5, kernelSize: 3, padding: 'same', depthMultiplier: 3 }),
+    new MaxPooling2D({ name: 'max', poolSize: 2 }),
+    new AveragePooling2D({ name: 'avg', poolSize: 2, strides: 1, padding: 'same' }),
+    new Conv2D({ name: 'c2', filters: 4, kernelSize: 1, useBias: false }),
+    new GlobalMaxPooling2D({ name: 'gmp', keepdims: true }),
+    new GlobalAveragePooling2D({ name: 'gap' }),
+    new Reshape({ name: 'rs', targetShape: [2, 2] }),
+    new Conv1D({ name: 'c3', filters: 3, kernelSize: 2 }),
+  ];
+}
+
 describe('planSequential', () => {
   it('predicts exactly the parameters a real build creates, for every supported layer class', () => {
     const ls = layers();
-    expect(new Set([...ls.map((l) => l.className), ...MERGE_LAYERS])).toEqual(new Set(SUPPORTED_LAYERS));
+    const conv = convLayers();
+    expect(new Set([...[...ls, ...conv].map((l) => l.className), ...MERGE_LAYERS])).toEqual(
+      new Set(SUPPORTED_LAYERS),
+    );
     const before = tf.memory().numTensors;
     const plan = planSequential(ls, [null, 2, 3], 'model.json');
     expect(tf.memory().numTensors).toBe(before);
@@ -52,6 +84,17 @@ describe('planSequential', () => {
     );
     expect(plan.totalValues).toBe(model.countParams());
     model.dispose();
+
+    const convPlan = planSequential(conv, [null, 12, 12, 4], 'model.json');
+    expect(tf.memory().numTensors).toBe(before);
+    const convModel = new Sequential(conv, { seed: 1 });
+    convModel.build([null, 12, 12, 4]);
+    expect(convPlan.parameters.map((p) => [p.name, [...p.shape]])).toEqual(
+      convModel.parameters.map((p) => [p.name, p.shape]),
+    );
+    expect(convPlan.parameters.map((p) => p.name)).toContain('sep/pointwise_kernel');
+    expect(convPlan.totalValues).toBe(convModel.countParams());
+    convModel.dispose();
   });
 
   it('stops at the first parameter past the budget, and refuses classes it does not know', () => {

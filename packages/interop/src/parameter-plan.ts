@@ -1,6 +1,7 @@
 import { SteadygradError } from '@steadygrad/core';
 import { Dense, type Layer, type Shape } from '@steadygrad/nn';
 import { BatchNormalization } from '@steadygrad/normalization';
+import { convParameterPlan } from './conv-layers-json.js';
 import {
   type FunctionalEntry,
   type FunctionalGraph,
@@ -63,6 +64,8 @@ export function planParameters(layer: Layer, inputShape: Shape, where: string): 
       make('moving_variance', [c]),
     ];
   }
+  const conv = convParameterPlan(layer, inputShape, where);
+  if (conv !== undefined) return conv.map((p) => make(p.name, p.shape));
   if (PARAMETER_FREE.has(layer.className)) return [];
   throw new SteadygradError(
     'INCOMPATIBLE',

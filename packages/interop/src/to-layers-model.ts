@@ -12,6 +12,7 @@ import {
 } from '@steadygrad/nn';
 import { BatchNormalization } from '@steadygrad/normalization';
 import { Dropout } from '@steadygrad/regularization';
+import { CONV_LAYER_CLASSES, convLayerToKeras } from './conv-layers-json.js';
 import { functionalConfig } from './functional-json.js';
 import {
   KERAS_BACKEND,
@@ -45,6 +46,7 @@ export const SUPPORTED_LAYERS = [
   'Add',
   'Multiply',
   'Concatenate',
+  ...CONV_LAYER_CLASSES,
 ] as const;
 
 function where(layer: Layer): string {
@@ -74,6 +76,8 @@ function layerToKeras(
     base.batch_input_shape = [...batchInputShape];
     base.dtype = 'float32';
   }
+  const conv = convLayerToKeras(layer, w);
+  if (conv !== undefined) return { class_name: conv.class_name, config: { ...conv.config, ...base } };
   if (layer instanceof Dense) {
     return {
       class_name: 'Dense',
