@@ -46,6 +46,12 @@ export const loadLayersModel: typeof NodeFiles.loadLayersModel = async (
   url: string,
   options: LoadLayersModelOptions = {},
 ) => {
+  // modelFile and maxJsonBytes concern a folder on disk; the weights budget applies here too.
   checkOptions('loadLayersModel', options, ['modelFile', 'maxJsonBytes', 'maxWeightBytes']);
-  return loadLayersModelFrom(handlerFor(url, 'load'), url);
+  const { maxWeightBytes } = options ?? {};
+  return loadLayersModelFrom(
+    handlerFor(url, 'load'),
+    url,
+    maxWeightBytes === undefined ? {} : { maxWeightBytes },
+  );
 };

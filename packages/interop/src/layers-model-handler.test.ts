@@ -109,6 +109,26 @@ describe('saveLayersModel / loadLayersModel in a browser bundle (tf.io URLs)', (
     m.dispose();
   });
 
+  it('maxWeightBytes bounds the weights a URL may list; an unknown option is refused', async () => {
+    const m = model();
+    await saveLayersModel(m, 'memory://bounded');
+    m.dispose();
+    const before = tf.memory().numTensors;
+    const e = await loadLayersModel('memory://bounded', { maxWeightBytes: 100 }).catch((err: unknown) => err);
+    expect(isSteadygradError(e) && e.code).toBe('CORRUPT_DATA');
+    expect((e as Error).message).toMatch(
+      /memory:\/\/bounded: its weights manifest lists 152 bytes of weights, more than maxWeightBytes \(100\)/,
+    );
+    const e2 = await loadLayersModel('memory://bounded', { maxWeightByte: 1 } as never).catch(
+      (err: unknown) => err,
+    );
+    expect(isSteadygradError(e2) && e2.code).toBe('UNKNOWN_OPTION');
+    expect((e2 as Error).message).toMatch(/Did you mean 'maxWeightBytes'\?/);
+    expect(tf.memory().numTensors).toBe(before);
+    const back = await loadLayersModel('memory://bounded', { maxWeightBytes: 152 });
+    back.dispose();
+  });
+
   it('a plain directory is refused, saying which URLs a browser takes', async () => {
     const e = await saveLayersModel(model(), 'models/net').catch((err: unknown) => err);
     expect(isSteadygradError(e) && e.code).toBe('INVALID_ARGUMENT');

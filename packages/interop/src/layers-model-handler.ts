@@ -1,6 +1,6 @@
-import { SteadygradError, tf } from '@steadygrad/core';
+import { checkOptions, SteadygradError, tf } from '@steadygrad/core';
 import type { Model, Sequential } from '@steadygrad/nn';
-import { fromLayersModel } from './from-layers-model.js';
+import { type FromLayersModelOptions, fromLayersModel } from './from-layers-model.js';
 import { WEIGHTS_FILE } from './keras-format.js';
 import { toLayersModel } from './to-layers-model.js';
 
@@ -41,7 +41,8 @@ export async function saveLayersModelTo(
  * Loads a tfjs-layers model (as {@link saveLayersModelTo}, tfjs-layers' `model.save` or the converter wrote it)
  * through a `tf.io` handler — `tf.io.browserFiles([json, bin])`, `tf.io.http(url)`, `tf.io.fromMemory(…)`, or
  * `tf.io.getLoadHandlers('indexeddb://name')[0]` — as a built steadygrad {@link Sequential} (or functional {@link Model}). `source` names
- * the model in error messages. Works in Node and in browsers.
+ * the model in error messages; `options.maxWeightBytes` bounds the weights manifest as for {@link fromLayersModel}.
+ * Works in Node and in browsers.
  *
  * @throws SteadygradError `IO_ERROR` when the handler fails; `CORRUPT_DATA`, `SHAPE_MISMATCH`, `INCOMPATIBLE`
  *   as {@link fromLayersModel}.
@@ -49,7 +50,9 @@ export async function saveLayersModelTo(
 export async function loadLayersModelFrom(
   handler: tf.io.IOHandler,
   source = 'model',
+  options: Pick<FromLayersModelOptions, 'maxWeightBytes'> = {},
 ): Promise<Sequential | Model> {
+  checkOptions('loadLayersModelFrom', options, ['maxWeightBytes']);
   if (typeof handler?.load !== 'function') {
     throw new SteadygradError(
       'INVALID_ARGUMENT',
@@ -73,5 +76,9 @@ export async function loadLayersModelFrom(
     weightsManifest: [{ paths: [WEIGHTS_FILE], weights: weightSpecs }],
   };
   const bytes = weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(weightData);
-  return fromLayersModel(modelJson, bytes, { source, weightFiles: [`${source} (weights)`] });
+  return fromLayersModel(modelJson, bytes, {
+    source,
+    weightFiles: [`${source} (weights)`],
+    ...(options?.maxWeightBytes === undefined ? {} : { maxWeightBytes: options.maxWeightBytes }),
+  });
 }
