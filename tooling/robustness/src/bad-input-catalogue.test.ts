@@ -2,7 +2,7 @@
 // code, a message naming the offending thing and what was expected, and that nothing changed (weights,
 // optimizer state, files on disk).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getActivation } from '@steadygrad/activations';
@@ -473,7 +473,10 @@ describe('bad-input catalogue', () => {
     dir = mkdtempSync(join(tmpdir(), 'steadygrad-catalogue-'));
     writeFileSync(join(dir, 'keep.txt'), 'untouched');
   });
-  afterAll(() => model.dispose());
+  afterAll(() => {
+    model.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('has at least 25 cases', () => {
     expect(cases.length).toBeGreaterThanOrEqual(25);
