@@ -40,7 +40,12 @@ describe('pnpm bench', () => {
     };
     // Where `pnpm setup:tensorflow` built tfjs-node's binding, tensorflow rows join these (checked for leaks below).
     const mlp = result.runs.filter((r) => r.system !== 'pytorch');
-    expect(mlp.filter((r) => r.backend === 'wasm').map((r) => `${r.system}/${r.backend}/${r.batchSize}/${r.samples}`).sort()).toEqual([
+    expect(
+      mlp
+        .filter((r) => r.backend === 'wasm')
+        .map((r) => `${r.system}/${r.backend}/${r.batchSize}/${r.samples}`)
+        .sort(),
+    ).toEqual([
       'steadygrad/wasm/256/32',
       'steadygrad/wasm/32/32',
       'tfjs-layers/wasm/256/32',

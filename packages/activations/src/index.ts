@@ -16,7 +16,7 @@ export type { EluOptions } from './elu.js';
 export { elu } from './elu.js';
 export type { GeluOptions } from './gelu.js';
 export { gelu } from './gelu.js';
-export type { ActivationIdentifier } from './get-activation.js';
+export type { ActivationIdentifier, ActivationName, ActivationNameLike } from './get-activation.js';
 export { ACTIVATION_NAMES, getActivation, isActivation } from './get-activation.js';
 export { hardSigmoid } from './hard-sigmoid.js';
 export type { LeakyReluOptions } from './leaky-relu.js';

@@ -1,7 +1,11 @@
 export type { Fans } from './compute-fans.js';
 export { computeFans } from './compute-fans.js';
 export { constant, ones, zeros } from './constant.js';
-export type { InitializerName } from './get-initializer.js';
+export type {
+  InitializerIdentifier,
+  InitializerName,
+  InitializerNameLike,
+} from './get-initializer.js';
 export {
   getInitializer,
   INITIALIZER_ALIASES,

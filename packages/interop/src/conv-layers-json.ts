@@ -87,7 +87,7 @@ function common(where: string, config: Json): Record<string, unknown> {
   });
 }
 
-function window(where: string, config: Json): Record<string, unknown> {
+function window(_where: string, config: Json): Record<string, unknown> {
   return defined({
     kernelSize: tuple(config, 'kernel_size'),
     strides: tuple(config, 'strides'),

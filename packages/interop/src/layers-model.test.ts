@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gelu } from '@steadygrad/activations';
 import { isSteadygradError, registerGradients, type Tensor, tf } from '@steadygrad/core';
-import { Activation, Dense, Flatten, LeakyReLU, Sequential } from '@steadygrad/nn';
+import { Activation, Dense, type DenseOptions, Flatten, LeakyReLU, Sequential } from '@steadygrad/nn';
 import { BatchNormalization } from '@steadygrad/normalization';
 import { Dropout, l1l2, l2, maxNorm, nonNeg } from '@steadygrad/regularization';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -241,7 +241,7 @@ describe('activations', () => {
     ['softmax', {}],
   ])('%s computes the same in tfjs-layers after a save', async (label, config) => {
     const name = label.split(' ')[0]!;
-    const activation = name === 'gelu' ? gelu(config) : name;
+    const activation = name === 'gelu' ? gelu(config) : (name as DenseOptions['activation']);
     const model = new Sequential([new Dense({ units: 3, inputShape: [2], activation, name: 'd' })], {
       seed: 9,
     });

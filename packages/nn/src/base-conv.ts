@@ -1,3 +1,4 @@
+import type { ActivationNameLike } from '@steadygrad/activations';
 import { getActivation } from '@steadygrad/activations';
 import {
   type Activation,
@@ -10,6 +11,7 @@ import {
   type Tensor,
   tf,
 } from '@steadygrad/core';
+import type { InitializerNameLike } from '@steadygrad/initializers';
 import { getInitializer } from '@steadygrad/initializers';
 import { describeObject } from './describe-object.js';
 import { type CallContext, Layer, type LayerOptions } from './layer.js';
@@ -17,11 +19,11 @@ import { type CallContext, Layer, type LayerOptions } from './layer.js';
 /** Options every convolution layer shares (Keras 3 `BaseConv`, camelCased). */
 export interface ConvCommonOptions extends LayerOptions {
   /** A Keras name (`'relu'`, ...) or an `Activation`; default linear (none). */
-  readonly activation?: string | Activation;
+  readonly activation?: ActivationNameLike | Activation;
   /** Whether to add a bias per output channel (default `true`). */
   readonly useBias?: boolean;
   /** Default `'zeros'` (Keras). */
-  readonly biasInitializer?: string | Initializer;
+  readonly biasInitializer?: InitializerNameLike | Initializer;
   readonly biasRegularizer?: Regularizer;
   /** Penalty on the layer's output (Keras 3: of the whole batch output), pushed into `ctx.losses`. */
   readonly activityRegularizer?: Regularizer;

@@ -11,6 +11,7 @@ import {
   type Tensor4D,
   tf,
 } from '@steadygrad/core';
+import type { InitializerNameLike } from '@steadygrad/initializers';
 import { getInitializer } from '@steadygrad/initializers';
 import { BaseConv, CONV_COMMON_KEYS, type ConvCommonOptions } from './base-conv.js';
 import { conv2dOp, dilateKernel } from './conv-ops.js';
@@ -37,7 +38,7 @@ export interface Conv1DOptions extends ConvCommonOptions {
   /** Default `1`; cannot be combined with strides > 1 (Keras 3). */
   readonly dilationRate?: number | readonly [number];
   /** Default `'glorot_uniform'` (Keras) on the `[k, in, filters]` kernel: fans `k·in` / `k·filters`. */
-  readonly kernelInitializer?: string | Initializer;
+  readonly kernelInitializer?: InitializerNameLike | Initializer;
   readonly kernelRegularizer?: Regularizer;
   readonly kernelConstraint?: Constraint;
 }

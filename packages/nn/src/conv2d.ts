@@ -11,6 +11,7 @@ import {
   type Tensor4D,
   tf,
 } from '@steadygrad/core';
+import type { InitializerNameLike } from '@steadygrad/initializers';
 import { getInitializer } from '@steadygrad/initializers';
 import { BaseConv, CONV_COMMON_KEYS, type ConvCommonOptions } from './base-conv.js';
 import { conv2dOp, dilateKernel } from './conv-ops.js';
@@ -40,7 +41,7 @@ export interface Conv2DOptions extends ConvCommonOptions {
   /** Channel groups (default `1`): input and output channels split into `groups` independent convolutions. */
   readonly groups?: number;
   /** Default `'glorot_uniform'` (Keras), with Keras' conv fans (receptive field × channels). */
-  readonly kernelInitializer?: string | Initializer;
+  readonly kernelInitializer?: InitializerNameLike | Initializer;
   readonly kernelRegularizer?: Regularizer;
   /** E.g. `maxNorm(3, { axis: [0, 1, 2] })`: Keras' per-filter max-norm on a conv kernel. */
   readonly kernelConstraint?: Constraint;

@@ -9,7 +9,7 @@ import {
 } from '@steadygrad/core';
 import { constant } from '@steadygrad/initializers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Dense } from './dense.js';
+import { Dense, type DenseOptions } from './dense.js';
 import { maxRelativeError, numericGradient } from './test-utils/finite-diff.js';
 
 function randomTensor(rng: RandomStream, shape: number[], std = 1): Tensor {
@@ -26,7 +26,14 @@ function randomTensor(rng: RandomStream, shape: number[], std = 1): Tensor {
 describe('Dense', () => {
   beforeAll(() => registerGradients());
 
-  const ACTIVATIONS: (string | undefined)[] = [undefined, 'linear', 'relu', 'sigmoid', 'tanh', 'softmax'];
+  const ACTIVATIONS: DenseOptions['activation'][] = [
+    undefined,
+    'linear',
+    'relu',
+    'sigmoid',
+    'tanh',
+    'softmax',
+  ];
   for (const activation of ACTIVATIONS) {
     it(`passes a finite-difference gradient check for kernel, bias and input (${activation ?? 'no activation'})`, () => {
       const rng = new RandomStream(11);
@@ -111,8 +118,8 @@ describe('Dense', () => {
     expect(a.getConfig()).toMatchObject({ units: 300, activation: 'relu', useBias: true });
     expect(() => new Dense(0)).toThrow(/units must be an integer >= 1, got 0/);
     expect(() => new Dense(2.5)).toThrow(/units/);
-    expect(() => new Dense(3, { activation: 'nope' })).toThrow(/unknown activation/);
-    expect(() => new Dense(3, { kernelInitializer: 'nope' })).toThrow();
+    expect(() => new Dense(3, { activation: 'nope' as never })).toThrow(/unknown activation/);
+    expect(() => new Dense(3, { kernelInitializer: 'nope' as never })).toThrow();
   });
 
   it('without bias has only a kernel; rank-3 input applies to the last axis', () => {
@@ -207,5 +214,18 @@ describe('Dense', () => {
       x.dispose();
       layer.dispose();
     }
+  });
+});
+
+describe('Dense option names are literal types', () => {
+  it("accepts Keras's snake_case and tfjs's camelCase; a misspelling is a compile error and a did-you-mean", () => {
+    const a = new Dense({ units: 2, kernelInitializer: 'heNormal', activation: 'leaky_relu' });
+    const b = new Dense({ units: 2, kernelInitializer: 'he_normal', activation: 'leakyRelu' });
+    expect([a.kernelInitializer.name, b.kernelInitializer.name]).toEqual(['he_normal', 'he_normal']);
+    expect(a.activation.name).toBe(b.activation.name);
+    // @ts-expect-error 'he_nromal' is not an initializer name
+    expect(() => new Dense({ units: 2, kernelInitializer: 'he_nromal' })).toThrow(/he_normal/);
+    // @ts-expect-error 'rleu' is not an activation name
+    expect(() => new Dense({ units: 2, activation: 'rleu' })).toThrow(/relu/);
   });
 });

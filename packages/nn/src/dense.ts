@@ -1,3 +1,4 @@
+import type { ActivationNameLike } from '@steadygrad/activations';
 import { getActivation, linear, relu } from '@steadygrad/activations';
 import {
   type Activation,
@@ -13,6 +14,7 @@ import {
   type Tensor,
   tf,
 } from '@steadygrad/core';
+import type { InitializerNameLike } from '@steadygrad/initializers';
 import { getInitializer } from '@steadygrad/initializers';
 import { affineActivationFor, denseForward, type FusedActivation } from './dense-kernel.js';
 import { describeObject } from './describe-object.js';
@@ -28,13 +30,13 @@ export interface DenseOptions extends LayerOptions {
   /** Number of output units (positive integer). */
   readonly units: number;
   /** A Keras name (`'relu'`, `'softmax'`, ...) or an `Activation`; default linear (none). */
-  readonly activation?: string | Activation;
+  readonly activation?: ActivationNameLike | Activation;
   /** Whether to add a bias vector (default `true`). */
   readonly useBias?: boolean;
   /** Default `'glorot_uniform'` (Keras). */
-  readonly kernelInitializer?: string | Initializer;
+  readonly kernelInitializer?: InitializerNameLike | Initializer;
   /** Default `'zeros'` (Keras). */
-  readonly biasInitializer?: string | Initializer;
+  readonly biasInitializer?: InitializerNameLike | Initializer;
   readonly kernelRegularizer?: Regularizer;
   readonly biasRegularizer?: Regularizer;
   /**

@@ -10,6 +10,7 @@ import {
   type Tensor,
   type Tensor4D,
 } from '@steadygrad/core';
+import type { InitializerNameLike } from '@steadygrad/initializers';
 import { getInitializer } from '@steadygrad/initializers';
 import { BaseConv, CONV_COMMON_KEYS, type ConvCommonOptions } from './base-conv.js';
 import { depthwiseConv2dOp } from './conv-ops.js';
@@ -37,7 +38,7 @@ export interface DepthwiseWindowOptions {
   /** Default `1`; cannot be combined with strides > 1 (Keras 3). */
   readonly dilationRate?: number | readonly [number, number];
   /** Default `'glorot_uniform'` (Keras) on the `[kh, kw, in, multiplier]` kernel with Keras' conv fans. */
-  readonly depthwiseInitializer?: string | Initializer;
+  readonly depthwiseInitializer?: InitializerNameLike | Initializer;
   readonly depthwiseRegularizer?: Regularizer;
   readonly depthwiseConstraint?: Constraint;
 }

@@ -10,6 +10,7 @@ import {
   SteadygradError,
   type Tensor,
 } from '@steadygrad/core';
+import type { InitializerNameLike } from '@steadygrad/initializers';
 import { getInitializer } from '@steadygrad/initializers';
 import { describeObject } from './describe-object.js';
 import { type CallContext, formatShape, LAYER_KEYS, Layer, type LayerOptions, type Shape } from './layer.js';
@@ -17,7 +18,7 @@ import { type CallContext, formatShape, LAYER_KEYS, Layer, type LayerOptions, ty
 /** Options of {@link PReLU} (Keras 3 `keras.layers.PReLU`, camelCased). */
 export interface PReLUOptions extends LayerOptions {
   /** Initializer of the slopes; default `'zeros'` (Keras). PyTorch initializes them to 0.25. */
-  readonly alphaInitializer?: string | Initializer;
+  readonly alphaInitializer?: InitializerNameLike | Initializer;
   readonly alphaRegularizer?: Regularizer;
   readonly alphaConstraint?: Constraint;
   /**

@@ -11,6 +11,7 @@ import {
   type Tensor4D,
   tf,
 } from '@steadygrad/core';
+import type { InitializerNameLike } from '@steadygrad/initializers';
 import { getInitializer } from '@steadygrad/initializers';
 import { BaseConv, CONV_COMMON_KEYS, type ConvCommonOptions } from './base-conv.js';
 import { depthwiseConv2dOp } from './conv-ops.js';
@@ -31,7 +32,7 @@ export interface SeparableConv2DOptions extends ConvCommonOptions, DepthwiseWind
   /** Number of output channels (of the pointwise convolution). */
   readonly filters: number;
   /** Default `'glorot_uniform'` (Keras) on the `[1, 1, in·multiplier, filters]` kernel. */
-  readonly pointwiseInitializer?: string | Initializer;
+  readonly pointwiseInitializer?: InitializerNameLike | Initializer;
   readonly pointwiseRegularizer?: Regularizer;
   readonly pointwiseConstraint?: Constraint;
 }

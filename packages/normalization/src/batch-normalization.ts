@@ -13,6 +13,7 @@ import {
   SteadygradError,
   type Tensor,
 } from '@steadygrad/core';
+import type { InitializerNameLike } from '@steadygrad/initializers';
 import { getInitializer } from '@steadygrad/initializers';
 import {
   type CallContext,
@@ -57,8 +58,8 @@ export interface BatchNormalizationOptions extends LayerOptions, AffineOptions {
   readonly momentum?: number;
   /** Added to the variance before the square root, ≥ 0 (default 1e-3; PyTorch's default is 1e-5). */
   readonly epsilon?: number;
-  readonly movingMeanInitializer?: string | Initializer;
-  readonly movingVarianceInitializer?: string | Initializer;
+  readonly movingMeanInitializer?: InitializerNameLike | Initializer;
+  readonly movingVarianceInitializer?: InitializerNameLike | Initializer;
   /**
    * `'fused'` (default): one custom-gradient op with the closed-form backward pass — core's host kernels on
    * cpu/wasm for channels-last inputs, else the tfjs-op composition. `'ops'`: always the tfjs-op composition.

@@ -8,6 +8,7 @@ import {
   SteadygradError,
   type Tensor,
 } from '@steadygrad/core';
+import type { InitializerNameLike } from '@steadygrad/initializers';
 import { describeObject } from '@steadygrad/nn';
 import { resolveAxis } from './axes.js';
 
@@ -17,8 +18,8 @@ export interface AffineOptions {
   readonly center?: boolean;
   /** Learn a scale γ (default `true`). */
   readonly scale?: boolean;
-  readonly betaInitializer?: string | Initializer;
-  readonly gammaInitializer?: string | Initializer;
+  readonly betaInitializer?: InitializerNameLike | Initializer;
+  readonly gammaInitializer?: InitializerNameLike | Initializer;
   readonly betaRegularizer?: Regularizer;
   readonly gammaRegularizer?: Regularizer;
   readonly betaConstraint?: Constraint;

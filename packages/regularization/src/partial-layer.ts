@@ -58,7 +58,12 @@ export interface PartialLayerFactory<O, L, D> {
  * layer; the defaults object is shared, so a regularizer or constraint object in it is shared by the
  * layers, which is safe because those are stateless.
  */
-export function partialLayer<C extends new (options: never) => Layer, D extends Partial<LayerOptionsOf<C>>>(
+export function partialLayer<
+  C extends new (
+    options: never,
+  ) => Layer,
+  const D extends Partial<LayerOptionsOf<C>>,
+>(
   layerClass: C,
   defaults: D & NoExtraKeys<D, LayerOptionsOf<C>>,
 ): PartialLayerFactory<LayerOptionsOf<C>, InstanceType<C>, D> {

@@ -1,13 +1,11 @@
 import {
-  type Activation,
   checkNumber,
   checkOneOf,
   type GradientTransformation,
-  type Initializer,
   SteadygradError,
   type Tensor,
 } from '@steadygrad/core';
-import { Dense, Flatten, type Layer, Sequential } from '@steadygrad/nn';
+import { Dense, type DenseOptions, Flatten, type Layer, Sequential } from '@steadygrad/nn';
 import { nadam } from '@steadygrad/optim';
 import {
   type Callback,
@@ -33,14 +31,14 @@ export interface AutoencoderOptions {
   /** Encoder widths, bottom to top (default `[100, 30]`, Géron's stacked autoencoder). */
   readonly units?: readonly number[];
   /** Hidden activation of encoder and decoder (default `'relu'`). */
-  readonly activation?: string | Activation;
+  readonly activation?: DenseOptions['activation'];
   /**
    * Activation of the reconstruction (default `'sigmoid'`: pixels scaled to [0, 1], required by the
    * binary cross-entropy loss).
    */
-  readonly outputActivation?: string | Activation;
+  readonly outputActivation?: DenseOptions['activation'];
   /** Kernel initializer of every Dense layer (default `'glorot_uniform'`, Keras). */
-  readonly kernelInitializer?: string | Initializer;
+  readonly kernelInitializer?: DenseOptions['kernelInitializer'];
   /**
    * `'mse'` (default, Géron 3rd ed.: `mean_j (x̂_j − x_j)²`) or `'binary_crossentropy'` (2nd ed.:
    * `mean_j −(x_j log x̂_j + (1 − x_j) log(1 − x̂_j))`, pixels as probabilities, x̂ clipped to [1e-7, 1 − 1e-7]).

@@ -28,7 +28,7 @@ export const ACTIVATION_SPECS: readonly ActivationSpec[] = [
 ];
 
 /** Keras initializer name for an activation's `pairsWith` family (PReLU pairs with He). */
-export function pairedInitializer(spec: ActivationSpec): string {
+export function pairedInitializer(spec: ActivationSpec): 'he_normal' | 'lecun_normal' | 'glorot_uniform' {
   const family = spec.fn === 'prelu' ? 'he' : spec.fn.pairsWith;
   return family === 'he' ? 'he_normal' : family === 'lecun' ? 'lecun_normal' : 'glorot_uniform';
 }
