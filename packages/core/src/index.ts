@@ -54,6 +54,8 @@ export {
   setHostRelaxedSimdEnabled,
   setHostSimdEnabled,
 } from './kernels/simd/runtime.js';
+export type { NativeAttr, NativeHandle } from './kernels/tensorflow/native.js';
+export { NativeTensorflow } from './kernels/tensorflow/native.js';
 export type { LazyGradients } from './lazy-grad.js';
 export { lazyGradOp } from './lazy-grad.js';
 export { Parameter } from './parameter.js';

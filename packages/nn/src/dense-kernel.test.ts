@@ -1,6 +1,13 @@
 import { linear, relu, sigmoid, softmax, tanh } from '@steadygrad/activations';
-import { type Activation, RandomStream, registerGradients, type Tensor, tf } from '@steadygrad/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Activation,
+  NativeTensorflow,
+  RandomStream,
+  registerGradients,
+  type Tensor,
+  tf,
+} from '@steadygrad/core';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { denseForward, denseReference, type FusedActivation } from './dense-kernel.js';
 
 const CASES: readonly [string, Activation, FusedActivation, Activation | undefined][] = [
@@ -85,29 +92,49 @@ describe('denseForward (fused matmul + hand-written backward) against the plain 
   });
 
   /**
-   * Backend-specific: tfjs-node (the `tensorflow` backend, the suite's second pass) implements `_FusedMatMul` as
-   * tfjs `matMul` + `add` + activation, so its profile also lists the forward's own BatchMatMul, nested inside the
-   * `_FusedMatMul` kernel. The cpu and wasm kernels are one kernel each.
+   * Backend-specific: on `tensorflow` (the suite's second pass) the Dense products, bias, relu and their
+   * gradients are TensorFlow ops core runs directly (`NativeTensorflow`: BatchMatMulV2 with the transposes as
+   * attributes, BiasAdd, Relu, ReluGrad, BiasAddGrad), which `tf.profile` cannot see; they are listed here as
+   * `tf:<op>` beside the tfjs kernels. The cpu and wasm backends run tfjs kernels only.
    */
-  const fusedForwardMatMuls = (): number => (tf.getBackend() === 'tensorflow' ? 1 : 0);
+  const onTensorflow = (): boolean => tf.getBackend() === 'tensorflow';
+  async function opsOf(f: () => void): Promise<string[]> {
+    const spy = vi.spyOn(NativeTensorflow.prototype, 'run');
+    try {
+      const profile = await tf.profile(f);
+      return [...profile.kernels.map((k) => k.name), ...spy.mock.calls.map((c) => `tf:${c[0]}`)];
+    } finally {
+      spy.mockRestore();
+    }
+  }
+  /** The matrix products among `ops`: tfjs's BatchMatMul kernels, or TensorFlow's on `tensorflow`. */
+  const products = (ops: readonly string[]): number =>
+    ops.filter((n) => n === (onTensorflow() ? 'tf:BatchMatMulV2' : 'BatchMatMul')).length;
 
   it('forward is one _FusedMatMul kernel even while recording; backward is 2 explicit transposes + 2 plain matmuls', async () => {
     const rng = new RandomStream(3);
     const x = randomTensor(rng, [4, 3]);
     const w = randomTensor(rng, [3, 2]);
     const b = randomTensor(rng, [2]);
-    const seen: { name: string; attrs?: Record<string, unknown> }[] = [];
-    const profile = await tf.profile(() => {
+    const names = await opsOf(() => {
       const gs = tf.grads((a: Tensor, c: Tensor, d: Tensor) =>
         tf.sum(denseForward(a, c, d, 'relu', undefined)),
       )([x, w, b]);
       tf.dispose(gs);
     });
-    for (const k of profile.kernels) seen.push({ name: k.name });
-    const names = seen.map((k) => k.name);
-    expect(names).toContain('_FusedMatMul');
-    expect(names.filter((n) => n === 'BatchMatMul').length).toBe(2 + fusedForwardMatMuls());
-    expect(names.filter((n) => n === 'Transpose').length).toBe(2);
+    if (onTensorflow()) {
+      // Forward: product, BiasAdd, Relu; backward: ReluGrad, BiasAddGrad and 2 products, no transpose.
+      expect(products(names)).toBe(3);
+      for (const op of ['tf:BiasAdd', 'tf:Relu', 'tf:ReluGrad', 'tf:BiasAddGrad']) {
+        expect(names.filter((n) => n === op).length).toBe(1);
+      }
+      expect(names).not.toContain('Transpose');
+      expect(names).not.toContain('_FusedMatMul');
+    } else {
+      expect(names).toContain('_FusedMatMul');
+      expect(products(names)).toBe(2);
+      expect(names.filter((n) => n === 'Transpose').length).toBe(2);
+    }
     tf.dispose([x, w, b]);
   });
 
@@ -121,14 +148,14 @@ describe('denseForward (fused matmul + hand-written backward) against the plain 
     const before = tf.memory().numTensors;
     // Only the parameters: the input gradient is never formed, one matmul (dW) in the backward pass.
     let grads: Record<string, Tensor> = {};
-    const onlyParams = await tf.profile(() => {
+    const onlyParams = await opsOf(() => {
       const out = tf.variableGrads(() => loss(x), [w, b]);
       out.value.dispose();
       grads = out.grads;
     });
-    const matmuls = (p: Awaited<ReturnType<typeof tf.profile>>) =>
-      p.kernels.filter((k) => k.name === 'BatchMatMul').length;
-    expect(matmuls(onlyParams)).toBe(1 + fusedForwardMatMuls());
+    // On `tensorflow` the forward's product is one of them (a TensorFlow op there, a `_FusedMatMul` elsewhere).
+    const forwardProducts = onTensorflow() ? 1 : 0;
+    expect(products(onlyParams)).toBe(1 + forwardProducts);
     // The same gradients as the reference, which forms every gradient.
     const ref = tf.grads((ww: Tensor, bb: Tensor) => tf.sum(tf.mul(denseReference(x, ww, bb, relu), r)))([
       w,
@@ -139,10 +166,10 @@ describe('denseForward (fused matmul + hand-written backward) against the plain 
     tf.dispose([...Object.values(grads), ...ref]);
     // Asked for the input too (saliency, adversarial examples): dX is formed and correct.
     let dx: Tensor | undefined;
-    const withInput = await tf.profile(() => {
+    const withInput = await opsOf(() => {
       dx = tf.grad((xx: Tensor) => loss(xx))(x);
     });
-    expect(matmuls(withInput)).toBe(1 + fusedForwardMatMuls()); // dX only: W and b are not asked for here
+    expect(products(withInput)).toBe(1 + forwardProducts); // dX only: W and b are not asked for here
     const refDx = tf.grad((xx: Tensor) => tf.sum(tf.mul(denseReference(xx, w, b, relu), r)))(x);
     expectClose(dx!.dataSync() as Float32Array, refDx.dataSync() as Float32Array, 1e-5);
     expect(dx!.dataSync().some((v) => v !== 0)).toBe(true);

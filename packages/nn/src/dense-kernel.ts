@@ -65,10 +65,10 @@ export function affineGradParts(
 
 /**
  * `dX = dZ · Wᵀ` (see {@link affineGradParts}). On wasm with SIMD: `Wᵀ` by one transpose kernel, then
- * core's {@link hostMatMul}.
+ * core's {@link hostMatMul}; on tensorflow, one TensorFlow product with `bᵀ` as an attribute.
  */
 export function affineInputGrad(dz: Tensor, kernel: Tensor): Tensor {
-  if (hostMatMulAvailable()) return tf.tidy(() => hostMatMul(dz, tf.transpose(kernel)));
+  if (hostMatMulAvailable()) return hostMatMul(dz, kernel, { transposeB: true });
   const [k, n] = kernel.shape as [number, number];
   const m = dz.shape[0] as number;
   return smallBatch(m, k, n)

@@ -3,6 +3,7 @@ import {
   hostKernelAvailable,
   hostSimd,
   hostSimdAvailable,
+  type NativeTensorflow,
   type Params,
   pointer,
   runHostKernel,
@@ -75,7 +76,41 @@ export const sgdStepKernel: HostKernel<SgdKernelAttrs> = {
       nw[k] = (w[k] as number) + (nesterov ? f(f(t * mu) + u) : t);
     }
   },
+  tensorflow: ({ w, v, g }, attrs, native) => sgdStepTensorflow(native, w as Tensor, v, g as Tensor, attrs),
 };
+
+/**
+ * {@link sgdStepKernel}'s update as TensorFlow ops (the `tensorflow` backend): the unfused chain's ops in its
+ * order (`u = g·(−lr)`, `v ← v·μ + u`, `w ← w + v`, Nesterov `w ← w + (v·μ + u)`), with cached scalars and no
+ * tfjs dispatch between them. Returns `[newW, newV?]`.
+ */
+function sgdStepTensorflow(
+  native: NativeTensorflow,
+  w: Tensor,
+  v: Tensor | undefined,
+  g: Tensor,
+  { learningRate, momentum, nesterov }: SgdKernelAttrs,
+): Tensor[] {
+  const t32 = native.float;
+  const u = native.run1('Mul', [g, native.scalar(f(-learningRate))], [t32]);
+  if (v === undefined) {
+    const nw = native.run1('AddV2', [w, u], [t32]);
+    native.free(u);
+    return [native.wrap(nw)];
+  }
+  const mu = native.scalar(f(momentum));
+  const vm = native.run1('Mul', [v, mu], [t32]);
+  const nv = native.run1('AddV2', [vm, u], [t32]);
+  let step = nv;
+  if (nesterov) {
+    const tm = native.run1('Mul', [nv, mu], [t32]);
+    step = native.run1('AddV2', [tm, u], [t32]);
+    native.free(tm);
+  }
+  const nw = native.run1('AddV2', [w, step], [t32]);
+  native.free(u, vm, step === nv ? undefined : step);
+  return [native.wrap(nw), native.wrap(nv)];
+}
 
 /** Multi-parameter forms of {@link sgdStepKernel}, by parameter count and whether they carry momentum. */
 const multiKernels = new Map<string, HostKernel<SgdKernelAttrs>>();
@@ -113,6 +148,16 @@ export function sgdStepMultiKernel(count: number, momentum: boolean): HostKernel
         );
       }
     },
+    tensorflow: (i, attrs, native) =>
+      idx.flatMap((k) =>
+        sgdStepTensorflow(
+          native,
+          i[`w${k}`] as Tensor,
+          momentum ? i[`v${k}`] : undefined,
+          i[`g${k}`] as Tensor,
+          attrs,
+        ),
+      ),
   };
   multiKernels.set(key, kernel);
   return kernel;
@@ -122,8 +167,8 @@ export function sgdStepMultiKernel(count: number, momentum: boolean): HostKernel
  * The fused form of `sgd()` without clipping: the new parameter values and the new chain state
  * (`[scaleByLearningRate state, trace state?]`, the exact shapes the unfused chain produces, so
  * checkpoints and `setLearningRate` work the same), with one kernel per parameter instead of four or
- * five. `undefined` when the active backend has no host kernels (webgl, tensorflow) or a parameter has no
- * momentum state: the caller then runs the unfused chain.
+ * five (on `tensorflow`: the same TensorFlow ops without tfjs's dispatch). `undefined` when the active backend
+ * has no host kernels (webgl) or a parameter has no momentum state: the caller then runs the unfused chain.
  */
 export function fusedSgdApply(
   grads: Params,

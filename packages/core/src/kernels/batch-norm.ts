@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { lazyGradOp } from '../lazy-grad.js';
 import { type HostKernel, hostKernelAvailable, runHostKernel } from './host-kernel.js';
 import { hostSimd, pointer } from './simd/runtime.js';
+import { batchNormTrainingTensorflow } from './tensorflow/batch-norm.js';
+import { NativeTensorflow } from './tensorflow/native.js';
 
 interface BatchNormTrainAttrs {
   readonly epsilon: number;
@@ -316,14 +318,15 @@ export interface HostMovingStatistics {
   readonly momentum: number;
 }
 
-/** Whether {@link batchNormTrainingHost} can run on the active backend (cpu or wasm). */
+/** Whether {@link batchNormTrainingHost} can run on the active backend (cpu, wasm or tensorflow). */
 export function batchNormHostAvailable(): boolean {
+  if (NativeTensorflow.current() !== undefined) return true;
   return hostKernelAvailable(batchNormTrainKernel) && hostKernelAvailable(batchNormGradKernel);
 }
 
 /**
  * Channels-last training-mode batch normalization as ONE forward kernel and ONE backward kernel (host
- * kernels, cpu and wasm backends): the formulas of {@link batchNormTrainKernel} / {@link batchNormGradKernel}
+ * kernels, cpu and wasm backends; TensorFlow's fused batch normalization on `tensorflow`): the formulas of {@link batchNormTrainKernel} / {@link batchNormGradKernel}
  * over every axis but the last. When `moving` is given its variables are assigned the updated statistics
  * during the forward pass (outside the gradient tape). Differentiable in `x`, `gamma` and `beta` (first
  * order). Check {@link batchNormHostAvailable} first.
@@ -337,6 +340,8 @@ export function batchNormTrainingHost(
     readonly moving?: HostMovingStatistics;
   },
 ): tf.Tensor {
+  const native = NativeTensorflow.current();
+  if (native !== undefined) return batchNormTrainingTensorflow(native, x, options);
   const { epsilon, gamma, beta, moving } = options;
   const channels = x.shape[x.rank - 1] as number;
   const rows = x.size / channels;

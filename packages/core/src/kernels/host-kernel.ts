@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { setHostMemory } from './simd/runtime.js';
+import { NativeTensorflow } from './tensorflow/native.js';
 
 /** Float32 views of a host kernel's inputs or outputs, by name (`undefined` for an omitted optional input). */
 export type HostArrays = Readonly<Record<string, Float32Array | undefined>>;
@@ -53,6 +54,18 @@ export interface HostKernel<A extends object = Record<string, never>> {
     attrs: A,
     int32Inputs: HostInt32Arrays,
   ): void;
+  /**
+   * Optional: the same computation as TensorFlow ops, for the `tensorflow` backend (tfjs-node), where a
+   * JavaScript loop cannot see the tensors but TensorFlow's own fused kernels can replace a chain of tfjs ops
+   * (see {@link NativeTensorflow}). Gets the present inputs by name and returns the present outputs in
+   * `outputs` order as new tensors; same formulas, float32 rounding of TensorFlow's kernels. With it,
+   * {@link hostKernelAvailable} is true on `tensorflow` too and {@link runHostKernel} calls it there.
+   */
+  readonly tensorflow?: (
+    inputs: Readonly<Record<string, tf.Tensor | undefined>>,
+    attrs: A,
+    native: NativeTensorflow,
+  ) => tf.Tensor[];
 }
 
 /** The backends host kernels are registered for. */
@@ -227,10 +240,12 @@ export function registerHostKernel<A extends object>(k: HostKernel<A>): void {
 }
 
 /**
- * Whether the active backend can run host kernel `k` (it is `cpu` or `wasm`); registers `k` when it can.
- * Other backends (webgl, tensorflow) keep the plain tfjs composition.
+ * Whether the active backend can run host kernel `k` (it is `cpu` or `wasm`, or `tensorflow` and `k` has a
+ * {@link HostKernel.tensorflow} form); registers `k` when it can. Other backends (webgl) keep the plain tfjs
+ * composition.
  */
 export function hostKernelAvailable<A extends object>(k: HostKernel<A>): boolean {
+  if (k.tensorflow !== undefined && NativeTensorflow.current() !== undefined) return true;
   if (!HOST_KERNEL_BACKENDS.includes(tf.getBackend())) return false;
   registerHostKernel(k);
   return true;
@@ -247,6 +262,16 @@ export function runHostKernel<A extends object>(
   inputs: Readonly<Record<string, tf.Tensor | undefined>>,
   attrs: A,
 ): tf.Tensor[] {
+  const native = k.tensorflow === undefined ? undefined : NativeTensorflow.current();
+  if (native !== undefined) {
+    for (const name of k.int32Inputs ?? []) {
+      const t = inputs[name];
+      if (t !== undefined && t.dtype !== 'int32') {
+        throw new Error(`${k.name}: input '${name}' must be int32, got ${t.dtype}`);
+      }
+    }
+    return (k.tensorflow as NonNullable<HostKernel<A>['tensorflow']>)(inputs, attrs, native);
+  }
   registerHostKernel(k);
   const named: tf.NamedTensorMap = {};
   for (const name of k.inputs) {

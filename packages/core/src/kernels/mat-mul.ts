@@ -5,6 +5,7 @@ import { type HostKernel, hostKernelAvailable, runHostKernel } from './host-kern
 import { runGemmThreaded } from './simd/gemm-threads.js';
 import { runGemmTiles } from './simd/gemm-tiles.js';
 import { hostRelaxedSimd, hostSimd, hostSimdAvailable, pointer } from './simd/runtime.js';
+import { NativeTensorflow } from './tensorflow/native.js';
 
 /** Attributes of {@link matMulKernel}. */
 export interface MatMulAttrs {
@@ -12,6 +13,11 @@ export interface MatMulAttrs {
   readonly transposeA: boolean;
   /** Apply `relu` (`!(v > 0) ? 0 : v`: NaN and −0 give 0) after the bias. */
   readonly relu: boolean;
+  /**
+   * Multiply by `bᵀ` (`b` is `[N, K]`). Only the `tensorflow` form reads it: {@link hostMatMul} transposes `b`
+   * first on the other backends.
+   */
+  readonly transposeB?: boolean;
 }
 
 function dims(
@@ -108,13 +114,38 @@ export const matMulKernel: HostKernel<MatMulAttrs> = {
       }
     }
   },
+  // TensorFlow's BatchMatMulV2 on the rank-2 operands (transposes as attributes), BiasAdd and Relu: three ops
+  // instead of tfjs-node's `_FusedMatMul` (two reshapes to rank 3, BatchMatMulV2, Add, Relu, a reshape back).
+  // BatchMatMulV2, the op tfjs-node itself uses, rather than MatMul: with TensorFlow 2.21, processes that ran
+  // MatMul this way aborted with heap corruption under V8's sampling profiler (`node --cpu-prof`).
+  tensorflow({ a, b, bias }, { transposeA, relu, transposeB = false }, native) {
+    const f = native.float;
+    let c = native.run1(
+      'BatchMatMulV2',
+      [a as Tensor, b as Tensor],
+      [f, native.bool('adj_x', transposeA), native.bool('adj_y', transposeB)],
+    );
+    if (bias !== undefined) {
+      const biased = native.run1('BiasAdd', [c, bias], [f, native.string('data_format', 'NHWC')]);
+      native.free(c);
+      c = biased;
+    }
+    if (relu) {
+      const r = native.run1('Relu', [c], [f]);
+      native.free(c);
+      c = r;
+    }
+    return [native.wrap(c)];
+  },
 };
 
 /**
  * Whether {@link hostMatMul} runs its SIMD loops on the active backend: the wasm backend where WebAssembly SIMD
- * is present and not turned off ({@link setHostSimdEnabled}). Elsewhere tfjs's MatMul is the faster choice.
+ * is present and not turned off ({@link setHostSimdEnabled}); or TensorFlow's MatMul, BiasAdd and Relu on the
+ * `tensorflow` backend. Elsewhere tfjs's MatMul is the faster choice.
  */
 export function hostMatMulAvailable(): boolean {
+  if (NativeTensorflow.current() !== undefined) return true;
   return tf.getBackend() === 'wasm' && hostSimdAvailable() && hostKernelAvailable(matMulKernel);
 }
 
@@ -122,6 +153,11 @@ export function hostMatMulAvailable(): boolean {
 export interface HostMatMulOptions {
   /** Multiply by `aᵀ` (default `false`). */
   readonly transposeA?: boolean;
+  /**
+   * Multiply by `bᵀ` (`b` is `[N, K]`; default `false`): an attribute of TensorFlow's MatMul on the
+   * `tensorflow` backend, a transpose kernel first elsewhere.
+   */
+  readonly transposeB?: boolean;
   /** `[N]`, added to every row (default: none). */
   readonly bias?: Tensor | undefined;
   /** Apply relu last (default `false`). */
@@ -134,7 +170,7 @@ export interface HostMatMulOptions {
  * float32 → `[M, N]`.
  */
 export function hostMatMul(a: Tensor, b: Tensor, options: HostMatMulOptions = {}): Tensor {
-  const { transposeA = false, bias, relu = false } = options;
+  const { transposeA = false, transposeB = false, bias, relu = false } = options;
   for (const [name, t] of [
     ['a', a],
     ['b', b],
@@ -144,5 +180,11 @@ export function hostMatMul(a: Tensor, b: Tensor, options: HostMatMulOptions = {}
       throw new SteadygradError('DTYPE_MISMATCH', `hostMatMul: '${name}' must be float32, got ${t.dtype}`);
     }
   }
-  return runHostKernel(matMulKernel, { a, b, bias }, { transposeA, relu })[0] as Tensor;
+  if (transposeB && NativeTensorflow.current() === undefined) {
+    return tf.tidy(
+      () => runHostKernel(matMulKernel, { a, b: tf.transpose(b), bias }, { transposeA, relu })[0]!,
+    );
+  }
+  const attrs = transposeB ? { transposeA, relu, transposeB } : { transposeA, relu };
+  return runHostKernel(matMulKernel, { a, b, bias }, attrs)[0] as Tensor;
 }

@@ -1,4 +1,4 @@
-import { type HostKernel, hostSimd, pointer } from '@steadygrad/core';
+import { type HostKernel, hostSimd, pointer, tf } from '@steadygrad/core';
 
 interface BiasActGradAttrs {
   /** `true` for relu (`dZ = dy ⊙ step(y)`, `relu'(0) = 0`), `false` for linear (`dZ = dy`). */
@@ -50,5 +50,18 @@ export const biasActGradKernel: HostKernel<BiasActGradAttrs> = {
       }
     }
     for (let c = c0; c < n; c++) db[c] = acc[c] as number;
+  },
+  // TensorFlow: ReluGrad (passes dy where y > 0, as step(y)) and BiasAddGrad (the column sums).
+  tensorflow({ dy, y }, { relu }, native) {
+    const f = native.float;
+    const format = native.string('data_format', 'NHWC');
+    if (!relu)
+      return [
+        tf.clone(dy as tf.Tensor),
+        native.wrap(native.run1('BiasAddGrad', [dy as tf.Tensor], [f, format])),
+      ];
+    const dz = native.run1('ReluGrad', [dy as tf.Tensor, y as tf.Tensor], [f]);
+    const db = native.run1('BiasAddGrad', [dz], [f, format]);
+    return [native.wrap(dz), native.wrap(db)];
   },
 };

@@ -1,4 +1,4 @@
-import type { HostKernel } from '@steadygrad/core';
+import type { HostKernel, Tensor } from '@steadygrad/core';
 
 /**
  * Row-wise softmax of `z` `[m, n]` (the last axis): `y_ij = exp(z_ij − max_j z_ij) / Σ_j exp(z_ij − max_j z_ij)`
@@ -27,6 +27,8 @@ export const softmaxRowsKernel: HostKernel<Record<string, never>> = {
       for (let c = 0; c < n; c++) y[row + c] = Math.exp((z[row + c] as number) - max) / sum;
     }
   },
+  // TensorFlow's Softmax (last axis).
+  tensorflow: ({ z }, _attrs, native) => [native.wrap(native.run1('Softmax', [z as Tensor], [native.float]))],
 };
 
 /**
@@ -56,5 +58,20 @@ export const softmaxBiasGradKernel: HostKernel<Record<string, never>> = {
       }
     }
     for (let c = 0; c < n; c++) db[c] = acc[c] as number;
+  },
+  // TensorFlow: dot = Σ_row dy ⊙ y, dZ = y ⊙ (dy − dot), db = BiasAddGrad(dZ).
+  tensorflow({ dy, y }, _attrs, native) {
+    const f = native.float;
+    const prod = native.run1('Mul', [dy as Tensor, y as Tensor], [f]);
+    const dot = native.run1(
+      'Sum',
+      [prod, native.int32s([1])],
+      [f, native.type('Tidx', 'int32'), native.bool('keep_dims', true)],
+    );
+    const diff = native.run1('Sub', [dy as Tensor, dot], [f]);
+    const dz = native.run1('Mul', [y as Tensor, diff], [f]);
+    native.free(prod, dot, diff);
+    const db = native.run1('BiasAddGrad', [dz], [f, native.string('data_format', 'NHWC')]);
+    return [native.wrap(dz), native.wrap(db)];
   },
 };
