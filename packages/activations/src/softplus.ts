@@ -1,31 +1,14 @@
-import { type Tensor, tf } from '@steadygrad/core';
+import { log1pExact, type Tensor, tf } from '@steadygrad/core';
 import { defineActivation } from './define-activation.js';
 import { unaryWithGradient } from './unary-with-gradient.js';
 
 /**
- * `log(1 + t)` for `t` in [0, 1], accurate to a few ulps on every backend: `u = 1 + t`, then
- * `log(u) · t / (u − 1)` (and `t` where `u` rounds to 1). The rounding error of `1 + t` cancels in the ratio
- * (Goldberg, "What every computer scientist should know about floating-point arithmetic", 1991, Thm. 4), so
- * this does not depend on the backend's `log1p`: tfjs-wasm's `Log1p` computes `log(1 + t)` and returns 0
- * for t < 6e-8, which made softplus(−20) and mish(−20) exactly 0 there.
- * @internal
- */
-export function log1pSmall(t: Tensor): Tensor {
-  return tf.tidy(() => {
-    const u = tf.add(t, 1);
-    const d = tf.sub(u, 1);
-    const safe = tf.where(tf.equal(d, 0), tf.onesLike(d), d);
-    return tf.where(tf.equal(d, 0), t, tf.div(tf.mul(tf.log(u), t), safe));
-  });
-}
-
-/**
  * Stable softplus: `log(1 + exp(x)) = max(x, 0) + log1p(exp(−|x|))` — the exponential never overflows, and
- * the `log1p` is {@link log1pSmall}, exact for tiny arguments on every backend.
+ * the `log1p` is core's `log1pExact`, exact for tiny arguments on every backend.
  * @internal
  */
 export function stableSoftplus(x: Tensor): Tensor {
-  return tf.tidy(() => tf.add(tf.relu(x), log1pSmall(tf.exp(tf.neg(tf.abs(x))))));
+  return tf.tidy(() => tf.add(tf.relu(x), log1pExact(tf.exp(tf.neg(tf.abs(x))))));
 }
 
 /**

@@ -58,6 +58,7 @@ export type { NativeAttr, NativeHandle } from './kernels/tensorflow/native.js';
 export { NativeTensorflow } from './kernels/tensorflow/native.js';
 export type { LazyGradients } from './lazy-grad.js';
 export { lazyGradOp } from './lazy-grad.js';
+export { log1pExact } from './log1p.js';
 export { Parameter } from './parameter.js';
 export type { RandomState, SeedLike } from './random.js';
 export { RandomStream, toStream } from './random.js';

@@ -188,6 +188,36 @@ describe('closed forms and numerical stability', () => {
   });
 });
 
+describe('binary cross-entropy from logits on every backend', () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`keeps the tiny loss of a well-classified logit (z = ±20, ±30) on ${backend}, within 1e-6 relative of float64`, async () => {
+      const previous = tf.getBackend();
+      if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+      await tf.setBackend(backend);
+      try {
+        const before = tf.memory().numTensors;
+        const loss = binaryCrossentropy({ fromLogits: true });
+        for (const [z, y] of [
+          [20, 1],
+          [-20, 0],
+          [30, 1],
+          [-30, 0],
+        ] as const) {
+          const yTrue = tf.tensor1d([y]);
+          const yPred = tf.tensor2d([[z]]);
+          const l = loss(yTrue, yPred);
+          const exact = Math.log1p(Math.exp(-Math.abs(z))); // = exp(−|z|) to float64 precision
+          expect(Math.abs((l.dataSync()[0] as number) - exact) / exact, `z = ${z}`).toBeLessThan(1e-6);
+          tf.dispose([l, yTrue, yPred]);
+        }
+        expect(tf.memory().numTensors).toBe(before);
+      } finally {
+        await tf.setBackend(previous);
+      }
+    });
+  }
+});
+
 describe('getLoss', () => {
   it('resolves Keras names and factories, and carries kind and options', () => {
     expect(LOSS_NAMES).toEqual([

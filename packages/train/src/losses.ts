@@ -3,6 +3,7 @@ import {
   checkOptions,
   isSoftmaxOutput,
   type KerasName,
+  log1pExact,
   optionKeys,
   resolveName,
   type Scalar,
@@ -245,7 +246,8 @@ export function categoricalCrossentropy(options: SmoothedCrossentropyOptions = {
  * - `fromLogits: false` (default): `−(y·log p̂ + (1 − y)·log(1 − p̂))` with `p̂ = clip(p, ε, 1 − ε)` (Keras 3;
  *   PyTorch's `binary_cross_entropy` clamps each log at −100 instead, identical inside the clip);
  * - `fromLogits: true`: `max(z, 0) − z·y + log(1 + exp(−|z|))`, the stable form of the same with
- *   `p = sigmoid(z)` (PyTorch `binary_cross_entropy_with_logits`).
+ *   `p = sigmoid(z)` (PyTorch `binary_cross_entropy_with_logits`); the `log(1 + ·)` is core's `log1pExact`, so a
+ *   well-classified logit (|z| ≥ 17) still has its tiny loss `exp(−|z|)` on wasm, whose `log1p` returns 0.
  *
  * Targets are smoothed to `y·(1 − s) + s/2` first. The loss is averaged over the last axis and then over the
  * batch (for `[n, 1]` predictions: the plain mean).
@@ -267,7 +269,7 @@ export function binaryCrossentropy(options: SmoothedCrossentropyOptions = {}): L
         const z = asFloat(yPred);
         let elementLoss: Tensor;
         if (fromLogits) {
-          elementLoss = tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
+          elementLoss = tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), log1pExact(tf.exp(tf.neg(tf.abs(z)))));
         } else {
           const p = tf.clipByValue(z, EPSILON, 1 - EPSILON);
           elementLoss = tf.neg(tf.add(tf.mul(y, tf.log(p)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, p)))));
