@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptions, optionKeys } from './check-options.js';
 import { SteadygradError } from './errors.js';
 import { registerGradients } from './gradients.js';
 import { isNode } from './is-node.js';
@@ -119,6 +120,8 @@ function unavailableMessage(name: BackendName, errors: readonly string[]): strin
   return `backend '${name}' is not available: ${how}. Tried: ${errors.join('; ')}`;
 }
 
+const USE_BACKEND_KEYS = optionKeys<UseBackendOptions>()(['load', 'relaxedSimd']);
+
 /**
  * Selects the tfjs backend and waits until it is ready; registers gradients.
  *
@@ -131,6 +134,7 @@ export async function useBackend(
   choice: BackendChoice = 'auto',
   options: UseBackendOptions = {},
 ): Promise<BackendInfo> {
+  checkOptions('useBackend', options, USE_BACKEND_KEYS);
   const { load = defaultLoad, relaxedSimd = true } = options;
   checkOneOf('backend', choice, BACKEND_CHOICES);
   checkBoolean('useBackend option relaxedSimd', relaxedSimd);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptions, optionKeys } from './check-options.js';
 import { SteadygradError } from './errors.js';
 import { gatherBytesKernel } from './kernels/gather-bytes.js';
 import { runHostKernel } from './kernels/host-kernel.js';
@@ -44,6 +45,8 @@ export interface ArraySourceOptions {
   readonly dtype?: 'float32' | 'int32';
 }
 
+const ARRAY_SOURCE_KEYS = optionKeys<ArraySourceOptions>()(['scale', 'offset', 'dtype']);
+
 /**
  * A source over a flat typed array holding `size × prod(shape)` values (`Uint8Array` pixels, `Int32Array`
  * labels, `Float32Array` features). A batch is copied on the host, converted and uploaded as one tensor.
@@ -53,6 +56,7 @@ export function arraySource(
   shape: readonly number[],
   options: ArraySourceOptions = {},
 ): BatchSource {
+  checkOptions('arraySource', options, ARRAY_SOURCE_KEYS);
   const { scale = 1, offset = 0, dtype = 'float32' } = options;
   const sampleSize = shape.reduce((a, b) => a * b, 1);
   if (!shape.every((d) => Number.isInteger(d) && d > 0)) {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkNumber, SteadygradError } from '@steadygrad/core';
+import { checkNumber, checkOptions, optionKeys, SteadygradError } from '@steadygrad/core';
 import {
   FASHION_MNIST_BASE_URL,
   FASHION_MNIST_FILES,
@@ -136,6 +136,18 @@ async function fetchToFile(
   }
 }
 
+const DOWNLOAD_KEYS = optionKeys<DownloadFashionMnistOptions>()([
+  'dir',
+  'baseUrl',
+  'checksums',
+  'roles',
+  'force',
+  'fetch',
+  'timeoutMs',
+  'maxBytes',
+  'onProgress',
+]);
+
 /**
  * Downloads the gzipped Fashion-MNIST files into `dir`, verifying each against its pinned SHA-256.
  * Each file is streamed to a temporary file in `dir`; only when every requested file has arrived
@@ -148,6 +160,7 @@ async function fetchToFile(
 export async function downloadFashionMnist(
   options: DownloadFashionMnistOptions,
 ): Promise<Record<FashionMnistFileRole, string>> {
+  checkOptions('downloadFashionMnist', options, DOWNLOAD_KEYS);
   const {
     dir,
     baseUrl = FASHION_MNIST_BASE_URL,

@@ -1,4 +1,4 @@
-import { SteadygradError } from '@steadygrad/core';
+import { checkOptions, optionKeys, SteadygradError } from '@steadygrad/core';
 import { CLASS_NAMES, FASHION_MNIST_FILES, type FashionMnistFileRole } from './fashion-mnist-files.js';
 import type { ImageSplit } from './image-split.js';
 import type { IdxArray } from './parse-idx.js';
@@ -62,6 +62,8 @@ function toSplit(
   return { images: images.data, labels: y, count, shape: [rows, cols] };
 }
 
+const FROM_IDX_KEYS = optionKeys<FashionMnistFromIdxOptions>()(['names', 'imageShape']);
+
 /**
  * Assembles Fashion-MNIST from the four parsed IDX files, checking image dims (`[n, 28, 28]`), label dims
  * (`[n]`), that each split has one label per image, and that every label is in `[0, 10)`.
@@ -71,6 +73,7 @@ export function fashionMnistFromIdx(
   files: Readonly<Record<FashionMnistFileRole, IdxArray>>,
   options: FashionMnistFromIdxOptions = {},
 ): FashionMnist {
+  checkOptions('fashionMnistFromIdx', options, FROM_IDX_KEYS);
   const { names = {}, imageShape = [28, 28] } = options;
   const name = (role: FashionMnistFileRole) => names[role] ?? FASHION_MNIST_FILES[role];
   return {

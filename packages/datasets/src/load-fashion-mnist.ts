@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { isSteadygradError, SteadygradError } from '@steadygrad/core';
+import { checkOptions, isSteadygradError, optionKeys, SteadygradError } from '@steadygrad/core';
 import { readRegularFile } from '@steadygrad/core/node';
 import {
   type DownloadFashionMnistOptions,
@@ -159,6 +159,19 @@ function howToGet(baseUrl: string): string {
   );
 }
 
+const LOCATE_KEYS = optionKeys<LocateFashionMnistOptions>()([
+  'dir',
+  'cacheDir',
+  'download',
+  'baseUrl',
+  'checksums',
+  'fetch',
+  'timeoutMs',
+  'onProgress',
+  'env',
+  'systemDir',
+]);
+
 /**
  * Finds the four Fashion-MNIST files. Look-up order:
  * 1. `options.dir` — when given, the only place looked at (missing files are an error);
@@ -170,6 +183,7 @@ function howToGet(baseUrl: string): string {
 export async function locateFashionMnist(
   options: LocateFashionMnistOptions = {},
 ): Promise<FashionMnistLocation> {
+  checkOptions('locateFashionMnist', options, LOCATE_KEYS);
   const {
     dir,
     download = true,

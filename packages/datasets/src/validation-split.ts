@@ -1,4 +1,4 @@
-import { checkNumber, checkOneOf, type SeedLike, toStream } from '@steadygrad/core';
+import { checkNumber, checkOneOf, checkOptions, optionKeys, type SeedLike, toStream } from '@steadygrad/core';
 import { type ImageSplit, sliceSplit, subset } from './image-split.js';
 
 /** Options of `validationSplit`: how many images validate and whether they are the first or the last ones. */
@@ -19,6 +19,8 @@ export interface ValidationSplitOptions {
   readonly seed?: SeedLike;
 }
 
+const VALIDATION_SPLIT_KEYS = optionKeys<ValidationSplitOptions>()(['validationSize', 'position', 'seed']);
+
 /**
  * Splits a training split into `{ train, valid }`. Without a seed the parts are contiguous and are views
  * into the same arrays (no copy); with a seed they are copies. `validationSize` must be an integer in
@@ -28,6 +30,7 @@ export function validationSplit(
   split: ImageSplit,
   options: ValidationSplitOptions = {},
 ): { train: ImageSplit; valid: ImageSplit } {
+  checkOptions('validationSplit', options, VALIDATION_SPLIT_KEYS);
   const { validationSize = 5000, position = 'last', seed } = options;
   checkNumber('validationSize', validationSize, { integer: true, min: 1, max: split.count - 1 });
   checkOneOf('position', position, ['first', 'last'] as const);

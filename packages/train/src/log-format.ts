@@ -3,6 +3,8 @@
  * numbers as Keras's `ProgbarLogger` prints them.
  */
 
+import { optionKeys } from '@steadygrad/core';
+
 /** Where the progress output goes: a writable stream (`process.stdout` by default). */
 export interface ProgressStream {
   /** Writes a chunk of text. */
@@ -28,6 +30,9 @@ export interface ProgressBarOptions {
   /** A clock in milliseconds (tests). Default `performance.now`. */
   readonly now?: () => number;
 }
+
+/** The keys of {@link ProgressBarOptions}, checked by both `ProgressBar`s (Node's bar and the browser's logger). */
+export const PROGRESS_BAR_KEYS = optionKeys<ProgressBarOptions>()(['mode', 'stream', 'refreshMs', 'now']);
 
 /** Formats a log value like Keras's progress bar: 4 significant decimals, exponent form for tiny values. */
 export function formatLogValue(v: number): string {

@@ -1,5 +1,11 @@
+import { checkOptions } from '@steadygrad/core';
 import type { Callback, Logs, TrainingParams } from './callbacks.js';
-import { formatEpochEnd, type ProgressBarOptions, type ProgressStream } from './log-format.js';
+import {
+  formatEpochEnd,
+  PROGRESS_BAR_KEYS,
+  type ProgressBarOptions,
+  type ProgressStream,
+} from './log-format.js';
 import type { ProgressBar as NodeProgressBar } from './progress-bar.js';
 
 export type { ProgressBarOptions, ProgressStream } from './log-format.js';
@@ -37,6 +43,7 @@ export class ProgressBar implements Callback {
   private epochStart = 0;
 
   constructor(options: ProgressBarOptions = {}) {
+    checkOptions('ProgressBar', options, PROGRESS_BAR_KEYS);
     const { mode = 1, stream = consoleStream(), now = () => performance.now() } = options;
     this.mode = mode;
     this.stream = stream;

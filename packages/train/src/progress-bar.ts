@@ -1,9 +1,11 @@
+import { checkOptions } from '@steadygrad/core';
 import cliProgress from 'cli-progress';
 import type { BatchLogs, Callback, Logs, TrainingParams } from './callbacks.js';
 import {
   formatEpochEnd,
   formatLogs,
   formatSeconds,
+  PROGRESS_BAR_KEYS,
   type ProgressBarOptions,
   type ProgressStream,
 } from './log-format.js';
@@ -31,6 +33,7 @@ export class ProgressBar implements Callback {
   private lastRefresh = Number.NEGATIVE_INFINITY;
 
   constructor(options: ProgressBarOptions = {}) {
+    checkOptions('ProgressBar', options, PROGRESS_BAR_KEYS);
     const { mode = 1, stream = process.stdout, refreshMs = 100, now = () => performance.now() } = options;
     this.mode = mode;
     this.stream = stream;

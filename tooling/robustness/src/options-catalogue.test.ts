@@ -16,14 +16,27 @@ import {
   softmax,
 } from '@steadygrad/activations';
 import {
+  arraySource,
   isSteadygradError,
   registerGradients,
   type SteadygradError,
   tf,
   toCamelCase,
   toSnakeCase,
+  useBackend,
 } from '@steadygrad/core';
-import { imageSource, labelSource, parseIdxHeader, transferSplit } from '@steadygrad/datasets';
+import { readRegularFile, removeStaleTempFiles } from '@steadygrad/core/node';
+import {
+  downloadFashionMnist,
+  fashionMnistFromIdx,
+  imageSource,
+  labelSource,
+  loadFashionMnist,
+  locateFashionMnist,
+  parseIdxHeader,
+  transferSplit,
+  validationSplit,
+} from '@steadygrad/datasets';
 import {
   getInitializer,
   INITIALIZER_NAMES,
@@ -35,7 +48,27 @@ import {
   varianceScaling,
 } from '@steadygrad/initializers';
 import { checkLayersModelJson, fromLayersModel, loadLayersModel } from '@steadygrad/interop';
-import { Activation, checkPairings, Dense, LeakyReLU, PReLU, RReLU, Sequential } from '@steadygrad/nn';
+import {
+  Activation,
+  Concatenate,
+  Conv1D,
+  Conv2D,
+  checkPairings,
+  Dense,
+  DepthwiseConv2D,
+  GlobalAveragePooling2D,
+  input,
+  LeakyReLU,
+  MaxPooling2D,
+  Model,
+  PReLU,
+  ReLU,
+  Reshape,
+  RReLU,
+  SeparableConv2D,
+  Sequential,
+  ZeroPadding2D,
+} from '@steadygrad/nn';
 import {
   BatchNormalization,
   fromPyTorchBatchNorm,
@@ -102,6 +135,7 @@ import {
   gradientMonitor,
   LOSS_NAMES,
   METRIC_NAMES,
+  ProgressBar,
   probeLayers,
   ReduceLROnPlateau,
   resolveMetricName,
@@ -203,6 +237,20 @@ const OPTION_TYPES: Readonly<Record<string, (o: Options) => unknown>> = {
   SequentialOptions: (o) => new Sequential([], o),
   SummaryOptions: (o) => smallModel().summary({ print: () => {}, ...o }),
   CheckPairingsOptions: (o) => checkPairings([], o),
+  ConvCommonOptions: (o) => new Conv2D({ filters: 1, kernelSize: 1, ...o }),
+  Conv2DOptions: (o) => new Conv2D({ filters: 1, kernelSize: 1, ...o }),
+  Conv1DOptions: (o) => new Conv1D({ filters: 1, kernelSize: 1, ...o }),
+  DepthwiseWindowOptions: (o) => new DepthwiseConv2D({ kernelSize: 1, ...o }),
+  DepthwiseConv2DOptions: (o) => new DepthwiseConv2D({ kernelSize: 1, ...o }),
+  SeparableConv2DOptions: (o) => new SeparableConv2D({ filters: 1, kernelSize: 1, ...o }),
+  Pooling2DOptions: (o) => new MaxPooling2D(o),
+  GlobalPooling2DOptions: (o) => new GlobalAveragePooling2D(o),
+  ZeroPadding2DOptions: (o) => new ZeroPadding2D(o),
+  ReshapeOptions: (o) => new Reshape({ targetShape: [1], ...o }),
+  ReLUOptions: (o) => new ReLU(o),
+  ConcatenateOptions: (o) => new Concatenate(o),
+  InputOptions: (o) => input({ shape: [1], ...o }),
+  ModelOptions: (o) => new Model(o as never),
   // normalization
   AffineOptions: (o) => new BatchNormalization(o),
   BatchNormalizationOptions: (o) => new BatchNormalization(o),
@@ -255,6 +303,19 @@ const OPTION_TYPES: Readonly<Record<string, (o: Options) => unknown>> = {
   CheckLayersModelOptions: (o) => checkLayersModelJson({}, o),
   FromLayersModelOptions: (o) => fromLayersModel({}, new Uint8Array(0), o),
   LoadLayersModelOptions: (o) => loadLayersModel('/nonexistent/never-read', o),
+  // core (an unknown key is refused before anything happens: no backend switch, no file read)
+  UseBackendOptions: (o) => useBackend('cpu', o),
+  ArraySourceOptions: (o) => arraySource(new Uint8Array(4), [2], o),
+  ReadRegularFileOptions: (o) => readRegularFile('/nonexistent/never-read', { maxBytes: 1, ...o }),
+  RemoveStaleTempFilesOptions: (o) => removeStaleTempFiles('/nonexistent', { match: /x/, ...o }),
+  // datasets (no download, no file read: the check comes first)
+  ValidationSplitOptions: (o) => validationSplit(split() as never, o),
+  FashionMnistFromIdxOptions: (o) => fashionMnistFromIdx({} as never, o),
+  LocateFashionMnistOptions: (o) => locateFashionMnist({ download: false, ...o }),
+  LoadFashionMnistOptions: (o) => loadFashionMnist({ download: false, ...o }),
+  DownloadFashionMnistOptions: (o) => downloadFashionMnist({ dir: '/nonexistent/never-written', ...o }),
+  // train
+  ProgressBarOptions: (o) => new ProgressBar(o),
 };
 
 /**
@@ -272,36 +333,8 @@ const EXEMPT: Readonly<Record<string, string>> = {
   BatchNormInferenceOptions: 'low-level op arguments (required fields, checked by the op)',
   PartialLayerOptions: 'a type utility',
   LayerOptionsOf: 'a type utility',
-  ProgressBarOptions: 'not yet: the progress bar is being moved behind a Node-only entry (#21 bundling)',
   WriteCheckpointOptions: 'not yet: checkpoint-io is being rewritten (#20 state integrity)',
-  UseBackendOptions: 'not yet (core)',
-  ArraySourceOptions: 'not yet (core)',
-  ValidationSplitOptions: 'not yet (datasets)',
-  FashionMnistFromIdxOptions:
-    'not yet: datasets loaders are being moved behind Node-only entries (#21 bundling)',
-  LocateFashionMnistOptions:
-    'not yet: datasets loaders are being moved behind Node-only entries (#21 bundling)',
-  LoadFashionMnistOptions:
-    'not yet: datasets loaders are being moved behind Node-only entries (#21 bundling)',
-  DownloadFashionMnistOptions:
-    'not yet: datasets loaders are being moved behind Node-only entries (#21 bundling)',
   PlanOptions: "interop's internal loader plan (not exported from the package)",
-  ReadRegularFileOptions: 'not yet: Node-only file helpers (core/node, #20)',
-  RemoveStaleTempFilesOptions: 'not yet: Node-only file helpers (core/node, #20)',
-  ConcatenateOptions: 'not yet in this table: new in #22, checked with checkOptions by its constructor',
-  Conv1DOptions: 'not yet in this table: new in #22, checked with checkOptions by its constructor',
-  Conv2DOptions: 'not yet in this table: new in #22, checked with checkOptions by its constructor',
-  ConvCommonOptions: 'not yet in this table: new in #22, checked with checkOptions by its constructor',
-  DepthwiseConv2DOptions: 'not yet in this table: new in #22, checked with checkOptions by its constructor',
-  DepthwiseWindowOptions: 'not yet in this table: new in #22, checked with checkOptions by its constructor',
-  GlobalPooling2DOptions: 'not yet in this table: new in #22, checked with checkOptions by its constructor',
-  Pooling2DOptions: 'not yet in this table: new in #22, checked with checkOptions by its constructor',
-  ReLUOptions: 'not yet in this table: new in #22, checked with checkOptions by its constructor',
-  ReshapeOptions: 'not yet in this table: new in #22, checked with checkOptions by its constructor',
-  SeparableConv2DOptions: 'not yet in this table: new in #22, checked with checkOptions by its constructor',
-  ZeroPadding2DOptions: 'not yet in this table: new in #22, checked with checkOptions by its constructor',
-  InputOptions: 'not yet in this table: new in #22 (checked by input())',
-  ModelOptions: 'not yet in this table: new in #22 (checked by new Model())',
 };
 
 /** Exported `…Options` interfaces of every package (the transfer package is covered by its own tests). */

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { type FileHandle, open, realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { checkOptions, optionKeys } from '../check-options.js';
 import { SteadygradError } from '../errors.js';
 
 /**
@@ -63,6 +64,8 @@ function fsError(what: string, file: string, e: unknown): SteadygradError {
   );
 }
 
+const READ_REGULAR_FILE_KEYS = optionKeys<ReadRegularFileOptions>()(['maxBytes', 'within', 'what']);
+
 /**
  * Reads a file that must be a regular file, at most `maxBytes` long and (with `within`) inside a folder once
  * symbolic links are resolved. The file is opened non-blocking without following a final symbolic link (so a
@@ -73,6 +76,7 @@ function fsError(what: string, file: string, e: unknown): SteadygradError {
  *   `'not-regular'`, `'too-large'`, `'symlink'`), `IO_ERROR` (anything else), `INVALID_ARGUMENT` (bad options).
  */
 export async function readRegularFile(file: string, options: ReadRegularFileOptions): Promise<Buffer> {
+  checkOptions('readRegularFile', options, READ_REGULAR_FILE_KEYS);
   const { maxBytes, within, what = 'file' } = options;
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
     throw new SteadygradError(

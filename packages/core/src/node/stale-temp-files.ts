@@ -1,5 +1,6 @@
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkOptions, optionKeys } from '../check-options.js';
 
 /** Whether a process with this id exists (signal 0 probes without sending anything). */
 export function isProcessAlive(pid: number): boolean {
@@ -26,6 +27,8 @@ export interface RemoveStaleTempFilesOptions {
   readonly now?: number;
 }
 
+const STALE_KEYS = optionKeys<RemoveStaleTempFilesOptions>()(['match', 'maxAgeMs', 'now']);
+
 /**
  * Removes the temporary files or folders in `dir` whose names match `match` and that belong to a process that
  * no longer exists, or that are older than `maxAgeMs`. Entries of live processes younger than that (a write in
@@ -36,6 +39,7 @@ export async function removeStaleTempFiles(
   dir: string,
   options: RemoveStaleTempFilesOptions,
 ): Promise<string[]> {
+  checkOptions('removeStaleTempFiles', options, STALE_KEYS);
   const { match, maxAgeMs = 24 * 60 * 60 * 1000, now = Date.now() } = options;
   let names: string[];
   try {
