@@ -25,7 +25,11 @@ import { SteadygradError } from '@steadygrad/core';
  *
  * Reading validates everything before returning anything: the pointer's name, the JSON (parsed with
  * `JSON.parse`, never evaluated), format and version, the manifest (dtypes, shapes, contiguous offsets,
- * total size = the file's size, checked before reading the file), both checksums.
+ * total size), both checksums. Every file must be a regular file inside `dir` once symbolic links are
+ * resolved (a `latest` that is a FIFO, `/dev/zero` or a folder, or a generation folder linked to elsewhere, is
+ * `CORRUPT_DATA`, without blocking), and every read is bounded while reading (`latest` 64 bytes,
+ * `checkpoint.json` 256 MiB, `tensors.bin` exactly the manifest's total). Temporaries left by a crashed
+ * write (`.tmp-ckpt-*`, `latest.tmp-<pid>`) are removed by the next write once their process is gone.
  */
 
 export const CHECKPOINT_FORMAT = 'steadygrad.checkpoint';
@@ -35,6 +39,11 @@ export const CHECKPOINT_FORMAT = 'steadygrad.checkpoint';
 export const CHECKPOINT_VERSION = 1;
 const GENERATION = /^ckpt-(\d{8})$/;
 const MAX_JSON_BYTES = 256 * 1024 * 1024;
+/** `latest` holds one generation name and a newline. */
+const MAX_POINTER_BYTES = 64;
+/** Temporary generation folders (`.tmp-ckpt-<generation>-<pid>-<time>`) and pointers (`latest.tmp-<pid>`). */
+const TEMP_GENERATION = /^\.tmp-ckpt-\d{8}-(\d+)-\d+$/;
+const TEMP_POINTER = /^latest\.tmp-(\d+)$/;
 
 export type CheckpointDtype = 'float32' | 'int32';
 
@@ -77,19 +86,22 @@ export interface WriteCheckpointOptions {
 }
 
 type Fs = typeof import('node:fs/promises');
+type CoreNode = typeof import('@steadygrad/core/node');
 
 async function nodeModules(): Promise<{
   fs: Fs;
   path: typeof import('node:path');
   crypto: typeof import('node:crypto');
+  safe: CoreNode;
 }> {
   try {
-    const [fs, path, crypto] = await Promise.all([
+    const [fs, path, crypto, safe] = await Promise.all([
       import('node:fs/promises'),
       import('node:path'),
       import('node:crypto'),
+      import('@steadygrad/core/node'),
     ]);
-    return { fs, path, crypto };
+    return { fs, path, crypto, safe };
   } catch (e) {
     throw new SteadygradError(
       'IO_ERROR',
@@ -124,27 +136,6 @@ function generationName(g: number): string {
   return `ckpt-${String(g).padStart(8, '0')}`;
 }
 
-async function fsyncPath(fs: Fs, p: string): Promise<void> {
-  const h = await fs.open(p, 'r');
-  try {
-    await h.sync();
-  } catch {
-    // Some file systems refuse fsync on directories; the rename is still atomic.
-  } finally {
-    await h.close();
-  }
-}
-
-async function writeFileSynced(fs: Fs, p: string, data: Uint8Array | string): Promise<void> {
-  const h = await fs.open(p, 'wx');
-  try {
-    await h.writeFile(data);
-    await h.sync();
-  } finally {
-    await h.close();
-  }
-}
-
 async function generations(fs: Fs, dir: string): Promise<number[]> {
   let names: string[];
   try {
@@ -177,7 +168,7 @@ export async function writeCheckpoint(
   options: WriteCheckpointOptions = {},
 ): Promise<string> {
   const { keep = 2, beforeCommit } = options;
-  const { fs, path, crypto } = await nodeModules();
+  const { fs, path, crypto, safe } = await nodeModules();
   try {
     await fs.mkdir(dir, { recursive: true });
   } catch (e) {
@@ -212,29 +203,32 @@ export async function writeCheckpoint(
   const final = path.join(dir, generationName(generation));
   try {
     await fs.mkdir(tmp);
-    await writeFileSynced(fs, path.join(tmp, 'tensors.bin'), bin);
-    await writeFileSynced(fs, path.join(tmp, 'checkpoint.json'), json);
-    await fsyncPath(fs, tmp);
+    await safe.writeFileExclusive(path.join(tmp, 'tensors.bin'), bin);
+    await safe.writeFileExclusive(path.join(tmp, 'checkpoint.json'), json);
+    await safe.fsyncDirectory(tmp);
     if (beforeCommit !== undefined) await beforeCommit();
     await fs.rename(tmp, final);
-    await fsyncPath(fs, dir);
+    await safe.fsyncDirectory(dir);
     const pointerTmp = path.join(dir, `latest.tmp-${process.pid}`);
     await fs.rm(pointerTmp, { force: true });
-    await writeFileSynced(fs, pointerTmp, `${generationName(generation)}\n`);
+    await safe.writeFileExclusive(pointerTmp, `${generationName(generation)}\n`);
     await fs.rename(pointerTmp, path.join(dir, 'latest'));
-    await fsyncPath(fs, dir);
+    await safe.fsyncDirectory(dir);
   } catch (e) {
     await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     if (e instanceof SteadygradError) throw e;
     throw ioError('cannot write the checkpoint', final, e);
   }
-  // Prune: older generations beyond `keep`, and temporary directories left by crashed writes.
+  // Prune: older generations beyond `keep`, and the temporaries of crashed writes (of processes that no
+  // longer exist, or older than a day: a concurrent writer's files in progress are left alone).
   const names = await fs.readdir(dir).catch(() => [] as string[]);
   for (const n of names) {
     const m = GENERATION.exec(n);
-    const stale = (m !== null && Number(m[1]) <= generation - keep) || n.startsWith('.tmp-ckpt-');
-    if (stale) await fs.rm(path.join(dir, n), { recursive: true, force: true }).catch(() => undefined);
+    if (m !== null && Number(m[1]) <= generation - keep)
+      await fs.rm(path.join(dir, n), { recursive: true, force: true }).catch(() => undefined);
   }
+  await safe.removeStaleTempFiles(dir, { match: TEMP_GENERATION });
+  await safe.removeStaleTempFiles(dir, { match: TEMP_POINTER });
   return final;
 }
 
@@ -242,7 +236,7 @@ export async function writeCheckpoint(
 export async function hasCheckpoint(dir: string): Promise<boolean> {
   const { fs, path } = await nodeModules();
   try {
-    await fs.access(path.join(dir, 'latest'));
+    await fs.lstat(path.join(dir, 'latest'));
     return true;
   } catch {
     return false;
@@ -261,20 +255,24 @@ function isShape(s: unknown): s is number[] {
 
 /** Reads and validates the generation `latest` points to (see the module comment). */
 export async function readCheckpoint(dir: string): Promise<CheckpointFile> {
-  const { fs, path, crypto } = await nodeModules();
+  const { path, crypto, safe } = await nodeModules();
   const pointer = path.join(dir, 'latest');
+  // Every file is read with readRegularFile: regular files only (a FIFO, a device or a folder is refused
+  // without blocking), inside `dir` once symbolic links are resolved, size counted while reading.
+  const read = (file: string, maxBytes: number, what: string) =>
+    safe.readRegularFile(file, { maxBytes, within: dir, what: `checkpoint ${what}` });
   let name: string;
   try {
-    name = (await fs.readFile(pointer, 'utf8')).trim();
+    name = (await read(pointer, MAX_POINTER_BYTES, 'pointer')).toString('utf8').trim();
   } catch (e) {
-    if ((e as { code?: string }).code === 'ENOENT') {
+    if (e instanceof SteadygradError && e.code === 'NOT_FOUND') {
       throw new SteadygradError(
         'NOT_FOUND',
         `no checkpoint in ${dir}: ${pointer} does not exist (fit({ checkpoint: { dir } }) writes one)`,
         { details: { file: pointer } },
       );
     }
-    throw ioError('cannot read', pointer, e);
+    throw e;
   }
   const gm = GENERATION.exec(name);
   if (gm === null)
@@ -287,14 +285,11 @@ export async function readCheckpoint(dir: string): Promise<CheckpointFile> {
   const binFile = path.join(genDir, 'tensors.bin');
   let text: string;
   try {
-    const st = await fs.stat(jsonFile);
-    if (st.size > MAX_JSON_BYTES)
-      throw corrupt(jsonFile, `${st.size} bytes is larger than the ${MAX_JSON_BYTES}-byte limit`);
-    text = await fs.readFile(jsonFile, 'utf8');
+    text = (await read(jsonFile, MAX_JSON_BYTES, 'file')).toString('utf8');
   } catch (e) {
-    if (e instanceof SteadygradError) throw e;
-    if ((e as { code?: string }).code === 'ENOENT') throw corrupt(jsonFile, 'the file is missing');
-    throw ioError('cannot read', jsonFile, e);
+    if (e instanceof SteadygradError && e.code === 'NOT_FOUND')
+      throw corrupt(jsonFile, 'the file is missing');
+    throw e;
   }
   let parsed: unknown;
   try {
@@ -365,21 +360,21 @@ export async function readCheckpoint(dir: string): Promise<CheckpointFile> {
     total += entry.byteLength!;
   }
   let bin: Buffer;
+  const sizeError = (size: string) =>
+    new SteadygradError(
+      'CORRUPT_DATA',
+      `checkpoint file ${binFile} is truncated or padded: ${size} bytes, the manifest in checkpoint.json describes ${total}`,
+      { details: { file: binFile, expected: total } },
+    );
   try {
-    const st = await fs.stat(binFile);
-    if (st.size !== total) {
-      throw new SteadygradError(
-        'CORRUPT_DATA',
-        `checkpoint file ${binFile} is truncated or padded: ${st.size} bytes, the manifest in checkpoint.json describes ${total}`,
-        { details: { file: binFile, size: st.size, expected: total } },
-      );
-    }
-    bin = await fs.readFile(binFile);
+    bin = await read(binFile, total, 'file');
   } catch (e) {
-    if (e instanceof SteadygradError) throw e;
-    if ((e as { code?: string }).code === 'ENOENT') throw corrupt(binFile, 'the file is missing');
-    throw ioError('cannot read', binFile, e);
+    if (e instanceof SteadygradError && e.code === 'NOT_FOUND') throw corrupt(binFile, 'the file is missing');
+    if (e instanceof SteadygradError && e.details.reason === 'too-large')
+      throw sizeError(`more than ${total}`);
+    throw e;
   }
+  if (bin.byteLength !== total) throw sizeError(String(bin.byteLength));
   const sha = crypto.createHash('sha256').update(bin).digest('hex');
   if (sha !== obj.tensorsSha256) {
     throw new SteadygradError(
