@@ -17,7 +17,11 @@ export type ErrorCode =
   | 'BACKEND_UNAVAILABLE'
   | 'INCOMPATIBLE'
   | 'IO_ERROR'
-  | 'DIVERGED';
+  | 'DIVERGED'
+  /** The object is in use by a running operation (a second `fit` on a model that is being trained). */
+  | 'BUSY'
+  /** The object was disposed (a trainer after `dispose()`, a model whose parameters were freed). */
+  | 'DISPOSED';
 
 /**
  * Optional parts of a `SteadygradError`: structured `details` (the values involved, for programs) and the

@@ -16,6 +16,7 @@ import {
 } from '@steadygrad/core';
 import type { InitializerNameLike } from '@steadygrad/initializers';
 import { getInitializer } from '@steadygrad/initializers';
+import { checkWeightSize } from './check-weight-size.js';
 import { affineActivationFor, denseForward, type FusedActivation } from './dense-kernel.js';
 import { describeObject } from './describe-object.js';
 import { type CallContext, formatShape, LAYER_KEYS, Layer, type LayerOptions, type Shape } from './layer.js';
@@ -168,6 +169,7 @@ export class Dense extends Layer {
         { details: { layer: this.name, got: [...inputShape] } },
       );
     }
+    checkWeightSize(this.name, 'kernel', [inputDim, this.units]);
     const kernelRng = rng.fork();
     const biasRng = rng.fork();
     const kernel = this.kernelInitializer.init([inputDim, this.units], kernelRng);

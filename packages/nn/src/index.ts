@@ -5,6 +5,7 @@ export type { ConvCommonOptions } from './base-conv.js';
 export { BaseConv } from './base-conv.js';
 export type { CheckPairingsOptions } from './check-pairings.js';
 export { checkPairings } from './check-pairings.js';
+export { checkWeightSize, MAX_WEIGHT_ELEMENTS } from './check-weight-size.js';
 export type { ConcatenateOptions } from './concatenate.js';
 export { Concatenate } from './concatenate.js';
 export { Container } from './container.js';

@@ -5,6 +5,7 @@ import { checkLearningRate } from './learning-rate.js';
 import { scaleByAdagrad } from './scale-by-adagrad.js';
 import { scaleByLearningRate } from './scale-by-learning-rate.js';
 import type { Transform } from './transform.js';
+import { describedAs } from './transform-descriptor.js';
 
 export interface AdagradOptions extends ClippingOptions {
   /** Number >= 0 or schedule. Default 0.001 (Keras 3). */
@@ -33,9 +34,18 @@ export function adagrad(options: AdagradOptions = {}): Transform<readonly unknow
   const lr = checkLearningRate('learningRate', learningRate);
   checkNumber('initialAccumulatorValue', initialAccumulatorValue, { min: 0 });
   checkNumber('epsilon', epsilon, { above: 0 });
-  return chain(
+  const tx = chain(
     ...clippingTransforms(options),
     scaleByAdagrad({ initialAccumulatorValue, eps: epsilon }),
     scaleByLearningRate(lr),
   );
+  const { clipValue, clipNorm, globalClipNorm } = options;
+  return describedAs(tx, 'adagrad', {
+    learningRate,
+    initialAccumulatorValue,
+    epsilon,
+    clipValue,
+    clipNorm,
+    globalClipNorm,
+  });
 }

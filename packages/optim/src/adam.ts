@@ -11,6 +11,7 @@ import { checkLearningRate } from './learning-rate.js';
 import { scaleByAdam } from './scale-by-adam.js';
 import { scaleByLearningRate } from './scale-by-learning-rate.js';
 import type { Transform } from './transform.js';
+import { describedAs } from './transform-descriptor.js';
 
 export interface AdamOptions extends ClippingOptions {
   /** Number >= 0 or schedule. Default 0.001. */
@@ -71,9 +72,20 @@ export function adam(options: AdamOptions = {}): Transform<readonly unknown[]> {
   const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, amsgrad = false } = options;
   const lr = checkLearningRate('learningRate', learningRate);
   checkAdamOptions(beta1, beta2, epsilon);
-  return chain(
+  const tx = chain(
     ...clippingTransforms(options),
     scaleByAdam({ b1: beta1, b2: beta2, eps: epsilon, amsgrad }),
     scaleByLearningRate(lr),
   );
+  const { clipValue, clipNorm, globalClipNorm } = options;
+  return describedAs(tx, 'adam', {
+    learningRate,
+    beta1,
+    beta2,
+    epsilon,
+    amsgrad,
+    clipValue,
+    clipNorm,
+    globalClipNorm,
+  });
 }

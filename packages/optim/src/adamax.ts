@@ -7,6 +7,7 @@ import { checkLearningRate } from './learning-rate.js';
 import { scaleByAdamax } from './scale-by-adamax.js';
 import { scaleByLearningRate } from './scale-by-learning-rate.js';
 import type { Transform } from './transform.js';
+import { describedAs } from './transform-descriptor.js';
 
 export interface AdamaxOptions extends ClippingOptions {
   /** Number >= 0 or schedule. Default 0.001 (Keras 3; PyTorch 0.002). */
@@ -37,9 +38,19 @@ export function adamax(options: AdamaxOptions = {}): Transform<readonly unknown[
   const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 } = options;
   const lr = checkLearningRate('learningRate', learningRate);
   checkAdamOptions(beta1, beta2, epsilon);
-  return chain(
+  const tx = chain(
     ...clippingTransforms(options),
     scaleByAdamax({ b1: beta1, b2: beta2, eps: epsilon }),
     scaleByLearningRate(lr),
   );
+  const { clipValue, clipNorm, globalClipNorm } = options;
+  return describedAs(tx, 'adamax', {
+    learningRate,
+    beta1,
+    beta2,
+    epsilon,
+    clipValue,
+    clipNorm,
+    globalClipNorm,
+  });
 }

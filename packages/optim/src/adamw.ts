@@ -8,6 +8,7 @@ import type { Mask } from './mask.js';
 import { scaleByAdam } from './scale-by-adam.js';
 import { scaleByLearningRate } from './scale-by-learning-rate.js';
 import type { Transform } from './transform.js';
+import { describedAs } from './transform-descriptor.js';
 
 export interface AdamwOptions extends AdamOptions {
   /** Decoupled decay rate, >= 0. Default 0.004 (Keras 3; PyTorch 0.01). */
@@ -55,10 +56,23 @@ export function adamw(options: AdamwOptions = {}): Transform<readonly unknown[]>
   checkAdamOptions(beta1, beta2, epsilon);
   checkNumber('weightDecay', weightDecay, { min: 0 });
   const mask = decayMask(excludeFromWeightDecay);
-  return chain(
+  const tx = chain(
     ...clippingTransforms(options),
     scaleByAdam({ b1: beta1, b2: beta2, eps: epsilon, amsgrad }),
     addDecayedWeights(weightDecay, mask === undefined ? {} : { mask }),
     scaleByLearningRate(lr),
   );
+  const { clipValue, clipNorm, globalClipNorm } = options;
+  return describedAs(tx, 'adamw', {
+    learningRate,
+    beta1,
+    beta2,
+    epsilon,
+    amsgrad,
+    weightDecay,
+    excludeFromWeightDecay,
+    clipValue,
+    clipNorm,
+    globalClipNorm,
+  });
 }

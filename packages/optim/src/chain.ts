@@ -1,5 +1,6 @@
 import type { GradientTransformation } from '@steadygrad/core';
 import type { Transform } from './transform.js';
+import { describeTransform } from './transform-descriptor.js';
 
 /**
  * Applies `transforms` one after another: the updates returned by one are the input of the next (optax
@@ -12,6 +13,7 @@ export function chain(
   const links = transforms as readonly Transform<unknown>[];
   const withLr = links.some((t) => t.learningRate !== undefined);
   return {
+    descriptor: { name: 'chain', links: links.map(describeTransform) },
     init: (params) => links.map((t) => t.init(params)),
     update(updates, state, params) {
       const next: unknown[] = [];

@@ -10,6 +10,8 @@ export type { AddDecayedWeightsOptions } from './add-decayed-weights.js';
 export { addDecayedWeights } from './add-decayed-weights.js';
 export { applyUpdates } from './apply-updates.js';
 export { chain } from './chain.js';
+export type { ParameterSpec, StateLayout, TensorSpec } from './check-optimizer-state.js';
+export { stateLayout } from './check-optimizer-state.js';
 export { clipByGlobalNorm } from './clip-by-global-norm.js';
 export { clipByNorm } from './clip-by-norm.js';
 export { clipByValue } from './clip-by-value.js';
@@ -45,3 +47,11 @@ export { sgd } from './sgd.js';
 export type { TraceOptions, TraceState } from './trace.js';
 export { trace } from './trace.js';
 export type { EmptyState, LearningRateAccess, Transform } from './transform.js';
+export type { DescriptorValue, TransformDescriptor } from './transform-descriptor.js';
+export {
+  describedAs,
+  describeTransform,
+  describeValue,
+  descriptorDifferences,
+  formatDescriptor,
+} from './transform-descriptor.js';

@@ -7,6 +7,7 @@ import { checkLearningRate } from './learning-rate.js';
 import { scaleByLearningRate } from './scale-by-learning-rate.js';
 import { scaleByNadam } from './scale-by-nadam.js';
 import type { Transform } from './transform.js';
+import { describedAs } from './transform-descriptor.js';
 
 export interface NadamOptions extends ClippingOptions {
   /** Number >= 0 or schedule. Default 0.001 (Keras 3; PyTorch 0.002). */
@@ -40,9 +41,19 @@ export function nadam(options: NadamOptions = {}): Transform<readonly unknown[]>
   const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 } = options;
   const lr = checkLearningRate('learningRate', learningRate);
   checkAdamOptions(beta1, beta2, epsilon);
-  return chain(
+  const tx = chain(
     ...clippingTransforms(options),
     scaleByNadam({ b1: beta1, b2: beta2, eps: epsilon }),
     scaleByLearningRate(lr),
   );
+  const { clipValue, clipNorm, globalClipNorm } = options;
+  return describedAs(tx, 'nadam', {
+    learningRate,
+    beta1,
+    beta2,
+    epsilon,
+    clipValue,
+    clipNorm,
+    globalClipNorm,
+  });
 }

@@ -184,6 +184,7 @@ describe('Optimizer', () => {
         iterations: 0,
         parameterNames: null,
         learningRateOverride: null,
+        parameters: null,
         skeleton: null,
       },
     });

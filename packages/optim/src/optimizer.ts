@@ -10,7 +10,15 @@ import {
   tf,
   unflattenTree,
 } from '@steadygrad/core';
+import {
+  checkOptimizerState,
+  type ParameterSpec,
+  type StateLayout,
+  stateLayout,
+  type TensorSpec,
+} from './check-optimizer-state.js';
 import type { Transform } from './transform.js';
+import { describeTransform, type TransformDescriptor } from './transform-descriptor.js';
 
 /** Format tag of {@link OptimizerState.meta}. */
 export const OPTIMIZER_STATE_FORMAT = 'steadygrad.optimizer/1';
@@ -34,6 +42,8 @@ export interface OptimizerStateMeta {
   readonly learningRateOverride: number | null;
   /** The transformation state with each tensor replaced by `{ $tensor: key }` (core `flattenTree`). */
   readonly skeleton: unknown;
+  /** Shape and dtype of each parameter in `parameterNames` (same order); absent in states of older versions. */
+  readonly parameters?: readonly { readonly shape: readonly number[]; readonly dtype: string }[] | null;
 }
 
 function sameNames(a: readonly string[], b: readonly string[] | null): boolean {
@@ -63,6 +73,8 @@ export class Optimizer {
   private names: readonly string[] | null = null;
   private steps = 0;
   private lrOverride: number | null = null;
+  private specs: { shape: number[]; dtype: string }[] | null = null;
+  private layoutCache: { key: string; layout: StateLayout } | undefined;
 
   constructor(tx: GradientTransformation<unknown>) {
     if (
@@ -209,6 +221,39 @@ export class Optimizer {
     if (this.state !== undefined) disposeExcept(this.state, fresh);
     this.state = fresh;
     this.names = [...names];
+    this.specs = names.map((n) => ({ shape: [...values[n]!.shape], dtype: values[n]!.dtype }));
+  }
+
+  /** What the transformation is (name, hyperparameters, links); checkpoints record it. */
+  describe(): TransformDescriptor {
+    return describeTransform(this.transformation);
+  }
+
+  private layoutFor(
+    specs: readonly { name: string; shape: readonly number[]; dtype: string }[],
+  ): StateLayout {
+    const key = JSON.stringify(specs);
+    if (this.layoutCache?.key !== key)
+      this.layoutCache = { key, layout: stateLayout(this.transformation, specs) };
+    return this.layoutCache.layout;
+  }
+
+  /**
+   * Checks a state from {@link getState} against this optimizer without changing anything: the metadata
+   * (format, an iteration count >= 0, unique parameter names, a learning-rate override that is null or finite
+   * and >= 0), and the state tree — its structure (the transformation's links and their entries), every
+   * tensor's shape and dtype, its counters and learning rates — against the layout this transformation's
+   * `init` gives for the saved parameters (or for `params`, the live ones, when given: their names, shapes
+   * and dtypes must then agree with the state's). Allocates nothing that outlives the call.
+   *
+   * @throws SteadygradError `INCOMPATIBLE` (another transformation, other hyperparameter-dependent entries,
+   *   other shapes or parameters) or `CORRUPT_DATA` (values no optimizer writes), naming each difference.
+   */
+  checkState(
+    s: { readonly meta: unknown; readonly tensors: Readonly<Record<string, TensorSpec>> },
+    params?: readonly ParameterSpec[],
+  ): void {
+    checkOptimizerState(s, params, (specs) => this.layoutFor(specs));
   }
 
   /**
@@ -221,9 +266,11 @@ export class Optimizer {
       iterations: this.steps,
       parameterNames: this.names === null ? null : [...this.names],
       learningRateOverride: this.lrOverride,
+      parameters:
+        this.specs === null ? null : this.specs.map((p) => ({ shape: [...p.shape], dtype: p.dtype })),
     } as const;
     if (this.state === undefined)
-      return { tensors: {}, meta: { ...meta, parameterNames: null, skeleton: null } };
+      return { tensors: {}, meta: { ...meta, parameterNames: null, parameters: null, skeleton: null } };
     const { tensors, skeleton } = flattenTree(this.state);
     if (Object.keys(tensors).length !== collectTensors(this.state).length) {
       throw new SteadygradError(
@@ -237,23 +284,14 @@ export class Optimizer {
   }
 
   /**
-   * Restores a state from {@link getState} (of an optimizer built with the same transformation). The tensors
-   * are copied by handle; the caller keeps ownership of its own. The current state is disposed.
+   * Restores a state from {@link getState} (of an optimizer built with the same transformation), all or
+   * nothing: {@link checkState} runs first (with `params`, when given, as the live parameters), and a rejected
+   * state changes nothing and allocates nothing. The tensors are copied by handle; the caller keeps
+   * ownership of its own. The current state is disposed.
    */
-  setState(s: OptimizerState): void {
-    const meta = s?.meta as Partial<OptimizerStateMeta> | undefined;
-    if (
-      meta === undefined ||
-      meta.format !== OPTIMIZER_STATE_FORMAT ||
-      typeof meta.iterations !== 'number' ||
-      !(meta.parameterNames === null || Array.isArray(meta.parameterNames)) ||
-      !(meta.learningRateOverride === null || typeof meta.learningRateOverride === 'number')
-    ) {
-      throw new SteadygradError(
-        'CORRUPT_DATA',
-        `optimizer state must come from Optimizer.getState() (meta.format '${OPTIMIZER_STATE_FORMAT}', iterations, parameterNames, learningRateOverride, skeleton)`,
-      );
-    }
+  setState(s: OptimizerState, params?: readonly ParameterSpec[]): void {
+    this.checkState(s, params);
+    const meta = s.meta;
     let restored: unknown;
     if (meta.parameterNames !== null) {
       const tree = unflattenTree(meta.skeleton, s.tensors);
@@ -265,6 +303,12 @@ export class Optimizer {
     if (this.state !== undefined) disposeExcept(this.state, null);
     this.state = restored;
     this.names = meta.parameterNames === null ? null : [...meta.parameterNames];
+    this.specs =
+      meta.parameterNames === null
+        ? null
+        : Array.isArray(meta.parameters)
+          ? meta.parameters.map((p) => ({ shape: [...p.shape], dtype: p.dtype }))
+          : (this.specs ?? null);
     this.steps = meta.iterations;
     this.lrOverride = meta.learningRateOverride;
   }
@@ -274,5 +318,6 @@ export class Optimizer {
     if (this.state !== undefined) disposeExcept(this.state, null);
     this.state = undefined;
     this.names = null;
+    this.specs = null;
   }
 }

@@ -6,6 +6,7 @@ import { scaleByLearningRate } from './scale-by-learning-rate.js';
 import { scaleByRms } from './scale-by-rms.js';
 import { trace } from './trace.js';
 import type { Transform } from './transform.js';
+import { describedAs } from './transform-descriptor.js';
 
 export interface RmspropOptions extends ClippingOptions {
   /** Number >= 0 or schedule. Default 0.001 (Keras 3; PyTorch 0.01). */
@@ -45,7 +46,19 @@ export function rmsprop(options: RmspropOptions = {}): Transform<readonly unknow
   checkNumber('epsilon', epsilon, { above: 0 });
   const clip = clippingTransforms(options);
   const rms = scaleByRms({ decay: rho, eps: epsilon, centered });
-  return momentum > 0
-    ? chain(...clip, rms, scaleByLearningRate(lr), trace({ decay: momentum }))
-    : chain(...clip, rms, scaleByLearningRate(lr));
+  const tx =
+    momentum > 0
+      ? chain(...clip, rms, scaleByLearningRate(lr), trace({ decay: momentum }))
+      : chain(...clip, rms, scaleByLearningRate(lr));
+  const { clipValue, clipNorm, globalClipNorm } = options;
+  return describedAs(tx, 'rmsprop', {
+    learningRate,
+    rho,
+    momentum,
+    epsilon,
+    centered,
+    clipValue,
+    clipNorm,
+    globalClipNorm,
+  });
 }

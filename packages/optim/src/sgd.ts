@@ -12,6 +12,7 @@ import { checkLearningRate } from './learning-rate.js';
 import { scaleByLearningRate } from './scale-by-learning-rate.js';
 import { momentumAt, type TraceState, trace } from './trace.js';
 import type { LearningRateAccess, Transform } from './transform.js';
+import { describedAs } from './transform-descriptor.js';
 
 export interface SgdOptions extends ClippingOptions {
   /** Number >= 0 or schedule `(step) => number`. Default 0.01 (Keras 3). */
@@ -49,10 +50,14 @@ export function sgd(options: SgdOptions = {}): Transform<readonly unknown[]> {
   const scheduled = typeof momentum === 'function';
   if (!scheduled) checkNumber('momentum', momentum, { min: 0, below: 1 });
   const clip = clippingTransforms(options);
-  const tx =
+  const { clipValue, clipNorm, globalClipNorm } = options;
+  const tx = describedAs(
     scheduled || momentum > 0
       ? chain(...clip, scaleByLearningRate(lr), trace({ decay: momentum, nesterov }))
-      : chain(...clip, scaleByLearningRate(lr));
+      : chain(...clip, scaleByLearningRate(lr)),
+    'sgd',
+    { learningRate, momentum, nesterov, clipValue, clipNorm, globalClipNorm },
+  );
   if (clip.length > 0) return tx;
   const access = tx.learningRate as LearningRateAccess<readonly unknown[]>;
   return {

@@ -1,4 +1,5 @@
 import type { GradientTransformation, Tensor } from '@steadygrad/core';
+import type { TransformDescriptor } from './transform-descriptor.js';
 
 /**
  * How a combinator or the {@link Optimizer} reaches the learning rate held in a transformation's state —
@@ -20,6 +21,8 @@ export interface LearningRateAccess<S> {
  */
 export interface Transform<S = unknown> extends GradientTransformation<S> {
   readonly learningRate?: LearningRateAccess<S>;
+  /** What this transformation is (name, hyperparameters, links), recorded by checkpoints; see `describeTransform`. */
+  readonly descriptor?: TransformDescriptor;
   /**
    * Optional fast path the {@link Optimizer} tries first: the NEW parameter values (`params + updates`) and
    * the new state, computed with fewer kernels than `update` followed by an add, and numerically identical

@@ -1,4 +1,4 @@
-import type { Tensor } from '@steadygrad/core';
+import type { Parameter, Tensor } from '@steadygrad/core';
 
 /**
  * The state a callback saves into a checkpoint: JSON-serializable `meta` (numbers may be ±Infinity or NaN)
@@ -18,6 +18,23 @@ export interface StatefulCallback {
   getState(): CallbackState;
   /** Restores a state saved by `getState` (when resuming from a checkpoint). */
   setState(state: CallbackState): void;
+  /**
+   * Checks a saved state without changing anything (types, ranges, the tensors' shapes and dtypes against the
+   * model's `parameters`); throws `CORRUPT_DATA` or `INCOMPATIBLE`. A resume calls it for every stateful
+   * callback before anything is restored, so a bad state rejects the resume with the model untouched.
+   */
+  checkState?(state: CheckedCallbackState, context: { readonly parameters: readonly Parameter[] }): void;
+}
+
+/** A callback state as {@link StatefulCallback.checkState} sees it: metadata and the tensors' shapes. */
+export interface CheckedCallbackState {
+  readonly meta: unknown;
+  readonly tensors?: Readonly<Record<string, { readonly shape: readonly number[]; readonly dtype: string }>>;
+}
+
+/** Whether `v` is an integer >= `min` (a safe integer, not a string or NaN). */
+export function isCount(v: unknown, min = 0): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
 }
 
 /**

@@ -34,19 +34,37 @@ interface ValueStats {
 }
 
 async function tensorStats(t: Tensor, finiteOnly = false): Promise<ValueStats> {
+  if (t.size === 0) return emptyStats();
+  const packed = packStats(t, finiteOnly);
+  const v = await packed.data();
+  packed.dispose();
+  return unpackStats(t, v);
+}
+
+/** {@link tensorStats} with a synchronous read-back (for `trainOnBatch`, which returns synchronously). */
+function tensorStatsSync(t: Tensor): ValueStats {
+  if (t.size === 0) return emptyStats();
+  const packed = packStats(t, false);
+  const v = packed.dataSync();
+  packed.dispose();
+  return unpackStats(t, v);
+}
+
+function emptyStats(): ValueStats {
+  return {
+    count: 0,
+    nonFinite: 0,
+    firstNonFiniteSample: -1,
+    min: Number.NaN,
+    max: Number.NaN,
+    nonInteger: 0,
+    firstNonIntegerSample: -1,
+  };
+}
+
+function packStats(t: Tensor, finiteOnly: boolean): Tensor {
   const n = t.shape[0] ?? 1;
-  if (t.size === 0) {
-    return {
-      count: 0,
-      nonFinite: 0,
-      firstNonFiniteSample: -1,
-      min: Number.NaN,
-      max: Number.NaN,
-      nonInteger: 0,
-      firstNonIntegerSample: -1,
-    };
-  }
-  const packed = tf.tidy(() => {
+  return tf.tidy(() => {
     const flat = tf.reshape(tf.cast(t, 'float32'), [n, -1]);
     const finite = tf.isFinite(flat);
     const badSample = tf.cast(tf.logicalNot(tf.all(finite, 1)), 'float32');
@@ -67,8 +85,9 @@ async function tensorStats(t: Tensor, finiteOnly = false): Promise<ValueStats> {
       tf.cast(tf.argMax(fracSample), 'float32'),
     ]);
   });
-  const v = await packed.data();
-  packed.dispose();
+}
+
+function unpackStats(t: Tensor, v: ArrayLike<number>): ValueStats {
   const nonFinite = v[0]!;
   const nonInteger = v[4]!;
   return {
@@ -168,10 +187,23 @@ function sampleShapeOf(data: DataLike): readonly number[] {
  * sources are not checked.
  */
 export async function checkTargets(name: string, y: DataLike, expect: LabelExpectation): Promise<void> {
+  checkTargetShape(name, y, expect);
+  checkTargetStats(name, await statsOf(y), expect);
+}
+
+/**
+ * {@link checkTargets} for one batch tensor, synchronously (one small read-back): `trainOnBatch` rejects
+ * labels out of range before the step, as `fit` does for its whole data.
+ */
+export function checkTargetsSync(name: string, y: Tensor, expect: LabelExpectation): void {
+  checkTargetShape(name, y, expect);
+  checkTargetStats(name, tensorStatsSync(y), expect);
+}
+
+function checkTargetShape(name: string, y: DataLike, expect: LabelExpectation): void {
   const { kind, outputShape } = expect;
   const sampleShape = sampleShapeOf(y);
   const outSample = outputShape?.slice(1);
-  const numClasses = outSample !== undefined ? outSample[outSample.length - 1] : undefined;
   if (kind === 'sparse_categorical') {
     if (!(sampleShape.length === 0 || (sampleShape.length === 1 && sampleShape[0] === 1))) {
       throw new SteadygradError(
@@ -188,7 +220,12 @@ export async function checkTargets(name: string, y: DataLike, expect: LabelExpec
       );
     }
   }
-  const s = await statsOf(y);
+}
+
+function checkTargetStats(name: string, s: ValueStats | undefined, expect: LabelExpectation): void {
+  const { kind, outputShape } = expect;
+  const outSample = outputShape?.slice(1);
+  const numClasses = outSample !== undefined ? outSample[outSample.length - 1] : undefined;
   if (s === undefined) return;
   if (s.nonFinite > 0) throw nonFiniteError(name, s);
   if (s.count === 0) return;

@@ -6,6 +6,7 @@ import {
   type Tensor,
   tf,
 } from '@steadygrad/core';
+import { descriptorDifferences, formatDescriptor, type TransformDescriptor } from '@steadygrad/optim';
 import {
   type CheckpointFile,
   type HostTensor,
@@ -15,6 +16,7 @@ import {
 } from '#checkpoint-io';
 import { isStatefulCallback, type StatefulCallback } from './callback-state.js';
 import type { History } from './callbacks.js';
+import { checkTrainingMeta } from './checkpoint-meta.js';
 
 /** `fit({ checkpoint })`. */
 export interface CheckpointOptions {
@@ -32,6 +34,20 @@ export interface CheckpointOptions {
 }
 
 export const CHECKPOINT_KEYS = optionKeys<CheckpointOptions>()(['dir', 'every', 'keep', 'beforeCommit']);
+
+/**
+ * Creates the checkpoint folder and proves it writable (a probe file written and removed), so that an
+ * unwritable folder is an `IO_ERROR` before the first epoch trains, not after it.
+ */
+export async function prepareCheckpointDir(dir: string): Promise<void> {
+  let safe: typeof import('@steadygrad/core/node');
+  try {
+    safe = await import('@steadygrad/core/node');
+  } catch (e) {
+    throw new SteadygradError('IO_ERROR', `checkpoints need Node.js (node:fs): ${String(e)}`);
+  }
+  await safe.checkWritableDirectory(dir, 'checkpoint folder');
+}
 
 /** Where a run is: the next step to run is `step` of epoch `epoch` (`step = 0`: the epoch has not begun). */
 export interface RunPosition {
@@ -63,7 +79,17 @@ export interface TrainingCheckpointMeta {
   readonly hasPenalty: boolean;
   /** The non-finite guard's `[badSteps, firstBadStep]`, null without a guard. */
   readonly guard: [number, number] | null;
-  readonly parameters: readonly { readonly name: string; readonly shape: readonly number[] }[];
+  readonly parameters: readonly {
+    readonly name: string;
+    readonly shape: readonly number[];
+    readonly dtype?: string;
+  }[];
+  /** The model's layers (class and name), when the model lists them; absent in older checkpoints. */
+  readonly model?: {
+    readonly layers: readonly { readonly className: string; readonly name: string }[] | null;
+  };
+  /** What the optimizer is (`Optimizer.describe()`: transformation, hyperparameters, links), or null. */
+  readonly optimizerDescriptor?: unknown;
   readonly optimizer: unknown;
   readonly callbacks: readonly {
     readonly stateName: string;
@@ -75,14 +101,28 @@ export interface TrainingCheckpointMeta {
 
 export interface TrainingState {
   readonly parameters: readonly Parameter[];
+  /** The model's layers, recorded (class and name) and compared on resume when given. */
+  readonly layers?: readonly { readonly className?: string; readonly name?: string }[] | undefined;
   readonly optimizer: unknown;
   readonly callbacks: readonly unknown[];
   readonly history: History;
 }
 
+type TensorSpecs = Readonly<Record<string, { readonly shape: readonly number[]; readonly dtype: string }>>;
+
 interface OptimizerWithState {
   getState(): { tensors: Record<string, Tensor>; meta: unknown };
-  setState(s: { tensors: Record<string, Tensor>; meta: unknown }): void;
+  setState(s: { tensors: Record<string, Tensor>; meta: unknown }, params?: readonly Parameter[]): void;
+  checkState?(s: { meta: unknown; tensors: TensorSpecs }, params?: readonly Parameter[]): void;
+  describe?(): unknown;
+}
+
+function layersOf(state: TrainingState): { className: string; name: string }[] | null {
+  if (!Array.isArray(state.layers)) return null;
+  return state.layers.map((l) => ({
+    className: String(l?.className ?? 'unknown'),
+    name: String(l?.name ?? ''),
+  }));
 }
 
 function optimizerWithState(o: unknown): OptimizerWithState | undefined {
@@ -118,7 +158,11 @@ export async function saveTrainingCheckpoint(
   run: Omit<TrainingCheckpointMeta, 'parameters' | 'optimizer' | 'callbacks' | 'history'>,
 ): Promise<string> {
   const tensors = new Map<string, HostTensor>();
-  const parameters = state.parameters.map((p) => ({ name: p.name, shape: [...p.shape] }));
+  const parameters = state.parameters.map((p) => ({
+    name: p.name,
+    shape: [...p.shape],
+    dtype: p.variable.dtype,
+  }));
   for (const p of state.parameters) tensors.set(`param/${p.name}`, await toHost(p.variable));
   let optimizerMeta: unknown = null;
   const opt = optimizerWithState(state.optimizer);
@@ -148,6 +192,8 @@ export async function saveTrainingCheckpoint(
   const meta: TrainingCheckpointMeta = {
     ...run,
     parameters,
+    model: { layers: layersOf(state) },
+    optimizerDescriptor: opt?.describe?.() ?? null,
     optimizer: optimizerMeta,
     callbacks,
     history: { epoch: [...state.history.epoch], history: structuredClone(state.history.history) },
@@ -156,6 +202,10 @@ export async function saveTrainingCheckpoint(
     ...(options.keep === undefined ? {} : { keep: options.keep }),
     ...(options.beforeCommit === undefined ? {} : { beforeCommit: options.beforeCommit }),
   });
+}
+
+function isDescriptor(d: unknown): d is TransformDescriptor {
+  return typeof d === 'object' && d !== null && typeof (d as TransformDescriptor).name === 'string';
 }
 
 function incompatible(file: string, what: string): SteadygradError {
@@ -180,62 +230,26 @@ export interface LoadedCheckpoint {
   applyCallbacks(): void;
 }
 
-function checkMeta(file: string, m: unknown): TrainingCheckpointMeta {
-  const meta = m as Partial<TrainingCheckpointMeta> | null;
-  const ok =
-    typeof meta === 'object' &&
-    meta !== null &&
-    typeof meta.run === 'object' &&
-    meta.run !== null &&
-    typeof meta.position === 'object' &&
-    meta.position !== null &&
-    Number.isInteger(meta.position.epoch) &&
-    meta.position.epoch >= 0 &&
-    Number.isInteger(meta.position.step) &&
-    meta.position.step >= 0 &&
-    typeof meta.stopped === 'boolean' &&
-    typeof meta.hasPenalty === 'boolean' &&
-    Array.isArray(meta.parameters) &&
-    Array.isArray(meta.callbacks) &&
-    typeof meta.history === 'object' &&
-    meta.history !== null &&
-    Array.isArray(meta.history.epoch) &&
-    typeof meta.history.history === 'object' &&
-    (meta.layersRng === null ||
-      (Array.isArray(meta.layersRng) &&
-        meta.layersRng.length === 4 &&
-        meta.layersRng.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff))) &&
-    (meta.accumulator === null ||
-      (typeof meta.accumulator === 'object' &&
-        meta.accumulator !== null &&
-        Array.isArray(meta.accumulator.sums) &&
-        meta.accumulator.sums.every((v) => typeof v === 'number') &&
-        Number.isInteger(meta.accumulator.count))) &&
-    (meta.guard === null ||
-      (Array.isArray(meta.guard) &&
-        meta.guard.length === 2 &&
-        meta.guard.every((v) => typeof v === 'number')));
-  if (!ok)
-    throw corruptMeta(
-      file,
-      'the training metadata (run, position, parameters, callbacks, history, ...) is malformed',
-    );
-  return meta as TrainingCheckpointMeta;
-}
+const WEIGHTS_ONLY =
+  'To keep only the weights, start a new run from them: await loadCheckpointWeights(dir, model) before fit (without resumeFrom).';
 
 /**
- * Reads the latest checkpoint in `dir` and checks it against the run (same seed, batch size, shuffling and
- * number of samples; the same parameter names and shapes; the same stateful callbacks in the same order;
- * an optimizer that can restore state). Nothing is changed until `apply*` is called.
+ * Reads the latest checkpoint in `dir` and checks everything against the run before anything changes:
+ * the metadata's types and ranges (`checkTrainingMeta`), the run (same seed, batch size, shuffling, number of
+ * samples; epochs not already past), the model (layer classes, parameter names, shapes and dtypes), the
+ * optimizer (its descriptor — transformation and hyperparameters — and its state's structure, via
+ * `checkState`), and each stateful callback's state (`checkState`; the same callbacks in the same order).
+ * A mismatch is `INCOMPATIBLE` saying what differs and how to proceed. Nothing is changed until `apply*`.
  */
 export async function loadTrainingCheckpoint(
   dir: string,
   state: TrainingState,
   run: RunSignature,
+  epochs = Number.POSITIVE_INFINITY,
 ): Promise<LoadedCheckpoint> {
   const file = await readCheckpoint(dir);
   const where = file.path;
-  const meta = checkMeta(where, file.meta);
+  const meta = checkTrainingMeta(where, file.meta, run, epochs);
   const diffs: string[] = [];
   for (const key of ['seed', 'batchSize', 'shuffle', 'samples'] as const) {
     if (meta.run[key] !== run[key])
@@ -246,8 +260,24 @@ export async function loadTrainingCheckpoint(
   if (diffs.length > 0)
     throw incompatible(where, `resuming needs the same data and fit options: ${diffs.join('; ')}`);
   const params = state.parameters;
+  const savedLayers = meta.model?.layers;
+  const liveLayers = layersOf(state);
+  if (Array.isArray(savedLayers) && liveLayers !== null) {
+    const show = (ls: readonly { className: string; name: string }[]) =>
+      ls.map((l) => `${l.className} '${l.name}'`).join(', ');
+    const same =
+      savedLayers.length === liveLayers.length &&
+      savedLayers.every(
+        (l, i) => l?.className === liveLayers[i]!.className && l?.name === liveLayers[i]!.name,
+      );
+    if (!same)
+      throw incompatible(
+        where,
+        `it was written for the layers [${show(savedLayers)}], the model has [${show(liveLayers)}]`,
+      );
+  }
   const names = params.map((p) => p.name);
-  const saved = meta.parameters.map((p) => p?.name);
+  const saved = meta.parameters.map((p) => p.name);
   if (saved.length !== names.length || saved.some((n, i) => n !== names[i])) {
     throw incompatible(
       where,
@@ -255,9 +285,15 @@ export async function loadTrainingCheckpoint(
     );
   }
   const weights = new Map<Parameter, HostTensor>();
-  for (const p of params) {
+  for (const [i, p] of params.entries()) {
     const t = file.tensors.get(`param/${p.name}`);
     if (t === undefined) throw corruptMeta(where, `the weights of '${p.name}' are missing from tensors.bin`);
+    const declared = meta.parameters[i]!;
+    if (!tf.util.arraysEqual([...t.shape], [...declared.shape]) || (declared.dtype ?? t.dtype) !== t.dtype)
+      throw corruptMeta(
+        where,
+        `parameter '${p.name}' is listed as [${declared.shape}] but stored as ${t.dtype} [${t.shape}]`,
+      );
     if (!tf.util.arraysEqual([...t.shape], [...p.shape])) {
       throw incompatible(
         where,
@@ -279,8 +315,34 @@ export async function loadTrainingCheckpoint(
       "it holds an optimizer state but the optimizer has no setState (use @steadygrad/optim's Optimizer)",
     );
   }
+  const liveDescriptor = opt?.describe?.();
+  const savedDescriptor = meta.optimizerDescriptor;
+  if (isDescriptor(savedDescriptor) && isDescriptor(liveDescriptor)) {
+    const differences = descriptorDifferences(savedDescriptor, liveDescriptor);
+    if (differences.length > 0) {
+      throw incompatible(
+        where,
+        `it was written by the optimizer ${formatDescriptor(savedDescriptor)}, this fit's optimizer is ${formatDescriptor(liveDescriptor)} (${differences.slice(0, 4).join('; ')}). Resume with the same optimizer and hyperparameters. ${WEIGHTS_ONLY}`,
+      );
+    }
+  }
+  const specs = (prefix: string): TensorSpecs => {
+    const out: Record<string, HostTensor> = {};
+    for (const [k, t] of file.tensors) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = t;
+    return out;
+  };
+  if (opt !== undefined && meta.optimizer !== null && typeof opt.checkState === 'function') {
+    try {
+      opt.checkState({ meta: meta.optimizer, tensors: specs('optimizer/') }, params);
+    } catch (e) {
+      if (e instanceof SteadygradError && e.code === 'INCOMPATIBLE')
+        throw incompatible(where, `${e.message} ${WEIGHTS_ONLY}`);
+      if (e instanceof SteadygradError) throw corruptMeta(where, e.message);
+      throw e;
+    }
+  }
   const stateful = statefulCallbacks(state.callbacks);
-  const savedNames = meta.callbacks.map((c) => c?.stateName);
+  const savedNames = meta.callbacks.map((c) => c.stateName);
   if (savedNames.length !== stateful.length || stateful.some((c, i) => c.stateName !== savedNames[i])) {
     throw incompatible(
       where,
@@ -288,8 +350,17 @@ export async function loadTrainingCheckpoint(
     );
   }
   for (const [i, c] of meta.callbacks.entries()) {
-    if (!Array.isArray(c.tensors) || c.tensors.some((k) => !file.tensors.has(`callback/${i}/${k}`))) {
+    if (c.tensors.some((k) => !file.tensors.has(`callback/${i}/${k}`))) {
       throw corruptMeta(where, `a tensor of callback ${i} (${c.stateName}) is missing from tensors.bin`);
+    }
+    const callback = stateful[i]!;
+    if (typeof callback.checkState !== 'function') continue;
+    try {
+      callback.checkState({ meta: c.meta, tensors: specs(`callback/${i}/`) }, { parameters: params });
+    } catch (e) {
+      if (e instanceof SteadygradError && e.code === 'INCOMPATIBLE') throw incompatible(where, e.message);
+      if (e instanceof SteadygradError) throw corruptMeta(where, e.message);
+      throw e;
     }
   }
   const prefixed = (prefix: string): Record<string, Tensor> => {
@@ -306,7 +377,7 @@ export async function loadTrainingCheckpoint(
       if (opt !== undefined && meta.optimizer !== null) {
         const tensors = prefixed('optimizer/');
         try {
-          opt.setState({ tensors, meta: meta.optimizer });
+          opt.setState({ tensors, meta: meta.optimizer }, params);
         } catch (e) {
           if (e instanceof SteadygradError && e.code === 'CORRUPT_DATA') {
             throw corruptMeta(where, `the optimizer state is invalid: ${e.message}`);

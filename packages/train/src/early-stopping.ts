@@ -7,7 +7,12 @@ import {
   type Tensor,
   tf,
 } from '@steadygrad/core';
-import type { CallbackState, StatefulCallback } from './callback-state.js';
+import {
+  type CallbackState,
+  type CheckedCallbackState,
+  isCount,
+  type StatefulCallback,
+} from './callback-state.js';
 import type { Callback, Logs } from './callbacks.js';
 import { type MonitorMode, monitorValue, resolveMode } from './monitor.js';
 
@@ -215,21 +220,42 @@ export class EarlyStopping implements Callback<EarlyStoppingTarget>, StatefulCal
     return { meta, tensors };
   }
 
-  setState(state: CallbackState): void {
+  checkState(state: CheckedCallbackState, context: { readonly parameters: readonly Parameter[] }): void {
     const m = state?.meta as Partial<EarlyStoppingMeta> | undefined;
-    if (
-      m === undefined ||
-      !Number.isInteger(m.wait) ||
-      !Number.isInteger(m.stoppedEpoch) ||
-      !Number.isInteger(m.bestEpoch) ||
-      !(m.best === null || typeof m.best === 'number') ||
-      typeof m.hasBestWeights !== 'boolean'
-    ) {
-      throw new SteadygradError(
-        'CORRUPT_DATA',
-        'EarlyStopping state must be { wait, stoppedEpoch, bestEpoch: integers, best: number | null, hasBestWeights: boolean }',
-      );
+    const bad = (what: string) =>
+      new SteadygradError('CORRUPT_DATA', `EarlyStopping state is invalid: ${what}`, {
+        details: { meta: m },
+      });
+    if (typeof m !== 'object' || m === null) throw bad(`expected an object, got ${JSON.stringify(m)}`);
+    for (const k of ['wait', 'stoppedEpoch', 'bestEpoch'] as const) {
+      if (!isCount(m[k])) throw bad(`${k} must be an integer >= 0, got ${JSON.stringify(m[k])}`);
     }
+    if (!(m.best === null || (typeof m.best === 'number' && !Number.isNaN(m.best))))
+      throw bad(`best must be a number or null, got ${JSON.stringify(m.best) ?? String(m.best)}`);
+    if (typeof m.hasBestWeights !== 'boolean')
+      throw bad(`hasBestWeights must be a boolean, got ${JSON.stringify(m.hasBestWeights)}`);
+    const tensors = state.tensors ?? {};
+    const params = context.parameters;
+    const expected = m.hasBestWeights ? params.length : 0;
+    if (Object.keys(tensors).length !== expected)
+      throw bad(`it holds ${Object.keys(tensors).length} best weights, expected ${expected}`);
+    if (m.hasBestWeights) {
+      params.forEach((p, i) => {
+        const t = tensors[String(i)];
+        if (t === undefined) throw bad(`best weight ${i} of ${params.length} is missing`);
+        if (t.dtype !== p.variable.dtype || !tf.util.arraysEqual([...t.shape], [...p.shape])) {
+          throw new SteadygradError(
+            'INCOMPATIBLE',
+            `EarlyStopping state: best weight ${i} is ${t.dtype} [${t.shape}], the model's '${p.name}' is ${p.variable.dtype} [${p.shape}]`,
+          );
+        }
+      });
+    }
+  }
+
+  setState(state: CallbackState): void {
+    this.checkState(state, { parameters: this.parameters() });
+    const m = state.meta as EarlyStoppingMeta;
     let copies: Tensor[] | undefined;
     if (m.hasBestWeights) {
       const tensors = state.tensors ?? {};
@@ -247,9 +273,9 @@ export class EarlyStopping implements Callback<EarlyStoppingTarget>, StatefulCal
       }
       copies = copies.map((t) => tf.clone(t));
     }
-    this.wait = m.wait!;
-    this.stoppedEpoch = m.stoppedEpoch!;
-    this.bestEpoch = m.bestEpoch!;
+    this.wait = m.wait;
+    this.stoppedEpoch = m.stoppedEpoch;
+    this.bestEpoch = m.bestEpoch;
     this.best = m.best ?? undefined;
     this.disposeWeights();
     this.bestWeights = copies;

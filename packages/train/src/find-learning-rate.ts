@@ -1,4 +1,5 @@
 import {
+  type BatchSource,
   checkNumber,
   checkOptions,
   optionKeys,
@@ -10,7 +11,10 @@ import {
   tf,
 } from '@steadygrad/core';
 import { asSource, batchBounds, type DataLike, epochOrder } from './batching.js';
-import { type CompileOptions, compile, type TrainableModel, Trainer } from './trainer.js';
+import { checkFiniteInput, checkTargets } from './check-data.js';
+import { isLoss } from './losses.js';
+import { acquireModel } from './model-lock.js';
+import { type CompileOptions, compile, type OptimizerLike, type TrainableModel, Trainer } from './trainer.js';
 
 /**
  * Options of `findLearningRate`: the sweep's range and length, the batch size, the seed and the loss smoothing.
@@ -131,6 +135,30 @@ export async function findLearningRate(
       model.build([null, ...xs.shape]);
     }
   }
+  // Labels out of range would make the sweep meaningless (a suggestion of 1e-7): checked once, up front.
+  await checkFiniteInput('x', x);
+  await checkTargets('y', y, {
+    kind: isLoss(trainer.loss) ? trainer.loss.kind : undefined,
+    outputShape: model.outputShape,
+  });
+  const release = acquireModel(model, trainer, 'findLearningRate');
+  try {
+    return await sweep(trainer, model, xs, ys, { minLr, maxLr, steps, batchSize, seed, beta });
+  } finally {
+    release();
+    if (owned) trainer.dispose();
+  }
+}
+
+async function sweep(
+  trainer: Trainer,
+  model: TrainableModel,
+  xs: BatchSource,
+  ys: BatchSource,
+  o: { minLr: number; maxLr: number; steps: number; batchSize: number; seed: number; beta: number },
+): Promise<LearningRateSweep> {
+  const { minLr, maxLr, steps, batchSize, seed, beta } = o;
+  const opt = trainer.optimizer as Required<Pick<OptimizerLike, 'setLearningRate' | 'getState' | 'setState'>>;
   const params: readonly Parameter[] = model.parameters ?? model.trainableParameters;
   const savedWeights = params.map((p) => tf.clone(p.variable));
   const savedOptimizer = opt.getState();
@@ -153,7 +181,7 @@ export async function findLearningRate(
       const xb = xs.batch(idx);
       const yb = ys.batch(idx);
       try {
-        lossTensors.push(trainer.trainOnBatch(xb, yb, { rng: layers }));
+        lossTensors.push(trainer.trainOnBatch(xb, yb, { rng: layers, checkTargets: false }));
       } finally {
         xb.dispose();
         yb.dispose();
@@ -188,6 +216,5 @@ export async function findLearningRate(
     } finally {
       tf.dispose(Object.values(savedOptimizer.tensors));
     }
-    if (owned) trainer.dispose();
   }
 }

@@ -65,7 +65,7 @@ describe('unknown options of train', () => {
       "predict: unknown option 'batchsize'. Did you mean 'batchSize'?",
     );
     expect((await rejection(() => trainer.trainOnBatch(data.x, data.y, { seed: 1 } as object))).message).toBe(
-      "trainOnBatch: unknown option 'seed'. Known options: rng.",
+      "trainOnBatch: unknown option 'seed'. Known options: rng, checkTargets.",
     );
     expect(tf.memory().numTensors).toBe(before);
     trainer.dispose();

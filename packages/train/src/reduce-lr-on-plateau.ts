@@ -1,5 +1,10 @@
 import { checkNumber, checkOneOf, checkOptions, optionKeys, SteadygradError } from '@steadygrad/core';
-import type { CallbackState, StatefulCallback } from './callback-state.js';
+import {
+  type CallbackState,
+  type CheckedCallbackState,
+  isCount,
+  type StatefulCallback,
+} from './callback-state.js';
 import type { Callback, Logs } from './callbacks.js';
 import { currentLearningRate, type LearningRateTarget, setLearningRate } from './lr-access.js';
 import { type MonitorMode, monitorValue, resolveMode } from './monitor.js';
@@ -208,22 +213,30 @@ export class ReduceLROnPlateau implements Callback<LearningRateTarget>, Stateful
     return { meta };
   }
 
-  setState(state: CallbackState): void {
+  checkState(state: CheckedCallbackState): void {
     const m = state?.meta as Partial<PlateauMeta> | undefined;
-    if (
-      m === undefined ||
-      typeof m.best !== 'number' ||
-      !Number.isInteger(m.wait) ||
-      !Number.isInteger(m.cooldownCounter)
-    ) {
+    const ok =
+      typeof m === 'object' &&
+      m !== null &&
+      typeof m.best === 'number' &&
+      !Number.isNaN(m.best) &&
+      isCount(m.wait) &&
+      isCount(m.cooldownCounter) &&
+      Object.keys(state.tensors ?? {}).length === 0;
+    if (!ok) {
       throw new SteadygradError(
         'CORRUPT_DATA',
-        'ReduceLROnPlateau state must be { best: number, wait: integer, cooldownCounter: integer }',
+        `ReduceLROnPlateau state must be { best: number (not NaN), wait: integer >= 0, cooldownCounter: integer >= 0 } and no tensors, got ${JSON.stringify(m)?.slice(0, 120)}`,
       );
     }
+  }
+
+  setState(state: CallbackState): void {
+    this.checkState(state);
+    const m = state.meta as PlateauMeta;
     this.best = m.best;
-    this.wait = m.wait!;
-    this.cooldownCounter = m.cooldownCounter!;
+    this.wait = m.wait;
+    this.cooldownCounter = m.cooldownCounter;
   }
 }
 

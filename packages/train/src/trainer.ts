@@ -25,12 +25,13 @@ import {
   stepsPerEpoch,
 } from './batching.js';
 import { type Callback, CallbackList, History, type Logs, type TrainingParams } from './callbacks.js';
-import { checkFiniteInput, checkTargets } from './check-data.js';
+import { checkFiniteInput, checkTargets, checkTargetsSync } from './check-data.js';
 import {
   CHECKPOINT_KEYS,
   type CheckpointOptions,
   type LoadedCheckpoint,
   loadTrainingCheckpoint,
+  prepareCheckpointDir,
   type RunSignature,
   saveTrainingCheckpoint,
   type TrainingState,
@@ -38,6 +39,7 @@ import {
 import { DeviceAccumulator } from './device-accumulator.js';
 import { getLoss, isLoss, type LossFunction, type LossKind, type LossLike } from './losses.js';
 import { getMetric, type Metric, type MetricLike, resolveMetricName } from './metrics.js';
+import { acquireModel, checkModelFree } from './model-lock.js';
 import { checkNonFiniteMode, divergedError, NonFiniteGuard, type NonFiniteMode } from './non-finite-guard.js';
 import { resolveVerbose } from './resolve-verbose.js';
 import { variableGrads } from './variable-grads.js';
@@ -167,6 +169,17 @@ const FIT_KEYS = optionKeys<FitOptions>()([
   'nonFinite',
 ]);
 
+export interface TrainOnBatchOptions {
+  /** Stream of the layers' randomness (dropout). Default a stream seeded with 0. */
+  readonly rng?: RandomStream;
+  /**
+   * Check the labels against the loss and the model's output before the step (one small read-back; labels
+   * out of range are `OUT_OF_RANGE` and nothing is updated). Default `true`; `findLearningRate` checks its
+   * whole data once and turns it off.
+   */
+  readonly checkTargets?: boolean;
+}
+
 /** Options of `Trainer.evaluate`. */
 export interface EvaluateOptions {
   /** Samples per forward pass. Default 32. */
@@ -184,12 +197,7 @@ export interface PredictOptions {
 const PREDICT_KEYS = optionKeys<PredictOptions>()(['batchSize']);
 
 /** Options of {@link Trainer.trainOnBatch}. */
-export interface TrainOnBatchOptions {
-  /** The layers' randomness (dropout). Default a stream seeded with 0. */
-  readonly rng?: RandomStream;
-}
-
-const TRAIN_ON_BATCH_KEYS = optionKeys<TrainOnBatchOptions>()(['rng']);
+const TRAIN_ON_BATCH_KEYS = optionKeys<TrainOnBatchOptions>()(['rng', 'checkTargets']);
 
 const REG_KEY = 'regularization_loss';
 /** Accumulator entries of the non-finite guard (never shown in logs). */
@@ -264,6 +272,8 @@ export class Trainer {
   private readonly lossKind: LossKind | undefined;
   private readonly fromLogits: boolean;
   private fitting = false;
+  private disposed = false;
+  private disposeWhenDone = false;
 
   constructor(model: TrainableModel, options: CompileOptions) {
     checkOptions('compile', options, COMPILE_KEYS);
@@ -480,7 +490,22 @@ export class Trainer {
   trainOnBatch(x: Tensor, y: Tensor, options: TrainOnBatchOptions = {}): Scalar {
     checkOptions('trainOnBatch', options, TRAIN_ON_BATCH_KEYS);
     registerGradients();
-    const { rng = new RandomStream(0) } = options;
+    const { rng = new RandomStream(0), checkTargets: check = true } = options;
+    this.checkUsable('trainOnBatch');
+    checkModelFree(this.model, this, 'trainOnBatch', ['findLearningRate']);
+    if (typeof x?.shape !== 'object' || typeof y?.shape !== 'object' || x.isDisposed || y.isDisposed) {
+      throw new SteadygradError('INVALID_ARGUMENT', 'trainOnBatch expects two live tensors x and y');
+    }
+    if (x.shape[0] !== y.shape[0]) {
+      throw new SteadygradError(
+        'SHAPE_MISMATCH',
+        `trainOnBatch: x holds ${x.shape[0]} samples and y ${y.shape[0]}`,
+        { details: { x: x.shape[0], y: y.shape[0] } },
+      );
+    }
+    if (check) {
+      checkTargetsSync('y', y, { kind: this.lossKind, outputShape: this.model.outputShape });
+    }
     const [c] = this.trainStep(x, y, [], rng);
     try {
       return tf.tidy(() => tf.div(tf.reshape(tf.slice(c, [0], [1]), []), x.shape[0]!)) as Scalar;
@@ -577,17 +602,43 @@ export class Trainer {
    * and the model's output (see `checkTargets`).
    */
   async fit(x: DataLike, y: DataLike, options: FitOptions = {}): Promise<History> {
+    this.checkUsable('fit');
     if (this.fitting) {
       throw new SteadygradError(
-        'INVALID_ARGUMENT',
+        'BUSY',
         'fit is already running on this trainer: await the running fit before starting another',
       );
     }
+    const release = acquireModel(this.model, this, 'fit');
     this.fitting = true;
     try {
       return await this.runFit(x, y, options);
     } finally {
       this.fitting = false;
+      release();
+      if (this.disposeWhenDone) this.dispose();
+    }
+  }
+
+  /**
+   * Throws `DISPOSED` when this trainer was disposed or its model's parameters were freed (`model.dispose()`),
+   * before anything runs.
+   */
+  private checkUsable(what: string): void {
+    if (this.disposed) {
+      throw new SteadygradError(
+        'DISPOSED',
+        `${what}: this trainer was disposed; compile the model again to train or evaluate it`,
+      );
+    }
+    const params = this.model.parameters ?? this.model.trainableParameters;
+    const freed = params.find((p) => p.variable.isDisposed);
+    if (freed !== undefined) {
+      throw new SteadygradError(
+        'DISPOSED',
+        `${what}: the model was disposed (parameter '${freed.name}' is freed); build a new model`,
+        { details: { parameter: freed.name } },
+      );
     }
   }
 
@@ -686,11 +737,12 @@ export class Trainer {
       verbose: verbosity,
       metrics: val === undefined ? metricKeys : [...metricKeys, ...metricKeys.map((k) => `val_${k}`)],
     };
-    this.stopTraining = false;
+    this.stopTraining = this.disposeWhenDone; // a dispose() requested meanwhile ends the fit at once
     const allParams = this.model.parameters ?? this.model.trainableParameters;
     const signature: RunSignature = { seed, batchSize, shuffle, samples: xs.size };
     const state: TrainingState = {
       parameters: allParams,
+      layers: (this.model as { layers?: TrainingState['layers'] }).layers,
       optimizer: this.optimizer,
       callbacks: user,
       history,
@@ -698,7 +750,9 @@ export class Trainer {
     // Read and check the checkpoint before anything changes; it is applied after onTrainBegin (which resets
     // the callbacks' states).
     let resume: LoadedCheckpoint | undefined;
-    if (resumeFrom !== undefined) resume = await loadTrainingCheckpoint(resumeFrom, state, signature);
+    if (resumeFrom !== undefined) resume = await loadTrainingCheckpoint(resumeFrom, state, signature, epochs);
+    // An unwritable checkpoint folder fails now, not after the first epoch has trained.
+    if (checkpoint !== undefined) await prepareCheckpointDir(checkpoint.dir);
     const sums = resume?.meta.accumulator?.sums;
     const entries = 2 + metrics.length + (nonFinite === 'ignore' ? 0 : 2);
     if (sums !== undefined && sums.length !== entries) {
@@ -852,6 +906,7 @@ export class Trainer {
   async evaluate(x: DataLike, y: DataLike, options: EvaluateOptions = {}): Promise<Logs> {
     checkOptions('evaluate', options, EVALUATE_KEYS);
     const { batchSize = 32 } = options;
+    this.checkUsable('evaluate');
     checkBatchSize('batchSize', batchSize);
     const [xs, ys] = Trainer.sources('x', 'y', x, y);
     this.ensureBuilt(xs);
@@ -867,6 +922,7 @@ export class Trainer {
   predict(x: DataLike, options: PredictOptions = {}): Tensor {
     checkOptions('predict', options, PREDICT_KEYS);
     const { batchSize = 32 } = options;
+    this.checkUsable('predict');
     checkBatchSize('batchSize', batchSize);
     const xs = asSource('x', x);
     if (xs.size === 0)
@@ -895,8 +951,21 @@ export class Trainer {
   /**
    * Frees the optimizer's state when this trainer created the optimizer (from a gradient transformation);
    * an `Optimizer` passed to `compile` belongs to the caller and is left alone. The model is not touched.
+   * Afterwards `fit`, `trainOnBatch`, `evaluate` and `predict` are `DISPOSED` errors.
+   *
+   * During a `fit` the disposal is deferred: `stopTraining` is set, the running fit ends after its current
+   * batch (its epoch end and checkpoint run as for any stop), and the trainer is disposed when the fit
+   * settles; nothing is freed under the running step, so no tensor is orphaned. Calling it twice is harmless.
    */
   dispose(): void {
+    if (this.fitting) {
+      this.disposeWhenDone = true;
+      this.stopTraining = true;
+      return;
+    }
+    if (this.disposed) return;
+    this.disposed = true;
+    this.disposeWhenDone = false;
     if (this.ownsOptimizer) this.optimizer.dispose?.();
   }
 }

@@ -1,6 +1,7 @@
 // Shared by the checkpoint-* robustness suites (issue 20): a tiny 3-class run with checkpoints, and snapshots
 // proving that a rejected call changed nothing (weights, optimizer state, files, live tensors).
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type GradientTransformation, SteadygradError, type Tensor, tf } from '@steadygrad/core';
 import { Dense, Sequential } from '@steadygrad/nn';
@@ -108,4 +109,31 @@ export async function expectRejectedUnchanged(
   expect(stateSnapshot(t), 'weights and optimizer state').toBe(state);
   if (dir !== undefined) expect(filesSnapshot(dir), 'files').toBe(files);
   return e;
+}
+
+const nonFinite = (_k: string, v: unknown) =>
+  typeof v === 'number' && !Number.isFinite(v) ? { $number: String(v) } : v;
+
+/**
+ * Rewrites the training metadata of the latest checkpoint in `dir` and re-hashes it (the checkpoint stays
+ * well-formed and passes its checksums: only its meaning is wrong). `edit` may mutate `meta` in place or
+ * return a replacement.
+ */
+export function rewriteMeta(dir: string, edit: (meta: Record<string, unknown>) => unknown): void {
+  const name = readFileSync(join(dir, 'latest'), 'utf8').trim();
+  const file = join(dir, name, 'checkpoint.json');
+  const obj = JSON.parse(readFileSync(file, 'utf8'), (_k, v) => {
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      const keys = Object.keys(v);
+      if (keys.length === 1 && keys[0] === '$number') return Number(v.$number);
+    }
+    return v;
+  }) as Record<string, unknown>;
+  const { metaSha256: _old, ...body } = obj;
+  const meta = body.meta as Record<string, unknown>;
+  const replaced = edit(meta);
+  if (replaced !== undefined) body.meta = replaced;
+  const text = JSON.stringify(body, nonFinite);
+  const metaSha256 = createHash('sha256').update(text).digest('hex');
+  writeFileSync(file, `${JSON.stringify({ ...body, metaSha256 }, nonFinite)}\n`);
 }

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
 import { SteadygradError } from '../errors.js';
 
 /**
@@ -8,7 +8,7 @@ import { SteadygradError } from '../errors.js';
  * fsync on folders; that is ignored (the rename itself is still atomic).
  */
 export async function fsyncDirectory(dir: string): Promise<void> {
-  const h = await open(dir, 'r');
+  const h = await fs.open(dir, 'r');
   try {
     await h.sync();
   } catch {
@@ -20,7 +20,7 @@ export async function fsyncDirectory(dir: string): Promise<void> {
 
 /** Creates `file` (failing if anything exists there, symbolic links included), writes `data` and fsyncs it. */
 export async function writeFileExclusive(file: string, data: Uint8Array | string): Promise<void> {
-  const h = await open(file, 'wx');
+  const h = await fs.open(file, 'wx');
   try {
     await h.writeFile(data);
     await h.sync();
@@ -31,7 +31,10 @@ export async function writeFileExclusive(file: string, data: Uint8Array | string
 
 /** The temporary name {@link writeFileAtomic} uses for `file`: `.<name>.tmp-<pid>-<random>` beside it. */
 export function temporaryNameFor(file: string): string {
-  return join(dirname(file), `.${basename(file)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  return path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.tmp-${process.pid}-${crypto.randomBytes(6).toString('hex')}`,
+  );
 }
 
 /**
@@ -46,10 +49,10 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
   const tmp = temporaryNameFor(file);
   try {
     await writeFileExclusive(tmp, data);
-    await rename(tmp, file);
-    await fsyncDirectory(dirname(file));
+    await fs.rename(tmp, file);
+    await fsyncDirectory(path.dirname(file));
   } catch (e) {
-    await rm(tmp, { force: true }).catch(() => undefined);
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
     throw new SteadygradError('IO_ERROR', `cannot write ${file}: ${(e as Error)?.message ?? String(e)}`, {
       details: { file, code: (e as { code?: string }).code },
       cause: e,

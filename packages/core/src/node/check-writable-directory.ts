@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
 import { SteadygradError } from '../errors.js';
 import { writeFileExclusive } from './atomic-write.js';
 
@@ -13,9 +13,9 @@ import { writeFileExclusive } from './atomic-write.js';
  *   `EROFS`, `ENOSPC`, …) and `what` (default `'folder'`).
  */
 export async function checkWritableDirectory(dir: string, what = 'folder'): Promise<void> {
-  const probe = join(dir, `.write-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const probe = path.join(dir, `.write-probe-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
   try {
-    await mkdir(dir, { recursive: true });
+    await fs.mkdir(dir, { recursive: true });
     await writeFileExclusive(probe, 'probe');
   } catch (e) {
     throw new SteadygradError(
@@ -24,6 +24,6 @@ export async function checkWritableDirectory(dir: string, what = 'folder'): Prom
       { details: { dir, code: (e as { code?: string }).code }, cause: e },
     );
   } finally {
-    await rm(probe, { force: true }).catch(() => undefined);
+    await fs.rm(probe, { force: true }).catch(() => undefined);
   }
 }

@@ -1,6 +1,7 @@
-import { constants } from 'node:fs';
-import { type FileHandle, open, realpath } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import * as fsSync from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
 import { checkOptions, optionKeys } from '../check-options.js';
 import { SteadygradError } from '../errors.js';
 
@@ -10,8 +11,8 @@ import { SteadygradError } from '../errors.js';
  * inside `root`; `root/../x` and a sibling `root-2/x` are not either.
  */
 export function isInside(root: string, candidate: string): boolean {
-  const rel = relative(resolve(root), resolve(candidate));
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+  const rel = path.relative(path.resolve(root), path.resolve(candidate));
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }
 
 /** Options of {@link readRegularFile}. */
@@ -86,14 +87,14 @@ export async function readRegularFile(file: string, options: ReadRegularFileOpti
   }
   let real: string;
   try {
-    real = await realpath(file);
+    real = await fs.realpath(file);
   } catch (e) {
     throw fsError(what, file, e);
   }
   if (within !== undefined) {
     let realWithin: string;
     try {
-      realWithin = await realpath(within);
+      realWithin = await fs.realpath(within);
     } catch (e) {
       throw fsError('folder', within, e);
     }
@@ -112,7 +113,10 @@ export async function readRegularFile(file: string, options: ReadRegularFileOpti
   }
   let handle: FileHandle;
   try {
-    handle = await open(real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0));
+    handle = await fs.open(
+      real,
+      fsSync.constants.O_RDONLY | (fsSync.constants.O_NONBLOCK ?? 0) | (fsSync.constants.O_NOFOLLOW ?? 0),
+    );
   } catch (e) {
     throw fsError(what, file, e);
   }

@@ -1,5 +1,5 @@
-import { lstat, readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
 import { checkOptions, optionKeys } from '../check-options.js';
 
 /** Whether a process with this id exists (signal 0 probes without sending anything). */
@@ -43,7 +43,7 @@ export async function removeStaleTempFiles(
   const { match, maxAgeMs = 24 * 60 * 60 * 1000, now = Date.now() } = options;
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = await fs.readdir(dir);
   } catch {
     return [];
   }
@@ -55,14 +55,14 @@ export async function removeStaleTempFiles(
     let stale = !isProcessAlive(pid);
     if (!stale) {
       try {
-        stale = now - (await lstat(join(dir, name))).mtimeMs > maxAgeMs;
+        stale = now - (await fs.lstat(path.join(dir, name))).mtimeMs > maxAgeMs;
       } catch {
         continue;
       }
     }
     if (!stale) continue;
     try {
-      await rm(join(dir, name), { recursive: true, force: true });
+      await fs.rm(path.join(dir, name), { recursive: true, force: true });
       removed.push(name);
     } catch {
       // Another process removed or holds it; leave it.
