@@ -1,10 +1,11 @@
 import { isSteadygradError } from '@steadygrad/core';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HostTensor } from './checkpoint-io.js';
+import type { HostTensor } from './checkpoint-format.js';
 import {
   CHECKPOINT_DATABASE,
   hasCheckpoint,
+  prepareCheckpointDir,
   readCheckpoint,
   writeCheckpoint,
 } from './checkpoint-io-browser.js';
@@ -127,6 +128,16 @@ describe('checkpoints in IndexedDB (browser bundles)', () => {
     db.close();
     await put('meta/ckpt-00000001/checkpoint.json', text.replace('"step":1', '"step":2'));
     expect((await codeOf(readCheckpoint('meta')))[0]).toBe('CHECKSUM_MISMATCH');
+    // the checks shared with the files on disk (checkpoint-format.ts): format version, then the JSON itself
+    await put('meta/ckpt-00000001/checkpoint.json', text.replace('"version":1', '"version":2'));
+    expect(await codeOf(readCheckpoint('meta'))).toEqual([
+      'INCOMPATIBLE',
+      'checkpoint file meta/ckpt-00000001/checkpoint.json has format version 2; this version of @steadygrad/train reads version 1',
+    ]);
+    await put('meta/ckpt-00000001/checkpoint.json', text.slice(0, 40));
+    expect((await codeOf(readCheckpoint('meta')))[1]).toMatch(
+      /^checkpoint file meta\/ckpt-00000001\/checkpoint.json is corrupt: not valid JSON/,
+    );
     await put('meta/latest', '../evil');
     expect((await codeOf(readCheckpoint('meta')))[0]).toBe('CORRUPT_DATA');
   });
@@ -137,5 +148,12 @@ describe('checkpoints in IndexedDB (browser bundles)', () => {
     expect(code).toBe('IO_ERROR');
     expect(msg).toMatch(/IndexedDB, which this environment does not have/);
     expect((await codeOf(readCheckpoint('run')))[0]).toBe('IO_ERROR');
+    // fit({ checkpoint }) asks before its first epoch
+    expect((await codeOf(prepareCheckpointDir('run')))[0]).toBe('IO_ERROR');
+  });
+
+  it('prepareCheckpointDir opens the database and writes nothing', async () => {
+    await prepareCheckpointDir('run');
+    expect(await keys()).toEqual([]);
   });
 });

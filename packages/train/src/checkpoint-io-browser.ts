@@ -1,14 +1,30 @@
 import { SteadygradError } from '@steadygrad/core';
+import {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  type CheckpointFile,
+  checkGenerationBody,
+  corrupt,
+  encodeJson,
+  GENERATION,
+  generationName,
+  type HostTensor,
+  MAX_JSON_BYTES,
+  packTensors,
+  parseCheckpointJson,
+  unpackTensors,
+  type WriteCheckpointOptions,
+} from './checkpoint-format.js';
 import type * as NodeCheckpointIo from './checkpoint-io.js';
-import type {
+
+export type {
   CheckpointDtype,
   CheckpointFile,
   HostTensor,
   ManifestEntry,
   WriteCheckpointOptions,
-} from './checkpoint-io.js';
-
-export type { CheckpointFile, HostTensor, ManifestEntry, WriteCheckpointOptions } from './checkpoint-io.js';
+} from './checkpoint-format.js';
+export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './checkpoint-format.js';
 
 /**
  * Checkpoints in a browser bundle (the `"default"` condition of `@steadygrad/train`'s `#checkpoint-io`
@@ -20,15 +36,12 @@ export type { CheckpointFile, HostTensor, ManifestEntry, WriteCheckpointOptions 
  * A generation's two records, the `latest` pointer and the removal of generations beyond `keep` are written
  * in one IndexedDB transaction, which commits whole or not at all: a closed tab or a crash leaves `latest` on
  * a complete generation. Reading checks the format, version, manifest and both SHA-256 checksums (Web
- * Crypto) before returning anything.
+ * Crypto) before returning anything, with the same checks as on disk (checkpoint-format.ts).
  */
 
-export const CHECKPOINT_FORMAT = 'steadygrad.checkpoint';
-export const CHECKPOINT_VERSION = 1;
 /** The IndexedDB database and object store that hold the checkpoints. */
 export const CHECKPOINT_DATABASE = 'steadygrad-checkpoints';
 const STORE = 'files';
-const GENERATION = /^ckpt-(\d{8})$/;
 
 function ioError(what: string, e: unknown): SteadygradError {
   return new SteadygradError('IO_ERROR', `${what}: ${(e as Error)?.message ?? String(e)}`);
@@ -72,31 +85,6 @@ async function sha256(data: BufferSource | string): Promise<string> {
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** JSON with ±Infinity and NaN kept (as `{ "$number": "Infinity" }`), as on disk. */
-function encodeJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) =>
-    typeof v === 'number' && !Number.isFinite(v) ? { $number: String(v) } : v,
-  );
-}
-
-function decodeJson(text: string): unknown {
-  const special: Record<string, number> = {
-    Infinity: Number.POSITIVE_INFINITY,
-    '-Infinity': Number.NEGATIVE_INFINITY,
-    NaN: Number.NaN,
-  };
-  return JSON.parse(text, (_k, v) => {
-    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
-      const keys = Object.keys(v);
-      const s = (v as { $number?: unknown }).$number;
-      if (keys.length === 1 && typeof s === 'string' && s in special) return special[s];
-    }
-    return v;
-  });
-}
-
-const generationName = (g: number) => `ckpt-${String(g).padStart(8, '0')}`;
-
 async function generations(db: IDBDatabase, dir: string): Promise<number[]> {
   const prefix = `${dir}/`;
   const keys = await request(
@@ -125,23 +113,7 @@ export const writeCheckpoint: typeof NodeCheckpointIo.writeCheckpoint = async (
   try {
     const existing = await generations(db, dir);
     const generation = (existing.length === 0 ? 0 : existing[existing.length - 1]!) + 1;
-    const manifest: ManifestEntry[] = [];
-    let total = 0;
-    for (const [name, t] of tensors) {
-      manifest.push({
-        name,
-        dtype: t.dtype,
-        shape: [...t.shape],
-        offset: total,
-        byteLength: t.data.byteLength,
-      });
-      total += t.data.byteLength;
-    }
-    const bin = new Uint8Array(total);
-    for (const e of manifest) {
-      const t = tensors.get(e.name)!;
-      bin.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), e.offset);
-    }
+    const { manifest, bin } = packTensors(tensors);
     const body = {
       format: CHECKPOINT_FORMAT,
       version: CHECKPOINT_VERSION,
@@ -174,6 +146,14 @@ export const writeCheckpoint: typeof NodeCheckpointIo.writeCheckpoint = async (
   }
 };
 
+/**
+ * Proves that checkpoints can be stored (IndexedDB exists and its database opens), so that a missing
+ * IndexedDB is an `IO_ERROR` before the first epoch trains, not after it.
+ */
+export const prepareCheckpointDir: typeof NodeCheckpointIo.prepareCheckpointDir = async (_dir: string) => {
+  (await openDatabase()).close();
+};
+
 /** Whether `dir` holds a checkpoint (its `latest` record exists). */
 export const hasCheckpoint: typeof NodeCheckpointIo.hasCheckpoint = async (dir: string) => {
   const db = await openDatabase();
@@ -183,40 +163,6 @@ export const hasCheckpoint: typeof NodeCheckpointIo.hasCheckpoint = async (dir: 
     db.close();
   }
 };
-
-function corrupt(file: string, what: string): SteadygradError {
-  return new SteadygradError('CORRUPT_DATA', `checkpoint file ${file} is corrupt: ${what}`, {
-    details: { file },
-  });
-}
-
-function checkManifest(raw: unknown, file: string): { manifest: ManifestEntry[]; total: number } {
-  if (!Array.isArray(raw)) throw corrupt(file, 'tensors must be an array');
-  const manifest: ManifestEntry[] = [];
-  const seen = new Set<string>();
-  let total = 0;
-  for (const [i, e] of raw.entries()) {
-    const entry = e as Partial<ManifestEntry>;
-    const shapeOk =
-      Array.isArray(entry?.shape) &&
-      entry.shape.length <= 8 &&
-      entry.shape.every((d) => Number.isInteger(d) && d >= 0 && d <= 2 ** 31);
-    if (
-      typeof entry?.name !== 'string' ||
-      (entry.dtype !== 'float32' && entry.dtype !== 'int32') ||
-      !shapeOk ||
-      entry.offset !== total ||
-      entry.byteLength !== (entry.shape as number[]).reduce((a, b) => a * b, 1) * 4 ||
-      seen.has(entry.name)
-    ) {
-      throw corrupt(file, `tensor entry ${i} is malformed, repeated or has the wrong size`);
-    }
-    seen.add(entry.name);
-    manifest.push(entry as ManifestEntry);
-    total += entry.byteLength;
-  }
-  return { manifest, total };
-}
 
 /** Reads and validates the generation `<dir>/latest` points to. */
 export const readCheckpoint: typeof NodeCheckpointIo.readCheckpoint = async (dir: string) => {
@@ -251,30 +197,15 @@ export const readCheckpoint: typeof NodeCheckpointIo.readCheckpoint = async (dir
   const binFile = `${dir}/${name}/tensors.bin`;
   if (typeof text !== 'string') throw corrupt(jsonFile, 'the record is missing');
   if (!(bin instanceof ArrayBuffer)) throw corrupt(binFile, 'the record is missing');
-  let obj: Record<string, unknown>;
-  try {
-    obj = decodeJson(text) as Record<string, unknown>;
-  } catch (e) {
-    throw corrupt(jsonFile, `not valid JSON: ${(e as Error).message}`);
-  }
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
-    throw corrupt(jsonFile, 'expected an object');
-  if (obj.format !== CHECKPOINT_FORMAT) throw corrupt(jsonFile, `format is ${JSON.stringify(obj.format)}`);
-  if (obj.version !== CHECKPOINT_VERSION) {
-    throw new SteadygradError(
-      'INCOMPATIBLE',
-      `checkpoint ${jsonFile} has format version ${JSON.stringify(obj.version)}; this version of @steadygrad/train reads version ${CHECKPOINT_VERSION}`,
-      { details: { file: jsonFile, version: obj.version } },
-    );
-  }
+  if (text.length > MAX_JSON_BYTES) throw corrupt(jsonFile, `larger than ${MAX_JSON_BYTES} bytes`);
+  const obj = parseCheckpointJson(text, jsonFile);
   const { metaSha256, ...body } = obj;
   if (metaSha256 !== (await sha256(encodeJson(body)))) {
     throw new SteadygradError('CHECKSUM_MISMATCH', `checkpoint ${jsonFile} fails its checksum (metaSha256)`, {
       details: { file: jsonFile },
     });
   }
-  if (obj.generation !== Number(gm[1])) throw corrupt(jsonFile, `generation does not match ${name}`);
-  const { manifest, total } = checkManifest(obj.tensors, jsonFile);
+  const { manifest, total } = checkGenerationBody(obj, jsonFile, name);
   if (bin.byteLength !== total) {
     throw corrupt(binFile, `${bin.byteLength} bytes, the manifest describes ${total}`);
   }
@@ -283,12 +214,7 @@ export const readCheckpoint: typeof NodeCheckpointIo.readCheckpoint = async (dir
       details: { file: binFile },
     });
   }
-  const tensors = new Map<string, HostTensor>();
-  for (const e of manifest) {
-    const copy = bin.slice(e.offset, e.offset + e.byteLength);
-    const data = (e.dtype as CheckpointDtype) === 'float32' ? new Float32Array(copy) : new Int32Array(copy);
-    tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data });
-  }
+  const tensors = unpackTensors(manifest, new Uint8Array(bin));
   const file: CheckpointFile = { path: `${dir}/${name}`, generation: Number(gm[1]), meta: obj.meta, tensors };
   return file;
 };

@@ -1,4 +1,29 @@
 import { SteadygradError } from '@steadygrad/core';
+import {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  type CheckpointFile,
+  checkGenerationBody,
+  corrupt,
+  encodeJson,
+  GENERATION,
+  generationName,
+  type HostTensor,
+  MAX_JSON_BYTES,
+  packTensors,
+  parseCheckpointJson,
+  unpackTensors,
+  type WriteCheckpointOptions,
+} from './checkpoint-format.js';
+
+export type {
+  CheckpointDtype,
+  CheckpointFile,
+  HostTensor,
+  ManifestEntry,
+  WriteCheckpointOptions,
+} from './checkpoint-format.js';
+export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './checkpoint-format.js';
 
 /**
  * The on-disk checkpoint format (Node only; `node:fs` and `node:crypto` are imported dynamically inside these
@@ -32,58 +57,11 @@ import { SteadygradError } from '@steadygrad/core';
  * write (`.tmp-ckpt-*`, `latest.tmp-<pid>`) are removed by the next write once their process is gone.
  */
 
-export const CHECKPOINT_FORMAT = 'steadygrad.checkpoint';
-/**
- * The version of the checkpoint format this package writes; reading refuses other versions (`INCOMPATIBLE`).
- */
-export const CHECKPOINT_VERSION = 1;
-const GENERATION = /^ckpt-(\d{8})$/;
-const MAX_JSON_BYTES = 256 * 1024 * 1024;
 /** `latest` holds one generation name and a newline. */
 const MAX_POINTER_BYTES = 64;
 /** Temporary generation folders (`.tmp-ckpt-<generation>-<pid>-<time>`) and pointers (`latest.tmp-<pid>`). */
 const TEMP_GENERATION = /^\.tmp-ckpt-\d{8}-(\d+)-\d+$/;
 const TEMP_POINTER = /^latest\.tmp-(\d+)$/;
-
-export type CheckpointDtype = 'float32' | 'int32';
-
-/** A tensor held on the host as a typed array with its dtype and shape (what a checkpoint stores). */
-export interface HostTensor {
-  readonly dtype: CheckpointDtype;
-  readonly shape: readonly number[];
-  readonly data: Float32Array | Int32Array;
-}
-
-/** One tensor of a checkpoint's manifest: its name, dtype, shape, and where its bytes are in the data file. */
-export interface ManifestEntry {
-  readonly name: string;
-  readonly dtype: CheckpointDtype;
-  readonly shape: readonly number[];
-  readonly offset: number;
-  readonly byteLength: number;
-}
-
-/**
- * A checkpoint generation read back from disk: where it was, its JSON metadata and its tensors (on the host).
- */
-export interface CheckpointFile {
-  /** The generation directory that was read. */
-  readonly path: string;
-  readonly generation: number;
-  readonly meta: unknown;
-  readonly tensors: ReadonlyMap<string, HostTensor>;
-}
-
-/** Options of `writeCheckpoint`: how many generations to keep. */
-export interface WriteCheckpointOptions {
-  /** Generations to keep (the new one included). Default 2. */
-  readonly keep?: number;
-  /**
-   * Test hook: awaited after the temporary directory is complete and fsynced, before it is renamed into
-   * place (lets a test kill the process in the middle of a checkpoint write).
-   */
-  readonly beforeCommit?: () => void | Promise<void>;
-}
 
 type Fs = typeof import('node:fs/promises');
 type CoreNode = typeof import('@steadygrad/core/node');
@@ -108,32 +86,6 @@ async function nodeModules(): Promise<{
       `checkpoints are written to and read from the file system and need Node.js (node:fs): ${String(e)}`,
     );
   }
-}
-
-/** JSON with ±Infinity and NaN kept (as `{ "$number": "Infinity" }`). */
-export function encodeJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) =>
-    typeof v === 'number' && !Number.isFinite(v) ? { $number: String(v) } : v,
-  );
-}
-
-export function decodeJson(text: string): unknown {
-  return JSON.parse(text, (_k, v) => {
-    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
-      const keys = Object.keys(v);
-      if (keys.length === 1 && keys[0] === '$number') {
-        const s = (v as { $number: unknown }).$number;
-        if (s === 'Infinity') return Number.POSITIVE_INFINITY;
-        if (s === '-Infinity') return Number.NEGATIVE_INFINITY;
-        if (s === 'NaN') return Number.NaN;
-      }
-    }
-    return v;
-  });
-}
-
-function generationName(g: number): string {
-  return `ckpt-${String(g).padStart(8, '0')}`;
 }
 
 async function generations(fs: Fs, dir: string): Promise<number[]> {
@@ -176,18 +128,7 @@ export async function writeCheckpoint(
   }
   const existing = await generations(fs, dir);
   const generation = (existing.length === 0 ? 0 : existing[existing.length - 1]!) + 1;
-  const manifest: ManifestEntry[] = [];
-  let total = 0;
-  for (const [name, t] of tensors) {
-    const byteLength = t.data.byteLength;
-    manifest.push({ name, dtype: t.dtype, shape: [...t.shape], offset: total, byteLength });
-    total += byteLength;
-  }
-  const bin = new Uint8Array(total);
-  for (const entry of manifest) {
-    const t = tensors.get(entry.name)!;
-    bin.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), entry.offset);
-  }
+  const { manifest, bin } = packTensors(tensors);
   const body = {
     format: CHECKPOINT_FORMAT,
     version: CHECKPOINT_VERSION,
@@ -232,6 +173,15 @@ export async function writeCheckpoint(
   return final;
 }
 
+/**
+ * Creates the checkpoint folder and proves it writable (a probe file written and removed), so that an
+ * unwritable folder is an `IO_ERROR` before the first epoch trains, not after it.
+ */
+export async function prepareCheckpointDir(dir: string): Promise<void> {
+  const { safe } = await nodeModules();
+  await safe.checkWritableDirectory(dir, 'checkpoint folder');
+}
+
 /** Whether `dir` holds a checkpoint (`latest` exists). */
 export async function hasCheckpoint(dir: string): Promise<boolean> {
   const { fs, path } = await nodeModules();
@@ -241,16 +191,6 @@ export async function hasCheckpoint(dir: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function corrupt(file: string, what: string): SteadygradError {
-  return new SteadygradError('CORRUPT_DATA', `checkpoint file ${file} is corrupt: ${what}`, {
-    details: { file },
-  });
-}
-
-function isShape(s: unknown): s is number[] {
-  return Array.isArray(s) && s.length <= 8 && s.every((d) => Number.isInteger(d) && d >= 0 && d <= 2 ** 31);
 }
 
 /** Reads and validates the generation `latest` points to (see the module comment). */
@@ -291,26 +231,7 @@ export async function readCheckpoint(dir: string): Promise<CheckpointFile> {
       throw corrupt(jsonFile, 'the file is missing');
     throw e;
   }
-  let parsed: unknown;
-  try {
-    parsed = decodeJson(text);
-  } catch (e) {
-    throw corrupt(jsonFile, `not valid JSON (truncated?): ${(e as Error).message}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw corrupt(jsonFile, 'expected a JSON object');
-  }
-  const obj = parsed as Record<string, unknown>;
-  if (obj.format !== CHECKPOINT_FORMAT) {
-    throw corrupt(jsonFile, `format is ${JSON.stringify(obj.format)}, expected '${CHECKPOINT_FORMAT}'`);
-  }
-  if (obj.version !== CHECKPOINT_VERSION) {
-    throw new SteadygradError(
-      'INCOMPATIBLE',
-      `checkpoint file ${jsonFile} has format version ${JSON.stringify(obj.version)}; this version of @steadygrad/train reads version ${CHECKPOINT_VERSION}`,
-      { details: { file: jsonFile, version: obj.version } },
-    );
-  }
+  const obj = parseCheckpointJson(text, jsonFile);
   const { metaSha256, ...body } = obj;
   const expectedMetaSha = crypto.createHash('sha256').update(encodeJson(body)).digest('hex');
   if (metaSha256 !== expectedMetaSha) {
@@ -320,45 +241,7 @@ export async function readCheckpoint(dir: string): Promise<CheckpointFile> {
       { details: { file: jsonFile } },
     );
   }
-  if (obj.generation !== Number(gm[1])) {
-    throw corrupt(
-      jsonFile,
-      `generation ${JSON.stringify(obj.generation)} does not match its directory ${name}`,
-    );
-  }
-  const rawManifest = obj.tensors;
-  if (!Array.isArray(rawManifest)) throw corrupt(jsonFile, 'tensors must be an array');
-  const manifest: ManifestEntry[] = [];
-  const seen = new Set<string>();
-  let total = 0;
-  for (const [i, e] of rawManifest.entries()) {
-    const entry = e as Partial<ManifestEntry>;
-    if (
-      typeof entry !== 'object' ||
-      entry === null ||
-      typeof entry.name !== 'string' ||
-      (entry.dtype !== 'float32' && entry.dtype !== 'int32') ||
-      !isShape(entry.shape) ||
-      entry.offset !== total ||
-      !Number.isInteger(entry.byteLength)
-    ) {
-      throw corrupt(
-        jsonFile,
-        `tensor entry ${i} is malformed (expected { name, dtype: 'float32' | 'int32', shape, offset: ${total}, byteLength })`,
-      );
-    }
-    const size = entry.shape.reduce((a, b) => a * b, 1);
-    if (size * 4 !== entry.byteLength) {
-      throw corrupt(
-        jsonFile,
-        `tensor '${entry.name}' of shape [${entry.shape}] needs ${size * 4} bytes, the manifest says ${entry.byteLength}`,
-      );
-    }
-    if (seen.has(entry.name)) throw corrupt(jsonFile, `tensor '${entry.name}' appears twice`);
-    seen.add(entry.name);
-    manifest.push(entry as ManifestEntry);
-    total += entry.byteLength!;
-  }
+  const { manifest, total } = checkGenerationBody(obj, jsonFile, name);
   let bin: Buffer;
   const sizeError = (size: string) =>
     new SteadygradError(
@@ -383,12 +266,5 @@ export async function readCheckpoint(dir: string): Promise<CheckpointFile> {
       { details: { file: binFile } },
     );
   }
-  const tensors = new Map<string, HostTensor>();
-  for (const entry of manifest) {
-    const bytes = bin.subarray(entry.offset, entry.offset + entry.byteLength);
-    const copy = new Uint8Array(bytes);
-    const data = entry.dtype === 'float32' ? new Float32Array(copy.buffer) : new Int32Array(copy.buffer);
-    tensors.set(entry.name, { dtype: entry.dtype, shape: entry.shape, data });
-  }
-  return { path: genDir, generation: Number(gm[1]), meta: obj.meta, tensors };
+  return { path: genDir, generation: Number(gm[1]), meta: obj.meta, tensors: unpackTensors(manifest, bin) };
 }

@@ -35,20 +35,6 @@ export interface CheckpointOptions {
 
 export const CHECKPOINT_KEYS = optionKeys<CheckpointOptions>()(['dir', 'every', 'keep', 'beforeCommit']);
 
-/**
- * Creates the checkpoint folder and proves it writable (a probe file written and removed), so that an
- * unwritable folder is an `IO_ERROR` before the first epoch trains, not after it.
- */
-export async function prepareCheckpointDir(dir: string): Promise<void> {
-  let safe: typeof import('@steadygrad/core/node');
-  try {
-    safe = await import('@steadygrad/core/node');
-  } catch (e) {
-    throw new SteadygradError('IO_ERROR', `checkpoints need Node.js (node:fs): ${String(e)}`);
-  }
-  await safe.checkWritableDirectory(dir, 'checkpoint folder');
-}
-
 /** Where a run is: the next step to run is `step` of epoch `epoch` (`step = 0`: the epoch has not begun). */
 export interface RunPosition {
   readonly epoch: number;

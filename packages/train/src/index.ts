@@ -2,6 +2,7 @@ export {
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
   hasCheckpoint,
+  prepareCheckpointDir,
   readCheckpoint,
   writeCheckpoint,
 } from '#checkpoint-io';
@@ -15,8 +16,12 @@ export { CallbackList, History } from './callbacks.js';
 export type { LabelExpectation } from './check-data.js';
 export { checkFiniteInput, checkTargets, checkTargetsSync } from './check-data.js';
 export type { CheckpointOptions, RunPosition, TrainingCheckpointMeta } from './checkpoint.js';
-export { prepareCheckpointDir } from './checkpoint.js';
-export type { CheckpointFile, HostTensor, ManifestEntry, WriteCheckpointOptions } from './checkpoint-io.js';
+export type {
+  CheckpointFile,
+  HostTensor,
+  ManifestEntry,
+  WriteCheckpointOptions,
+} from './checkpoint-format.js';
 export { checkTrainingMeta } from './checkpoint-meta.js';
 export type { LoadedCheckpointWeights } from './checkpoint-weights.js';
 export { loadCheckpointWeights } from './checkpoint-weights.js';

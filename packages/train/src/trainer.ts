@@ -14,6 +14,7 @@ import {
 } from '@steadygrad/core';
 import { type CallContext, checkPairings, type Shape } from '@steadygrad/nn';
 import { Optimizer } from '@steadygrad/optim';
+import { prepareCheckpointDir } from '#checkpoint-io';
 import { ProgressBar, type ProgressStream } from '#progress-bar';
 import {
   asSource,
@@ -31,7 +32,6 @@ import {
   type CheckpointOptions,
   type LoadedCheckpoint,
   loadTrainingCheckpoint,
-  prepareCheckpointDir,
   type RunSignature,
   saveTrainingCheckpoint,
   type TrainingState,
