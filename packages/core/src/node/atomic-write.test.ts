@@ -60,6 +60,19 @@ describe('checkWritableDirectory', () => {
     expect(await readdir(d)).toEqual([]);
   });
 
+  it("removes the probes of dead processes and keeps a live one's", async () => {
+    const d = join(root, 'probes');
+    await checkWritableDirectory(d);
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    await writeFile(join(d, `.write-probe-${dead}-0123abcd`), 'probe');
+    await writeFile(join(d, `.write-probe-${process.ppid}-0123abcd`), 'probe');
+    await writeFile(join(d, `.write-probe-${dead}-other`), 'not a probe name');
+    await checkWritableDirectory(d);
+    expect((await readdir(d)).sort()).toEqual(
+      [`.write-probe-${dead}-other`, `.write-probe-${process.ppid}-0123abcd`].sort(),
+    );
+  });
+
   it('is IO_ERROR for a path under a file', async () => {
     await writeFile(join(root, 'file'), 'x');
     const d = join(root, 'file', 'sub');
