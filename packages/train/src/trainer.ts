@@ -169,6 +169,7 @@ const FIT_KEYS = optionKeys<FitOptions>()([
   'nonFinite',
 ]);
 
+/** Options of {@link Trainer.trainOnBatch}. */
 export interface TrainOnBatchOptions {
   /** Stream of the layers' randomness (dropout). Default a stream seeded with 0. */
   readonly rng?: RandomStream;
@@ -196,7 +197,7 @@ export interface PredictOptions {
 
 const PREDICT_KEYS = optionKeys<PredictOptions>()(['batchSize']);
 
-/** Options of {@link Trainer.trainOnBatch}. */
+/** The keys of {@link TrainOnBatchOptions}. */
 const TRAIN_ON_BATCH_KEYS = optionKeys<TrainOnBatchOptions>()(['rng', 'checkTargets']);
 
 const REG_KEY = 'regularization_loss';
