@@ -28,7 +28,7 @@ export interface HostTensor {
   readonly data: Float32Array | Int32Array;
 }
 
-/** One tensor of a checkpoint's manifest: its name, dtype, shape, and where its bytes are in the data file. */
+/** One tensor of a checkpoint's manifest: name, dtype, shape, and where its bytes are in `tensors.bin`. */
 export interface ManifestEntry {
   /** The tensor's name (unique in the checkpoint). */
   readonly name: string;
