@@ -5,7 +5,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { registerGradients, type Tensor, tf } from '@steadygrad/core';
+import { registerGradients, SteadygradError, type Tensor, tf } from '@steadygrad/core';
+import { loadLayersModel } from '@steadygrad/interop';
 import type { Sequential } from '@steadygrad/nn';
 import { readCheckpoint, type Trainer } from '@steadygrad/train';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -118,5 +119,22 @@ describe('checkpoint files (issue 20, item 3)', () => {
     await fitRun(trainer, x, y, { epochs: 2, resumeFrom: dir, checkpoint: { dir } });
     const names = readdirSync(dir).sort();
     expect(names).toEqual(['ckpt-00000001', 'ckpt-00000002', 'latest', `latest.tmp-${process.ppid}`].sort());
+  });
+});
+
+describe('model files of the wrong kind (issue 20, item 3: "same for a model.json that is a FIFO or a folder")', () => {
+  it('loading a model whose model.json is a folder is CORRUPT_DATA, not a raw EISDIR (the FIFO: bad-input catalogue)', async () => {
+    const m = join(root, `folder-model-${n}`);
+    mkdirSync(join(m, 'model.json'), { recursive: true });
+    const tensors = tf.memory().numTensors;
+    const e = await loadLayersModel(m).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(SteadygradError);
+    expect((e as SteadygradError).code).toBe('CORRUPT_DATA');
+    expect((e as SteadygradError).message).toMatch(/model\.json.* is a folder, not a regular file/);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(readdirSync(m)).toEqual(['model.json']);
   });
 });

@@ -80,10 +80,12 @@ describe('concurrency and lifetime (item 7)', () => {
 
   it('trainOnBatch during a fit is BUSY', async () => {
     await trained();
+    const live = tf.memory().numTensors;
     const running = fitRun(trainer, x, y, { epochs: 2 });
     const e = await rejection(Promise.resolve().then(() => trainer.trainOnBatch(x, y)));
     expect(e.code).toBe('BUSY');
     await running;
+    expect(tf.memory().numTensors).toBe(live); // the refused call left nothing behind
   });
 
   it('dispose() during fit ends the fit after its batch and orphans no tensor', async () => {
@@ -107,6 +109,7 @@ describe('concurrency and lifetime (item 7)', () => {
   it('predict, evaluate, fit and trainOnBatch on a disposed trainer or model are DISPOSED', async () => {
     await trained();
     model.dispose();
+    const live = tf.memory().numTensors;
     const calls: (() => unknown)[] = [
       () => trainer.predict(x),
       () => trainer.evaluate(x, y),
@@ -118,6 +121,7 @@ describe('concurrency and lifetime (item 7)', () => {
       expect(e.code).toBe('DISPOSED');
       expect(e.message).toMatch(/model was disposed/);
     }
+    expect(tf.memory().numTensors).toBe(live);
     model = threeClassModel();
     trainer.dispose();
     trainer = trainerFor(model);

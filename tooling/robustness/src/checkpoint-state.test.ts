@@ -7,7 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { registerGradients, type Tensor, tf } from '@steadygrad/core';
 import { Dense, Sequential } from '@steadygrad/nn';
-import { adam, chain, nadam, rmsprop, scaleByLearningRate, scaleByRms, sgd } from '@steadygrad/optim';
+import {
+  adam,
+  chain,
+  nadam,
+  Optimizer,
+  rmsprop,
+  scaleByLearningRate,
+  scaleByRms,
+  sgd,
+} from '@steadygrad/optim';
 import { earlyStopping, loadCheckpointWeights, readCheckpoint, type Trainer } from '@steadygrad/train';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -118,6 +127,39 @@ describe('resuming with another optimizer or model is INCOMPATIBLE before anythi
     const { dir, trainer } = await target(adam({ learningRate: 0.01 }), other);
     const e = await expectRejectedUnchanged(trainer, dir, () => resume(trainer, dir), 'INCOMPATIBLE');
     expect(e.message).toMatch(/layers|parameters/);
+  });
+
+  it("the checkpoint records the optimizer that wrote it (transforms, hyperparameters) and the model's layers", async () => {
+    const meta = (await readCheckpoint(source)).meta as Record<string, unknown>;
+    const optimizer = new Optimizer(adam({ learningRate: 0.01 }));
+    expect(meta.optimizerDescriptor).toEqual(optimizer.describe());
+    expect(meta.optimizerDescriptor).toMatchObject({ name: 'adam', config: { learningRate: 0.01 } });
+    expect(meta.model).toEqual({
+      layers: [
+        { className: 'Dense', name: 'hidden' },
+        { className: 'Dense', name: 'out' },
+      ],
+    });
+    optimizer.dispose();
+  });
+
+  it("Optimizer.setState with another optimizer's state is INCOMPATIBLE and changes nothing", async () => {
+    const saved = await target();
+    const state = saved.trainer.optimizer.getState!();
+    for (const make of [
+      () => rmsprop({ learningRate: 0.01 }),
+      () => adam({ learningRate: 0.01, clipNorm: 1 }),
+    ]) {
+      const { trainer } = await target(make());
+      const e = await expectRejectedUnchanged(
+        trainer,
+        undefined,
+        () => trainer.optimizer.setState!(state),
+        'INCOMPATIBLE',
+      );
+      expect(e.message).toMatch(/does not fit this optimizer/);
+    }
+    tf.dispose(Object.values(state.tensors));
   });
 
   it('loadCheckpointWeights keeps the weights only, all or nothing', async () => {
