@@ -1,6 +1,55 @@
-import { SteadygradError } from '@steadygrad/core';
+import { type RandomState, SteadygradError } from '@steadygrad/core';
 import { isCount } from './callback-state.js';
-import type { RunSignature, TrainingCheckpointMeta } from './checkpoint.js';
+
+/** Where a run is: the next step to run is `step` of epoch `epoch` (`step = 0`: the epoch has not begun). */
+export interface RunPosition {
+  readonly epoch: number;
+  readonly step: number;
+}
+
+/** What must not change between the interrupted and the resumed run. */
+export interface RunSignature {
+  readonly seed: number;
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly samples: number;
+}
+
+/**
+ * The JSON part of a training checkpoint: which run it belongs to (model, optimizer and data signature), where
+ * the run stood (epoch, step, RNG), and the callbacks' and optimizer's own state.
+ */
+export interface TrainingCheckpointMeta {
+  readonly run: RunSignature;
+  readonly position: RunPosition;
+  /** Whether a callback had stopped training (`stopTraining`) when the checkpoint was taken. */
+  readonly stopped: boolean;
+  /** State of the epoch's layer random stream at `position` (null at an epoch boundary). */
+  readonly layersRng: RandomState | null;
+  /** The epoch's running loss/metric sums at `position` (null at an epoch boundary). */
+  readonly accumulator: { readonly sums: number[]; readonly count: number } | null;
+  readonly hasPenalty: boolean;
+  /** The non-finite guard's `[badSteps, firstBadStep]`, null without a guard. */
+  readonly guard: [number, number] | null;
+  readonly parameters: readonly {
+    readonly name: string;
+    readonly shape: readonly number[];
+    readonly dtype?: string;
+  }[];
+  /** The model's layers (class and name), when the model lists them; absent in older checkpoints. */
+  readonly model?: {
+    readonly layers: readonly { readonly className: string; readonly name: string }[] | null;
+  };
+  /** What the optimizer is (`Optimizer.describe()`: transformation, hyperparameters, links), or null. */
+  readonly optimizerDescriptor?: unknown;
+  readonly optimizer: unknown;
+  readonly callbacks: readonly {
+    readonly stateName: string;
+    readonly meta: unknown;
+    readonly tensors: readonly string[];
+  }[];
+  readonly history: { readonly epoch: number[]; readonly history: Record<string, number[]> };
+}
 
 /**
  * The semantic check of a checkpoint's training metadata, run before anything is restored. A checkpoint

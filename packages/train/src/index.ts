@@ -15,13 +15,14 @@ export type { BatchLogs, Callback, Logs, TrainingParams } from './callbacks.js';
 export { CallbackList, History } from './callbacks.js';
 export type { LabelExpectation } from './check-data.js';
 export { checkFiniteInput, checkTargets, checkTargetsSync } from './check-data.js';
-export type { CheckpointOptions, RunPosition, TrainingCheckpointMeta } from './checkpoint.js';
+export type { CheckpointOptions } from './checkpoint.js';
 export type {
   CheckpointFile,
   HostTensor,
   ManifestEntry,
   WriteCheckpointOptions,
 } from './checkpoint-format.js';
+export type { RunPosition, TrainingCheckpointMeta } from './checkpoint-meta.js';
 export { checkTrainingMeta } from './checkpoint-meta.js';
 export type { LoadedCheckpointWeights } from './checkpoint-weights.js';
 export { loadCheckpointWeights } from './checkpoint-weights.js';

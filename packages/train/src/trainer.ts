@@ -32,10 +32,10 @@ import {
   type CheckpointOptions,
   type LoadedCheckpoint,
   loadTrainingCheckpoint,
-  type RunSignature,
   saveTrainingCheckpoint,
   type TrainingState,
 } from './checkpoint.js';
+import type { RunSignature } from './checkpoint-meta.js';
 import { DeviceAccumulator } from './device-accumulator.js';
 import { getLoss, isLoss, type LossFunction, type LossKind, type LossLike } from './losses.js';
 import { getMetric, type Metric, type MetricLike, resolveMetricName } from './metrics.js';
