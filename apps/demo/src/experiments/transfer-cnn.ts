@@ -118,6 +118,10 @@ function publishFilters(ctx: ExperimentContext, model: Model): void {
  * - SGD with momentum 0.9 everywhere.
  * Reported: task-B test accuracy over seeds for each, the error-rate reduction and the number of seeds
  * transfer wins. The web page shows the pretrained filters and a per-seed bar chart.
+ *
+ * Measured (`pnpm demo transfer-cnn --json`, wasm, defaults, 2026-12-07, 325 s on a shared 2-core machine):
+ * model A 0.9385 on task A; task B over 10 seeds: scratch 0.9926 ± 0.0053, transfer 0.9993 ± 0.0004, the
+ * error rate reduced by 89.9%, transfer ahead on 10 of 10 seeds (Géron's MLP, one seed: 97.05% → 99.40%).
  */
 export function createTransferCnnExperiment(
   options: Partial<TransferCnnSettings> = {},
