@@ -79,25 +79,41 @@ function startChild(): Child {
   let out = '';
   let onReady!: () => void;
   const waiters = new Map<number, () => void>();
+  const exited = new Promise<NodeJS.Signals | null>((resolve, reject) => {
+    proc.on('error', reject);
+    proc.on('exit', (code, signal) => {
+      if (signal === 'SIGKILL' || code === 0) resolve(signal);
+      else reject(new Error(`kill child exited with ${code ?? signal}: ${stderr.slice(-2000)}`));
+    });
+  });
+  /** `p`, or the child's error if it ends first (a crashed child fails the test at once, not at its timeout). */
+  const whileAlive = <T>(p: Promise<T>, what: string): Promise<T> =>
+    Promise.race([
+      p,
+      exited.then((signal) => {
+        throw new Error(`kill child ended (${signal ?? 'exit 0'}) before ${what}`);
+      }),
+    ]);
   const child: Child = {
     proc,
     commits: 0,
     commit: (n) =>
-      new Promise((resolve) => {
-        if (child.commits >= n) resolve();
-        else waiters.set(n, resolve);
+      whileAlive(
+        new Promise((resolve) => {
+          if (child.commits >= n) resolve();
+          else waiters.set(n, resolve);
+        }),
+        `commit ${n}`,
+      ),
+    ready: whileAlive(
+      new Promise((r) => {
+        onReady = r;
       }),
-    ready: new Promise((r) => {
-      onReady = r;
-    }),
-    exited: new Promise((resolve, reject) => {
-      proc.on('error', reject);
-      proc.on('exit', (code, signal) => {
-        if (signal === 'SIGKILL' || code === 0) resolve(signal);
-        else reject(new Error(`kill child exited with ${code ?? signal}: ${stderr.slice(-2000)}`));
-      });
-    }),
+      'ready',
+    ),
+    exited,
   };
+  void child.ready.catch(() => undefined); // a spare child told to exit before its `ready` line is no error
   proc.stderr!.on('data', (d) => {
     stderr += String(d);
   });
