@@ -54,7 +54,8 @@ interface Saver {
 function startSaver(dir: string): Saver {
   const p = spawn(process.execPath, [child, dir, String(SEED_A), String(SEED_B)], {
     cwd: dirname(child),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // stdin stays open while the parent lives: the child exits when it closes (no orphan saver).
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let err = '';
   p.stderr.on('data', (d) => {

@@ -6,6 +6,9 @@ import { saveLayersModel } from '@steadygrad/interop';
 import { Dense, Flatten, Sequential } from '@steadygrad/nn';
 
 const [dir, seedA, seedB] = process.argv.slice(2);
+// The parent closing stdin (or dying) ends this process: an orphan never goes on saving.
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
 await useBackend('cpu');
 const make = (seed) => {
   const m = new Sequential(
