@@ -1,4 +1,4 @@
-import { SteadygradError } from '@steadygrad/core';
+import { optionKeys, SteadygradError } from '@steadygrad/core';
 
 // The checkpoint format shared by the file-system store (checkpoint-io.ts, Node) and the IndexedDB store
 // (checkpoint-io-browser.ts): names, JSON encoding, the manifest, and every check of a generation's JSON that
@@ -66,6 +66,9 @@ export interface WriteCheckpointOptions {
    */
   readonly beforeCommit?: () => void | Promise<void>;
 }
+
+/** The keys of {@link WriteCheckpointOptions}, checked by both stores (disk and IndexedDB). */
+export const WRITE_CHECKPOINT_KEYS = optionKeys<WriteCheckpointOptions>()(['keep', 'beforeCommit']);
 
 /** The name of generation `g` (`ckpt-00000012`). */
 export function generationName(g: number): string {

@@ -1,4 +1,4 @@
-import { SteadygradError } from '@steadygrad/core';
+import { checkOptions, SteadygradError } from '@steadygrad/core';
 import {
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
@@ -13,6 +13,7 @@ import {
   packTensors,
   parseCheckpointJson,
   unpackTensors,
+  WRITE_CHECKPOINT_KEYS,
   type WriteCheckpointOptions,
 } from './checkpoint-format.js';
 import type * as NodeCheckpointIo from './checkpoint-io.js';
@@ -108,6 +109,7 @@ export const writeCheckpoint: typeof NodeCheckpointIo.writeCheckpoint = async (
   tensors: ReadonlyMap<string, HostTensor>,
   options: WriteCheckpointOptions = {},
 ) => {
+  checkOptions('writeCheckpoint', options, WRITE_CHECKPOINT_KEYS);
   const { keep = 2, beforeCommit } = options;
   const db = await openDatabase();
   try {

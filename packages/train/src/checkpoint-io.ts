@@ -1,4 +1,4 @@
-import { SteadygradError } from '@steadygrad/core';
+import { checkOptions, SteadygradError } from '@steadygrad/core';
 import {
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
@@ -13,6 +13,7 @@ import {
   packTensors,
   parseCheckpointJson,
   unpackTensors,
+  WRITE_CHECKPOINT_KEYS,
   type WriteCheckpointOptions,
 } from './checkpoint-format.js';
 
@@ -119,6 +120,7 @@ export async function writeCheckpoint(
   tensors: ReadonlyMap<string, HostTensor>,
   options: WriteCheckpointOptions = {},
 ): Promise<string> {
+  checkOptions('writeCheckpoint', options, WRITE_CHECKPOINT_KEYS);
   const { keep = 2, beforeCommit } = options;
   const { fs, path, crypto, safe } = await nodeModules();
   try {
