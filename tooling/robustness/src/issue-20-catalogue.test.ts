@@ -24,7 +24,8 @@ const STATE = 'checkpoint-state.test.ts';
 const FILES = 'checkpoint-files.test.ts';
 const LIFETIME = 'checkpoint-lifetime.test.ts';
 const OPTIONS = 'options-catalogue.test.ts';
-const CATALOGUE = 'bad-input-catalogue.test.ts';
+/** The bad-input catalogue's cases (its test, bad-input-catalogue.test.ts, runs both files). */
+const CATALOGUE = 'bad-input-cases-files.ts';
 
 const PINS: readonly Pin[] = [
   // 1. Resuming with a different optimizer.
