@@ -90,11 +90,15 @@ if (tensorflowInstalled(ROOT)) {
     'test-all: no tensorflow backend (tfjs-node has no binding; `npm run setup:tensorflow`): one pass',
   );
 }
-// Unit tests of the release and consumer tooling (node:test).
-const toolTests = spawnSync(process.execPath, ['--test', 'tooling/release/', 'tooling/consumer/'], {
-  cwd: ROOT,
-  encoding: 'utf8',
-});
+// Unit tests of the release and consumer tooling, and the kernel-boundary lint (node:test).
+const toolTests = spawnSync(
+  process.execPath,
+  ['--test', 'tooling/release/', 'tooling/consumer/', 'tooling/lint/'],
+  {
+    cwd: ROOT,
+    encoding: 'utf8',
+  },
+);
 process.stdout.write(
   `${toolTests.stdout
     .split('\n')

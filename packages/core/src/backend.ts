@@ -3,8 +3,8 @@ import { checkOptions, optionKeys } from './check-options.js';
 import { SteadygradError } from './errors.js';
 import { registerGradients } from './gradients.js';
 import { isNode } from './is-node.js';
-import { enableRelaxedSimd } from './kernels/simd/relaxed-simd-flag.js';
-import { hostRelaxedSimdAvailable } from './kernels/simd/runtime.js';
+import { enableRelaxedSimd } from './kernels/runtime/relaxed-simd-flag.js';
+import { hostRelaxedSimdAvailable } from './kernels/runtime/simd-module.js';
 import { checkBoolean, checkOneOf } from './validate.js';
 
 export { isNode };

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { arraySource, tensorSource, toBatchSource } from './data.js';
 import { SteadygradError } from './errors.js';
-import { setHostSimdEnabled } from './kernels/simd/runtime.js';
+import { setHostSimdEnabled } from './kernels/runtime/simd-module.js';
 
 describe('batch sources', () => {
   it('gathers, scales and converts uint8 samples only when a batch is taken', () => {

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkOptions, optionKeys } from './check-options.js';
 import { SteadygradError } from './errors.js';
 import { gatherBytesKernel } from './kernels/gather-bytes.js';
-import { runHostKernel } from './kernels/host-kernel.js';
-import { hostSimdAvailable } from './kernels/simd/runtime.js';
+import { backendTraits } from './kernels/runtime/backend-traits.js';
+import { runHostKernel } from './kernels/runtime/host-kernel.js';
 
 /**
  * Where `fit`, `evaluate` and `predict` take their samples from: `size` samples of shape `shape`, gathered
@@ -72,7 +72,7 @@ export function arraySource(
   const identity = scale === 1 && offset === 0;
   // Bytes to float32 on the wasm backend: one kernel that converts in place (see gatherBytesKernel).
   const bytesOnWasm = (): boolean =>
-    dtype === 'float32' && values instanceof Uint8Array && tf.getBackend() === 'wasm' && hostSimdAvailable();
+    dtype === 'float32' && values instanceof Uint8Array && backendTraits().hostSimd;
   return {
     size,
     shape: [...shape],

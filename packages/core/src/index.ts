@@ -19,45 +19,54 @@ export { arraySource, isBatchSource, tensorSource, toBatchSource } from './data.
 export type { ErrorCode, SteadygradErrorOptions } from './errors.js';
 export { isSteadygradError, SteadygradError } from './errors.js';
 export { registerGradients } from './gradients.js';
-export type { HostMovingStatistics } from './kernels/batch-norm.js';
+// Compatibility re-exports: the kernel API lives in `@steadygrad/core/kernels` (docs/kernels.md); the main
+// entry keeps the names it exported before that subpath existed, so that code importing them from
+// `@steadygrad/core` keeps working. New kernel API is exported from the subpath only.
+export type {
+  GemmFunction,
+  HostArrays,
+  HostInt32Arrays,
+  HostKernel,
+  HostMatMulOptions,
+  HostMovingStatistics,
+  HostShapes,
+  HostThreadsOptions,
+  LazyGradients,
+  MatMulAttrs,
+  NativeAttr,
+  NativeHandle,
+  RelaxedSimdKernels,
+  SimdKernels,
+} from './kernels/index.js';
 export {
   batchNormGradKernel,
   batchNormHostAvailable,
   batchNormTrainingHost,
   batchNormTrainKernel,
-} from './kernels/batch-norm.js';
-export type { HostArrays, HostInt32Arrays, HostKernel, HostShapes } from './kernels/host-kernel.js';
-export {
+  enableRelaxedSimd,
   HOST_KERNEL_BACKENDS,
   hostKernelAvailable,
-  registerHostKernel,
-  runHostKernel,
-} from './kernels/host-kernel.js';
-export type { HostMatMulOptions, MatMulAttrs } from './kernels/mat-mul.js';
-export { hostMatMul, hostMatMulAvailable, matMulKernel } from './kernels/mat-mul.js';
-export { selectByFlag, selectByFlagKernel } from './kernels/select-by-flag.js';
-export type { HostThreadsOptions } from './kernels/simd/gemm-threads.js';
-export {
-  hostThreads,
-  MIN_THREADED_MACS,
-  setHostThreads,
-  threadedProducts,
-} from './kernels/simd/gemm-threads.js';
-export { enableRelaxedSimd } from './kernels/simd/relaxed-simd-flag.js';
-export type { GemmFunction, RelaxedSimdKernels, SimdKernels } from './kernels/simd/runtime.js';
-export {
+  hostMatMul,
+  hostMatMulAvailable,
   hostRelaxedSimd,
   hostRelaxedSimdAvailable,
   hostSimd,
   hostSimdAvailable,
+  hostThreads,
+  lazyGradOp,
+  MIN_THREADED_MACS,
+  matMulKernel,
+  NativeTensorflow,
   pointer,
+  registerHostKernel,
+  runHostKernel,
+  selectByFlag,
+  selectByFlagKernel,
   setHostRelaxedSimdEnabled,
   setHostSimdEnabled,
-} from './kernels/simd/runtime.js';
-export type { NativeAttr, NativeHandle } from './kernels/tensorflow/native.js';
-export { NativeTensorflow } from './kernels/tensorflow/native.js';
-export type { LazyGradients } from './lazy-grad.js';
-export { lazyGradOp } from './lazy-grad.js';
+  setHostThreads,
+  threadedProducts,
+} from './kernels/index.js';
 export { log1pExact } from './log1p.js';
 export { Parameter } from './parameter.js';
 export type { RandomState, SeedLike } from './random.js';

@@ -103,6 +103,31 @@ export const INITIALIZER_ALIASES: Readonly<Record<string, InitializerName>> = Ob
   xavierNormal: 'glorot_normal',
 });
 
+/**
+ * The Keras class name of each canonical initializer name (`'glorot_uniform'` → `'GlorotUniform'`), as Keras
+ * and tfjs-layers write it in a model file's `class_name`: the first class-name spelling (capitalized) among
+ * {@link INITIALIZER_ALIASES}, so that the name table exists once.
+ */
+export const INITIALIZER_CLASS_NAMES: Readonly<Record<InitializerName, string>> = Object.freeze(
+  Object.fromEntries(
+    INITIALIZER_NAMES.map((n) => {
+      const className = Object.keys(INITIALIZER_ALIASES).find(
+        (alias) => INITIALIZER_ALIASES[alias] === n && /^[A-Z]/.test(alias),
+      );
+      if (className === undefined) throw new Error(`initializer '${n}' has no class name alias`);
+      return [n, className];
+    }),
+  ) as Record<InitializerName, string>,
+);
+
+/**
+ * The canonical initializer name of a Keras class name (`'GlorotUniform'` → `'glorot_uniform'`), exactly as
+ * {@link INITIALIZER_CLASS_NAMES} writes it, or `undefined` for any other string.
+ */
+export function initializerNameOfClass(className: string): InitializerName | undefined {
+  return INITIALIZER_NAMES.find((n) => INITIALIZER_CLASS_NAMES[n] === className);
+}
+
 function resolveName(name: string): InitializerName {
   return resolveKerasName(
     'initializer',

@@ -9,8 +9,10 @@ export type {
 export {
   getInitializer,
   INITIALIZER_ALIASES,
+  INITIALIZER_CLASS_NAMES,
   INITIALIZER_NAMES,
   initializerFromConfig,
+  initializerNameOfClass,
 } from './get-initializer.js';
 export type { IdentityOptions } from './identity.js';
 export { identity } from './identity.js';

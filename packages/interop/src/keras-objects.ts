@@ -1,7 +1,11 @@
 import { elu, gelu, getActivation } from '@steadygrad/activations';
 import type { Activation, Constraint, Initializer, Regularizer } from '@steadygrad/core';
 import { SteadygradError } from '@steadygrad/core';
-import { initializerFromConfig } from '@steadygrad/initializers';
+import {
+  INITIALIZER_CLASS_NAMES,
+  initializerFromConfig,
+  initializerNameOfClass,
+} from '@steadygrad/initializers';
 import { l1, l1l2, l2, maxNorm, minMaxNorm, nonNeg, unitNorm } from '@steadygrad/regularization';
 import type { KerasObject } from './keras-format.js';
 
@@ -115,16 +119,18 @@ export function activationFromKeras(value: unknown, where: string): Activation {
 
 // ---------- initializers ----------
 
-const NAMED_INITIALIZERS: Readonly<Record<string, string>> = {
-  glorot_uniform: 'GlorotUniform',
-  glorot_normal: 'GlorotNormal',
-  he_normal: 'HeNormal',
-  he_uniform: 'HeUniform',
-  lecun_normal: 'LecunNormal',
-  lecun_uniform: 'LecunUniform',
-  zeros: 'Zeros',
-  ones: 'Ones',
-};
+/**
+ * The named variance-scaling schemes: written as the `VarianceScaling` they are (tfjs-layers 4.22 has no
+ * LecunNormal class).
+ */
+const VARIANCE_SCALING_SCHEMES: ReadonlySet<string> = new Set([
+  'glorot_uniform',
+  'glorot_normal',
+  'he_normal',
+  'he_uniform',
+  'lecun_normal',
+  'lecun_uniform',
+]);
 
 const MODE_OUT: Readonly<Record<string, string>> = { fanIn: 'fan_in', fanOut: 'fan_out', fanAvg: 'fan_avg' };
 const DISTRIBUTION_OUT: Readonly<Record<string, string>> = {
@@ -141,13 +147,12 @@ export function initializerToKeras(init: Initializer | string, where: string): K
   const name = typeof init === 'string' ? init : init.name;
   const config: Readonly<Record<string, unknown>> =
     typeof init === 'string'
-      ? own(NAMED_INITIALIZERS, init) && init !== 'zeros' && init !== 'ones'
+      ? VARIANCE_SCALING_SCHEMES.has(init)
         ? initializerFromConfig(init).config
         : {}
       : init.config;
-  if (name === 'zeros' || name === 'ones') return { class_name: NAMED_INITIALIZERS[name]!, config: {} };
-  // Glorot/He/LeCun are written as the VarianceScaling they are (tfjs-layers 4.22 has no LecunNormal class).
-  const scheme: string = Object.hasOwn(NAMED_INITIALIZERS, name) ? 'variance_scaling' : name;
+  if (name === 'zeros' || name === 'ones') return { class_name: INITIALIZER_CLASS_NAMES[name], config: {} };
+  const scheme: string = VARIANCE_SCALING_SCHEMES.has(name) ? 'variance_scaling' : name;
   switch (scheme) {
     case 'constant':
       return { class_name: 'Constant', config: { value: config.value ?? 0 } };
@@ -195,24 +200,6 @@ export function initializerToKeras(init: Initializer | string, where: string): K
   }
 }
 
-const INITIALIZER_CLASSES: Readonly<Record<string, string>> = {
-  Zeros: 'zeros',
-  Ones: 'ones',
-  Constant: 'constant',
-  RandomNormal: 'random_normal',
-  RandomUniform: 'random_uniform',
-  TruncatedNormal: 'truncated_normal',
-  VarianceScaling: 'variance_scaling',
-  GlorotUniform: 'glorot_uniform',
-  GlorotNormal: 'glorot_normal',
-  HeNormal: 'he_normal',
-  HeUniform: 'he_uniform',
-  LecunNormal: 'lecun_normal',
-  LecunUniform: 'lecun_uniform',
-  Orthogonal: 'orthogonal',
-  Identity: 'identity',
-};
-
 const MODE_IN: Readonly<Record<string, string>> = {
   fan_in: 'fanIn',
   fan_out: 'fanOut',
@@ -241,11 +228,11 @@ export function initializerFromKeras(value: unknown, where: string): Initializer
     string,
     unknown
   >;
-  const name = own(INITIALIZER_CLASSES, obj.class_name) ? INITIALIZER_CLASSES[obj.class_name]! : undefined;
+  const name = initializerNameOfClass(obj.class_name);
   if (name === undefined) {
     throw incompatible(
       where,
-      `unsupported initializer '${obj.class_name}'; supported: ${Object.keys(INITIALIZER_CLASSES).join(', ')}`,
+      `unsupported initializer '${obj.class_name}'; supported: ${Object.values(INITIALIZER_CLASS_NAMES).join(', ')}`,
       {
         initializer: obj.class_name,
       },

@@ -1,15 +1,14 @@
+import { type Activation, markSoftmaxOutput, registerGradients, type Tensor, tf } from '@steadygrad/core';
 import {
-  type Activation,
+  backendTraits,
+  gradientTapeRecording,
   hostKernelAvailable,
   hostMatMul,
   hostMatMulAvailable,
   lazyGradOp,
-  markSoftmaxOutput,
-  registerGradients,
+  runEngineKernel,
   runHostKernel,
-  type Tensor,
-  tf,
-} from '@steadygrad/core';
+} from '@steadygrad/core/kernels';
 import { biasActGradKernel } from './kernels/bias-act-grad.js';
 import { softmaxBiasGradKernel, softmaxRowsKernel } from './kernels/softmax-rows.js';
 import { transposeBiasActKernel } from './kernels/transpose-bias-act.js';
@@ -39,7 +38,7 @@ export type AffineActivation = FusedActivation | 'softmax';
  * needed ({@link lazyGradOp}): a Dense layer applied to the model's input never computes `dX`.
  *
  * The transposes are explicit on purpose: tfjs's own MatMul gradient calls `matMul` with `transposeA` /
- * `transposeB`, which on the wasm backend is ~11x slower than transposing first (see perf-notes.md).
+ * `transposeB`, which on the wasm backend is ~11x slower than transposing first (docs/performance.md, "nn: Dense and batch normalization → Dense").
  * `dX` is computed as `(W · dZᵀ)ᵀ` when that transposes fewer values than `dZ · Wᵀ` (small batches:
  * `m·(n + k) < k·n`), which also spares the wasm matmul from re-packing the large `Wᵀ` on every call.
  */
@@ -104,7 +103,7 @@ function fusedMatMul(
   const b = tf.reshape(kernel, [1, k, n]);
   const inputs: tf.NamedTensorMap = bias === undefined ? { a, b } : { a, b, bias };
   const attrs = { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0.2 };
-  const out = tf.engine().runKernel(tf._FusedMatMul, inputs, attrs as unknown as tf.NamedAttrMap) as Tensor;
+  const out = runEngineKernel(tf._FusedMatMul, inputs, attrs) as Tensor;
   return tf.reshape(out, [m, n]);
 }
 
@@ -116,10 +115,6 @@ function fusedMatMul(
  */
 function smallBatch(m: number, k: number, n: number): boolean {
   return m * (k + n) < k * n;
-}
-
-function recording(): boolean {
-  return (tf.engine().state as { gradientDepth?: number }).gradientDepth !== 0;
 }
 
 /**
@@ -153,8 +148,8 @@ export function affineForward(
   const [k, n] = kernel.shape as [number, number];
   if (
     smallBatch(m, k, n) &&
-    tf.getBackend() === 'wasm' &&
-    recording() &&
+    backendTraits().repacksMatMulOperand &&
+    gradientTapeRecording() &&
     hostKernelAvailable(transposeBiasActKernel)
   ) {
     const xT = tf.transpose(x);

@@ -6,7 +6,6 @@ import {
   hostKernelAvailable,
   hostMatMul,
   hostMatMulAvailable,
-  hostSimdAvailable,
   lazyGradOp,
   markSoftmaxOutput,
   registerGradients,
@@ -14,6 +13,7 @@ import {
   type Tensor,
   tf,
 } from '@steadygrad/core';
+import { backendTraits } from '@steadygrad/core/kernels';
 import {
   type AffineActivation,
   affineForward,
@@ -70,7 +70,7 @@ type Mode = 'unfused' | 'unfusedNoDx' | 'fused';
 const FUSED_MIN_ROWS_WASM_WITHOUT_SIMD = 48;
 
 function fuseWithoutInputGrad(rows: number): Mode {
-  if (tf.getBackend() !== 'wasm' || hostSimdAvailable()) return 'fused';
+  if (!backendTraits().hostLoopsScalar) return 'fused';
   return rows >= FUSED_MIN_ROWS_WASM_WITHOUT_SIMD ? 'fused' : 'unfusedNoDx';
 }
 

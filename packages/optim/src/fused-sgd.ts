@@ -2,7 +2,6 @@ import {
   type HostKernel,
   hostKernelAvailable,
   hostSimd,
-  hostSimdAvailable,
   type NativeTensorflow,
   type Params,
   pointer,
@@ -10,6 +9,7 @@ import {
   type Tensor,
   tf,
 } from '@steadygrad/core';
+import { backendTraits } from '@steadygrad/core/kernels';
 import type { ScaleByLearningRateState } from './scale-by-learning-rate.js';
 import type { TraceState } from './trace.js';
 
@@ -191,11 +191,11 @@ export function fusedSgdApply(
   const out: Record<string, Tensor> = {};
   const trace: Record<string, Tensor> = {};
   const attrs = { learningRate, momentum, nesterov };
-  const wasm = tf.getBackend() === 'wasm';
-  // With WebAssembly SIMD the host kernel is fastest at every size.
-  const simd = wasm && hostSimdAvailable();
+  // With WebAssembly SIMD (or on cpu) the host kernel is fastest at every size; as scalar loops on wasm,
+  // large tensors go to the backend's own SIMD kernels.
+  const scalarLoops = backendTraits().hostLoopsScalar;
   const nextLr: ScaleByLearningRateState = { count: lrState.count + 1, learningRate: lrState.learningRate };
-  if ((!wasm || simd) && names.length > 1) {
+  if (!scalarLoops && names.length > 1) {
     // Every parameter in one kernel.
     const withV = traceState !== undefined;
     const inputs: Record<string, Tensor | undefined> = {};
@@ -216,7 +216,7 @@ export function fusedSgdApply(
     const v = traceState?.trace[name];
     const w = params[name] as Tensor;
     const g = grads[name] as Tensor;
-    if (wasm && !simd && w.size > WASM_JS_LOOP_MAX_SIZE) {
+    if (scalarLoops && w.size > WASM_JS_LOOP_MAX_SIZE) {
       // Large tensors on wasm: the backend's SIMD elementwise kernels beat one scalar JS pass. Same ops, same
       // order as the unfused chain (bit-identical).
       const u = tf.mul(g, tf.scalar(-learningRate));

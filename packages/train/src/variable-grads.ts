@@ -1,4 +1,5 @@
 import { type Scalar, type Tensor, tf, type Variable } from '@steadygrad/core';
+import { releaseAbandonedTape } from '@steadygrad/core/kernels';
 
 /**
  * `tf.variableGrads(f, varList)` that does not leak when `f` throws.
@@ -16,13 +17,7 @@ export function variableGrads(
   try {
     return tf.variableGrads(f, varList) as { value: Scalar; grads: Record<string, Tensor | null> };
   } catch (e) {
-    const state = tf.engine().state;
-    if (state.gradientDepth === 0 && Array.isArray(state.activeTape)) {
-      for (const node of state.activeTape) {
-        for (const t of node.saved ?? []) if (!t.isDisposed) t.dispose();
-      }
-      state.activeTape = null as never;
-    }
+    releaseAbandonedTape();
     throw e;
   }
 }

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { lazyGradOp } from '../lazy-grad.js';
-import { type HostKernel, hostKernelAvailable, runHostKernel } from './host-kernel.js';
-import { hostSimd, pointer } from './simd/runtime.js';
+import { type HostKernel, hostKernelAvailable, runHostKernel } from './runtime/host-kernel.js';
+import { lazyGradOp } from './runtime/lazy-grad.js';
+import { NativeTensorflow } from './runtime/native-tensorflow.js';
+import { hostSimd, pointer } from './runtime/simd-module.js';
 import { batchNormTrainingTensorflow } from './tensorflow/batch-norm.js';
-import { NativeTensorflow } from './tensorflow/native.js';
 
 interface BatchNormTrainAttrs {
   readonly epsilon: number;

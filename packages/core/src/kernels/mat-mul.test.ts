@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isSteadygradError } from '../errors.js';
 import { type MatMulCase, values } from '../test-utils/mat-mul-cases.js';
 import { hostMatMul, hostMatMulAvailable } from './mat-mul.js';
-import { setHostSimdEnabled } from './simd/runtime.js';
+import { setHostSimdEnabled } from './runtime/simd-module.js';
 
 /** The independent reference: float64 sums (not the kernel's float32 order). */
 function reference(

@@ -1,11 +1,12 @@
 import { SteadygradError } from '../errors.js';
 import type { Tensor } from '../tf.js';
 import { tf } from '../tf.js';
-import { type HostKernel, hostKernelAvailable, runHostKernel } from './host-kernel.js';
-import { runGemmThreaded } from './simd/gemm-threads.js';
+import { backendTraits } from './runtime/backend-traits.js';
+import { runGemmThreaded } from './runtime/gemm-threads.js';
+import { type HostKernel, hostKernelAvailable, runHostKernel } from './runtime/host-kernel.js';
+import { NativeTensorflow } from './runtime/native-tensorflow.js';
+import { hostRelaxedSimd, hostSimd, pointer } from './runtime/simd-module.js';
 import { runGemmTiles } from './simd/gemm-tiles.js';
-import { hostRelaxedSimd, hostSimd, hostSimdAvailable, pointer } from './simd/runtime.js';
-import { NativeTensorflow } from './tensorflow/native.js';
 
 /** Attributes of {@link matMulKernel}. */
 export interface MatMulAttrs {
@@ -146,7 +147,7 @@ export const matMulKernel: HostKernel<MatMulAttrs> = {
  */
 export function hostMatMulAvailable(): boolean {
   if (NativeTensorflow.current() !== undefined) return true;
-  return tf.getBackend() === 'wasm' && hostSimdAvailable() && hostKernelAvailable(matMulKernel);
+  return backendTraits().hostSimd && hostKernelAvailable(matMulKernel);
 }
 
 /** Options of {@link hostMatMul}. */

@@ -1,4 +1,4 @@
-import type { RelaxedSimdKernels, SimdKernels } from './runtime.js';
+import type { RelaxedSimdKernels, SimdKernels } from '../runtime/simd-module.js';
 
 /** The GEMM tile functions of the SIMD module that {@link runGemmTiles} calls. */
 export type GemmTiles = Pick<

@@ -1,4 +1,4 @@
-import type { FunctionSpec, ValType } from './assembler.js';
+import type { FunctionSpec, ValType } from '../runtime/assembler.js';
 
 /*
  * Matrix products as WebAssembly SIMD loops: `C = A·B (+ bias) (relu)` for float32 matrices on the wasm

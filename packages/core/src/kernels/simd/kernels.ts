@@ -1,4 +1,4 @@
-import { assembleModule, type FunctionSpec, type ValType } from './assembler.js';
+import { assembleModule, type FunctionSpec, type ValType } from '../runtime/assembler.js';
 import { GEMM_FMA_FUNCTIONS, GEMM_FUNCTIONS } from './gemm.js';
 
 /*

@@ -2,10 +2,10 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { batchNormGradKernel, batchNormTrainKernel } from '../batch-norm.js';
-import { runHostKernel } from '../host-kernel.js';
-import { assembleModule } from './assembler.js';
+import { assembleModule } from '../runtime/assembler.js';
+import { runHostKernel } from '../runtime/host-kernel.js';
+import { hostSimd, setHostMemory, setHostSimdEnabled } from '../runtime/simd-module.js';
 import { simdModuleBytes } from './kernels.js';
-import { hostSimd, setHostMemory, setHostSimdEnabled } from './runtime.js';
 
 interface WasmBackend {
   wasm: { HEAPF32: Float32Array; asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };

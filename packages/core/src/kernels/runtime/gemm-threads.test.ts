@@ -5,7 +5,7 @@ import { isSteadygradError } from '../../errors.js';
 import { type MatMulCase, values } from '../../test-utils/mat-mul-cases.js';
 import { hostMatMul } from '../mat-mul.js';
 import { hostThreads, MIN_THREADED_MACS, setHostThreads, threadedProducts } from './gemm-threads.js';
-import { setHostSimdEnabled } from './runtime.js';
+import { setHostSimdEnabled } from './simd-module.js';
 
 /** `hostMatMul`'s output bits, and whether the product was split over threads. */
 function product(c: MatMulCase, seed: number): { bits: Uint32Array; threaded: boolean } {

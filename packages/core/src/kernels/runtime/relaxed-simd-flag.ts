@@ -1,5 +1,5 @@
 import { isNode } from '../../is-node.js';
-import { relaxedSimdCompiles } from './runtime.js';
+import { relaxedSimdCompiles } from './simd-module.js';
 
 /** What `enableRelaxedSimd` needs from `node:v8`. */
 interface V8Flags {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { setHostMemory } from './simd/runtime.js';
-import { NativeTensorflow } from './tensorflow/native.js';
+import { NativeTensorflow } from './native-tensorflow.js';
+import { setHostMemory } from './simd-module.js';
 
 /** Float32 views of a host kernel's inputs or outputs, by name (`undefined` for an omitted optional input). */
 export type HostArrays = Readonly<Record<string, Float32Array | undefined>>;

@@ -1,8 +1,8 @@
 import { SteadygradError } from '../../errors.js';
 import { isNode } from '../../is-node.js';
+import { GEMM_FMA_FUNCTIONS, GEMM_FUNCTIONS } from '../simd/gemm.js';
+import { runGemmTiles } from '../simd/gemm-tiles.js';
 import { assembleModule } from './assembler.js';
-import { GEMM_FMA_FUNCTIONS, GEMM_FUNCTIONS } from './gemm.js';
-import { runGemmTiles } from './gemm-tiles.js';
 
 /*
  * Worker threads for core's `hostMatMul`: the rows of `C` are split between the calling thread and

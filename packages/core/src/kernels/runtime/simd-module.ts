@@ -1,5 +1,5 @@
 import { checkBoolean } from '../../validate.js';
-import { relaxedSimdModuleBytes, simdModuleBytes } from './kernels.js';
+import { relaxedSimdModuleBytes, simdModuleBytes } from '../simd/kernels.js';
 
 /** The SIMD functions (see kernels.ts); pointers are byte offsets into the wasm backend's memory. */
 export interface SimdKernels {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerGradients } from './gradients.js';
+import { registerGradients } from '../../gradients.js';
 import { lazyGradOp } from './lazy-grad.js';
 
 /** y = a ⊙ b with a log of which gradient functions ran and what `prepare` was told. */

@@ -1,0 +1,48 @@
+// @steadygrad/core/kernels: the kernels' home (docs/kernels.md). Ops (what a layer calls: hostMatMul,
+// batch normalization, selectByFlag, the fused kernels of nn and optim), the kernels behind them (a
+// JavaScript loop, its WebAssembly SIMD twin, its TensorFlow form, side by side) and the runtime
+// (runtime/: host-kernel registration, the SIMD module holder, the assembler, GEMM threads, tfjs-node's
+// native ops, lazy gradients, engine access and backend traits) — the one place that touches tfjs engine or
+// backend internals or branches on a backend's name. Browser-safe; ESM; no side effects at import.
+export type { HostMovingStatistics } from './batch-norm.js';
+export {
+  batchNormGradKernel,
+  batchNormHostAvailable,
+  batchNormTrainingHost,
+  batchNormTrainKernel,
+} from './batch-norm.js';
+export type { HostMatMulOptions, MatMulAttrs } from './mat-mul.js';
+export { hostMatMul, hostMatMulAvailable, matMulKernel } from './mat-mul.js';
+export type { BackendTraits } from './runtime/backend-traits.js';
+export { backendTraits } from './runtime/backend-traits.js';
+export { gradientTapeRecording, releaseAbandonedTape, runEngineKernel } from './runtime/engine.js';
+export type { HostThreadsOptions } from './runtime/gemm-threads.js';
+export {
+  hostThreads,
+  MIN_THREADED_MACS,
+  setHostThreads,
+  threadedProducts,
+} from './runtime/gemm-threads.js';
+export type { HostArrays, HostInt32Arrays, HostKernel, HostShapes } from './runtime/host-kernel.js';
+export {
+  HOST_KERNEL_BACKENDS,
+  hostKernelAvailable,
+  registerHostKernel,
+  runHostKernel,
+} from './runtime/host-kernel.js';
+export type { LazyGradients } from './runtime/lazy-grad.js';
+export { lazyGradOp } from './runtime/lazy-grad.js';
+export type { NativeAttr, NativeHandle } from './runtime/native-tensorflow.js';
+export { NativeTensorflow } from './runtime/native-tensorflow.js';
+export { enableRelaxedSimd } from './runtime/relaxed-simd-flag.js';
+export type { GemmFunction, RelaxedSimdKernels, SimdKernels } from './runtime/simd-module.js';
+export {
+  hostRelaxedSimd,
+  hostRelaxedSimdAvailable,
+  hostSimd,
+  hostSimdAvailable,
+  pointer,
+  setHostRelaxedSimdEnabled,
+  setHostSimdEnabled,
+} from './runtime/simd-module.js';
+export { selectByFlag, selectByFlagKernel } from './select-by-flag.js';
