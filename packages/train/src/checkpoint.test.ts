@@ -7,10 +7,11 @@ import { adam } from '@steadygrad/optim';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Callback } from './callbacks.js';
 import { earlyStopping } from './early-stopping.js';
+import type { FitOptions } from './fit-options.js';
 import { learningRateScheduler } from './learning-rate-scheduler.js';
 import { reduceLROnPlateau } from './reduce-lr-on-plateau.js';
 import { blobs } from './test-utils/blobs.js';
-import { compile, type FitOptions } from './trainer.js';
+import { compile } from './trainer.js';
 
 /** Gaussian noise from the fit's layer stream, and a non-trainable running mean updated in training (like BN). */
 class NoisyMean extends Layer {

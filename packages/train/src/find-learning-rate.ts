@@ -12,9 +12,11 @@ import {
 } from '@steadygrad/core';
 import { asSource, batchBounds, type DataLike, epochOrder } from './batching.js';
 import { checkFiniteInput, checkTargets } from './check-data.js';
+import type { CompileOptions } from './compile-options.js';
 import { isLoss } from './losses.js';
 import { acquireModel } from './model-lock.js';
-import { type CompileOptions, compile, type OptimizerLike, type TrainableModel, Trainer } from './trainer.js';
+import { compile, Trainer } from './trainer.js';
+import type { OptimizerLike, TrainableModel } from './trainer-contract.js';
 
 /**
  * Options of `findLearningRate`: the sweep's range and length, the batch size, the seed and the loss smoothing.

@@ -6,10 +6,11 @@ import { Add, Concatenate, Dense, input, Model, Sequential } from '@steadygrad/n
 import { adam, sgd } from '@steadygrad/optim';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Callback } from './callbacks.js';
+import type { FitOptions } from './fit-options.js';
 import { reduceLROnPlateau } from './reduce-lr-on-plateau.js';
 import { expectSameAcrossBatchSizes } from './test-utils/batch-invariance.js';
 import { blobs } from './test-utils/blobs.js';
-import { compile, type FitOptions } from './trainer.js';
+import { compile } from './trainer.js';
 
 const data = blobs(44, 3, 11); // 44 samples, batch 8 → 6 steps per epoch
 const dirs: string[] = [];

@@ -26,11 +26,14 @@ export type { RunPosition, TrainingCheckpointMeta } from './checkpoint-meta.js';
 export { checkTrainingMeta } from './checkpoint-meta.js';
 export type { LoadedCheckpointWeights } from './checkpoint-weights.js';
 export { loadCheckpointWeights } from './checkpoint-weights.js';
+export type { CompileOptions } from './compile-options.js';
 export { DeviceAccumulator } from './device-accumulator.js';
 export type { EarlyStoppingOptions } from './early-stopping.js';
 export { EarlyStopping, earlyStopping } from './early-stopping.js';
+export type { EvaluateOptions, PredictOptions } from './evaluate.js';
 export type { FindLearningRateOptions, LearningRateSweep } from './find-learning-rate.js';
 export { findLearningRate } from './find-learning-rate.js';
+export type { FitOptions, Verbose } from './fit-options.js';
 export type {
   GradientMonitorOptions,
   GradientRecord,
@@ -94,14 +97,6 @@ export type { ReduceLROnPlateauOptions } from './reduce-lr-on-plateau.js';
 export { ReduceLROnPlateau, reduceLROnPlateau } from './reduce-lr-on-plateau.js';
 export type { NonFiniteLoss, TerminateOnNaNOptions } from './terminate-on-nan.js';
 export { TerminateOnNaN, terminateOnNaN } from './terminate-on-nan.js';
-export type {
-  CompileOptions,
-  EvaluateOptions,
-  FitOptions,
-  OptimizerLike,
-  PredictOptions,
-  TrainableModel,
-  TrainOnBatchOptions,
-  Verbose,
-} from './trainer.js';
+export type { TrainOnBatchOptions } from './train-step.js';
 export { compile, Trainer } from './trainer.js';
+export type { OptimizerLike, TrainableModel } from './trainer-contract.js';

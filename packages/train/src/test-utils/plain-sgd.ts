@@ -1,5 +1,5 @@
 import { type Parameter, type Tensor, tf } from '@steadygrad/core';
-import type { OptimizerLike } from '../trainer.js';
+import type { OptimizerLike } from '../trainer-contract.js';
 
 /** A minimal optimizer for tests: `w ← w − lr·g`, counting its steps. */
 export class PlainSgd implements OptimizerLike {
