@@ -10,6 +10,7 @@ import {
   tf,
   unflattenTree,
 } from '@steadygrad/core';
+import { applyUpdates } from './apply-updates.js';
 import {
   checkOptimizerState,
   type ParameterSpec,
@@ -56,7 +57,7 @@ function sameNames(a: readonly string[], b: readonly string[] | null): boolean {
  * Runs one gradient transformation (e.g. `adam()`) and its state for a model's parameters; `fit` uses it.
  *
  * - `step(params, grads)`: only trainable parameters are updated (non-trainable ones are ignored); runs
- *   `tx.update` inside `tf.tidy`, adds the updates with `variable.assign`, keeps the new state and disposes
+ *   `tx.update` inside `tf.tidy`, adds the updates with {@link applyUpdates} and `variable.assign`, keeps the new state and disposes
  *   the old state's tensors the new one does not reuse. No device read; the counters are plain numbers.
  * - State is created lazily on the first step. When the set of trainable parameter names changes (a layer
  *   was frozen or unfrozen), the state is re-initialized for the new set and the old state is disposed —
@@ -164,12 +165,10 @@ export class Optimizer {
     let next: unknown;
     tf.tidy(() => {
       const r = this.transformation.update(g, this.state, values);
+      const applied = applyUpdates(values, r.updates);
       for (const p of trainable) {
-        const u = Object.hasOwn(r.updates, p.name) ? r.updates[p.name] : undefined;
-        if (u === undefined) continue;
-        p.variable.assign(
-          tf.add(p.variable, u.dtype === p.variable.dtype ? u : tf.cast(u, p.variable.dtype)),
-        );
+        const w = applied[p.name]!;
+        if (w !== p.variable) p.variable.assign(w);
       }
       for (const t of collectTensors(r.state)) tf.keep(t);
       next = r.state;
