@@ -1,4 +1,5 @@
 import { type Parameter, type Scalar, SteadygradError, suggestName, type Tensor, tf } from '@steadygrad/core';
+import type { PlanStep } from './execution-plan.js';
 import type { CallContext, Layer, Shape } from './layer.js';
 import type { ModelSummary, SummaryOptions } from './summary-table.js';
 
@@ -22,7 +23,12 @@ export abstract class Container {
   abstract get outputShape(): Shape | undefined;
   /** Builds every layer for inputs of `inputShape` (see the subclass). */
   abstract build(inputShape?: Shape): void;
-  /** The forward pass; intermediates are freed, only the output is returned. */
+  /**
+   * The execution plan the forward pass runs, compiled once when the container builds (see `compilePlan`):
+   * every path through the model (`fit`, `predict`, `evaluate`, MC dropout) runs this plan.
+   */
+  abstract get plan(): readonly PlanStep<unknown>[];
+  /** The forward pass (runs {@link plan}); intermediates are freed, only the output is returned. */
   abstract apply(x: Tensor, ctx?: Partial<CallContext>): Tensor;
   /** Prints a Keras-style table and returns the same information. */
   abstract summary(options?: SummaryOptions): ModelSummary;

@@ -17,14 +17,14 @@ import {
 import type { InitializerNameLike } from '@steadygrad/initializers';
 import { getInitializer } from '@steadygrad/initializers';
 import { checkWeightSize } from './check-weight-size.js';
-import { affineActivationFor, denseForward, type FusedActivation } from './dense-kernel.js';
+import {
+  type AffineActivation,
+  affineActivationFor,
+  denseForward,
+  type FusedActivation,
+} from './dense-kernel.js';
 import { describeObject } from './describe-object.js';
 import { type CallContext, formatShape, LAYER_KEYS, Layer, type LayerOptions, type Shape } from './layer.js';
-import {
-  type FusableNormalization,
-  normalizedDenseAvailable,
-  normalizedDenseForward,
-} from './normalized-dense.js';
 
 /** Options of {@link Dense} (Keras 3 `keras.layers.Dense`, camelCased). */
 export interface DenseOptions extends LayerOptions {
@@ -229,23 +229,14 @@ export class Dense extends Layer {
   }
 
   /**
-   * `this.apply(norm(x))` as ONE op (see `normalized-dense.ts`), where `norm` is the training-mode batch
-   * normalization the previous layer described ({@link Layer.fusableNormalization}); used by `Sequential`.
-   * Returns `undefined`, having done nothing, when this layer cannot fuse it (an activation other than
-   * relu, linear or softmax, an input that is not a rank-2 float32 batch, a backend without host kernels);
-   * the caller then applies the two layers one after the other.
+   * The activation this layer's affine op runs inside its own kernel on the active backend (`'linear'`,
+   * `'relu'`, or `'softmax'` where the host kernels have it), or `undefined` when the activation runs after
+   * it. What a fusion rule that ends in a Dense layer needs to run the layer's math inside its own op
+   * (normalization's BatchNormalization → Dense: `affineForward` and its gradient parts, with
+   * {@link kernel}, {@link bias} and {@link activityRegularizer}).
    */
-  applyNormalized(x: Tensor, norm: FusableNormalization, ctx: CallContext): Tensor | undefined {
-    const activation = affineActivationFor(this.fused, this.post);
-    if (activation === undefined || x.rank !== 2 || x.dtype !== 'float32' || !normalizedDenseAvailable()) {
-      return undefined;
-    }
-    this.checkApply(x);
-    const y = normalizedDenseForward(x, norm, this.kernel.variable, this._bias?.variable, activation);
-    if (this.activityRegularizer !== undefined && ctx.losses !== undefined) {
-      ctx.losses.push(this.activityRegularizer.penalty(y));
-    }
-    return y;
+  get affineActivation(): AffineActivation | undefined {
+    return affineActivationFor(this.fused, this.post);
   }
 
   override getConfig(): Record<string, unknown> {

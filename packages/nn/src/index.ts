@@ -18,15 +18,25 @@ export type { Conv2DOptions } from './conv2d.js';
 export { Conv2D } from './conv2d.js';
 export type { DenseOptions } from './dense.js';
 export { Dense } from './dense.js';
+export type { AffineActivation, FusedActivation } from './dense-kernel.js';
+export { affineForward, affineGradParts, affineInputGrad, affineKernelGrad } from './dense-kernel.js';
 export type { DepthwiseConv2DOptions, DepthwiseWindow, DepthwiseWindowOptions } from './depthwise-conv2d.js';
 export { DepthwiseConv2D } from './depthwise-conv2d.js';
 export { describeObject } from './describe-object.js';
+export type { PlanGraph, PlanStep } from './execution-plan.js';
+export { compilePlan, planChain, runChain, runStep } from './execution-plan.js';
 export { Flatten } from './flatten.js';
 export type { FunctionalGraph } from './functional-graph.js';
+export type { FusionRule } from './fusion-rule.js';
 export type { GlobalPooling2DOptions } from './global-pooling-2d.js';
 export { GlobalAveragePooling2D, GlobalMaxPooling2D } from './global-pooling-2d.js';
 export type { InputOptions } from './input-layer.js';
 export { InputLayer, input } from './input-layer.js';
+export {
+  normalizedDenseParamGradKernel,
+  normalizedRowsKernel,
+  normalizedTransposeKernel,
+} from './kernels/normalized-dense-grad.js';
 export type { AddParameterOptions, CallContext, LayerOptions, Shape } from './layer.js';
 export { formatShape, LAYER_KEYS, Layer, toSnakeCase } from './layer.js';
 export type { LeakyReLUOptions } from './leaky-relu-layer.js';
@@ -35,7 +45,6 @@ export { ElementwiseMerge, MergeLayer } from './merge-layer.js';
 export type { ModelOptions } from './model.js';
 export { Model } from './model.js';
 export { Multiply } from './multiply.js';
-export type { FusableNormalization } from './normalized-dense.js';
 export type { Pooling2DOptions } from './pooling-2d.js';
 export { AveragePooling2D, MaxPooling2D } from './pooling-2d.js';
 export type { PReLUOptions } from './prelu.js';

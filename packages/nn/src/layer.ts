@@ -9,8 +9,8 @@ import {
   type Tensor,
   tf,
 } from '@steadygrad/core';
+import type { FusionRule } from './fusion-rule.js';
 import { checkInputShapeOption, checkLayerName, formatShape, toSnakeCase } from './layer-names.js';
-import type { FusableNormalization } from './normalized-dense.js';
 import {
   callSymbolic,
   inboundNodes,
@@ -307,13 +307,12 @@ export abstract class Layer {
   }
 
   /**
-   * For a normalization layer: what `apply(x, ctx)` would compute, when that is a training-mode batch
-   * normalization of a rank-2 float32 batch that the next Dense layer can run inside its own op
-   * ({@link FusableNormalization}); `undefined` otherwise (the default). `Sequential` uses it to fuse the
-   * pair (see `Dense.applyNormalized`); the results are those of the two layers applied one after the other.
+   * The fusion rules this layer declares as the first layer of a chain ({@link FusionRule}): what a
+   * container's execution plan tries, in order, when it builds. Declared by the layer that owns the math
+   * (normalization's `BatchNormalization` declares BatchNormalization → Dense). Default: none.
    */
-  fusableNormalization(_x: Tensor, _ctx: CallContext): FusableNormalization | undefined {
-    return undefined;
+  get fusionRules(): readonly FusionRule[] {
+    return [];
   }
 
   /** All parameters of this layer, in creation order (Keras `layer.variables` / `layer.weights`). */

@@ -8,6 +8,7 @@ import {
   tf,
 } from '@steadygrad/core';
 import { Container } from './container.js';
+import { compilePlan, type PlanStep, runStep } from './execution-plan.js';
 import { type FunctionalGraph, mapGraph } from './functional-graph.js';
 import { InputLayer } from './input-layer.js';
 import { type CallContext, formatShape, type Layer, type Shape, toSnakeCase } from './layer.js';
@@ -56,8 +57,8 @@ const MODEL_OPTIONS = ['inputs', 'outputs', 'name', 'seed'] as const;
  *   model (`dense`, `dense_1`, ...) and builds the layers that are not built yet from `seed`; layers that
  *   are built already (taken from another model: a sub-model `new Model({ inputs: base.inputs, outputs:
  *   base.getLayer('block_3').output })`) keep their weights. A rejected graph changes nothing.
- * - **Running.** `apply(x)` / `applyAll(xs)` run the nodes in order, freeing each intermediate tensor after its
- *   last reader. The `training` flag and the rest of the context reach every layer unchanged, as in
+ * - **Running.** `apply(x)` / `applyAll(xs)` run the model's {@link plan} (the nodes in order, a fused chain
+ *   as one op), freeing each intermediate tensor after its last reader. The `training` flag and the rest of the context reach every layer unchanged, as in
  *   `Sequential` (a frozen `BatchNormalization` runs in inference mode). `compile`/`fit`/`evaluate`/`predict`,
  *   checkpoints, `freeze` and `cloneModel` take a functional model as they take a `Sequential`.
  */
@@ -67,6 +68,7 @@ export class Model extends Container {
   readonly inputs: readonly SymbolicTensor[];
   readonly outputs: readonly SymbolicTensor[];
   private readonly graph: FunctionalGraph;
+  private readonly _plan: readonly PlanStep<LayerNode>[];
 
   constructor(options: ModelOptions) {
     checkOptions('Model', options, MODEL_KEYS);
@@ -85,6 +87,16 @@ export class Model extends Container {
     this.outputs = Object.freeze(toList(outputs));
     this.graph = mapGraph(name, this.inputs, this.outputs);
     this.nameAndBuild();
+    this._plan = planGraph(this.graph);
+  }
+
+  /**
+   * The execution plan `apply` / `applyAll` run, compiled by the constructor with `Sequential`'s planner: one
+   * step per call, except where a layer's fusion rule fuses a call with the calls that alone read its output
+   * (a BatchNormalization whose only reader is a Dense layer).
+   */
+  get plan(): readonly PlanStep<LayerNode>[] {
+    return this._plan;
   }
 
   /** Names the unnamed layers, then builds the unbuilt ones; on failure undoes both and rethrows. */
@@ -212,11 +224,13 @@ export class Model extends Container {
         const dtype = (s.layer as InputLayer).dtype;
         hold(s, x.dtype === dtype ? x : tf.cast(x, dtype));
       });
-      for (const node of this.graph.nodes) {
+      for (const step of this._plan) {
+        const node = step.nodes[0] as LayerNode;
+        const last = step.nodes[step.nodes.length - 1] as LayerNode;
         const args = node.inputs.map((s) => values.get(s) as Tensor);
         const out =
-          args.length === 1 ? node.layer.apply(args[0] as Tensor, call) : node.layer.applyInputs(args, call);
-        hold(node.outputs[0] as SymbolicTensor, out);
+          args.length === 1 ? runStep(step, args[0] as Tensor, call) : node.layer.applyInputs(args, call);
+        hold(last.outputs[0] as SymbolicTensor, out);
         for (const s of node.inputs) release(values.get(s) as Tensor);
       }
       // The outputs are the caller's: new tensors, one per output even when two outputs are the same tensor.
@@ -310,6 +324,25 @@ export class Model extends Container {
   } {
     return { nodes: this.graph.nodes, nodeIndex: this.graph.nodeIndex };
   }
+}
+
+/** The plan of a functional graph: a call joins a chain when it alone reads the previous call's output. */
+function planGraph(graph: FunctionalGraph): readonly PlanStep<LayerNode>[] {
+  const readers = new Map<SymbolicTensor, LayerNode[]>();
+  for (const node of graph.nodes) {
+    for (const s of node.inputs) readers.set(s, [...(readers.get(s) ?? []), node]);
+  }
+  return compilePlan<LayerNode>({
+    nodes: graph.nodes,
+    layerOf: (n) => n.layer,
+    readsOne: (n) => n.inputs.length === 1,
+    soleReader: (n) => {
+      const out = n.outputs[0] as SymbolicTensor;
+      const r = readers.get(out);
+      // `uses` counts readers and appearances among the outputs: 1 with one reader = not a model output.
+      return graph.uses.get(out) === 1 && r?.length === 1 ? r[0] : undefined;
+    },
+  });
 }
 
 function toList(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor[] {

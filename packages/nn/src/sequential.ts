@@ -8,7 +8,7 @@ import {
   tf,
 } from '@steadygrad/core';
 import { Container } from './container.js';
-import { Dense } from './dense.js';
+import { type PlanStep, planChain, runChain } from './execution-plan.js';
 import { type CallContext, formatShape, Layer, type Shape, toSnakeCase } from './layer.js';
 import {
   type LayerSummary,
@@ -60,6 +60,7 @@ export class Sequential extends Container {
   private _inputShape: Shape | undefined;
   private _outputShapes: Shape[] = [];
   private _built = false;
+  private _plan: readonly PlanStep<Layer>[] = [];
 
   constructor(layers: readonly Layer[] = [], options: SequentialOptions = {}) {
     checkOptions('Sequential', options, SEQUENTIAL_KEYS);
@@ -122,6 +123,7 @@ export class Sequential extends Container {
       const index = this._layers.length - 1;
       const shape = this._outputShapes[index - 1] ?? (this._inputShape as Shape);
       this._outputShapes.push(this.buildLayer(index, shape));
+      this._plan = planChain(this._layers);
     } else if (this._layers.length === 1 && layer.inputShapeOption !== undefined) {
       this.build();
     } else if (this._layers.length === 1 && layer.built && layer.buildInputShape !== undefined) {
@@ -209,7 +211,17 @@ export class Sequential extends Container {
     }
     this._inputShape = Object.freeze([...shape]);
     this._outputShapes = outputs;
+    this._plan = planChain(this._layers);
     this._built = true;
+  }
+
+  /**
+   * The execution plan `apply` runs, compiled when the model builds (and again when a layer is added after
+   * that): one step per layer, except where a layer's fusion rule fuses it with the layers after it (a
+   * BatchNormalization followed by a Dense layer). Empty until the model is built.
+   */
+  get plan(): readonly PlanStep<Layer>[] {
+    return this._plan;
   }
 
   private notBuiltError(): SteadygradError {
@@ -233,9 +245,11 @@ export class Sequential extends Container {
   }
 
   /**
-   * Runs `x` through every layer. `ctx.training` defaults to `false` and, with the rest of the context
-   * (`rng`, `losses`, `mcDropout`), reaches every layer unchanged. Builds the model first if needed (from the first layer's `inputShape`
-   * or, failing that, from `x`'s shape). Intermediate tensors are freed; only the output is returned.
+   * Runs `x` through every layer, by running the model's {@link plan} (so a fused pair runs as one op, with
+   * the results of its layers applied one after the other). `ctx.training` defaults to `false` and, with the
+   * rest of the context (`rng`, `losses`, `mcDropout`), reaches every layer unchanged. Builds the model first
+   * if needed (from the first layer's `inputShape` or, failing that, from `x`'s shape). Intermediate tensors
+   * are freed; only the output is returned.
    */
   apply(x: Tensor, ctx: Partial<CallContext> = {}): Tensor {
     if (this._layers.length === 0) {
@@ -246,33 +260,7 @@ export class Sequential extends Container {
       else this.build([null, ...x.shape.slice(1)]);
     }
     const { training = false, ...rest } = ctx;
-    // Intermediates are freed one by one rather than by a tidy, so that losses layers push into
-    // `ctx.losses` stay owned by the caller.
-    let h = x;
-    try {
-      const layers = this._layers;
-      for (let i = 0; i < layers.length; i++) {
-        const layer = layers[i] as Layer;
-        const call = { ...rest, training };
-        // A training-mode batch normalization followed by a Dense layer runs as one op (same results; its
-        // backward skips the normalization's input gradient when nothing needs it).
-        const following = layers[i + 1];
-        let next: Tensor | undefined;
-        if (training && following instanceof Dense) {
-          const norm = layer.fusableNormalization(h, call);
-          if (norm !== undefined) {
-            next = following.applyNormalized(h, norm, call);
-            if (next !== undefined) i++;
-          }
-        }
-        if (next === undefined) next = layer.apply(h, call);
-        if (h !== x && next !== h) h.dispose();
-        h = next;
-      }
-    } catch (e) {
-      if (h !== x) h.dispose();
-      throw e;
-    }
+    const h = runChain(this._plan, x, { ...rest, training });
     return h === x ? tf.clone(h) : h;
   }
 

@@ -2,7 +2,6 @@ import {
   batchNormHostAvailable,
   type Constraint,
   checkNumber,
-  checkOneOf,
   checkOptions,
   type Initializer,
   optionKeys,
@@ -17,19 +16,17 @@ import type { InitializerNameLike } from '@steadygrad/initializers';
 import { getInitializer } from '@steadygrad/initializers';
 import {
   type CallContext,
-  type FusableNormalization,
+  type FusionRule,
   LAYER_KEYS,
   Layer,
   type LayerOptions,
   type Shape,
 } from '@steadygrad/nn';
 import { resolveAxis } from './axes.js';
-import {
-  batchNormInference,
-  batchNormTraining,
-  batchNormTrainingOps,
-  batchNormTrainingReference,
-} from './batch-norm-ops.js';
+import { batchNormImplementation, batchNormTrainingFor } from './batch-norm-implementation.js';
+import { batchNormInference } from './batch-norm-ops.js';
+import type { BatchNormRowsOptions } from './batch-norm-rows.js';
+import { batchNormDenseRule } from './bn-dense-rule.js';
 import {
   AFFINE_KEYS,
   type AffineOptions,
@@ -39,16 +36,7 @@ import {
   createParameter,
 } from './feature-params.js';
 
-/** How training-mode batch normalization is computed (see {@link BatchNormalizationOptions.implementation}). */
-export type BatchNormImplementation = 'fused' | 'ops' | 'reference';
-
-const IMPLEMENTATIONS: readonly BatchNormImplementation[] = ['fused', 'ops', 'reference'];
-
-const TRAINING_IMPLS = {
-  fused: batchNormTraining,
-  ops: batchNormTrainingOps,
-  reference: batchNormTrainingReference,
-} as const;
+const RULES: readonly FusionRule[] = [batchNormDenseRule];
 
 /** Options of {@link BatchNormalization} (Keras 3 names and defaults). */
 export interface BatchNormalizationOptions extends LayerOptions, AffineOptions {
@@ -60,13 +48,6 @@ export interface BatchNormalizationOptions extends LayerOptions, AffineOptions {
   readonly epsilon?: number;
   readonly movingMeanInitializer?: InitializerNameLike | Initializer;
   readonly movingVarianceInitializer?: InitializerNameLike | Initializer;
-  /**
-   * `'fused'` (default): one custom-gradient op with the closed-form backward pass — core's host kernels on
-   * cpu/wasm for channels-last inputs, else the tfjs-op composition. `'ops'`: always the tfjs-op composition.
-   * `'reference'`: the plain autodiff composition. All compute the same values and gradients (tested); the
-   * option exists for equivalence tests and benchmarks.
-   */
-  readonly implementation?: BatchNormImplementation;
 }
 
 const KEYS = optionKeys<BatchNormalizationOptions>()([
@@ -75,7 +56,6 @@ const KEYS = optionKeys<BatchNormalizationOptions>()([
   'epsilon',
   'movingMeanInitializer',
   'movingVarianceInitializer',
-  'implementation',
   ...LAYER_KEYS,
   ...AFFINE_KEYS,
 ]);
@@ -106,7 +86,6 @@ export class BatchNormalization extends Layer {
   readonly epsilon: number;
   readonly center: boolean;
   readonly scale: boolean;
-  readonly implementation: BatchNormImplementation;
   private readonly initializers: {
     readonly beta: Initializer;
     readonly gamma: Initializer;
@@ -138,14 +117,12 @@ export class BatchNormalization extends Layer {
       gammaRegularizer,
       betaConstraint,
       gammaConstraint,
-      implementation = 'fused',
     } = options;
     this.axis = checkNumber('BatchNormalization axis', axis, { integer: true });
     this.momentum = checkNumber('BatchNormalization momentum', momentum, { min: 0, below: 1 });
     this.epsilon = checkNumber('BatchNormalization epsilon', epsilon, { min: 0 });
     this.center = checkFlag('BatchNormalization center', center);
     this.scale = checkFlag('BatchNormalization scale', scale);
-    this.implementation = checkOneOf('BatchNormalization implementation', implementation, IMPLEMENTATIONS);
     this.initializers = {
       beta: getInitializer(betaInitializer),
       gamma: getInitializer(gammaInitializer),
@@ -275,7 +252,7 @@ export class BatchNormalization extends Layer {
         beta,
         moving: { mean: movingMean.variable, variance: movingVariance.variable, momentum: this.momentum },
       };
-      return TRAINING_IMPLS[this.implementation](x, options);
+      return batchNormTrainingFor(this, x, options);
     }
     return batchNormInference(x, {
       axis,
@@ -287,16 +264,22 @@ export class BatchNormalization extends Layer {
     });
   }
 
+  /** BatchNormalization → Dense ({@link batchNormDenseRule}): a following Dense layer can run this layer's math. */
+  override get fusionRules(): readonly FusionRule[] {
+    return RULES;
+  }
+
   /**
-   * Describes this layer's training-mode call on a rank-2 float32 batch (features on the last axis, the
-   * default `'fused'` implementation, a backend with host kernels) so that a following Dense layer can run
-   * both in one op, with the same formulas and the same moving-statistic update; `undefined` otherwise.
+   * @internal For {@link batchNormDenseRule}: after the checks `apply` makes, what this layer's call on `x`
+   * normalizes with, when that call is a training-mode batch normalization of a rank-2 float32 batch over its
+   * rows by the layer's own op on a backend with host kernels (features on the last axis, not frozen); else
+   * `undefined`.
    */
-  override fusableNormalization(x: Tensor, ctx: CallContext): FusableNormalization | undefined {
+  rowsTraining(x: Tensor, ctx: CallContext): BatchNormRowsOptions | undefined {
     if (
       !ctx.training ||
       !this.trainable ||
-      this.implementation !== 'fused' ||
+      batchNormImplementation(this) !== 'fused' ||
       x.rank !== 2 ||
       x.dtype !== 'float32' ||
       !batchNormHostAvailable()

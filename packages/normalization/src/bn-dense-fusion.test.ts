@@ -1,9 +1,11 @@
-// Sequential runs a training-mode BatchNormalization followed by a Dense layer as one op (nn's
-// normalized-dense.ts). These tests pin that fused path against the two layers applied one after the other.
+// A container's plan runs a training-mode BatchNormalization followed by a Dense layer as one op (the
+// BatchNormalization → Dense rule, bn-dense-rule.ts). These tests pin that fused path against the two layers
+// applied one after the other.
 import '@tensorflow/tfjs-backend-wasm';
 import { RandomStream, registerGradients, setHostSimdEnabled, type Tensor, tf } from '@steadygrad/core';
-import { Dense, type Layer, Sequential } from '@steadygrad/nn';
+import { type Container, Dense, InputLayer, input, type Layer, Model, Sequential } from '@steadygrad/nn';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { setBatchNormImplementation } from './batch-norm-implementation.js';
 import { BatchNormalization } from './batch-normalization.js';
 
 type Build = () => Layer[];
@@ -36,10 +38,17 @@ function model(build: Build, inputDim: number): Sequential {
   return m;
 }
 
+/** The same chain as a functional model (same seed: the same weights). */
+function functional(build: Build, inputDim: number): Model {
+  const x = input({ shape: [inputDim] });
+  const y = build().reduce((h, layer) => layer.apply(h), x);
+  return new Model({ inputs: x, outputs: y, seed: 11 });
+}
+
 /** The layers applied one after the other (no fusion). */
-function unfused(m: Sequential, x: Tensor): Tensor {
+function unfused(m: Container, x: Tensor): Tensor {
   let h = x;
-  for (const layer of m.layers) {
+  for (const layer of m.layers.filter((l) => !(l instanceof InputLayer))) {
     const next = layer.apply(h, { training: true });
     if (h !== x) h.dispose();
     h = next;
@@ -55,7 +64,7 @@ interface Step {
 }
 
 /** One training-mode forward + backward: output, gradients of every trainable parameter, moving statistics. */
-function step(m: Sequential, x: Tensor, r: Tensor, forward: (x: Tensor) => Tensor): Step {
+function step(m: Container, x: Tensor, r: Tensor, forward: (x: Tensor) => Tensor): Step {
   const saved = m.getWeights();
   const vars = m.trainableParameters.map((p) => p.variable);
   const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(forward(x), r)) as tf.Scalar, vars);
@@ -95,8 +104,12 @@ afterAll(async () => {
   await tf.setBackend('cpu');
 });
 
-for (const backend of ['wasm', 'cpu']) {
-  describe(`BatchNormalization → Dense fused in Sequential on ${backend}`, () => {
+for (const [backend, kind] of [
+  ['wasm', 'Sequential'],
+  ['cpu', 'Sequential'],
+  ['wasm', 'Model'],
+] as const) {
+  describe(`BatchNormalization → Dense fused in ${kind} on ${backend}`, () => {
     for (const [name, build] of Object.entries(MODELS)) {
       // 8 rows with host SIMD off on wasm: the unfused backward without the normalization's dx (small batches
       // without SIMD); otherwise the fused M = x̂ᵀ·dZ backward.
@@ -116,7 +129,10 @@ for (const backend of ['wasm', 'cpu']) {
             rng.fillNormal(rows * inputDim).map((v, i) => v * 2 + (i % 3)),
             [rows, inputDim],
           );
-          const m = model(build, inputDim);
+          const m = kind === 'Sequential' ? model(build, inputDim) : functional(build, inputDim);
+          expect(m.plan.filter((p) => p.rule?.name === 'BatchNormalization → Dense').length).toBe(
+            m.layers.filter((l) => l instanceof BatchNormalization).length,
+          );
           const units = m.outputShape?.[1] as number;
           const rr = tf.tensor2d(rng.fillNormal(rows * units), [rows, units]);
           const before = tf.memory().numTensors;
@@ -146,47 +162,74 @@ for (const backend of ['wasm', 'cpu']) {
 }
 
 describe('what the fused path runs (wasm)', () => {
-  it('an input BN → Dense pair with a large batch forms no input gradient: one matmul fewer than unfused', async () => {
-    await tf.setBackend('wasm');
-    await tf.ready();
-    const m = model(MODELS['input BN → Dense relu → BN → Dense softmax'] as Build, 12);
-    const x = tf.randomNormal([96, 12], 0, 1, 'float32', 1);
-    const vars = m.trainableParameters.map((p) => p.variable);
-    const run = async (forward: (x: Tensor) => Tensor) => {
-      const p = await tf.profile(() => {
-        const g = tf.variableGrads(() => tf.sum(forward(x)) as tf.Scalar, vars);
-        tf.dispose([g.value, ...Object.values(g.grads)]);
-      });
-      return p.kernels.map((k) => k.name);
-    };
-    const fusedKernels = await run((xx) => m.apply(xx, { training: true }));
-    const plainKernels = await run((xx) => unfused(m, xx));
-    const count = (names: string[], n: string) => names.filter((k) => k === n).length;
-    expect(count(fusedKernels, 'SteadygradNormalizedDenseParamGrad')).toBe(1);
-    expect(count(plainKernels, 'SteadygradNormalizedDenseParamGrad')).toBe(0);
-    // tfjs's matmul kernels, and core's hostMatMul (wasm with SIMD).
-    const matmuls = (names: string[]) =>
-      count(names, 'BatchMatMul') + count(names, '_FusedMatMul') + count(names, 'SteadygradMatMul');
-    expect(matmuls(fusedKernels)).toBe(matmuls(plainKernels) - 1);
-    expect(matmuls(fusedKernels)).toBeGreaterThan(0);
-    tf.dispose(x);
-    m.dispose();
-  });
+  for (const kind of ['Sequential', 'Model'] as const) {
+    it(`${kind}: an input BN → Dense pair with a large batch forms no input gradient: one matmul fewer than unfused`, async () => {
+      await tf.setBackend('wasm');
+      await tf.ready();
+      const build = MODELS['input BN → Dense relu → BN → Dense softmax'] as Build;
+      const m = kind === 'Sequential' ? model(build, 12) : functional(build, 12);
+      const x = tf.randomNormal([96, 12], 0, 1, 'float32', 1);
+      const vars = m.trainableParameters.map((p) => p.variable);
+      const run = async (forward: (x: Tensor) => Tensor) => {
+        const p = await tf.profile(() => {
+          const g = tf.variableGrads(() => tf.sum(forward(x)) as tf.Scalar, vars);
+          tf.dispose([g.value, ...Object.values(g.grads)]);
+        });
+        return p.kernels.map((k) => k.name);
+      };
+      const fusedKernels = await run((xx) => m.apply(xx, { training: true }));
+      const plainKernels = await run((xx) => unfused(m, xx));
+      const count = (names: string[], n: string) => names.filter((k) => k === n).length;
+      expect(count(fusedKernels, 'SteadygradNormalizedDenseParamGrad')).toBe(1);
+      expect(count(plainKernels, 'SteadygradNormalizedDenseParamGrad')).toBe(0);
+      // tfjs's matmul kernels, and core's hostMatMul (wasm with SIMD).
+      const matmuls = (names: string[]) =>
+        count(names, 'BatchMatMul') + count(names, '_FusedMatMul') + count(names, 'SteadygradMatMul');
+      expect(matmuls(fusedKernels)).toBe(matmuls(plainKernels) - 1);
+      expect(matmuls(fusedKernels)).toBeGreaterThan(0);
+      tf.dispose(x);
+      m.dispose();
+    });
+  }
 
   it('frozen or inference-mode BN is not fused (its call differs)', async () => {
     await tf.setBackend('wasm');
     const m = model(MODELS['input BN → Dense relu → BN → Dense softmax'] as Build, 12);
     const x = tf.randomNormal([16, 12], 0, 1, 'float32', 2);
     const bn = m.layers[0] as BatchNormalization;
-    expect(bn.fusableNormalization(x, { training: true })).toBeDefined();
-    expect(bn.fusableNormalization(x, { training: false })).toBeUndefined();
+    expect(bn.rowsTraining(x, { training: true })).toBeDefined();
+    expect(bn.rowsTraining(x, { training: false })).toBeUndefined();
     bn.trainable = false;
-    expect(bn.fusableNormalization(x, { training: true })).toBeUndefined();
-    const ops = new BatchNormalization({ implementation: 'ops' });
+    expect(bn.rowsTraining(x, { training: true })).toBeUndefined();
+    const ops = new BatchNormalization();
+    setBatchNormImplementation(ops, 'ops');
     ops.build([null, 12], new RandomStream(0));
-    expect(ops.fusableNormalization(x, { training: true })).toBeUndefined();
+    expect(ops.rowsTraining(x, { training: true })).toBeUndefined();
     ops.dispose();
     tf.dispose(x);
     m.dispose();
+  });
+
+  it('a functional BN read by two layers, or by a layer other than Dense, is not fused', () => {
+    const x = input({ shape: [6] });
+    const h = new BatchNormalization().apply(x);
+    const branch = new Model({
+      inputs: x,
+      outputs: [new Dense({ units: 2 }).apply(h), new Dense({ units: 3 }).apply(h)],
+    });
+    const x2 = input({ shape: [6] });
+    const chain = new Model({
+      inputs: x2,
+      outputs: new Dense({ units: 2 }).apply(
+        new BatchNormalization().apply(new BatchNormalization().apply(x2)),
+      ),
+    });
+    expect(branch.plan.map((p) => p.rule?.name)).toEqual([undefined, undefined, undefined]);
+    expect(chain.plan.map((p) => [p.layers.length, p.rule?.name])).toEqual([
+      [1, undefined],
+      [2, 'BatchNormalization → Dense'],
+    ]);
+    branch.dispose();
+    chain.dispose();
   });
 });

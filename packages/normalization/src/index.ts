@@ -9,8 +9,9 @@ export {
   batchNormTrainingOps,
   batchNormTrainingReference,
 } from './batch-norm-ops.js';
-export type { BatchNormalizationOptions, BatchNormImplementation } from './batch-normalization.js';
+export type { BatchNormalizationOptions } from './batch-normalization.js';
 export { BatchNormalization } from './batch-normalization.js';
+export { batchNormDenseRule } from './bn-dense-rule.js';
 export type { AffineOptions } from './feature-params.js';
 export type { GroupNormalizationOptions } from './group-normalization.js';
 export { GroupNormalization } from './group-normalization.js';

@@ -3,6 +3,7 @@
 import '@tensorflow/tfjs-backend-wasm';
 import { RandomStream, registerGradients, type Tensor, tf } from '@steadygrad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setBatchNormImplementation } from './batch-norm-implementation.js';
 import { BatchNormalization } from './batch-normalization.js';
 import { expectClose } from './test-utils/close.js';
 import { loadTorchFixtures } from './test-utils/fixtures.js';
@@ -29,8 +30,8 @@ describe('BatchNormalization on the wasm backend against PyTorch fixtures', () =
           name: 'bn',
           momentum: c.momentum,
           epsilon: c.epsilon,
-          implementation,
         });
+        setBatchNormImplementation(layer, implementation);
         layer.build([null, ...c.shape.slice(1)], new RandomStream(0));
         const params: [{ assign(t: Tensor): void }, number[]][] = [
           [layer.gamma!, c.gamma],

@@ -1,5 +1,5 @@
 import { isSteadygradError, registerGradients, type Tensor, tf } from '@steadygrad/core';
-import { Dense, Sequential } from '@steadygrad/nn';
+import { Dense, type FusionRule, Layer, Sequential } from '@steadygrad/nn';
 import { sgd } from '@steadygrad/optim';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { gradientMonitor, probeLayers } from './gradient-monitor.js';
@@ -302,5 +302,65 @@ describe('gradientMonitor', () => {
     expect(tf.memory().numTensors).toBe(before);
     trainer.dispose();
     model.dispose();
+  });
+});
+
+describe('probeLayers runs the layers’ execution plan', () => {
+  /** Scale → Dense as one computation (the layers' own calls): counts its runs, hands over Scale's output. */
+  const runs = { fused: 0 };
+  const scaleThenDense: FusionRule = {
+    name: 'Scale → Dense',
+    length: 2,
+    matches: (chain) => chain[1] instanceof Dense,
+    apply(chain, x, ctx, intermediates) {
+      runs.fused++;
+      const h = (chain[0] as Layer).apply(x, ctx);
+      if (intermediates !== undefined) intermediates.push(tf.keep(tf.clone(h)));
+      const y = (chain[1] as Layer).apply(h, ctx);
+      h.dispose();
+      return y;
+    },
+  };
+  class Scale extends Layer {
+    readonly className: string = 'Scale';
+    call(x: Tensor): Tensor {
+      return tf.mul(x, 3);
+    }
+  }
+  class FusingScale extends Scale {
+    override get fusionRules(): readonly FusionRule[] {
+      return [scaleThenDense];
+    }
+  }
+  const stack = (first: Layer) =>
+    new Sequential([first, new Dense({ units: 8, activation: 'relu' }), new Dense({ units: 3 })], {
+      seed: 4,
+    });
+
+  it('a fused step reports every layer: the same statistics as the layers one by one, no leak', async () => {
+    const fused = stack(new FusingScale({ inputShape: [2] }));
+    const plain = stack(new Scale({ inputShape: [2] }));
+    expect(fused.plan.map((s) => s.rule?.name)).toEqual(['Scale → Dense', undefined]);
+    const before = tf.memory().numTensors;
+    runs.fused = 0;
+    const options = { loss: 'sparse_categorical_crossentropy', training: true } as const;
+    const a = await probeLayers(fused.layers, probe.x, probe.y, options);
+    expect(runs.fused).toBe(1);
+    const b = await probeLayers(plain.layers, probe.x, probe.y, options);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(a.layers.map((l) => l.name)).toEqual(['scale', 'dense', 'dense_1']);
+    expect(a.loss).toBe(b.loss);
+    a.layers.forEach((l, i) => {
+      const o = b.layers[i]!;
+      expect([l.activationMean, l.activationStd, l.deadFraction]).toEqual([
+        o.activationMean,
+        o.activationStd,
+        o.deadFraction,
+      ]);
+      if (i > 0) expect(l.gradientNorm).toBe(o.gradientNorm);
+    });
+    expect(a.layers[0]!.activationMean).not.toBe(0);
+    fused.dispose();
+    plain.dispose();
   });
 });

@@ -10,7 +10,7 @@ import {
   tf,
   type Variable,
 } from '@steadygrad/core';
-import type { CallContext, Layer } from '@steadygrad/nn';
+import { type CallContext, type Layer, planChain, runChain } from '@steadygrad/nn';
 import type { BatchLogs, Callback, Logs, TrainingParams } from './callbacks.js';
 import { getLoss, type LossFunction, type LossLike } from './losses.js';
 import { variableGrads } from './variable-grads.js';
@@ -123,7 +123,8 @@ function checkLayers(layers: unknown): readonly Layer[] {
 }
 
 /**
- * The device half of a probe: runs the layers one by one (`layer.apply`) on `x`, differentiates
+ * The device half of a probe: runs the layers' execution plan on `x` (nn's `planChain`: the plan a
+ * `Sequential` of these layers runs, fused steps included, so the probe measures what `fit` runs), differentiates
  * `loss(y, output)` with respect to every trainable parameter, and returns ONE vector
  * `[loss, (gradientNorm, mean, std, dead, saturated) per layer]` (the caller reads and disposes it).
  */
@@ -132,9 +133,10 @@ function probeVector(
   x: Tensor,
   y: Tensor,
   loss: LossFunction,
-  ctx: Partial<CallContext>,
+  ctx: CallContext,
 ): Tensor {
   registerGradients();
+  const plan = planChain(layers);
   const vars: Variable[] = [];
   const layerOf = new Map<string, number>();
   layers.forEach((layer, i) => {
@@ -147,11 +149,9 @@ function probeVector(
   try {
     return tf.tidy(() => {
       const forward = (): Scalar => {
-        let h = x;
-        for (const layer of layers) {
-          h = layer.apply(h, ctx);
-          outputs.push(tf.keep(h));
-        }
+        // Every layer's output, in order (a fused step's rule hands over its interior ones).
+        const h = runChain(plan, x, ctx, outputs);
+        for (const o of outputs) tf.keep(o);
         const value = loss(y, h);
         if (value.rank !== 0) {
           throw new SteadygradError(
@@ -224,9 +224,10 @@ function decode(layers: readonly Layer[], values: ArrayLike<number>): LayerProbe
 /**
  * Per-layer statistics of a stack of layers on one batch `(x, y)`: for each layer, the gradient norm of its
  * trainable parameters (of `loss(y, output of the last layer)`), the mean and std of its output, and the
- * fraction of dead or saturated units (see {@link LayerStatistics}). The layers run one by one through
- * `layer.apply` (they must be built: give a built `Sequential`'s `layers`); all statistics are gathered into
- * one tensor and read back with **one** device read. Nothing is kept on the device.
+ * fraction of dead or saturated units (see {@link LayerStatistics}). The layers run as a `Sequential` of them
+ * runs them, through their execution plan (nn's `planChain`: a fused BatchNormalization → Dense pair runs as
+ * one op and reports both layers' outputs); they must be built (give a built `Sequential`'s `layers`). All
+ * statistics are gathered into one tensor and read back with **one** device read. Nothing is kept on the device.
  */
 export async function probeLayers(
   layers: readonly Layer[],
@@ -245,7 +246,7 @@ export async function probeLayers(
   }
   checkNumber('seed', seed, { min: 0, max: 0xffffffff, integer: true });
   const lossFn = getLoss(loss);
-  const ctx: Partial<CallContext> = training ? { training, rng: new RandomStream(seed) } : { training };
+  const ctx: CallContext = training ? { training, rng: new RandomStream(seed) } : { training };
   const vec = probeVector(checked, x, y, lossFn, ctx);
   try {
     return decode(checked, await vec.data());
@@ -302,8 +303,8 @@ interface TrainerLike {
  * and fraction of dead (ReLU family) or saturated (sigmoid/tanh) units — see {@link probeLayers} for the
  * exact definitions. Create it with {@link gradientMonitor}.
  *
- * **Cost.** Each record is one extra forward and backward pass on the probe batch (through the layers one by
- * one) and **one** device read-back (all layers' statistics in one tensor); steps between records cost
+ * **Cost.** Each record is one extra forward and backward pass on the probe batch (through the layers'
+ * execution plan, as `fit` runs them) and **one** device read-back (all layers' statistics in one tensor); steps between records cost
  * nothing. The optimizer is not touched: the probe's gradients are only measured.
  *
  * **Where the records go.** `monitor.records` holds every record; `monitor.matrix('gradientNorm')` gives the
@@ -442,7 +443,7 @@ export class GradientMonitor implements Callback<TrainerLike> {
 
   /** Takes a record now (one forward/backward pass on the probe batch, one device read). */
   private async record(batch: number): Promise<void> {
-    const ctx: Partial<CallContext> = this.training
+    const ctx: CallContext = this.training
       ? { training: true, rng: new RandomStream(this.seed) }
       : { training: false };
     const vec = probeVector(this.layers, this.x, this.y, this.lossFn!, ctx);

@@ -1,8 +1,6 @@
 import {
   batchNormGradKernel,
   batchNormHostAvailable,
-  batchNormTrainKernel,
-  type HostMovingStatistics,
   hostKernelAvailable,
   hostMatMul,
   hostMatMulAvailable,
@@ -20,28 +18,11 @@ import {
   affineGradParts,
   affineInputGrad,
   affineKernelGrad,
-} from './dense-kernel.js';
-import {
   normalizedDenseParamGradKernel,
   normalizedRowsKernel,
   normalizedTransposeKernel,
-} from './kernels/normalized-dense-grad.js';
-
-/**
- * A training-mode batch normalization of a rank-2 float32 batch over its rows (statistics per column),
- * described so that the next Dense layer can run it inside its own op (see `normalizedDenseForward`).
- * A normalization layer offers one through `Layer.fusableNormalization` only when that is exactly what its
- * call would compute.
- */
-export interface FusableNormalization {
-  readonly epsilon: number;
-  /** The scale γ `[C]`, or undefined (scale 1). */
-  readonly gamma: Tensor | undefined;
-  /** The offset β `[C]`, or undefined (offset 0). */
-  readonly beta: Tensor | undefined;
-  /** The moving statistics the forward pass updates (Keras momentum). */
-  readonly moving: HostMovingStatistics;
-}
+} from '@steadygrad/nn';
+import { type BatchNormRowsOptions, batchNormTrainRows } from './batch-norm-rows.js';
 
 /** Whether {@link normalizedDenseForward} can run on the active backend (the cpu and wasm host kernels). */
 export function normalizedDenseAvailable(): boolean {
@@ -75,9 +56,9 @@ function fuseWithoutInputGrad(rows: number): Mode {
 }
 
 /**
- * `act(BN(x)·W + b)` as ONE differentiable op: a training-mode batch normalization (the formulas of core's
- * `batchNormTrainKernel`: `y₀ = γ·x̂ + β`, `x̂ = (x − μ)/√(σ² + ε)`, biased batch variance, moving statistics
- * updated with the Keras momentum) followed by the Dense computation of `dense-kernel.ts`.
+ * `act(BN(x)·W + b)` as ONE differentiable op: BatchNormalization's training-mode forward
+ * ({@link batchNormTrainRows}: `y₀ = γ·x̂ + β`, `x̂ = (x − μ)/√(σ² + ε)`, biased batch variance, moving
+ * statistics updated with the Keras momentum) followed by the Dense layer's affine op (nn's `affineForward`).
  *
  * Why fuse: when the gradient of `x` is not needed — the normalization is the model's first layer, as in
  * the seed's BN-MLP — the parameter gradients need no `dY₀ = dZ·Wᵀ` (an `[n, N]·[N, C]` matmul) and no
@@ -87,17 +68,19 @@ function fuseWithoutInputGrad(rows: number): Mode {
  * the backward pass is exactly the unfused one: `dY₀`, the normalization's backward, `dW = y₀ᵀ·dZ`. Which
  * case applies is known from which gradients tfjs asks for ({@link lazyGradOp}).
  *
- * Check {@link normalizedDenseAvailable} first. `x` `[n, C]` float32, `kernel` `[C, N]`, `bias` `[N]`.
+ * Check {@link normalizedDenseAvailable} first. `x` `[n, C]` float32, `kernel` `[C, N]`, `bias` `[N]`. When
+ * `intermediates` is given, a copy of the normalization's output `y₀` is pushed there (the caller's).
  */
 export function normalizedDenseForward(
   x: Tensor,
-  norm: FusableNormalization,
+  norm: BatchNormRowsOptions,
   kernel: Tensor,
   bias: Tensor | undefined,
   activation: AffineActivation,
+  intermediates?: Tensor[],
 ): Tensor {
   registerGradients();
-  const { epsilon, gamma, beta, moving } = norm;
+  const { gamma, beta } = norm;
   const inputs: Partial<Record<Input, Tensor>> = { x };
   if (gamma !== undefined) inputs.gamma = gamma;
   if (beta !== undefined) inputs.beta = beta;
@@ -107,14 +90,9 @@ export function normalizedDenseForward(
   const out = lazyGradOp(
     inputs as Record<Input, Tensor>,
     (save) => {
-      const out = runHostKernel(
-        batchNormTrainKernel,
-        { x, gamma, beta, movingMean: moving.mean, movingVariance: moving.variance },
-        { epsilon, momentum: moving.momentum },
-      );
-      const [y0, mean, inv, newMean, newVariance] = out as [Tensor, Tensor, Tensor, Tensor, Tensor];
-      moving.mean.assign(newMean);
-      moving.variance.assign(newVariance);
+      const { y: y0, mean, inv } = batchNormTrainRows(x, norm);
+      // A probe's copy of the normalization's output (off the tape: the forward runs with recording off).
+      if (intermediates !== undefined) intermediates.push(tf.keep(tf.clone(y0)));
       const f = affineForward(y0, kernel, bias, activation);
       xIsTransposed = f.xIsTransposed;
       save([
