@@ -34,7 +34,7 @@ export type AffineActivation = FusedActivation | 'softmax';
  *   db = Σ_batch dZ            (sum over axis 0)
  *
  * `dZ` and `db` are computed at once (on the cpu and wasm backends by one host kernel,
- * {@link biasActGradKernel}); `dX` and `dW` are functions called only for the inputs whose gradient is
+ * `biasActGradKernel`); `dX` and `dW` are functions called only for the inputs whose gradient is
  * needed ({@link lazyGradOp}): a Dense layer applied to the model's input never computes `dX`.
  *
  * The transposes are explicit on purpose: tfjs's own MatMul gradient calls `matMul` with `transposeA` /
@@ -123,7 +123,7 @@ function smallBatch(m: number, k: number, n: number): boolean {
  * kernel (product, bias and relu; ~1.3–1.6x tfjs's fused matmul there), and the backward's matmuls use it too.
  * Otherwise, while training (a gradient tape records) on the wasm backend with a
  * small batch, `yᵀ` is computed as `Wᵀ·xᵀ` and one host kernel transposes it back, adds the bias and applies
- * the activation ({@link transposeBiasActKernel}); `xᵀ` is saved and reused for `dW = xᵀ·dZ`. Otherwise one
+ * the activation (`transposeBiasActKernel`); `xᵀ` is saved and reused for `dW = xᵀ·dZ`. Otherwise one
  * `_FusedMatMul` (inference keeps the plain form: its kernel does not change between batches, so the wasm
  * backend's packed copy is reused).
  */

@@ -6,9 +6,9 @@ import { normalizedDenseAvailable, normalizedDenseForward } from './bn-dense-op.
 /**
  * BatchNormalization → Dense, the fusion rule `BatchNormalization` declares ({@link Layer.fusionRules}):
  * a training-mode batch normalization of a rank-2 batch whose output only a Dense layer reads runs with that
- * Dense layer as ONE op ({@link normalizedDenseForward}): the same outputs, gradients and moving-statistic
- * updates as the two layers applied one after the other, and, when the normalization's input needs no
- * gradient (a BN on the model's input, as in the seed's BN-MLP), one large matmul less in the backward pass.
+ * Dense layer as ONE op (`normalizedDenseForward`, bn-dense-op.ts): the same outputs, gradients and
+ * moving-statistic updates as the two layers applied one after the other, and, when the normalization's input
+ * needs no gradient (a BN on the model's input, as in the seed's BN-MLP), one large matmul less backward.
  *
  * Compile time: the normalization normalizes the last axis of rank-2 inputs and the reader is a Dense layer.
  * Run time, the rule declines (the plan runs the two layers) unless the call is a training-mode normalization
