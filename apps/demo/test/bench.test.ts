@@ -1,9 +1,10 @@
 // The README's `pnpm bench` (the root script runs this package's `bench` script, `node dist/bench/bench.js`), here
 // as a smoke run: every row at most 32 training samples, one repetition, one thread. It checks the JSON the
 // bench prints (the MLP rows, the conv rows and their ratios), not speed: timings are for `pnpm bench` itself.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const app = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,11 +22,12 @@ interface Row {
 }
 
 describe('pnpm bench', () => {
-  it('--quick --samples 32 --json: MLP and conv rows, no leaks, ratios from the same run', () => {
-    const out = execFileSync(
+  it('--quick --samples 32 --json: MLP and conv rows, no leaks, ratios from the same run', async () => {
+    // Asynchronous: a synchronous spawn would block vitest's worker for minutes (its RPC times out).
+    const { stdout: out } = await promisify(execFile)(
       process.execPath,
       ['dist/bench/bench.js', '--quick', '--samples', '32', '--reps', '1', '--threads', '1', '--json'],
-      { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 },
+      { cwd: app, encoding: 'utf8', maxBuffer: 1 << 26 },
     );
     const lines = out.trim().split('\n');
     expect(out).toContain('| system | backend | threads | batch |');

@@ -7,104 +7,25 @@
 // figures are medians over repetitions. Where `pnpm setup:tensorflow` has built tfjs-node's binding, steadygrad
 // and tfjs-layers also run on the `tensorflow` backend in the same repetitions (`--no-tensorflow` skips them).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { integerFlag, parseCommandLine, runCommand } from '../cli-args.js';
+import { BATCHES, capSamples, type Job, planFor } from './bench-plan.js';
 import { markdownTable, pairedRatios, ratios, summarize } from './bench-stats.js';
 import type { BenchRun } from './bench-types.js';
 import { CONV_BATCH, convPlanFor, convSummary, convTable } from './conv-bench.js';
-
-interface Job {
-  readonly system: 'steadygrad' | 'tfjs-layers' | 'pytorch';
-  /** steadygrad: fit's `nonFinite` option (a second row that isolates the non-finite guard's cost). */
-  readonly nonFinite?: string;
-  readonly backend: 'wasm' | 'cpu' | 'tensorflow';
-  /** steadygrad: core's `setHostThreads`; PyTorch: `torch.set_num_threads`. */
-  readonly threads: number;
-  readonly batchSize: number;
-  readonly samples: number;
-  /** The conv rows (`smallCnnModel`); the seed cell 5 BN-MLP otherwise. */
-  readonly model?: 'cnn';
-  /** Test images to predict (default all 10,000). */
-  readonly testSamples?: number;
-}
-
-interface Plan {
-  readonly reps: number;
-  /** Samples per system at each batch size on the wasm backend (and PyTorch). */
-  readonly wasmSamples: Readonly<Record<number, number>>;
-  /** Samples on the cpu backend (reduced: tfjs's cpu backend runs ~200 s per epoch). */
-  readonly cpuSamples: Readonly<Record<number, number>>;
-  readonly cpuReps: number;
-  /** Samples per system at each batch size on the tensorflow backend. */
-  readonly tensorflowSamples: Readonly<Record<number, number>>;
-}
+import { tensorflowAvailable, torchAvailable } from './peers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../../..');
-const BATCHES = [32, 256] as const;
-
-function planFor(quick: boolean, reps: number | undefined): Plan {
-  return quick
-    ? {
-        reps: reps ?? 1,
-        wasmSamples: { 32: 3200, 256: 6400 },
-        cpuSamples: { 32: 640, 256: 1280 },
-        cpuReps: 1,
-        tensorflowSamples: { 32: 3200, 256: 6400 },
-      }
-    : {
-        reps: reps ?? 3,
-        wasmSamples: { 32: 60000, 256: 60000 },
-        cpuSamples: { 32: 3200, 256: 6400 },
-        cpuReps: 1,
-        tensorflowSamples: { 32: 30000, 256: 60000 },
-      };
-}
-
-/** Whether tfjs-node's native binding is built (by `pnpm setup:tensorflow`), so the tensorflow rows can run. */
-function tensorflowAvailable(): { ok: boolean; why: string } {
-  let dir: string;
-  try {
-    dir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-node/package.json'));
-  } catch {
-    return { ok: false, why: '@tensorflow/tfjs-node is not installed' };
-  }
-  const lib = join(dir, 'lib');
-  const built =
-    existsSync(lib) && readdirSync(lib).some((d) => existsSync(join(lib, d, 'tfjs_binding.node')));
-  return built
-    ? { ok: true, why: '@tensorflow/tfjs-node' }
-    : { ok: false, why: 'tfjs-node has no binding (run `pnpm setup:tensorflow`)' };
-}
 
 /**
  * The Python that runs the PyTorch peer: `--python PATH`, else `$STEADYGRAD_BENCH_PYTHON`, else
  * `/usr/bin/python3` (e.g. a venv's `bin/python` with PyTorch 2: Debian's PyTorch 1.13 is slow).
  */
 let python = process.env.STEADYGRAD_BENCH_PYTHON ?? '/usr/bin/python3';
-
-/** `--samples N` (smoke runs): at most N training samples in every row. */
-function capSamples(plan: Plan, samples: number | undefined): Plan {
-  if (samples === undefined) return plan;
-  const cap = (r: Readonly<Record<number, number>>) =>
-    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.min(v, samples)]));
-  return { ...plan, wasmSamples: cap(plan.wasmSamples), cpuSamples: cap(plan.cpuSamples) };
-}
-
-function torchAvailable(): { ok: boolean; why: string } {
-  const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], {
-    encoding: 'utf8',
-  });
-  if (r.error !== undefined) return { ok: false, why: `python3 not runnable (${r.error.message})` };
-  if (r.status !== 0)
-    return { ok: false, why: `python3 has no torch (${r.stderr.trim().split('\n').pop()})` };
-  return { ok: true, why: `torch ${r.stdout.trim()}` };
-}
 
 function lastJsonLine(stdout: string): unknown {
   const lines = stdout.trim().split('\n');
@@ -310,7 +231,7 @@ async function main(): Promise<void> {
   const reps = integerFlag('--reps', values.reps, { min: 1 });
   const plan = capSamples(planFor(values.quick, reps), samples);
   const seed = integerFlag('--seed', values.seed) as number;
-  const torch = torchAvailable();
+  const torch = torchAvailable(python);
   const log = (line: string): void => {
     process.stderr.write(`${line}\n`);
   };

@@ -1,0 +1,32 @@
+// Which peers this machine can run: tfjs-node's native binding (the tensorflow rows) and a Python with torch.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+/** Whether tfjs-node's native binding is built (by `pnpm setup:tensorflow`), so the tensorflow rows can run. */
+export function tensorflowAvailable(): { ok: boolean; why: string } {
+  let dir: string;
+  try {
+    dir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-node/package.json'));
+  } catch {
+    return { ok: false, why: '@tensorflow/tfjs-node is not installed' };
+  }
+  const lib = join(dir, 'lib');
+  const built =
+    existsSync(lib) && readdirSync(lib).some((d) => existsSync(join(lib, d, 'tfjs_binding.node')));
+  return built
+    ? { ok: true, why: '@tensorflow/tfjs-node' }
+    : { ok: false, why: 'tfjs-node has no binding (run `pnpm setup:tensorflow`)' };
+}
+
+/** Whether `python` imports torch (the PyTorch peer), and its version. */
+export function torchAvailable(python: string): { ok: boolean; why: string } {
+  const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], {
+    encoding: 'utf8',
+  });
+  if (r.error !== undefined) return { ok: false, why: `python3 not runnable (${r.error.message})` };
+  if (r.status !== 0)
+    return { ok: false, why: `python3 has no torch (${r.stderr.trim().split('\n').pop()})` };
+  return { ok: true, why: `torch ${r.stdout.trim()}` };
+}
