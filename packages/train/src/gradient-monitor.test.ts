@@ -2,7 +2,8 @@ import { isSteadygradError, registerGradients, type Tensor, tf } from '@steadygr
 import { Dense, type FusionRule, Layer, Sequential } from '@steadygrad/nn';
 import { sgd } from '@steadygrad/optim';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { gradientMonitor, probeLayers } from './gradient-monitor.js';
+import { gradientMonitor } from './gradient-monitor.js';
+import { probeLayers } from './layer-probe.js';
 import { blobs } from './test-utils/blobs.js';
 import { compile } from './trainer.js';
 

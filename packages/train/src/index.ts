@@ -37,13 +37,11 @@ export type { FitOptions, Verbose } from './fit-options.js';
 export type {
   GradientMonitorOptions,
   GradientRecord,
-  LayerProbe,
   LayerStatisticKey,
-  LayerStatistics,
-  ProbeOptions,
-  UnitActivityKind,
 } from './gradient-monitor.js';
-export { GradientMonitor, gradientMonitor, layerActivity, probeLayers } from './gradient-monitor.js';
+export { GradientMonitor, gradientMonitor } from './gradient-monitor.js';
+export type { LayerProbe, LayerStatistics, ProbeOptions, UnitActivityKind } from './layer-probe.js';
+export { layerActivity, probeLayers } from './layer-probe.js';
 export type { EpochSchedule } from './learning-rate-scheduler.js';
 export { learningRateScheduler } from './learning-rate-scheduler.js';
 export type { ProgressBarOptions, ProgressStream } from './log-format.js';
