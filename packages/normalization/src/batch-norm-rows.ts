@@ -1,4 +1,5 @@
-import { batchNormTrainKernel, runHostKernel, type Tensor } from '@steadygrad/core';
+import type { Tensor } from '@steadygrad/core';
+import { batchNormTrainKernel, runHostKernel } from '@steadygrad/core/kernels';
 import type { MovingStatistics } from './batch-norm-ops.js';
 
 /** What {@link batchNormTrainRows} normalizes with: BatchNormalization's epsilon, γ, β and moving statistics. */

@@ -1,17 +1,14 @@
+import { markSoftmaxOutput, registerGradients, type Tensor, tf } from '@steadygrad/core';
 import {
+  backendTraits,
   batchNormGradKernel,
   batchNormHostAvailable,
   hostKernelAvailable,
   hostMatMul,
   hostMatMulAvailable,
   lazyGradOp,
-  markSoftmaxOutput,
-  registerGradients,
   runHostKernel,
-  type Tensor,
-  tf,
-} from '@steadygrad/core';
-import { backendTraits } from '@steadygrad/core/kernels';
+} from '@steadygrad/core/kernels';
 import {
   type AffineActivation,
   affineForward,
