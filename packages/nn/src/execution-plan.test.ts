@@ -1,4 +1,4 @@
-import { RandomStream, type Tensor, tf } from '@steadygrad/core';
+import { RandomStream, SteadygradError, type Tensor, tf } from '@steadygrad/core';
 import { describe, expect, it } from 'vitest';
 import { Add } from './add.js';
 import { planChain, runChain } from './execution-plan.js';
@@ -80,6 +80,29 @@ describe('execution plan: a container compiles its layers once and apply runs th
     expect(shapeOf(m.plan)).toEqual([['Doubler', null]]);
     m.add(new AddOne());
     expect(shapeOf(m.plan)).toEqual([['Doubler+AddOne', 'Doubler → AddOne']]);
+  });
+
+  it('a layer whose building failed on add stays in the plan: apply reports it unbuilt, as before plans', () => {
+    class Unbuildable extends Layer {
+      readonly className = 'Unbuildable';
+      override build(): void {
+        throw new SteadygradError('SHAPE_MISMATCH', 'cannot build');
+      }
+      call(x: Tensor): Tensor {
+        return tf.clone(x);
+      }
+    }
+    const m = new Sequential([new Doubler({ inputShape: [1] })]);
+    expect(() => m.add(new Unbuildable())).toThrow('cannot build');
+    expect(shapeOf(m.plan)).toEqual([
+      ['Doubler', null],
+      ['Unbuildable', null],
+    ]);
+    const x = tf.tensor2d([[1]]);
+    const before = tf.memory().numTensors;
+    expect(() => m.apply(x)).toThrow(expect.objectContaining({ code: 'NOT_BUILT' }));
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
   });
 
   it('runChain with outputs hands back every layer output in order, a fused chain’s interior one included', () => {

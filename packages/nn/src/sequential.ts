@@ -122,8 +122,12 @@ export class Sequential extends Container {
     if (this._built) {
       const index = this._layers.length - 1;
       const shape = this._outputShapes[index - 1] ?? (this._inputShape as Shape);
-      this._outputShapes.push(this.buildLayer(index, shape));
-      this._plan = planChain(this._layers);
+      try {
+        this._outputShapes.push(this.buildLayer(index, shape));
+      } finally {
+        // Even when building failed: the layer stays in the model, and `apply` then reports it unbuilt.
+        this._plan = planChain(this._layers);
+      }
     } else if (this._layers.length === 1 && layer.inputShapeOption !== undefined) {
       this.build();
     } else if (this._layers.length === 1 && layer.built && layer.buildInputShape !== undefined) {

@@ -78,8 +78,8 @@ interface TrainerLike {
  * exact definitions. Create it with {@link gradientMonitor}.
  *
  * **Cost.** Each record is one extra forward and backward pass on the probe batch (through the layers'
- * execution plan, as `fit` runs them) and **one** device read-back (all layers' statistics in one tensor); steps between records cost
- * nothing. The optimizer is not touched: the probe's gradients are only measured.
+ * execution plan, as `fit` runs them) and **one** device read-back (all layers' statistics in one tensor);
+ * steps between records cost nothing. The optimizer is not touched: the probe's gradients are only measured.
  *
  * **Where the records go.** `monitor.records` holds every record; `monitor.matrix('gradientNorm')` gives the
  * `[record][layer]` matrix a heatmap plots (with `monitor.steps` and `monitor.layerNames` as axes). The
