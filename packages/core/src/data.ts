@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkOptions, optionKeys } from './check-options.js';
 import { SteadygradError } from './errors.js';
-import { gatherBytesKernel } from './kernels/gather-bytes.js';
+import { gatherBytesKernel } from './kernels/gather-bytes/gather-bytes.js';
 import { backendTraits } from './kernels/runtime/backend-traits.js';
 import { runHostKernel } from './kernels/runtime/host-kernel.js';
 

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { relaxedSimdModuleBytes as relaxedBytes } from '../src/kernels/simd/kernels.js';
+import { relaxedSimdModuleBytes as relaxedBytes } from '../src/kernels/runtime/simd-functions.js';
 
 const pkgRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -1,6 +1,7 @@
 import { type Activation, markSoftmaxOutput, registerGradients, type Tensor, tf } from '@steadygrad/core';
 import {
   backendTraits,
+  biasActGradKernel,
   gradientTapeRecording,
   hostKernelAvailable,
   hostMatMul,
@@ -8,10 +9,10 @@ import {
   lazyGradOp,
   runEngineKernel,
   runHostKernel,
+  softmaxBiasGradKernel,
+  softmaxRowsKernel,
+  transposeBiasActKernel,
 } from '@steadygrad/core/kernels';
-import { biasActGradKernel } from './kernels/bias-act-grad.js';
-import { softmaxBiasGradKernel, softmaxRowsKernel } from './kernels/softmax-rows.js';
-import { transposeBiasActKernel } from './kernels/transpose-bias-act.js';
 
 /**
  * The activations a Dense layer fuses into its matmul kernel. `relu` and `linear` only: their backward

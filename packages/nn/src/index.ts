@@ -32,11 +32,6 @@ export type { GlobalPooling2DOptions } from './global-pooling-2d.js';
 export { GlobalAveragePooling2D, GlobalMaxPooling2D } from './global-pooling-2d.js';
 export type { InputOptions } from './input-layer.js';
 export { InputLayer, input } from './input-layer.js';
-export {
-  normalizedDenseParamGradKernel,
-  normalizedRowsKernel,
-  normalizedTransposeKernel,
-} from './kernels/normalized-dense-grad.js';
 export type { AddParameterOptions, CallContext, LayerOptions, Shape } from './layer.js';
 export { formatShape, LAYER_KEYS, Layer, toSnakeCase } from './layer.js';
 export type { LeakyReLUOptions } from './leaky-relu-layer.js';

@@ -7,6 +7,9 @@ import {
   hostMatMul,
   hostMatMulAvailable,
   lazyGradOp,
+  normalizedDenseParamGradKernel,
+  normalizedRowsKernel,
+  normalizedTransposeKernel,
   runHostKernel,
 } from '@steadygrad/core/kernels';
 import {
@@ -15,9 +18,6 @@ import {
   affineGradParts,
   affineInputGrad,
   affineKernelGrad,
-  normalizedDenseParamGradKernel,
-  normalizedRowsKernel,
-  normalizedTransposeKernel,
 } from '@steadygrad/nn';
 import { type BatchNormRowsOptions, batchNormTrainRows } from './batch-norm-rows.js';
 
@@ -60,7 +60,7 @@ function fuseWithoutInputGrad(rows: number): Mode {
  * Why fuse: when the gradient of `x` is not needed — the normalization is the model's first layer, as in
  * the seed's BN-MLP — the parameter gradients need no `dY₀ = dZ·Wᵀ` (an `[n, N]·[N, C]` matmul) and no
  * normalization backward over `[n, C]`: from `M = x̂ᵀ·dZ` (one matmul, the one `dW` needs anyway),
- * `dW = γ·M + β⊗Σ dZ`, `dγ = Σ_j W⊙M`, `dβ = W·Σ dZ` (see {@link normalizedDenseParamGradKernel}). When the
+ * `dW = γ·M + β⊗Σ dZ`, `dγ = Σ_j W⊙M`, `dβ = W·Σ dZ` (see core's `normalizedDenseParamGradKernel`). When the
  * gradient of `x` IS needed (the pair sits deeper in a model, or someone differentiates w.r.t. the input),
  * the backward pass is exactly the unfused one: `dY₀`, the normalization's backward, `dW = y₀ᵀ·dZ`. Which
  * case applies is known from which gradients tfjs asks for ({@link lazyGradOp}).

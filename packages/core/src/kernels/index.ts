@@ -4,15 +4,21 @@
 // (runtime/: host-kernel registration, the SIMD module holder, the assembler, GEMM threads, tfjs-node's
 // native ops, lazy gradients, engine access and backend traits) — the one place that touches tfjs engine or
 // backend internals or branches on a backend's name. Browser-safe; ESM; no side effects at import.
-export type { HostMovingStatistics } from './batch-norm.js';
+export type { HostMovingStatistics } from './batch-norm/batch-norm.js';
 export {
   batchNormGradKernel,
   batchNormHostAvailable,
   batchNormTrainingHost,
   batchNormTrainKernel,
-} from './batch-norm.js';
-export type { HostMatMulOptions, MatMulAttrs } from './mat-mul.js';
-export { hostMatMul, hostMatMulAvailable, matMulKernel } from './mat-mul.js';
+} from './batch-norm/batch-norm.js';
+export { biasActGradKernel } from './bias-act-grad/bias-act-grad.js';
+export type { HostMatMulOptions, MatMulAttrs } from './mat-mul/mat-mul.js';
+export { hostMatMul, hostMatMulAvailable, matMulKernel } from './mat-mul/mat-mul.js';
+export {
+  normalizedDenseParamGradKernel,
+  normalizedRowsKernel,
+  normalizedTransposeKernel,
+} from './normalized-dense-grad/normalized-dense-grad.js';
 export type { BackendTraits } from './runtime/backend-traits.js';
 export { backendTraits } from './runtime/backend-traits.js';
 export { gradientTapeRecording, releaseAbandonedTape, runEngineKernel } from './runtime/engine.js';
@@ -45,4 +51,8 @@ export {
   setHostRelaxedSimdEnabled,
   setHostSimdEnabled,
 } from './runtime/simd-module.js';
-export { selectByFlag, selectByFlagKernel } from './select-by-flag.js';
+export { selectByFlag, selectByFlagKernel } from './select-by-flag/select-by-flag.js';
+export type { SgdKernelAttrs } from './sgd-step/sgd-step.js';
+export { sgdStepKernel, sgdStepMultiKernel } from './sgd-step/sgd-step.js';
+export { softmaxBiasGradKernel, softmaxRowsKernel } from './softmax-rows/softmax-rows.js';
+export { transposeBiasActKernel } from './transpose-bias-act/transpose-bias-act.js';

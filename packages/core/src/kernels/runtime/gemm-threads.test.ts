@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isSteadygradError } from '../../errors.js';
 import { type MatMulCase, values } from '../../test-utils/mat-mul-cases.js';
-import { hostMatMul } from '../mat-mul.js';
+import { hostMatMul } from '../mat-mul/mat-mul.js';
 import { hostThreads, MIN_THREADED_MACS, setHostThreads, threadedProducts } from './gemm-threads.js';
 import { setHostSimdEnabled } from './simd-module.js';
 

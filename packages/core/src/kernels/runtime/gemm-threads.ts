@@ -1,7 +1,7 @@
 import { SteadygradError } from '../../errors.js';
 import { isNode } from '../../is-node.js';
-import { GEMM_FMA_FUNCTIONS, GEMM_FUNCTIONS } from '../simd/gemm.js';
-import { runGemmTiles } from '../simd/gemm-tiles.js';
+import { GEMM_FMA_FUNCTIONS, GEMM_FUNCTIONS } from '../mat-mul/gemm-simd.js';
+import { runGemmTiles } from '../mat-mul/gemm-tiles.js';
 import { assembleModule } from './assembler.js';
 
 /*

@@ -1,7 +1,7 @@
 import { checkBoolean } from '../../validate.js';
-import { relaxedSimdModuleBytes, simdModuleBytes } from '../simd/kernels.js';
+import { relaxedSimdModuleBytes, simdModuleBytes } from './simd-functions.js';
 
-/** The SIMD functions (see kernels.ts); pointers are byte offsets into the wasm backend's memory. */
+/** The SIMD functions (each beside its kernel, listed in simd-functions.ts); pointers are byte offsets into the wasm backend's memory. */
 export interface SimdKernels {
   /**
    * Batch normalization forward in training mode (statistics, normalized output, moving-statistic update) on
@@ -105,7 +105,7 @@ export interface SimdKernels {
   /** Converts uint8 bytes to float32 with a scale and an offset (batches of uint8 pixels). */
   bytesToF32(out: number, count: number, scale: number, offset: number): void;
   /**
-   * The GEMM tiles of gemm.ts, `C = A·B (+ bias) (relu)`: `gemm{R}x{C}` computes `m` rows (a multiple of R)
+   * The GEMM tiles of mat-mul/gemm-simd.ts, `C = A·B (+ bias) (relu)`: `gemm{R}x{C}` computes `m` rows (a multiple of R)
    * × `n` columns (a multiple of C); the `c` forms need `sai` = 4.
    */
   gemm4x8: GemmFunction;
@@ -118,7 +118,7 @@ export interface SimdKernels {
 }
 
 /**
- * The fused multiply-add GEMM tiles of the relaxed-SIMD module (gemm.ts, `GEMM_FMA_FUNCTIONS`): the same
+ * The fused multiply-add GEMM tiles of the relaxed-SIMD module (mat-mul/gemm-simd.ts, `GEMM_FMA_FUNCTIONS`): the same
  * parameters as their namesakes without `f`.
  */
 export interface RelaxedSimdKernels {
@@ -131,7 +131,7 @@ export interface RelaxedSimdKernels {
 }
 
 /**
- * A GEMM tile function (see gemm.ts): byte offsets `a`, `b`, `c`; `m` rows, `n` columns, inner size `k`;
+ * A GEMM tile function (see mat-mul/gemm-simd.ts): byte offsets `a`, `b`, `c`; `m` rows, `n` columns, inner size `k`;
  * byte strides `sai`, `sak` of `A` (rows, inner), `ldb`, `ldc` of the rows of `B` and `C`; `bias` offset or 0;
  * `relu` 0 or 1.
  */

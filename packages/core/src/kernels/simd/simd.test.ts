@@ -1,11 +1,11 @@
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { batchNormGradKernel, batchNormTrainKernel } from '../batch-norm.js';
+import { batchNormGradKernel, batchNormTrainKernel } from '../batch-norm/batch-norm.js';
 import { assembleModule } from '../runtime/assembler.js';
 import { runHostKernel } from '../runtime/host-kernel.js';
+import { simdModuleBytes } from '../runtime/simd-functions.js';
 import { hostSimd, setHostMemory, setHostSimdEnabled } from '../runtime/simd-module.js';
-import { simdModuleBytes } from './kernels.js';
 
 interface WasmBackend {
   wasm: { HEAPF32: Float32Array; asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type HostKernel, hostKernelAvailable, runHostKernel } from './runtime/host-kernel.js';
+import { type HostKernel, hostKernelAvailable, runHostKernel } from '../runtime/host-kernel.js';
 
 /**
  * `out = flag ≠ 0 ? a : b` for a one-element `flag`: a plain copy (`TypedArray.set`, memcpy speed) of one of

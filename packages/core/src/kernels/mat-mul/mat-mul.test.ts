@@ -1,10 +1,10 @@
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isSteadygradError } from '../errors.js';
-import { type MatMulCase, values } from '../test-utils/mat-mul-cases.js';
+import { isSteadygradError } from '../../errors.js';
+import { type MatMulCase, values } from '../../test-utils/mat-mul-cases.js';
+import { setHostSimdEnabled } from '../runtime/simd-module.js';
 import { hostMatMul, hostMatMulAvailable } from './mat-mul.js';
-import { setHostSimdEnabled } from './runtime/simd-module.js';
 
 /** The independent reference: float64 sums (not the kernel's float32 order). */
 function reference(

@@ -1,4 +1,5 @@
-import type { HostKernel, Tensor } from '@steadygrad/core';
+import type { Tensor } from '../../tf.js';
+import type { HostKernel } from '../runtime/host-kernel.js';
 
 /**
  * Row-wise softmax of `z` `[m, n]` (the last axis): `y_ij = exp(z_ij − max_j z_ij) / Σ_j exp(z_ij − max_j z_ij)`

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type HostKernel, hostKernelAvailable, runHostKernel } from './runtime/host-kernel.js';
-import { lazyGradOp } from './runtime/lazy-grad.js';
-import { NativeTensorflow } from './runtime/native-tensorflow.js';
-import { hostSimd, pointer } from './runtime/simd-module.js';
-import { batchNormTrainingTensorflow } from './tensorflow/batch-norm.js';
+import { type HostKernel, hostKernelAvailable, runHostKernel } from '../runtime/host-kernel.js';
+import { lazyGradOp } from '../runtime/lazy-grad.js';
+import { NativeTensorflow } from '../runtime/native-tensorflow.js';
+import { hostSimd, pointer } from '../runtime/simd-module.js';
+import { batchNormTrainingTensorflow } from './batch-norm-tensorflow.js';
 
 interface BatchNormTrainAttrs {
   readonly epsilon: number;
@@ -47,7 +47,7 @@ export const batchNormTrainKernel: HostKernel<BatchNormTrainAttrs> = {
     const mv = i.movingVariance;
     const nm = o.newMean;
     const nv = o.newVariance;
-    // Columns [0, c0) on the wasm backend with WebAssembly SIMD (kernels.ts: the same arithmetic, four
+    // Columns [0, c0) on the wasm backend with WebAssembly SIMD (batch-norm-simd.ts: the same arithmetic, four
     // columns per vector, bit-identical); the rest here.
     const simd = hostSimd(x);
     const c0 = simd === undefined || n === 0 ? 0 : C - (C % 4);

@@ -1,4 +1,6 @@
-import { type HostKernel, hostSimd, pointer, tf } from '@steadygrad/core';
+import { tf } from '../../tf.js';
+import type { HostKernel } from '../runtime/host-kernel.js';
+import { hostSimd, pointer } from '../runtime/simd-module.js';
 
 interface BiasActGradAttrs {
   /** `true` for relu (`dZ = dy ⊙ step(y)`, `relu'(0) = 0`), `false` for linear (`dZ = dy`). */

@@ -7,19 +7,19 @@ export type GemmTiles = Pick<
 >;
 
 /**
- * `C = act(op(A)·B + bias)` over all of `C` (`m × n`) with the SIMD module's tiles (gemm.ts): 4 × 8 tiles over
+ * `C = act(op(A)·B + bias)` over all of `C` (`m × n`) with the SIMD module's tiles (gemm-simd.ts): 4 × 8 tiles over
  * blocks of 64 rows (each block sweeps every column panel of `B` while it stays in L2: at batch 256 the seed's
  * `A` is ~800 KB), then 4 × 4 tiles for the columns left over, 1 × 8 and 1 × 4 tiles for the last `m mod 4` rows
  * and the scalar `gemm1x1` for the last `n mod 4` columns. With `fma` (the relaxed-SIMD module's tiles) the
  * vector tiles fuse their multiply-adds; `gemm1x1` is always the plain one.
  *
- * Arguments are the tile functions' (gemm.ts): byte offsets `a`, `b`, `c`, `bias` (0: none) in the memory the
+ * Arguments are the tile functions' (gemm-simd.ts): byte offsets `a`, `b`, `c`, `bias` (0: none) in the memory the
  * tiles were instantiated on, byte strides `sai`, `sak` of `A`, `ldb`, `ldc` of the rows of `B` and `C`.
  * Every element of `C` is computed by exactly one tile, as the in-order sum over `k`, so any split of `C`'s
  * rows between calls (or threads) gives the same bits.
  *
  * Self-contained on purpose — no reference to anything outside its parameters but `Math` — because the GEMM
- * worker threads (gemm-threads.ts) run its source text (`runGemmTiles.toString()`), so both sides share one
+ * worker threads (runtime/gemm-threads.ts) run its source text (`runGemmTiles.toString()`), so both sides share one
  * implementation.
  */
 export function runGemmTiles(

@@ -1,5 +1,5 @@
-import type { HostKernel } from './runtime/host-kernel.js';
-import { hostSimd, pointer } from './runtime/simd-module.js';
+import type { HostKernel } from '../runtime/host-kernel.js';
+import { hostSimd, pointer } from '../runtime/simd-module.js';
 
 interface GatherBytesAttrs {
   /** The source samples, `sampleSize` bytes each. */

@@ -1,11 +1,13 @@
 import '@tensorflow/tfjs-backend-wasm';
-import { runHostKernel, setHostSimdEnabled, type Tensor, tf } from '@steadygrad/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type Tensor, tf } from '../../tf.js';
+import { runHostKernel } from '../runtime/host-kernel.js';
+import { setHostSimdEnabled } from '../runtime/simd-module.js';
 import {
   normalizedDenseParamGradKernel,
   normalizedRowsKernel,
   normalizedTransposeKernel,
-} from './kernels/normalized-dense-grad.js';
+} from './normalized-dense-grad.js';
 
 // The host kernels of normalization's BatchNormalization → Dense fused op (its own tests: normalization's
 // bn-dense-op.test.ts).

@@ -1,4 +1,4 @@
-import type { HostKernel } from '@steadygrad/core';
+import type { HostKernel } from '../runtime/host-kernel.js';
 
 interface TransposeBiasActAttrs {
   /** Apply relu after adding the bias. */

@@ -1,12 +1,12 @@
-import { SteadygradError } from '../errors.js';
-import type { Tensor } from '../tf.js';
-import { tf } from '../tf.js';
-import { backendTraits } from './runtime/backend-traits.js';
-import { runGemmThreaded } from './runtime/gemm-threads.js';
-import { type HostKernel, hostKernelAvailable, runHostKernel } from './runtime/host-kernel.js';
-import { NativeTensorflow } from './runtime/native-tensorflow.js';
-import { hostRelaxedSimd, hostSimd, pointer } from './runtime/simd-module.js';
-import { runGemmTiles } from './simd/gemm-tiles.js';
+import { SteadygradError } from '../../errors.js';
+import type { Tensor } from '../../tf.js';
+import { tf } from '../../tf.js';
+import { backendTraits } from '../runtime/backend-traits.js';
+import { runGemmThreaded } from '../runtime/gemm-threads.js';
+import { type HostKernel, hostKernelAvailable, runHostKernel } from '../runtime/host-kernel.js';
+import { NativeTensorflow } from '../runtime/native-tensorflow.js';
+import { hostRelaxedSimd, hostSimd, pointer } from '../runtime/simd-module.js';
+import { runGemmTiles } from './gemm-tiles.js';
 
 /** Attributes of {@link matMulKernel}. */
 export interface MatMulAttrs {
@@ -63,7 +63,7 @@ function dims(
  * that off. tfjs's MatMul sums in a blocked order, so results differ from it by float32 rounding only (~1e-6
  * relative).
  *
- * On the wasm backend with WebAssembly SIMD the loops of gemm.ts run on the tensors in place (~25 GFLOP/s on
+ * On the wasm backend with WebAssembly SIMD the loops of gemm-simd.ts run on the tensors in place (~25 GFLOP/s on
  * the project's machine, ~30 with fused multiply-adds, against ~15–20 for tfjs's MatMul there, which re-packs its second operand every
  * step, and ~1.5 with a transpose flag); elsewhere a scalar JavaScript loop, the reference, runs — correct
  * but much slower than tfjs's cpu MatMul, so use {@link hostMatMulAvailable} to choose. After

@@ -1,4 +1,5 @@
-import { type HostKernel, hostSimd, pointer } from '@steadygrad/core';
+import type { HostKernel } from '../runtime/host-kernel.js';
+import { hostSimd, pointer } from '../runtime/simd-module.js';
 
 /**
  * A kernel writing `x̂[r, c] = (x[r, c] − μ[c])·inv[c]` (float64, rounded once) for a batch `x` `[n, C]` and its

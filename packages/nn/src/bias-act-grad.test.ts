@@ -9,9 +9,9 @@ import {
   type Tensor,
   tf,
 } from '@steadygrad/core';
+import { biasActGradKernel } from '@steadygrad/core/kernels';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { denseForward, denseReference, type FusedActivation } from '../dense-kernel.js';
-import { biasActGradKernel } from './bias-act-grad.js';
+import { denseForward, denseReference, type FusedActivation } from './dense-kernel.js';
 
 const CASES: readonly [string, Activation, FusedActivation, Activation | undefined][] = [
   ['linear', linear, 'linear', undefined],
