@@ -22,6 +22,8 @@ export const batchNormDenseRule: FusionRule = {
     const [bn, dense] = chain;
     const shape = bn?.buildInputShape;
     return (
+      bn !== undefined &&
+      'rowsTraining' in bn &&
       dense instanceof Dense &&
       shape?.length === 2 &&
       ((bn as BatchNormalization).axis === -1 || (bn as BatchNormalization).axis === 1)
