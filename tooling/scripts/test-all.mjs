@@ -90,7 +90,7 @@ if (tensorflowInstalled(ROOT)) {
     'test-all: no tensorflow backend (tfjs-node has no binding; `npm run setup:tensorflow`): one pass',
   );
 }
-// Unit tests of the release and consumer tooling, and the kernel-boundary lint (node:test).
+// Unit tests of the release and consumer tooling, and the architecture lints (kernel boundary, file sizes; node:test).
 const toolTests = spawnSync(
   process.execPath,
   ['--test', 'tooling/release/', 'tooling/consumer/', 'tooling/lint/'],
