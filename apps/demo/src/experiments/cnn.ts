@@ -2,6 +2,7 @@ import { type Tensor, tf } from '@steadygrad/core';
 import { type FashionMnist, imageSource, labelSource, validationSplit } from '@steadygrad/datasets';
 import { Conv2D, type Sequential } from '@steadygrad/nn';
 import { sgd } from '@steadygrad/optim';
+import { cosineDecay } from '@steadygrad/schedules';
 import { compile } from '@steadygrad/train';
 import { experimentData } from '../data.js';
 import type { Experiment, ExperimentContext } from '../experiment.js';
@@ -39,7 +40,24 @@ export interface CnnSettings {
 }
 
 const LEARNING_RATE = 0.01;
+
+/** Validation images (the first ones of the training split): 5,000 of 60,000, fewer on a `--limit` subset. */
+const validationSizeFor = (count: number): number => Math.min(5000, Math.floor(count / 12));
 const MOMENTUM = 0.9;
+
+/**
+ * The learning rate both models train with: Keras's `CosineDecay` from lr0 (0.01, or `--lr`) to 0 over the
+ * run's optimizer steps, `lr(t) = lr0 · ½(1 + cos(π·t/T))` with `T = epochs · ⌈train size / batch size⌉`.
+ * Annealing to 0 is what lets 5 epochs reach the CNN's accuracy: at a constant 0.01 the same CNN scored 0.8994
+ * over seeds 42–44 (0.9068, 0.8964, 0.8950), the last epochs' noise keeping it from settling; with the cosine
+ * decay, 0.9096 ± 0.0015 (0.9095, 0.9111, 0.9082; the BN-MLP 0.8889 ± 0.0018), `pnpm demo cnn --json` on wasm,
+ * 2026-12-07.
+ */
+function learningRateFor(ctx: ExperimentContext, trainCount: number, epochs: number, batchSize: number) {
+  const initialLearningRate = ctx.learningRate ?? LEARNING_RATE;
+  const decaySteps = Math.max(1, epochs * Math.ceil(trainCount / batchSize));
+  return { schedule: cosineDecay({ initialLearningRate, decaySteps }), initialLearningRate, decaySteps };
+}
 
 async function trainOnce(
   ctx: ExperimentContext,
@@ -51,12 +69,13 @@ async function trainOnce(
   label: string,
 ): Promise<{ accuracy: number; secondsPerEpoch: number }> {
   const { train, valid } = validationSplit(data.train, {
-    validationSize: Math.min(5000, Math.floor(data.train.count / 12)),
+    validationSize: validationSizeFor(data.train.count),
     position: 'first',
   });
+  const { schedule } = learningRateFor(ctx, train.count, epochs, batchSize);
   const trainer = compile(model, {
     loss: 'sparse_categorical_crossentropy',
-    optimizer: sgd({ learningRate: ctx.learningRate ?? LEARNING_RATE, momentum: MOMENTUM }),
+    optimizer: sgd({ learningRate: schedule, momentum: MOMENTUM }),
     metrics: ['accuracy'],
   });
   try {
@@ -128,7 +147,8 @@ function publishFeatureMaps(ctx: ExperimentContext, data: FashionMnist, model: S
 /**
  * The `cnn` experiment with its settings: a small CNN (two conv blocks with batch normalization and
  * pooling, see `smallCnnModel`) against the seed's BN-MLP (cell 5) on Fashion-MNIST, both trained with the
- * same SGD (learning rate 0.01, momentum 0.9), batch size, epochs (default 5) and data order, over seeds
+ * same SGD (momentum 0.9, learning rate cosine-decayed from 0.01 to 0 over the run), batch size, epochs
+ * (default 5) and data order, over seeds
  * (default 3); test accuracy `{ mean, std, values }` for each. Validation: the first 5,000 training images.
  */
 export function createCnnExperiment(settings: CnnSettings = {}): Experiment<CnnResult> {
@@ -171,6 +191,8 @@ export function createCnnExperiment(settings: CnnSettings = {}): Experiment<CnnR
           baseline.dispose();
         }
       }
+      const trainCount = data.train.count - validationSizeFor(data.train.count);
+      const lr = learningRateFor(ctx, trainCount, epochs, batchSize);
       const testAccuracy = seedStats(cnn.accuracy);
       const baselineAccuracy = seedStats(mlp.accuracy);
       ctx.log(
@@ -181,7 +203,7 @@ export function createCnnExperiment(settings: CnnSettings = {}): Experiment<CnnR
         backend: ctx.backend,
         epochs,
         batchSize,
-        optimizer: `sgd(lr=${ctx.learningRate ?? LEARNING_RATE}, momentum=${MOMENTUM})`,
+        optimizer: `sgd(lr=cosineDecay(${lr.initialLearningRate} → 0 over ${lr.decaySteps} steps), momentum=${MOMENTUM})`,
         filters: [...filters],
         seeds,
         model: `smallCnnModel([${filters.join(', ')}])`,
