@@ -1,11 +1,5 @@
-import {
-  batchNormHostAvailable,
-  batchNormTrainingHost,
-  SteadygradError,
-  type Tensor,
-  tf,
-  type Variable,
-} from '@steadygrad/core';
+import { SteadygradError, type Tensor, tf, type Variable } from '@steadygrad/core';
+import { batchNormHostAvailable, batchNormTrainingHost } from '@steadygrad/core/kernels';
 import { otherAxes } from './axes.js';
 
 /**

@@ -1,5 +1,4 @@
 import {
-  batchNormHostAvailable,
   type Constraint,
   checkNumber,
   checkOptions,
@@ -12,6 +11,7 @@ import {
   SteadygradError,
   type Tensor,
 } from '@steadygrad/core';
+import { batchNormHostAvailable } from '@steadygrad/core/kernels';
 import type { InitializerNameLike } from '@steadygrad/initializers';
 import { getInitializer } from '@steadygrad/initializers';
 import {

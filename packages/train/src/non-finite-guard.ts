@@ -1,14 +1,5 @@
-import {
-  checkOneOf,
-  flattenTree,
-  type HostKernel,
-  hostKernelAvailable,
-  type Parameter,
-  runHostKernel,
-  SteadygradError,
-  type Tensor,
-  tf,
-} from '@steadygrad/core';
+import { checkOneOf, flattenTree, type Parameter, SteadygradError, type Tensor, tf } from '@steadygrad/core';
+import { type HostKernel, hostKernelAvailable, runHostKernel } from '@steadygrad/core/kernels';
 
 /** `out = ok[0] !== 0 ? a : b` as one copy loop (cpu/wasm); `tf.where` with a broadcast scalar is ~100x slower there. */
 const SELECT_KERNEL: HostKernel = {

@@ -1,12 +1,5 @@
-import {
-  type HostKernel,
-  hostKernelAvailable,
-  lazyGradOp,
-  runHostKernel,
-  type Scalar,
-  type Tensor,
-  tf,
-} from '@steadygrad/core';
+import { type Scalar, type Tensor, tf } from '@steadygrad/core';
+import { type HostKernel, hostKernelAvailable, lazyGradOp, runHostKernel } from '@steadygrad/core/kernels';
 
 // Host kernels (cpu and wasm backends, see @steadygrad/core's `HostKernel`) for the classification loss and
 // metric of a typical `fit`: sparse categorical cross-entropy on probabilities and sparse categorical
