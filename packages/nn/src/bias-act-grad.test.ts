@@ -9,9 +9,13 @@ import {
   type Tensor,
   tf,
 } from '@steadygrad/core';
-import { biasActGradKernel } from '@steadygrad/core/kernels';
+import {
+  biasActGradKernel,
+  denseForward,
+  denseReference,
+  type FusedActivation,
+} from '@steadygrad/core/kernels';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { denseForward, denseReference, type FusedActivation } from './dense-kernel.js';
 
 const CASES: readonly [string, Activation, FusedActivation, Activation | undefined][] = [
   ['linear', linear, 'linear', undefined],

@@ -7,8 +7,8 @@ import {
   type Tensor,
   tf,
 } from '@steadygrad/core';
+import { denseForward, denseReference, type FusedActivation } from '@steadygrad/core/kernels';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { denseForward, denseReference, type FusedActivation } from './dense-kernel.js';
 
 const CASES: readonly [string, Activation, FusedActivation, Activation | undefined][] = [
   ['linear', linear, 'linear', undefined],

@@ -14,15 +14,15 @@ import {
   type Tensor,
   tf,
 } from '@steadygrad/core';
-import type { InitializerNameLike } from '@steadygrad/initializers';
-import { getInitializer } from '@steadygrad/initializers';
-import { checkWeightSize } from './check-weight-size.js';
 import {
   type AffineActivation,
   affineActivationFor,
   denseForward,
   type FusedActivation,
-} from './dense-kernel.js';
+} from '@steadygrad/core/kernels';
+import type { InitializerNameLike } from '@steadygrad/initializers';
+import { getInitializer } from '@steadygrad/initializers';
+import { checkWeightSize } from './check-weight-size.js';
 import { describeObject } from './describe-object.js';
 import { type CallContext, formatShape, LAYER_KEYS, Layer, type LayerOptions, type Shape } from './layer.js';
 
@@ -73,7 +73,7 @@ const DENSE_KEYS = optionKeys<DenseOptions>()([
  * `nn.Linear` stores the kernel transposed (`[units, inputDim]`) and initializes both kernel and bias
  * from U(±1/√inputDim) (Kaiming-uniform with a = √5); transpose PyTorch weights when copying them here.
  *
- * Forward and backward live in `dense-kernel.ts`: one fused matmul + bias (+ relu) forward and a
+ * Forward and backward live in core's kernels (`@steadygrad/core/kernels`, `kernels/dense/dense-op.ts`): one fused matmul + bias (+ relu) forward and a
  * hand-written backward with explicit transposes (`dX = dZ·Wᵀ`, `dW = Xᵀ·dZ`, `db = Σ dZ`); activations
  * other than relu/linear are applied after it with their own gradients.
  *

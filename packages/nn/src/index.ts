@@ -18,8 +18,6 @@ export type { Conv2DOptions } from './conv2d.js';
 export { Conv2D } from './conv2d.js';
 export type { DenseOptions } from './dense.js';
 export { Dense } from './dense.js';
-export type { AffineActivation, FusedActivation } from './dense-kernel.js';
-export { affineForward, affineGradParts, affineInputGrad, affineKernelGrad } from './dense-kernel.js';
 export type { DepthwiseConv2DOptions, DepthwiseWindow, DepthwiseWindowOptions } from './depthwise-conv2d.js';
 export { DepthwiseConv2D } from './depthwise-conv2d.js';
 export { describeObject } from './describe-object.js';

@@ -11,7 +11,7 @@ import {
   SteadygradError,
   type Tensor,
 } from '@steadygrad/core';
-import { batchNormHostAvailable } from '@steadygrad/core/kernels';
+import { type BatchNormRowsOptions, batchNormHostAvailable } from '@steadygrad/core/kernels';
 import type { InitializerNameLike } from '@steadygrad/initializers';
 import { getInitializer } from '@steadygrad/initializers';
 import {
@@ -25,7 +25,6 @@ import {
 import { resolveAxis } from './axes.js';
 import { batchNormImplementation, batchNormTrainingFor } from './batch-norm-implementation.js';
 import { batchNormInference } from './batch-norm-ops.js';
-import type { BatchNormRowsOptions } from './batch-norm-rows.js';
 import { batchNormDenseRule } from './bn-dense-rule.js';
 import {
   AFFINE_KEYS,

@@ -1,6 +1,6 @@
 import '@tensorflow/tfjs-backend-wasm';
 import { RandomStream, registerGradients, setHostSimdEnabled, type Tensor, tf } from '@steadygrad/core';
-import type { AffineActivation } from '@steadygrad/nn';
+import type { AffineActivation } from '@steadygrad/core/kernels';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { normalizedDenseAvailable, normalizedDenseForward } from './bn-dense-op.js';
 

@@ -1,8 +1,15 @@
 import { markSoftmaxOutput, registerGradients, type Tensor, tf } from '@steadygrad/core';
 import {
+  type AffineActivation,
+  affineForward,
+  affineGradParts,
+  affineInputGrad,
+  affineKernelGrad,
+  type BatchNormRowsOptions,
   backendTraits,
   batchNormGradKernel,
   batchNormHostAvailable,
+  batchNormTrainRows,
   hostKernelAvailable,
   hostMatMul,
   hostMatMulAvailable,
@@ -12,14 +19,6 @@ import {
   normalizedTransposeKernel,
   runHostKernel,
 } from '@steadygrad/core/kernels';
-import {
-  type AffineActivation,
-  affineForward,
-  affineGradParts,
-  affineInputGrad,
-  affineKernelGrad,
-} from '@steadygrad/nn';
-import { type BatchNormRowsOptions, batchNormTrainRows } from './batch-norm-rows.js';
 
 /** Whether {@link normalizedDenseForward} can run on the active backend (the cpu and wasm host kernels). */
 export function normalizedDenseAvailable(): boolean {

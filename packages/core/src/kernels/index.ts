@@ -4,14 +4,24 @@
 // (runtime/: host-kernel registration, the SIMD module holder, the assembler, GEMM threads, tfjs-node's
 // native ops, lazy gradients, engine access and backend traits) — the one place that touches tfjs engine or
 // backend internals or branches on a backend's name. Browser-safe; ESM; no side effects at import.
-export type { HostMovingStatistics } from './batch-norm/batch-norm.js';
+export { batchNormGradKernel, batchNormTrainKernel } from './batch-norm/batch-norm.js';
+export type { BatchNormRowsOptions, HostMovingStatistics } from './batch-norm/batch-norm-op.js';
 export {
-  batchNormGradKernel,
   batchNormHostAvailable,
   batchNormTrainingHost,
-  batchNormTrainKernel,
-} from './batch-norm/batch-norm.js';
+  batchNormTrainRows,
+} from './batch-norm/batch-norm-op.js';
 export { biasActGradKernel } from './bias-act-grad/bias-act-grad.js';
+export type { AffineActivation, FusedActivation } from './dense/dense-op.js';
+export {
+  affineActivationFor,
+  affineForward,
+  affineGradParts,
+  affineInputGrad,
+  affineKernelGrad,
+  denseForward,
+  denseReference,
+} from './dense/dense-op.js';
 export type { HostMatMulOptions, MatMulAttrs } from './mat-mul/mat-mul.js';
 export { hostMatMul, hostMatMulAvailable, matMulKernel } from './mat-mul/mat-mul.js';
 export {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { lazyGradOp } from '../runtime/lazy-grad.js';
 import type { NativeHandle, NativeTensorflow } from '../runtime/native-tensorflow.js';
-import type { HostMovingStatistics } from './batch-norm.js';
+import type { HostMovingStatistics } from './batch-norm-op.js';
 
 /**
  * Core's channels-last training-mode batch normalization (`batchNormTrainingHost`) on the `tensorflow` backend:

@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerGradients } from '../../gradients.js';
-import { batchNormHostAvailable, batchNormTrainingHost } from './batch-norm.js';
+import { batchNormHostAvailable, batchNormTrainingHost } from './batch-norm-op.js';
 
 /** The straightforward autodiff composition (Keras 3 formulas), the reference the host kernels must equal. */
 function reference(

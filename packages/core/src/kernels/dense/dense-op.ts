@@ -1,18 +1,17 @@
-import { type Activation, markSoftmaxOutput, registerGradients, type Tensor, tf } from '@steadygrad/core';
-import {
-  backendTraits,
-  biasActGradKernel,
-  gradientTapeRecording,
-  hostKernelAvailable,
-  hostMatMul,
-  hostMatMulAvailable,
-  lazyGradOp,
-  runEngineKernel,
-  runHostKernel,
-  softmaxBiasGradKernel,
-  softmaxRowsKernel,
-  transposeBiasActKernel,
-} from '@steadygrad/core/kernels';
+// The Dense layer's affine op, `act(x·W + b)` with a custom gradient: the op nn's Dense layer and
+// normalization's BN → Dense fusion call (ops live with their kernels, so neither package calls the other).
+import type { Activation } from '../../contracts.js';
+import { registerGradients } from '../../gradients.js';
+import { markSoftmaxOutput } from '../../softmax-output.js';
+import { type Tensor, tf } from '../../tf.js';
+import { biasActGradKernel } from '../bias-act-grad/bias-act-grad.js';
+import { hostMatMul, hostMatMulAvailable } from '../mat-mul/mat-mul.js';
+import { backendTraits } from '../runtime/backend-traits.js';
+import { gradientTapeRecording, runEngineKernel } from '../runtime/engine.js';
+import { hostKernelAvailable, runHostKernel } from '../runtime/host-kernel.js';
+import { lazyGradOp } from '../runtime/lazy-grad.js';
+import { softmaxBiasGradKernel, softmaxRowsKernel } from '../softmax-rows/softmax-rows.js';
+import { transposeBiasActKernel } from '../transpose-bias-act/transpose-bias-act.js';
 
 /**
  * The activations a Dense layer fuses into its matmul kernel. `relu` and `linear` only: their backward
