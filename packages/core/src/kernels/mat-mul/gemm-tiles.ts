@@ -18,9 +18,8 @@ export type GemmTiles = Pick<
  * Every element of `C` is computed by exactly one tile, as the in-order sum over `k`, so any split of `C`'s
  * rows between calls (or threads) gives the same bits.
  *
- * Self-contained on purpose — no reference to anything outside its parameters but `Math` — because the GEMM
- * worker threads (runtime/gemm-threads.ts) run its source text (`runGemmTiles.toString()`), so both sides share one
- * implementation.
+ * The calling thread and the GEMM worker threads (runtime/gemm-worker.ts, a module of its own) both import it, so
+ * both sides run one implementation.
  */
 export function runGemmTiles(
   plain: GemmTiles,

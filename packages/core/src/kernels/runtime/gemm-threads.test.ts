@@ -4,7 +4,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isSteadygradError } from '../../errors.js';
 import { type MatMulCase, values } from '../../test-utils/mat-mul-cases.js';
 import { hostMatMul } from '../mat-mul/mat-mul.js';
-import { hostThreads, MIN_THREADED_MACS, setHostThreads, threadedProducts } from './gemm-threads.js';
+import {
+  gemmWorkerUrl,
+  hostThreads,
+  MIN_THREADED_MACS,
+  setHostThreads,
+  threadedProducts,
+} from './gemm-threads.js';
 import { setHostSimdEnabled } from './simd-module.js';
 
 /** `hostMatMul`'s output bits, and whether the product was split over threads. */
@@ -60,6 +66,19 @@ afterEach(async () => {
 });
 afterAll(async () => {
   await tf.setBackend('cpu');
+});
+
+describe('the GEMM worker module', () => {
+  it('is the built gemm-worker.js beside the built module, and the built one from src/ under vitest', () => {
+    expect(gemmWorkerUrl('file:///p/core/dist/kernels/runtime/gemm-threads.js').href).toBe(
+      'file:///p/core/dist/kernels/runtime/gemm-worker.js',
+    );
+    expect(gemmWorkerUrl('file:///p/core/src/kernels/runtime/gemm-threads.ts').href).toBe(
+      'file:///p/core/dist/kernels/runtime/gemm-worker.js',
+    );
+    // This test runs from src/: the worker it starts is the package's built file.
+    expect(gemmWorkerUrl().pathname).toMatch(/\/packages\/core\/dist\/kernels\/runtime\/gemm-worker\.js$/);
+  });
 });
 
 describe('setHostThreads', () => {

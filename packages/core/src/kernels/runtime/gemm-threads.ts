@@ -3,6 +3,7 @@ import { isNode } from '../../is-node.js';
 import { GEMM_FMA_FUNCTIONS, GEMM_FUNCTIONS } from '../mat-mul/gemm-simd.js';
 import { runGemmTiles } from '../mat-mul/gemm-tiles.js';
 import { assembleModule } from './assembler.js';
+import { ARGS, CONTROL_SLOTS, DONE, ELAPSED, GO, SEQ, STATUS, USE_FMA } from './gemm-control.js';
 
 /*
  * Worker threads for core's `hostMatMul`: the rows of `C` are split between the calling thread and
@@ -32,55 +33,22 @@ const SHARED_MAXIMUM_PAGES = 16384;
 /** How long the calling thread waits for a worker before giving up with an error. */
 const WAIT_TIMEOUT_MS = 60_000;
 
-/** Slots of a worker's control array (Int32). */
-const SEQ = 0; // job number, bumped by the caller to wake the worker (before it copies the operands)
-const GO = 1; // job number whose operands are in place: the worker starts
-const DONE = 2; // job number the worker finished last
-const STATUS = 3; // 0 ok, 1 the job threw
-const USE_FMA = 4; // 1: relaxed-SIMD tiles, 0: plain, −1: stop
-const ARGS = 5; // a b c m n k sai sak ldb ldc bias relu
-const ELAPSED = ARGS + 12; // µs the worker's share took
-const CONTROL_SLOTS = ELAPSED + 1;
+/** The worker module's built file, beside this one's (a variable: bundlers leave `new URL(name, …)` alone). */
+const WORKER_FILE = 'gemm-worker.js';
 
-/** The worker's script: instantiate the tiles on the shared memory, then run jobs until told to stop. */
-function workerSource(): string {
-  return `'use strict';
-const runGemmTiles = ${runGemmTiles.toString()};
-// A dynamic import works whether Node evaluates this as a script or as a module (--input-type=module).
-import('node:worker_threads').then(({ parentPort }) => parentPort.once('message', ({ plain, fma, memory, control }) => {
-  const env = { env: { memory } };
-  const p = new WebAssembly.Instance(plain, env).exports;
-  const f = fma === null ? null : new WebAssembly.Instance(fma, env).exports;
-  let seq = 0;
-  parentPort.postMessage('ready');
-  for (;;) {
-    // Sleep until woken. (Spinning instead, to skip the wake-up, measured slower over a training epoch: the
-    // spinning thread takes the core V8's compiler and garbage-collector threads need.)
-    Atomics.wait(control, ${SEQ}, seq);
-    seq = Atomics.load(control, ${SEQ});
-    // Woken while the caller copies the operands (waking takes ~0.3 ms on a VM, as long as the copies): spin
-    // until they are in place. A later go (the caller failed before this one's) means: run that job.
-    for (let go, n = 0; (go = Atomics.load(control, ${GO})) < seq; ) {
-      if (++n % 1024 === 0 && n > 1 << 22) Atomics.wait(control, ${GO}, go, 50);
-    }
-    seq = Atomics.load(control, ${GO});
-    const mode = control[${USE_FMA}];
-    if (mode < 0) break;
-    try {
-      const t0 = performance.now();
-      const g = control.subarray(${ARGS}, ${ARGS + 12});
-      runGemmTiles(p, mode === 1 ? f : null, g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], g[11]);
-      control[${ELAPSED}] = Math.round((performance.now() - t0) * 1000);
-      control[${STATUS}] = 0;
-    } catch {
-      control[${STATUS}] = 1;
-    }
-    Atomics.store(control, ${DONE}, seq);
-    Atomics.notify(control, ${DONE});
+/**
+ * The URL of the worker module (gemm-worker.ts), a real module that imports `runGemmTiles` like the calling
+ * thread does. From the built package it is the file beside this one. Under vitest this module runs from
+ * `src/` as TypeScript, which Node 20's workers cannot load: the worker then comes from the package's built
+ * `dist/` (core's test task depends on its build).
+ */
+export function gemmWorkerUrl(here: string = import.meta.url): URL {
+  const src = here.lastIndexOf('/src/');
+  if (here.endsWith('.ts') && src >= 0) {
+    const dir = here.slice(0, here.lastIndexOf('/') + 1);
+    return new URL(`${here.slice(0, src)}/dist/${dir.slice(src + '/src/'.length)}${WORKER_FILE}`);
   }
-  parentPort.close();
-}));
-`;
+  return new URL(WORKER_FILE, here);
 }
 
 /** What a worker needs from node:worker_threads' `Worker`. */
@@ -155,18 +123,28 @@ async function start(threads: number): Promise<Pool> {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true });
   const specifier = 'node:worker_threads';
   const { Worker } = (await import(/* @vite-ignore */ specifier)) as {
-    Worker: new (source: string, options: { eval: true }) => WorkerHandle;
+    Worker: new (file: URL, options: { execArgv: string[] }) => WorkerHandle;
   };
-  const source = workerSource();
+  const file = gemmWorkerUrl();
+  // No inherited Node options: the worker needs none (it imports only core's own files), V8 flags such as
+  // --experimental-wasm-relaxed-simd are per process and refused in a worker's execArgv, and `--input-type`
+  // (a parent run as `node --input-type=module -e`) is refused for a worker started from a file.
+  const execArgv: string[] = [];
   const started = await Promise.allSettled(
     Array.from({ length: threads - 1 }, async () => {
-      const handle = new Worker(source, { eval: true });
+      const handle = new Worker(file, { execArgv });
       const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
       await new Promise<void>((resolve, reject) => {
         handle.once('message', () => resolve());
         handle.once('error', (e) =>
           reject(
-            new SteadygradError('BACKEND_UNAVAILABLE', 'a GEMM worker thread failed to start', { cause: e }),
+            new SteadygradError(
+              'BACKEND_UNAVAILABLE',
+              `a GEMM worker thread failed to start (${file.href}): ${e instanceof Error ? e.message : String(e)}`,
+              {
+                cause: e,
+              },
+            ),
           ),
         );
         handle.postMessage({ plain, fma, memory, control });
