@@ -1,8 +1,8 @@
 // The fused (host-kernel) sparse categorical cross-entropy against the plain op graph it replaces, on the cpu
 // and wasm backends: values, gradients, edge cases, leaks.
 import '@tensorflow/tfjs-backend-wasm';
-import { registerGradients, type Tensor, tf } from '@steadygrad/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Tensor, tf } from '@steadygrad/core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sparseCategoricalCrossentropy, sparseCategoricalCrossentropyReference } from './losses.js';
 import { sparseCrossentropyHostAvailable } from './sparse-categorical-kernels.js';
 import {
@@ -15,18 +15,11 @@ import {
   kernelsOf,
   LO,
   maxRelDiff,
-  measuredDifferences,
   record,
+  sparseKernelSuite,
 } from './test-utils/sparse-categorical-cases.js';
 
-beforeAll(() => {
-  registerGradients();
-});
-
-afterAll(async () => {
-  await tf.setBackend('cpu');
-  console.log('fused vs reference, max relative differences:', measuredDifferences());
-});
+sparseKernelSuite();
 
 for (const backend of ['cpu', 'wasm'] as const) {
   describe(`sparse categorical cross-entropy on probabilities, fused, on ${backend}`, () => {

@@ -1,10 +1,10 @@
 // The fused (host-kernel) sparse categorical accuracy against the plain op graph it replaces, on the cpu and
 // wasm backends, and `fit` with both fused kernels: values, leaks and kernel counts per step.
 import '@tensorflow/tfjs-backend-wasm';
-import { registerGradients, type Tensor, tf } from '@steadygrad/core';
+import { type Tensor, tf } from '@steadygrad/core';
 import { Dense, Sequential } from '@steadygrad/nn';
 import { sgd } from '@steadygrad/optim';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sparseCategoricalCrossentropyReference } from './losses.js';
 import { type Metric, sparseCategoricalAccuracy, sparseCategoricalAccuracyReference } from './metrics.js';
 import { sparseAccuracyHostAvailable } from './sparse-categorical-kernels.js';
@@ -14,19 +14,12 @@ import {
   expectClose,
   kernelsOf,
   maxRelDiff,
-  measuredDifferences,
   record,
+  sparseKernelSuite,
 } from './test-utils/sparse-categorical-cases.js';
 import { compile } from './trainer.js';
 
-beforeAll(() => {
-  registerGradients();
-});
-
-afterAll(async () => {
-  await tf.setBackend('cpu');
-  console.log('fused vs reference, max relative differences:', measuredDifferences());
-});
+sparseKernelSuite();
 
 for (const backend of ['cpu', 'wasm'] as const) {
   describe(`sparse categorical accuracy, fused, on ${backend}`, () => {

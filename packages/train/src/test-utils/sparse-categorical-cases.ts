@@ -2,8 +2,8 @@
 // clipping boundaries), comparison helpers and the record of measured differences.
 import '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
-import { type Tensor, tf } from '@steadygrad/core';
-import { expect } from 'vitest';
+import { registerGradients, type Tensor, tf } from '@steadygrad/core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { EPSILON } from '../losses.js';
 
 /** The PyTorch fixtures of losses.test.ts (float64 reference values) for probabilities with sparse labels. */
@@ -141,4 +141,15 @@ export function record(key: string, value: number): void {
 /** The record of measured differences, for the afterAll print. */
 export function measuredDifferences(): Readonly<Record<string, number>> {
   return measured;
+}
+
+/** The suite setup both kernel test files share: gradients registered; at the end, back to cpu and the record printed. */
+export function sparseKernelSuite(): void {
+  beforeAll(() => {
+    registerGradients();
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+    console.log('fused vs reference, max relative differences:', measuredDifferences());
+  });
 }
