@@ -3,11 +3,11 @@
 
 /** One child process of the bench: a system training one epoch (and predicting) at one setting. */
 export interface Job {
-  readonly system: 'steadygrad' | 'tfjs-layers' | 'pytorch';
+  readonly system: 'steadygrad' | 'tfjs-layers' | 'pytorch' | 'keras' | 'keras-xla';
   /** steadygrad: fit's `nonFinite` option (a second row that isolates the non-finite guard's cost). */
   readonly nonFinite?: string;
   readonly backend: 'wasm' | 'cpu' | 'tensorflow';
-  /** steadygrad: core's `setHostThreads`; PyTorch: `torch.set_num_threads`. */
+  /** steadygrad: core's `setHostThreads`; PyTorch: `torch.set_num_threads`; Keras: TF's intra/inter-op threads. */
   readonly threads: number;
   readonly batchSize: number;
   readonly samples: number;

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// `pnpm bench [--quick] [--json] [--reps N] [--threads N] [--cpu | --no-cpu] [--no-tensorflow] [--also-ignore-non-finite] [--no-relaxed-simd] [--no-conv] [--samples N] [--python PATH]`:
+// `pnpm bench [--quick] [--json] [--reps N] [--threads N] [--cpu | --no-cpu] [--no-tensorflow] [--also-ignore-non-finite] [--no-relaxed-simd] [--no-conv] [--samples N] [--python PATH] [--keras-xla]`:
 // seed cell 5 BN-MLP, SGD momentum 0.9, one epoch of Fashion-MNIST at batch 32 and 256, then inference on the
 // 10,000 test images — steadygrad (`fit`), tfjs-layers on the same backend (wasm; cpu at reduced size) and
-// PyTorch (tooling/bench/pytorch_peer.py), steadygrad and PyTorch on 1 thread and on `--threads` threads
+// PyTorch and Keras 3 (tooling/bench/*_peer.py), steadygrad and the Python peers on 1 thread and on `--threads` threads
 // (default: the machine's cores), each run in its own child process, order alternating between repetitions,
 // figures are medians over repetitions. Where `pnpm setup:tensorflow` has built tfjs-node's binding, steadygrad
 // and tfjs-layers also run on the `tensorflow` backend in the same repetitions (`--no-tensorflow` skips them).
@@ -16,7 +16,11 @@ import { BATCHES, capSamples, type Job, planFor } from './bench-plan.js';
 import { markdownTable, pairedRatios, ratios, summarize } from './bench-stats.js';
 import type { BenchRun } from './bench-types.js';
 import { CONV_BATCH, convPlanFor, convSummary, convTable } from './conv-bench.js';
-import { tensorflowAvailable, torchAvailable } from './peers.js';
+import { peerRatios, pytorch2Status } from './peer-ratios.js';
+import { peerLines, rooflineLine } from './peer-report.js';
+import { kerasAvailable, tensorflowAvailable, torchAvailable } from './peers.js';
+import { PYTHON_SYSTEMS, runPythonPeer } from './python-peers.js';
+import { type KernelPeak, roofline } from './roofline.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../../..');
@@ -33,6 +37,38 @@ function lastJsonLine(stdout: string): unknown {
 }
 
 /**
+ * The kernel peak on one thread and on all the machine's cores; with `before` (an earlier measurement) the
+ * higher figure of the two for each (a shared machine only ever slows a measurement down).
+ */
+function measurePeak(before?: KernelPeak): KernelPeak {
+  const cores = Math.min(availableParallelism(), 64);
+  const one = kernelPeak(1);
+  const all = cores > 1 ? kernelPeak(cores) : one;
+  return {
+    oneThread: Math.max(one.gflops, before?.oneThread ?? 0),
+    allThreads: Math.max(all.gflops, before?.allThreads ?? 0),
+    threads: cores,
+    kernel: one.kernel,
+  };
+}
+
+/** The kernel peak (kernel-peak.ts) on `threads` threads, GFLOP/s and what was measured. */
+function kernelPeak(threads: number): { gflops: number; kernel: string } {
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(here, 'kernel-peak.js'),
+      '--threads',
+      String(threads),
+      ...(relaxedSimd ? [] : ['--no-relaxed-simd']),
+    ],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new WorkerFailed('kernel peak', r.stderr);
+  return lastJsonLine(r.stdout) as { gflops: number; kernel: string };
+}
+
+/**
  * `--no-relaxed-simd`: steadygrad's workers call `useBackend` with `relaxedSimd: false` and
  * `setHostRelaxedSimdEnabled(false)`, so its matrix products use the plain SIMD tiles instead of fused
  * multiply-adds (by default `useBackend` enables relaxed SIMD, through V8's flag on Node 20/21). The peers do not
@@ -42,42 +78,8 @@ let relaxedSimd = true;
 
 function runJob(job: Job, seed: number): BenchRun & { loadAverage: number } {
   const load = loadavg()[0] as number;
-  if (job.system === 'pytorch') {
-    const r = spawnSync(
-      python,
-      [
-        join(repoRoot, 'tooling/bench/pytorch_peer.py'),
-        '--batch-size',
-        String(job.batchSize),
-        '--samples',
-        String(job.samples),
-        '--seed',
-        String(seed),
-        '--threads',
-        String(job.threads),
-        ...(job.model === 'cnn' ? ['--model', 'cnn'] : []),
-      ],
-      { encoding: 'utf8', maxBuffer: 1 << 24 },
-    );
-    if (r.status !== 0) throw new Error(`pytorch peer failed: ${r.stderr}`);
-    const p = lastJsonLine(r.stdout) as Record<string, number>;
-    return {
-      system: 'pytorch',
-      backend: 'cpu',
-      threads: job.threads,
-      batchSize: job.batchSize,
-      ...(job.model === 'cnn' ? { model: 'cnn' as const } : {}),
-      samples: p.samples as number,
-      epochSeconds: p.epochSeconds as number,
-      samplesPerSecond: p.samplesPerSecond as number,
-      testAccuracy: p.testAccuracy as number,
-      inferenceSeconds: p.inferenceSeconds as number,
-      peakRssMb: p.peakRssMb as number,
-      tensorsLeaked: null,
-      tensorsAlive: null,
-      extrapolated: (p.samples as number) < 60000,
-      loadAverage: load,
-    };
+  if (PYTHON_SYSTEMS.includes(job.system)) {
+    return { ...runPythonPeer(python, repoRoot, job, seed), loadAverage: load };
   }
   const r = spawnSync(
     process.execPath,
@@ -220,6 +222,7 @@ async function main(): Promise<void> {
         'no-conv': { type: 'boolean', default: false },
         samples: { type: 'string' },
         python: { type: 'string' },
+        'keras-xla': { type: 'boolean', default: false },
       },
     }),
   );
@@ -236,9 +239,18 @@ async function main(): Promise<void> {
     process.stderr.write(`${line}\n`);
   };
   if (!torch.ok) log(`note: PyTorch peer skipped: ${torch.why}`);
+  const keras = kerasAvailable(python);
+  if (!keras.ok) log(`note: Keras peer skipped: ${keras.why}`);
+  const kerasSystems = keras.ok
+    ? values['keras-xla']
+      ? (['keras', 'keras-xla'] as const)
+      : (['keras'] as const)
+    : [];
   const tensorflow = values['no-tensorflow'] ? { ok: false, why: '--no-tensorflow' } : tensorflowAvailable();
   if (!tensorflow.ok) log(`note: tensorflow-backend rows skipped: ${tensorflow.why}`);
   const started = new Date();
+  // The kernel peak before the runs and after them (measurePeak): the higher of each is the less disturbed.
+  const peakBefore = measurePeak();
   const runs: (BenchRun & { loadAverage: number; repetition: number })[] = [];
   for (let rep = 0; rep < plan.reps; rep++) {
     for (const batchSize of BATCHES) {
@@ -267,6 +279,10 @@ async function main(): Promise<void> {
       if (torch.ok) {
         jobs.push({ system: 'pytorch', backend: 'cpu', threads: 1, batchSize, samples: wasm });
         if (threads > 1) jobs.push({ system: 'pytorch', backend: 'cpu', threads, batchSize, samples: wasm });
+      }
+      for (const system of kerasSystems) {
+        jobs.push({ system, backend: 'cpu', threads: 1, batchSize, samples: wasm });
+        if (threads > 1) jobs.push({ system, backend: 'cpu', threads, batchSize, samples: wasm });
       }
       for (const job of rotate(jobs, rep)) {
         const r = { ...runJob(job, seed + rep), repetition: rep };
@@ -303,6 +319,9 @@ async function main(): Promise<void> {
   if (conv === undefined) log('note: conv rows skipped (--no-conv)');
   const summaries = summarize(runs);
   const r = ratios(summaries, 'wasm', threads);
+  const status = { pytorch2: pytorch2Status(torch), keras: keras.ok ? null : `Keras skipped: ${keras.why}` };
+  const peer = peerRatios(summaries, status);
+  const roof = roofline(summaries, measurePeak(peakBefore));
   const cpuRatio = ratios(summaries, 'cpu').vsTfjsLayers;
   const paired = pairedRatios(runs, 'wasm');
   const tf = tensorflow.ok ? ratios(summaries, 'tensorflow').vsTfjsLayers : null;
@@ -323,7 +342,7 @@ async function main(): Promise<void> {
   const header = [
     `# steadygrad bench${values.quick ? ' (quick: partial epochs, extrapolated to 60,000 samples)' : ''}`,
     '',
-    `${started.toISOString()} — ${machine} — 1-min load average during runs ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}${torch.ok ? ` — PyTorch: ${torch.why}` : ` — PyTorch skipped: ${torch.why}`} — steadygrad and PyTorch on 1${threads > 1 ? ` and on ${threads}` : ''} thread${threads > 1 ? 's' : ''}, tfjs-layers on 1`,
+    `${started.toISOString()} — ${machine} — 1-min load average during runs ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}${torch.ok ? ` — PyTorch: ${torch.why}` : ` — PyTorch skipped: ${torch.why}`} ${keras.ok ? ` — Keras: ${keras.why}` : ''} — steadygrad, PyTorch and Keras on 1${threads > 1 ? ` and on ${threads}` : ''} thread${threads > 1 ? 's' : ''}, tfjs-layers on 1`,
     '',
   ].join('\n');
   console.log(header);
@@ -336,6 +355,8 @@ async function main(): Promise<void> {
       `tensorflow backend, steadygrad ÷ tfjs-layers samples/s: batch 32 ${tf.batch32?.toFixed(2) ?? '—'} (paired ${tfPaired.batch32?.toFixed(2) ?? '—'}), batch 256 ${tf.batch256?.toFixed(2) ?? '—'} (paired ${tfPaired.batch256?.toFixed(2) ?? '—'}); target ≥ 3`,
     );
   }
+  console.log(`\n${peerLines(peer, status)}`);
+  console.log(rooflineLine(roof));
   if (conv !== undefined) console.log(`\n${convTable(conv.summaries, conv.ratios)}`);
   if (values.json) {
     console.log(
@@ -344,16 +365,19 @@ async function main(): Promise<void> {
         machine,
         quick: values.quick,
         pytorch: torch.ok ? torch.why : `skipped: ${torch.why}`,
+        keras: keras.ok ? keras.why : `skipped: ${keras.why}`,
         runs,
         summaries,
         tensorflow: tensorflow.ok ? tensorflow.why : `skipped: ${tensorflow.why}`,
         ratios: {
           ...r,
+          ...peer,
           cpuVsTfjsLayers: cpuRatio,
           paired,
           tensorflowVsTfjsLayers: tf,
           tensorflowVsTfjsLayersPaired: tfPaired,
         },
+        roofline: roof,
         ...(conv === undefined
           ? {}
           : { conv: { runs: conv.runs, summaries: conv.summaries, ratios: conv.ratios } }),
@@ -364,5 +388,5 @@ async function main(): Promise<void> {
 
 runCommand(
   main,
-  'usage: pnpm bench [--quick] [--json] [--reps N] [--seed N] [--threads N (1-64)] [--cpu | --no-cpu] [--no-tensorflow] [--also-ignore-non-finite] [--no-relaxed-simd] [--no-conv] [--samples N] [--python PATH]',
+  'usage: pnpm bench [--quick] [--json] [--reps N] [--seed N] [--threads N (1-64)] [--cpu | --no-cpu] [--no-tensorflow] [--also-ignore-non-finite] [--no-relaxed-simd] [--no-conv] [--samples N] [--python PATH] [--keras-xla]',
 );

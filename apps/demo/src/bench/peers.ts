@@ -30,3 +30,21 @@ export function torchAvailable(python: string): { ok: boolean; why: string } {
     return { ok: false, why: `python3 has no torch (${r.stderr.trim().split('\n').pop()})` };
   return { ok: true, why: `torch ${r.stdout.trim()}` };
 }
+
+/** Whether `python` imports Keras 3 with TensorFlow (the Keras peer), and their versions. */
+export function kerasAvailable(python: string): { ok: boolean; why: string } {
+  const r = spawnSync(
+    python,
+    [
+      '-c',
+      'import keras, tensorflow as tf; print(f"keras {keras.__version__}, tensorflow {tf.__version__}")',
+    ],
+    { encoding: 'utf8', env: { ...process.env, KERAS_BACKEND: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '3' } },
+  );
+  if (r.error !== undefined) return { ok: false, why: `python3 not runnable (${r.error.message})` };
+  if (r.status !== 0)
+    return { ok: false, why: `python3 has no keras/tensorflow (${r.stderr.trim().split('\n').pop()})` };
+  const out = r.stdout.trim().split('\n').pop() ?? '';
+  if (!/^keras 3\./.test(out)) return { ok: false, why: `${out}: not Keras 3` };
+  return { ok: true, why: out };
+}
