@@ -6,8 +6,24 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { kerasAvailable, torchAvailable } from '../src/bench/peers.js';
 
 const app = join(dirname(fileURLToPath(import.meta.url)), '..');
+// The bench's Python (it reads the same variable): CI's /usr/bin/python3 has neither torch nor keras, so the
+// peers' ratios are null there; a venv with PyTorch 2 and Keras 3 gives their rows and finite ratios.
+const python = process.env.STEADYGRAD_BENCH_PYTHON ?? '/usr/bin/python3';
+const torch = torchAvailable(python);
+const torchOk = torch.ok && /^torch [2-9]\./.test(torch.why);
+const kerasOk = kerasAvailable(python).ok;
+type PerBatch = { batch32: number | null; batch256: number | null } | null;
+
+function finitePositive(v: PerBatch): void {
+  expect(v).not.toBeNull();
+  for (const x of [v?.batch32, v?.batch256]) {
+    expect(Number.isFinite(x)).toBe(true);
+    expect(x).toBeGreaterThan(0);
+  }
+}
 
 interface Row {
   system: string;
@@ -34,14 +50,28 @@ describe('pnpm bench', () => {
     expect(out).toContain('| system (smallCnnModel) | backend |');
     const result = JSON.parse(lines.at(-1) as string) as {
       runs: Row[];
-      ratios: { vsTfjsLayers: { batch32: number; batch256: number } };
+      pytorch: string;
+      keras: string;
+      ratios: {
+        vsTfjsLayers: { batch32: number; batch256: number };
+        epochTimeVsPytorch2Best: PerBatch;
+        epochTimeVsPytorch2OneThread: PerBatch;
+        kerasOverSteadygrad: PerBatch;
+        inferenceVsPytorch2: number | null;
+      };
+      roofline: {
+        gflopPerEpoch: number;
+        peakGflops: { oneThread: number; allThreads: number; threads: number };
+        achieved: Record<string, PerBatch>;
+        fractionOfPeak: { batch32: number; batch256: number };
+      };
       conv: {
         runs: Row[];
         ratios: { vsTfjsLayersCpu: number; wasmVsTfjsLayersCpu: number; tfjsLayersWasm: string | null };
       };
     };
     // Where `pnpm setup:tensorflow` built tfjs-node's binding, tensorflow rows join these (checked for leaks below).
-    const mlp = result.runs.filter((r) => r.system !== 'pytorch');
+    const mlp = result.runs.filter((r) => !['pytorch', 'keras', 'keras-xla'].includes(r.system));
     expect(
       mlp
         .filter((r) => r.backend === 'wasm')
@@ -72,6 +102,50 @@ describe('pnpm bench', () => {
     ]) {
       expect(v).toBeGreaterThan(0);
     }
+    // Issue 24: the Python peers at one thread (--threads 1) at both batch sizes, or null with the reason.
+    const peerRows = (system: string) =>
+      result.runs
+        .filter((r) => r.system === system)
+        .map((r) => `${r.backend}/${r.batchSize}/${r.samples}`)
+        .sort();
+    const { ratios } = result;
+    expect(peerRows('pytorch')).toEqual(torch.ok ? ['cpu/256/32', 'cpu/32/32'] : []);
+    if (torchOk) {
+      finitePositive(ratios.epochTimeVsPytorch2Best);
+      finitePositive(ratios.epochTimeVsPytorch2OneThread);
+      expect(ratios.inferenceVsPytorch2).toBeGreaterThan(0);
+    } else {
+      expect(ratios.epochTimeVsPytorch2Best).toBeNull();
+      expect(ratios.epochTimeVsPytorch2OneThread).toBeNull();
+      expect(ratios.inferenceVsPytorch2).toBeNull();
+      expect(out).toMatch(/steadygrad ÷ PyTorch 2: null \(.+\)/);
+    }
+    if (kerasOk) {
+      expect(result.keras).toMatch(/^keras 3\./);
+      expect(peerRows('keras')).toEqual(['cpu/256/32', 'cpu/32/32']);
+      finitePositive(ratios.kerasOverSteadygrad);
+    } else {
+      expect(result.keras).toMatch(/^skipped: /);
+      expect(peerRows('keras')).toEqual([]);
+      expect(ratios.kerasOverSteadygrad).toBeNull();
+      expect(out).toMatch(/Keras 3 ÷ steadygrad: null \(Keras skipped: .+\)/);
+    }
+    // The roofline: matrix-product work per epoch, the GEMM kernel peak on 1 and all threads, achieved rates.
+    const roof = result.roofline;
+    expect(roof.gflopPerEpoch).toBeCloseTo(67.608, 9);
+    for (const v of [roof.peakGflops.oneThread, roof.peakGflops.allThreads]) {
+      expect(Number.isFinite(v)).toBe(true);
+      expect(v).toBeGreaterThan(0);
+    }
+    finitePositive(roof.achieved.steadygrad as PerBatch);
+    finitePositive(roof.achieved.tfjsLayers as PerBatch);
+    expect(roof.achieved.pytorch === null).toBe(!torch.ok);
+    expect(roof.achieved.keras === null).toBe(!kerasOk);
+    for (const f of [roof.fractionOfPeak.batch32, roof.fractionOfPeak.batch256]) {
+      expect(f).toBeGreaterThan(0);
+      expect(f).toBeLessThanOrEqual(1.5);
+    }
+    expect(out).toContain('roofline: 67.61 GFLOP per epoch');
     // tfjs-layers cannot train a conv net on wasm (tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter): the
     // bench records why. If a tfjs release adds the kernel, this fails and the conv row can compare on wasm.
     expect(result.conv.ratios.tfjsLayersWasm).toContain('Conv2DBackpropFilter');

@@ -16,11 +16,12 @@ import { BATCHES, capSamples, type Job, planFor } from './bench-plan.js';
 import { markdownTable, pairedRatios, ratios, summarize } from './bench-stats.js';
 import type { BenchRun } from './bench-types.js';
 import { CONV_BATCH, convPlanFor, convSummary, convTable } from './conv-bench.js';
+import { measurePeak } from './measure-peak.js';
 import { peerRatios, pytorch2Status } from './peer-ratios.js';
 import { peerLines, rooflineLine } from './peer-report.js';
 import { kerasAvailable, tensorflowAvailable, torchAvailable } from './peers.js';
 import { PYTHON_SYSTEMS, runPythonPeer } from './python-peers.js';
-import { type KernelPeak, roofline } from './roofline.js';
+import { roofline } from './roofline.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../../..');
@@ -34,38 +35,6 @@ let python = process.env.STEADYGRAD_BENCH_PYTHON ?? '/usr/bin/python3';
 function lastJsonLine(stdout: string): unknown {
   const lines = stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1] as string);
-}
-
-/**
- * The kernel peak on one thread and on all the machine's cores; with `before` (an earlier measurement) the
- * higher figure of the two for each (a shared machine only ever slows a measurement down).
- */
-function measurePeak(before?: KernelPeak): KernelPeak {
-  const cores = Math.min(availableParallelism(), 64);
-  const one = kernelPeak(1);
-  const all = cores > 1 ? kernelPeak(cores) : one;
-  return {
-    oneThread: Math.max(one.gflops, before?.oneThread ?? 0),
-    allThreads: Math.max(all.gflops, before?.allThreads ?? 0),
-    threads: cores,
-    kernel: one.kernel,
-  };
-}
-
-/** The kernel peak (kernel-peak.ts) on `threads` threads, GFLOP/s and what was measured. */
-function kernelPeak(threads: number): { gflops: number; kernel: string } {
-  const r = spawnSync(
-    process.execPath,
-    [
-      join(here, 'kernel-peak.js'),
-      '--threads',
-      String(threads),
-      ...(relaxedSimd ? [] : ['--no-relaxed-simd']),
-    ],
-    { encoding: 'utf8' },
-  );
-  if (r.status !== 0) throw new WorkerFailed('kernel peak', r.stderr);
-  return lastJsonLine(r.stdout) as { gflops: number; kernel: string };
 }
 
 /**
@@ -250,7 +219,7 @@ async function main(): Promise<void> {
   if (!tensorflow.ok) log(`note: tensorflow-backend rows skipped: ${tensorflow.why}`);
   const started = new Date();
   // The kernel peak before the runs and after them (measurePeak): the higher of each is the less disturbed.
-  const peakBefore = measurePeak();
+  const peakBefore = measurePeak(relaxedSimd);
   const runs: (BenchRun & { loadAverage: number; repetition: number })[] = [];
   for (let rep = 0; rep < plan.reps; rep++) {
     for (const batchSize of BATCHES) {
@@ -321,7 +290,7 @@ async function main(): Promise<void> {
   const r = ratios(summaries, 'wasm', threads);
   const status = { pytorch2: pytorch2Status(torch), keras: keras.ok ? null : `Keras skipped: ${keras.why}` };
   const peer = peerRatios(summaries, status);
-  const roof = roofline(summaries, measurePeak(peakBefore));
+  const roof = roofline(summaries, measurePeak(relaxedSimd, peakBefore));
   const cpuRatio = ratios(summaries, 'cpu').vsTfjsLayers;
   const paired = pairedRatios(runs, 'wasm');
   const tf = tensorflow.ok ? ratios(summaries, 'tensorflow').vsTfjsLayers : null;
