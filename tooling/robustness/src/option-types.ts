@@ -304,7 +304,8 @@ export const EXEMPT: Readonly<Record<string, string>> = {
   KerasBatchNormOptions: "a return value (fromPyTorchBatchNorm's result), not an input",
   BatchNormTrainingOptions: 'low-level op arguments (required fields, checked by the op)',
   BatchNormInferenceOptions: 'low-level op arguments (required fields, checked by the op)',
-  BatchNormRowsOptions: "a layer's state handed to core's batchNormTrainRows by BatchNormalization (kernel internals)",
+  BatchNormRowsOptions:
+    "a layer's state handed to core's batchNormTrainRows by BatchNormalization (kernel internals)",
   PartialLayerOptions: 'a type utility',
   LayerOptionsOf: 'a type utility',
   PlanOptions: "interop's internal loader plan (not exported from the package)",
