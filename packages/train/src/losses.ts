@@ -11,10 +11,7 @@ import {
   type Tensor,
   tf,
 } from '@steadygrad/core';
-import {
-  sparseCategoricalCrossentropyHost,
-  sparseCrossentropyHostAvailable,
-} from './sparse-categorical-kernels.js';
+import { sparseCategoricalCrossentropyHost, sparseCrossentropyHostAvailable } from '@steadygrad/core/kernels';
 
 /**
  * The probability clip of the probability-input losses: predictions are clipped to `[EPSILON, 1 − EPSILON]`

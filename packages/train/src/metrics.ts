@@ -7,8 +7,8 @@ import {
   type Tensor,
   tf,
 } from '@steadygrad/core';
+import { sparseAccuracyHostAvailable, sparseCategoricalAccuracyHost } from '@steadygrad/core/kernels';
 import type { LossKind } from './losses.js';
-import { sparseAccuracyHostAvailable, sparseCategoricalAccuracyHost } from './sparse-categorical-kernels.js';
 
 /**
  * A metric: per-sample values `[n]` computed on the device from a batch's targets and predictions. `fit` and

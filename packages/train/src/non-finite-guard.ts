@@ -1,53 +1,5 @@
 import { checkOneOf, flattenTree, type Parameter, SteadygradError, type Tensor, tf } from '@steadygrad/core';
-import { type HostKernel, hostKernelAvailable, runHostKernel } from '@steadygrad/core/kernels';
-
-/** `out = ok[0] !== 0 ? a : b` as one copy loop (cpu/wasm); `tf.where` with a broadcast scalar is ~100x slower there. */
-const SELECT_KERNEL: HostKernel = {
-  name: 'SteadygradSelectIfOk',
-  inputs: ['ok', 'a', 'b'],
-  outputs: ['out'],
-  outputShapes: (shapes) => ({ out: shapes.a }),
-  compute(inputs, outputs) {
-    const src = inputs.ok![0] !== 0 ? inputs.a! : inputs.b!;
-    outputs.out!.set(src);
-  },
-};
-
-/** `out = [1]` when every element of `x` is finite, else `[0]` (one loop, stops at the first bad value). */
-const ALL_FINITE_KERNEL: HostKernel = {
-  name: 'SteadygradAllFinite',
-  inputs: ['x'],
-  outputs: ['out'],
-  outputShapes: () => ({ out: [] }),
-  compute(inputs, outputs) {
-    const x = inputs.x!;
-    let ok = 1;
-    for (let i = 0; i < x.length; i++) {
-      const v = x[i]!;
-      if (v - v !== 0) {
-        ok = 0;
-        break;
-      }
-    }
-    outputs.out![0] = ok;
-  },
-};
-
-/** `where(ok, a, b)` for a float32 scalar flag `ok` (1/0): a host copy on cpu/wasm, `tf.where` elsewhere. */
-function select(ok: Tensor, a: Tensor, b: Tensor): Tensor {
-  if (a.dtype === 'float32' && b.dtype === 'float32' && hostKernelAvailable(SELECT_KERNEL)) {
-    return runHostKernel(SELECT_KERNEL, { ok, a, b }, {})[0]!;
-  }
-  return tf.tidy(() => tf.where(tf.cast(ok, 'bool'), a, b));
-}
-
-/** 1 (float32 scalar) when every element is finite, else 0. */
-function allFinite(x: Tensor): Tensor {
-  if (x.dtype === 'float32' && hostKernelAvailable(ALL_FINITE_KERNEL)) {
-    return runHostKernel(ALL_FINITE_KERNEL, { x }, {})[0]!;
-  }
-  return tf.tidy(() => tf.cast(tf.all(tf.isFinite(x)), 'float32'));
-}
+import { allFinite, selectByFlag } from '@steadygrad/core/kernels';
 
 /**
  * What `fit` does about a step whose loss or gradient holds NaN or ±Infinity:
@@ -128,7 +80,7 @@ export class NonFiniteGuard {
 
   /** `ok ? a : b` for the float32 scalar flag `ok` (1/0); NaN in the unselected tensor does not leak. */
   static select(ok: Tensor, a: Tensor, b: Tensor): Tensor {
-    return select(ok, a, b);
+    return selectByFlag(ok, a, b);
   }
 
   /**
@@ -159,7 +111,7 @@ export class NonFiniteGuard {
         return this.mode === 'stop' ? tf.mul(flag, clean) : tf.clone(flag);
       });
       snap.params.forEach((p, i) => {
-        const mixed = select(ok, p.variable, snap.values[i]!);
+        const mixed = selectByFlag(ok, p.variable, snap.values[i]!);
         p.variable.assign(mixed);
         mixed.dispose();
       });
@@ -217,7 +169,7 @@ export class NonFiniteGuard {
         const o = old[k];
         mixed[k] =
           o !== undefined && tf.util.arraysEqual(o.shape, t.shape) && o.dtype === t.dtype
-            ? select(ok, t, o)
+            ? selectByFlag(ok, t, o)
             : tf.clone(t);
       }
       try {

@@ -2,9 +2,9 @@
 // and wasm backends: values, gradients, edge cases, leaks.
 import '@tensorflow/tfjs-backend-wasm';
 import { type Tensor, tf } from '@steadygrad/core';
+import { sparseCrossentropyHostAvailable } from '@steadygrad/core/kernels';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sparseCategoricalCrossentropy, sparseCategoricalCrossentropyReference } from './losses.js';
-import { sparseCrossentropyHostAvailable } from './sparse-categorical-kernels.js';
 import {
   CASES,
   type Case,

@@ -2,12 +2,12 @@
 // wasm backends, and `fit` with both fused kernels: values, leaks and kernel counts per step.
 import '@tensorflow/tfjs-backend-wasm';
 import { type Tensor, tf } from '@steadygrad/core';
+import { sparseAccuracyHostAvailable } from '@steadygrad/core/kernels';
 import { Dense, Sequential } from '@steadygrad/nn';
 import { sgd } from '@steadygrad/optim';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sparseCategoricalCrossentropyReference } from './losses.js';
 import { type Metric, sparseCategoricalAccuracy, sparseCategoricalAccuracyReference } from './metrics.js';
-import { sparseAccuracyHostAvailable } from './sparse-categorical-kernels.js';
 import { blobs } from './test-utils/blobs.js';
 import {
   CASES,

@@ -4,6 +4,8 @@
 // (runtime/: host-kernel registration, the SIMD module holder, the assembler, GEMM threads, tfjs-node's
 // native ops, lazy gradients, engine access and backend traits) — the one place that touches tfjs engine or
 // backend internals or branches on a backend's name. Browser-safe; ESM; no side effects at import.
+
+export { allFinite, allFiniteKernel } from './all-finite/all-finite.js';
 export { batchNormGradKernel, batchNormTrainKernel } from './batch-norm/batch-norm.js';
 export type { BatchNormRowsOptions, HostMovingStatistics } from './batch-norm/batch-norm-op.js';
 export {
@@ -65,4 +67,13 @@ export { selectByFlag, selectByFlagKernel } from './select-by-flag/select-by-fla
 export type { SgdKernelAttrs } from './sgd-step/sgd-step.js';
 export { sgdStepKernel, sgdStepMultiKernel } from './sgd-step/sgd-step.js';
 export { softmaxBiasGradKernel, softmaxRowsKernel } from './softmax-rows/softmax-rows.js';
+export {
+  sparseAccuracyHostAvailable,
+  sparseAccuracyKernel,
+  sparseCategoricalAccuracyHost,
+  sparseCategoricalCrossentropyHost,
+  sparseCrossentropyGradKernel,
+  sparseCrossentropyHostAvailable,
+  sparseCrossentropyKernel,
+} from './sparse-categorical/sparse-categorical.js';
 export { transposeBiasActKernel } from './transpose-bias-act/transpose-bias-act.js';

@@ -1,5 +1,6 @@
-import { type Scalar, type Tensor, tf } from '@steadygrad/core';
-import { type HostKernel, hostKernelAvailable, lazyGradOp, runHostKernel } from '@steadygrad/core/kernels';
+import { type Scalar, type Tensor, tf } from '../../tf.js';
+import { type HostKernel, hostKernelAvailable, runHostKernel } from '../runtime/host-kernel.js';
+import { lazyGradOp } from '../runtime/lazy-grad.js';
 
 // Host kernels (cpu and wasm backends, see @steadygrad/core's `HostKernel`) for the classification loss and
 // metric of a typical `fit`: sparse categorical cross-entropy on probabilities and sparse categorical
