@@ -16,37 +16,16 @@ Prints one JSON line: {"system": "keras", "batchSize": ..., "epochSeconds": ...,
 "testAccuracy": ..., "inferenceSeconds": ..., "peakRssMb": ..., "keras": version, "tensorflow": version, ...}
 """
 import argparse
-import gzip
 import json
 import os
 import resource
-import struct
 import time
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
-
-
-
-# The PyTorch peer's IDX reader (same files, same order); copied so that this peer does not import torch.
-def read_idx(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    magic = struct.unpack(">I", data[:4])[0]
-    ndim = magic & 0xFF
-    dims = struct.unpack(">" + "I" * ndim, data[4 : 4 + 4 * ndim])
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
-
-
-def find(directory, stem):
-    for name in (stem + ".gz", stem):
-        p = os.path.join(directory, name)
-        if os.path.exists(p):
-            return p
-    raise FileNotFoundError(f"{stem}(.gz) not found in {directory}")
+from idx_data import find, read_idx  # noqa: E402
 
 
 def main():

@@ -11,33 +11,14 @@ Prints one JSON line: {"system": "pytorch", "batchSize": ..., "epochSeconds": ..
 "testAccuracy": ..., "inferenceSeconds": ..., "peakRssMb": ..., "torch": version}
 """
 import argparse
-import gzip
 import json
 import os
 import resource
-import struct
 import time
 
 import numpy as np
 import torch
-
-
-def read_idx(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    magic = struct.unpack(">I", data[:4])[0]
-    ndim = magic & 0xFF
-    dims = struct.unpack(">" + "I" * ndim, data[4 : 4 + 4 * ndim])
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
-
-
-def find(directory, stem):
-    for name in (stem + ".gz", stem):
-        p = os.path.join(directory, name)
-        if os.path.exists(p):
-            return p
-    raise FileNotFoundError(f"{stem}(.gz) not found in {directory}")
+from idx_data import find, read_idx
 
 
 def main():
