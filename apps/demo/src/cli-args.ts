@@ -2,6 +2,7 @@
 // in strict mode, numbers in plain decimal only, and one way to fail. A mistake on the command line is a
 // UsageError: the command prints `error: <what>` and its usage line on stderr and exits with code 2, no stack.
 import { SteadygradError } from '@steadygrad/core';
+import { PROFILES, type Profile } from './profile.js';
 
 /** A malformed command line: an unknown flag, a flag without its value, a malformed number. */
 export class UsageError extends Error {
@@ -60,6 +61,19 @@ export function integerFlag(
     throw new UsageError(`${flag} needs an integer ${range}, got ${value}`);
   }
   return n;
+}
+
+/**
+ * The profile of `--profile notebook|quick` and `--quick` (= `--profile quick`); `notebook` by default.
+ *
+ * @throws UsageError for another value, or for `--quick` with `--profile notebook`.
+ */
+export function profileFlag(value: string | undefined, quick: boolean): Profile {
+  if (value !== undefined && !(PROFILES as readonly string[]).includes(value)) {
+    throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}, got '${value}'`);
+  }
+  if (quick && value === 'notebook') throw new UsageError('--quick contradicts --profile notebook');
+  return quick ? 'quick' : ((value as Profile | undefined) ?? 'notebook');
 }
 
 /**

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // The steadygrad demo CLI: `pnpm demo <experiment> [--backend auto|cpu|wasm|webgl|tensorflow] [--threads N]
-// [--epochs N] [--batch-size N] [--seed N] [--seeds N] [--limit N] [--json]` and `pnpm demo --list`.
+// [--profile notebook|quick | --quick] [--epochs N] [--batch-size N] [--seed N] [--seeds N] [--limit N] [--json]`
+// and `pnpm demo --list`.
 import { parseArgs } from 'node:util';
 import { BACKEND_CHOICES, type BackendChoice, setHostThreads, tf, useBackend } from '@steadygrad/core';
 import { loadFashionMnist } from '@steadygrad/datasets';
-import { integerFlag, parseCommandLine, runCommand, UsageError } from './cli-args.js';
+import { integerFlag, parseCommandLine, profileFlag, runCommand, UsageError } from './cli-args.js';
 import { experiments, findExperiment } from './experiments/index.js';
+import { PROFILES } from './profile.js';
 
-const USAGE = `usage: pnpm demo <experiment> [--backend ${BACKEND_CHOICES.join('|')}] [--threads N] [--epochs N] [--batch-size N] [--seed N] [--seeds N] [--limit N] [--json]
+const USAGE = `usage: pnpm demo <experiment> [--profile ${PROFILES.join('|')} | --quick] [--backend ${BACKEND_CHOICES.join('|')}] [--threads N] [--epochs N] [--batch-size N] [--seed N] [--seeds N] [--limit N] [--json]
        pnpm demo --list`;
 
 const positiveInt = (flag: string, value: string | undefined) => integerFlag(flag, value, { min: 1 });
@@ -19,6 +21,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       allowPositionals: true,
       strict: true,
       options: {
+        profile: { type: 'string' },
+        quick: { type: 'boolean', default: false },
         backend: { type: 'string', default: 'auto' },
         threads: { type: 'string' },
         epochs: { type: 'string' },
@@ -56,6 +60,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (!(BACKEND_CHOICES as readonly string[]).includes(backendChoice)) {
     throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, got '${values.backend}'`);
   }
+  const profile = profileFlag(values.profile, values.quick);
   const seed = integerFlag('--seed', values.seed) as number;
   // Every number is checked before anything runs, so a bad --limit fails at once, not after loading.
   const epochs = positiveInt('--epochs', values.epochs);
@@ -82,6 +87,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const result = await experiment.run({
     backend: info.name,
     requestedBackend: backendChoice,
+    profile,
     epochs,
     batchSize,
     seed,

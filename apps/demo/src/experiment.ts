@@ -1,5 +1,6 @@
 import type { BackendChoice } from '@steadygrad/core';
 import type { Callback, Trainer } from '@steadygrad/train';
+import type { Profile } from './profile.js';
 
 /**
  * One experiment of the demo. Experiments are plain modules shared by every front end (the Node CLI, and
@@ -10,6 +11,13 @@ export interface ExperimentContext {
   /** Backend in use (after selection). */
   readonly backend: string;
   readonly requestedBackend: BackendChoice;
+  /**
+   * Which settings the experiment runs with (issue 25): `'notebook'` — the seed notebook's exact settings
+   * (network, optimizer, learning rate, epochs, data sizes, seeds; the CLI's default) — or `'quick'`, the
+   * scaled-down settings the tests and the web page use. The overrides below apply on top of either; the
+   * result's `notebookDifferences` lists every setting that differs from the notebook.
+   */
+  readonly profile: Profile;
   /** Command-line overrides; `undefined` means the experiment's own default. */
   readonly epochs: number | undefined;
   readonly batchSize: number | undefined;

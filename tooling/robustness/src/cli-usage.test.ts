@@ -69,6 +69,16 @@ const usageCases: { script: string; args: string[]; message: string }[] = [
   { script: 'cli.js', args: [], message: 'which experiment?' },
   {
     script: 'cli.js',
+    args: ['mlp', '--profile', 'full'],
+    message: "--profile must be one of notebook, quick, got 'full'",
+  },
+  {
+    script: 'cli.js',
+    args: ['mlp', '--quick', '--profile', 'notebook'],
+    message: '--quick contradicts --profile notebook',
+  },
+  {
+    script: 'cli.js',
     args: ['mlp', '--backend', 'gpu'],
     message: "--backend must be one of auto, cpu, wasm, webgl, tensorflow, got 'gpu'",
   },

@@ -11,6 +11,7 @@ describe('lr-finder experiment', () => {
     const ctx: ExperimentContext = {
       backend: tf.getBackend(),
       requestedBackend: 'cpu',
+      profile: 'quick',
       epochs: undefined,
       batchSize: undefined,
       seed: 42,

@@ -11,6 +11,7 @@ describe('resume experiment', () => {
     const ctx: ExperimentContext = {
       backend: tf.getBackend(),
       requestedBackend: 'cpu',
+      profile: 'quick',
       epochs: 2,
       batchSize: undefined,
       seed: 42,

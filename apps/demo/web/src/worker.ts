@@ -125,6 +125,8 @@ async function run(req: RunRequest): Promise<void> {
   const ctx: ExperimentContext = {
     backend: info.name,
     requestedBackend: req.backend,
+    // The page trains in a browser tab: always the scaled-down settings (its form's values override them).
+    profile: 'quick',
     epochs: req.epochs,
     batchSize: req.batchSize,
     seed: req.seed,
