@@ -6,12 +6,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { kerasAvailable, torchAvailable } from '../src/bench/peers.js';
+import { kerasAvailable, peerPython, torchAvailable } from '../src/bench/peers.js';
 
 const app = join(dirname(fileURLToPath(import.meta.url)), '..');
-// The bench's Python (it reads the same variable): CI's /usr/bin/python3 has neither torch nor keras, so the
-// peers' ratios are null there; a venv with PyTorch 2 and Keras 3 gives their rows and finite ratios.
-const python = process.env.STEADYGRAD_BENCH_PYTHON ?? '/usr/bin/python3';
+// The bench's Python, found the way the bench finds it: `npm test` runs `pnpm bench:peers` first, so where pip's
+// index is reachable the `.venv-peers` venv (PyTorch 2, Keras 3) gives the peers' rows and finite ratios; where it
+// is not, /usr/bin/python3 has neither and the peers' ratios are null.
+const python = peerPython(join(app, '../..'));
 const torch = torchAvailable(python);
 const torchOk = torch.ok && /^torch [2-9]\./.test(torch.why);
 const kerasOk = kerasAvailable(python).ok;

@@ -19,7 +19,7 @@ import { CONV_BATCH, convPlanFor, convSummary, convTable } from './conv-bench.js
 import { measurePeak } from './measure-peak.js';
 import { peerRatios, pytorch2Status } from './peer-ratios.js';
 import { peerLines, rooflineLine } from './peer-report.js';
-import { kerasAvailable, tensorflowAvailable, torchAvailable } from './peers.js';
+import { kerasAvailable, peerPython, tensorflowAvailable, torchAvailable } from './peers.js';
 import { PYTHON_SYSTEMS, runPythonPeer } from './python-peers.js';
 import { roofline } from './roofline.js';
 
@@ -27,10 +27,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../../..');
 
 /**
- * The Python that runs the PyTorch peer: `--python PATH`, else `$STEADYGRAD_BENCH_PYTHON`, else
- * `/usr/bin/python3` (e.g. a venv's `bin/python` with PyTorch 2: Debian's PyTorch 1.13 is slow).
+ * The Python that runs the PyTorch and Keras peers: `--python PATH`, else {@link peerPython}
+ * (`$STEADYGRAD_BENCH_PYTHON`, the `pnpm bench:peers` venv, `/usr/bin/python3`).
  */
-let python = process.env.STEADYGRAD_BENCH_PYTHON ?? '/usr/bin/python3';
+let python = peerPython(repoRoot);
 
 function lastJsonLine(stdout: string): unknown {
   const lines = stdout.trim().split('\n');

@@ -4,6 +4,25 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
+/**
+ * The Python the bench runs its PyTorch and Keras peers with, unless `--python` names one:
+ * `$STEADYGRAD_BENCH_PYTHON`, else the venv `pnpm bench:peers` makes (`<repoRoot>/.venv-peers`) when it exists,
+ * else `/usr/bin/python3` (Debian's, which has no PyTorch 2 or Keras 3: each peer is then skipped, saying why).
+ */
+export function peerPython(
+  repoRoot: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  const named = env.STEADYGRAD_BENCH_PYTHON;
+  if (named !== undefined && named !== '') return named;
+  const venv = join(
+    repoRoot,
+    '.venv-peers',
+    process.platform === 'win32' ? 'Scripts/python.exe' : 'bin/python',
+  );
+  return existsSync(venv) ? venv : '/usr/bin/python3';
+}
+
 /** Whether tfjs-node's native binding is built (by `pnpm setup:tensorflow`), so the tensorflow rows can run. */
 export function tensorflowAvailable(): { ok: boolean; why: string } {
   let dir: string;
