@@ -6,7 +6,7 @@
 //   data subset), 6. the native `tensorflow` backend (`npm run setup:tensorflow`, tooling/scripts/
 //   setup-tensorflow.mjs: tfjs-node's download, else its binding built from the TensorFlow wheel pip fetches;
 //   optional: when it cannot be had, setup says why and goes on without it), 7. the demo
-//   (`pnpm demo mlp --epochs 1`, on `tensorflow` when step 6 gave it).
+//   (`pnpm demo mlp --quick --epochs 1`, on `tensorflow` when step 6 gave it).
 // Flags: --no-tensorflow skips step 6, --no-demo skips step 7.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -54,5 +54,5 @@ if (!args.has('--no-tensorflow')) {
   }
 }
 
-if (!args.has('--no-demo')) runPnpm(pnpm, ['demo', 'mlp', '--epochs', '1']);
+if (!args.has('--no-demo')) runPnpm(pnpm, ['demo', 'mlp', '--quick', '--epochs', '1']);
 console.log('setup: done. Run the tests with `npm test`.');

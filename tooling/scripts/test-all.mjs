@@ -7,7 +7,7 @@
 // gave tfjs-node its binding, every package's tests run a second time on the `tensorflow` backend
 // (STEADYGRAD_TEST_BACKEND=tensorflow, read by tooling/vitest/setup.js; a test whose result legitimately differs
 // there says so by name) and count in that line too, and the README's `pnpm demo mlp --backend tensorflow
-// --epochs 1 --json` is one more test (tooling/scripts/tensorflow/check-demo.mjs: test accuracy >= 0.80, no
+// --quick --epochs 1 --json` is one more test (tooling/scripts/tensorflow/check-demo.mjs: test accuracy >= 0.80, no
 // leaked tensor).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -145,3 +145,10 @@ export function compareVariants(
   }
   return { a: a.label, b: b.label, figure, ...w, significant, statement };
 }
+
+/** The element-wise mean of per-seed curves (e.g. validation accuracy per epoch), as long as the shortest. */
+export function meanCurve(curves: readonly (readonly number[])[]): number[] {
+  if (curves.length === 0) return [];
+  const length = Math.min(...curves.map((c) => c.length));
+  return Array.from({ length }, (_, i) => curves.reduce((s, c) => s + (c[i] as number), 0) / curves.length);
+}
