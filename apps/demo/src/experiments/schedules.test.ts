@@ -1,19 +1,79 @@
 import { registerGradients, tf } from '@steadygrad/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentContext } from '../experiment.js';
+import { resolveProfile } from '../profile.js';
 import { testContext } from '../test-context.js';
-import { SCHEDULE_SPECS, schedules } from './schedules.js';
+import { SCHEDULE_SPECS, SCHEDULES_PROFILES, schedules } from './schedules.js';
 
 const context = (overrides: Partial<ExperimentContext> = {}): ExperimentContext =>
-  testContext({ epochs: 2, seed: 42, limit: 240, seeds: 1, ...overrides });
+  testContext({ profile: 'quick', epochs: 2, seed: 42, limit: 240, seeds: 1, ...overrides });
 
 beforeAll(() => registerGradients());
 
 describe('schedules experiment', () => {
+  it("notebook profile: each schedule for the epochs of Géron's figure, 3 seeds; quick: 10 epochs, 1 seed", () => {
+    expect(resolveProfile('notebook', SCHEDULES_PROFILES).settings).toEqual({
+      epochsConstant: 25,
+      epochsPower: 10,
+      epochsExponential: 25,
+      epochsPiecewise: 10,
+      epochsPerformance: 25,
+      epochs1cycle: 25,
+      batchSize: 32,
+      limit: 'none',
+      seeds: 3,
+    });
+    for (const spec of SCHEDULE_SPECS) {
+      if (spec.published === null) continue;
+      const key = `epochs${spec.schedule[0]!.toUpperCase()}${spec.schedule.slice(1)}`;
+      expect(resolveProfile('notebook', SCHEDULES_PROFILES).settings).toHaveProperty(
+        key,
+        spec.published.epochs,
+      );
+    }
+    expect(resolveProfile('quick', SCHEDULES_PROFILES).notebookDifferences).toEqual([
+      { setting: 'epochsConstant', notebook: 25, used: 10 },
+      { setting: 'epochsExponential', notebook: 25, used: 10 },
+      { setting: 'epochsPerformance', notebook: 25, used: 10 },
+      { setting: 'epochs1cycle', notebook: 25, used: 10 },
+      { setting: 'seeds', notebook: 3, used: 1 },
+    ]);
+  });
+
   it('runs the six schedules with their learning-rate curves', async () => {
     const before = tf.memory().numTensors;
-    const result = await schedules.run(context());
+    const lines: string[] = [];
+    const result = await schedules.run(context({ log: (l) => lines.push(l) }));
     expect(tf.memory().numTensors).toBe(before);
+    expect(result.profile).toBe('quick');
+    expect(result.notebookDifferences).toEqual([
+      { setting: 'epochsConstant', notebook: 25, used: 2 },
+      { setting: 'epochsPower', notebook: 10, used: 2 },
+      { setting: 'epochsExponential', notebook: 25, used: 2 },
+      { setting: 'epochsPiecewise', notebook: 10, used: 2 },
+      { setting: 'epochsPerformance', notebook: 25, used: 2 },
+      { setting: 'epochs1cycle', notebook: 25, used: 2 },
+      { setting: 'limit', notebook: 'none', used: 240 },
+      { setting: 'seeds', notebook: 3, used: 1 },
+    ]);
+    expect(result.seeds).toEqual([42]);
+    // Every published figure is printed with this run's epochs and the settings that differ.
+    const cited = lines.filter((l) => l.includes('Géron'));
+    expect(cited).toHaveLength(5);
+    for (const l of cited)
+      expect(l).toMatch(/this run: 2 epochs, quick profile, differs: epochsConstant 2 \(notebook 25\)/);
+    // All schedules ran 2 epochs, so each is compared with constant; one seed: no test.
+    expect(result.comparisons.map((c) => c.b)).toEqual([
+      'power',
+      'exponential',
+      'piecewise',
+      'performance',
+      '1cycle',
+    ]);
+    for (const c of result.comparisons) {
+      expect(c.a).toBe('constant');
+      expect(c.t).toBeNull();
+    }
     expect(result.results.map((r) => r.schedule)).toEqual([
       'constant',
       'power',

@@ -11,7 +11,15 @@ import {
 } from '@steadygrad/train';
 import { experimentData } from '../data.js';
 import type { Experiment, ExperimentContext } from '../experiment.js';
-import { seedStats as meanStd } from '../stats.js';
+import {
+  describeProfile,
+  limitOf,
+  type ProfileFields,
+  qualifyPublished,
+  resolveProfile,
+  seedList,
+} from '../profile.js';
+import { compareVariants, seedStats as meanStd, type SeedStats, type Significance } from '../stats.js';
 import { buildOptimizerModel } from './optimizers.js';
 
 /** One schedule of the comparison. */
@@ -100,22 +108,80 @@ export interface ScheduleResult {
   readonly schedule: string;
   readonly how: string;
   readonly epochs: number;
-  /** Final validation accuracy over the seeds: mean and sample std (0 for one seed). */
-  readonly valAccuracy: { readonly mean: number; readonly std: number };
+  /** Final validation accuracy over the seeds: mean, sample std (0 for one seed) and the values. */
+  readonly valAccuracy: SeedStats;
   readonly seeds: readonly { readonly seed: number; readonly valAccuracy: number }[];
   /** The learning rate of the first step of every epoch (first seed). */
   readonly lrCurve: number[];
   readonly published: ScheduleSpec['published'];
 }
 
-export interface SchedulesResult {
+/**
+ * The settings of the `schedules` experiment (values in {@link SCHEDULES_PROFILES}): the epochs of each
+ * schedule (`epochs<schedule>`; `--epochs N` sets them all), batch size, data limit and seeds.
+ */
+export type SchedulesSettings = {
+  readonly epochsConstant: number;
+  readonly epochsPower: number;
+  readonly epochsExponential: number;
+  readonly epochsPiecewise: number;
+  readonly epochsPerformance: number;
+  readonly epochs1cycle: number;
+  readonly batchSize: number;
+  /** First N training images (`'none'`: all 60,000, the first 5,000 of them for validation). */
+  readonly limit: number | 'none';
+  readonly seeds: number;
+};
+
+/**
+ * The notebook profile: each schedule for the epochs of Géron's run behind its published figure (power and
+ * piecewise 10, exponential, performance and 1cycle 25; constant 25, to compare with the 25-epoch ones),
+ * 3 seeds. Quick: every schedule 10 epochs, one seed.
+ */
+export const SCHEDULES_PROFILES: {
+  readonly notebook: SchedulesSettings;
+  readonly quick: Partial<SchedulesSettings>;
+} = {
+  notebook: {
+    epochsConstant: 25,
+    epochsPower: 10,
+    epochsExponential: 25,
+    epochsPiecewise: 10,
+    epochsPerformance: 25,
+    epochs1cycle: 25,
+    batchSize: 32,
+    limit: 'none',
+    seeds: 3,
+  },
+  quick: {
+    epochsConstant: 10,
+    epochsExponential: 10,
+    epochsPerformance: 10,
+    epochs1cycle: 10,
+    seeds: 1,
+  },
+};
+
+function epochsKey(schedule: string): keyof SchedulesSettings {
+  return `epochs${schedule[0]?.toUpperCase()}${schedule.slice(1)}` as keyof SchedulesSettings;
+}
+
+export interface SchedulesResult extends ProfileFields {
   readonly experiment: 'schedules';
   readonly backend: string;
+  /** The epochs of the first schedule (each result has its own `epochs`). */
   readonly epochs: number;
   readonly batchSize: number;
   readonly trainSize: number;
   readonly validationSize: number;
+  readonly seeds: readonly number[];
+  readonly settings: SchedulesSettings;
   readonly results: readonly ScheduleResult[];
+  /**
+   * Each schedule against `constant` trained for the same number of epochs (Welch t-test of the final
+   * validation accuracies over the seeds).
+   */
+  readonly comparisons: readonly Significance[];
 }
 
 /** Records the learning rate the first step of each epoch will use (after the LR callbacks ran). */
@@ -131,16 +197,33 @@ function lrRecorder(curve: number[]): Callback<Trainer> {
   };
 }
 
+/**
+ * Runs the comparison for the given schedules (the experiment runs all of {@link SCHEDULE_SPECS}) with the
+ * settings of the context's profile: the same data, split, model and seeds for each.
+ */
 export async function compareSchedules(
   ctx: ExperimentContext,
   specs: readonly ScheduleSpec[],
 ): Promise<SchedulesResult> {
-  const {
-    epochs = 10,
-    batchSize = 32,
-    seeds = 1,
-  } = { epochs: ctx.epochs, batchSize: ctx.batchSize, seeds: ctx.seeds };
-  const data = await experimentData(ctx);
+  const p = resolveProfile(ctx.profile, SCHEDULES_PROFILES, {
+    epochsConstant: ctx.epochs,
+    epochsPower: ctx.epochs,
+    epochsExponential: ctx.epochs,
+    epochsPiecewise: ctx.epochs,
+    epochsPerformance: ctx.epochs,
+    epochs1cycle: ctx.epochs,
+    batchSize: ctx.batchSize,
+    seeds: ctx.seeds,
+    limit: ctx.limit,
+  });
+  const { batchSize } = p.settings;
+  const seeds = seedList(ctx.seed, p.settings.seeds);
+  const epochsOf = (schedule: string): number => {
+    const key = epochsKey(schedule);
+    return key in p.settings ? (p.settings[key] as number) : (ctx.epochs ?? 10);
+  };
+  ctx.log(describeProfile(p));
+  const data = await experimentData(ctx, limitOf(p.settings.limit));
   const { train, valid } = validationSplit(data.train, {
     validationSize: Math.min(5000, Math.floor(data.train.count / 12)),
     position: 'first',
@@ -150,14 +233,15 @@ export async function compareSchedules(
   const validationData: [BatchSource, BatchSource] = [imageSource(valid), labelSource(valid)];
   const steps = Math.ceil(train.count / batchSize);
   ctx.log(
-    `${train.count} training / ${valid.count} validation images, ${epochs} epochs, batch ${batchSize}, ${seeds} seed(s)`,
+    `${train.count} training / ${valid.count} validation images, batch ${batchSize}, seeds ${seeds.join(', ')}`,
   );
   const results: ScheduleResult[] = [];
   for (const spec of specs) {
     const runs: { seed: number; valAccuracy: number }[] = [];
     let lrCurve: number[] = [];
-    for (let k = 0; k < seeds; k++) {
-      const seed = ctx.seed + k;
+    const epochs = epochsOf(spec.schedule);
+    for (const [k, seed] of seeds.entries()) {
+      ctx.onEvent?.({ type: 'phase', label: `${spec.schedule}, seed ${seed}` });
       const model = buildOptimizerModel(seed);
       const { optimizer, callbacks } = spec.make(steps, epochs);
       const trainer = compile(model, {
@@ -173,7 +257,7 @@ export async function compareSchedules(
           seed,
           validationData,
           verbose: ctx.verbose,
-          callbacks: [...callbacks, lrRecorder(curve)],
+          callbacks: [...(ctx.callbacks ?? []), ...callbacks, lrRecorder(curve)],
         });
         const valAccuracy = history.history.val_accuracy?.at(-1) ?? Number.NaN;
         runs.push({ seed, valAccuracy });
@@ -188,9 +272,10 @@ export async function compareSchedules(
     const pub =
       spec.published === null
         ? ''
-        : ` (published ${spec.published.valAccuracy} after ${spec.published.epochs} epochs)`;
+        : ` (Géron, one seed: ${spec.published.valAccuracy} after ${spec.published.epochs} epochs; this run: ` +
+          `${epochs} epochs, ${qualifyPublished(p)})`;
     ctx.log(
-      `${spec.schedule.padEnd(12)} ${valAccuracy.mean.toFixed(4)} ± ${valAccuracy.std.toFixed(4)}${pub}`,
+      `${spec.schedule.padEnd(12)} ${valAccuracy.mean.toFixed(4)} ± ${valAccuracy.std.toFixed(4)} after ${epochs} epochs${pub}`,
     );
     results.push({
       schedule: spec.schedule,
@@ -202,25 +287,48 @@ export async function compareSchedules(
       published: spec.published,
     });
   }
+  const constant = results.find((r) => r.schedule === 'constant');
+  const comparisons =
+    constant === undefined
+      ? []
+      : results
+          .filter((r) => r !== constant && r.epochs === constant.epochs)
+          .map((r) =>
+            compareVariants(
+              `final validation accuracy after ${r.epochs} epochs`,
+              { label: 'constant', values: constant.valAccuracy.values },
+              { label: r.schedule, values: r.valAccuracy.values },
+            ),
+          );
+  for (const c of comparisons) ctx.log(c.statement);
   return {
+    profile: p.profile,
+    notebookDifferences: p.notebookDifferences,
     experiment: 'schedules',
     backend: ctx.backend,
-    epochs,
+    epochs: results[0]?.epochs ?? 0,
     batchSize,
     trainSize: train.count,
     validationSize: valid.count,
+    seeds,
+    settings: p.settings,
     results,
+    comparisons,
   };
 }
 
 /**
  * The chapter's learning-rate schedule comparison (seed cells 21–29 and the 1cycle section) on Fashion-MNIST:
- * Géron's 3×100 ReLU/He MLP, SGD, the first 5,000 training images as validation set. Defaults: 10 epochs
- * (the notebook's count for power and piecewise; it ran exponential, performance and 1cycle for 25 — pass
- * `--epochs 25` to compare with those anchors), 1 seed (`--seeds N` for mean ± std); 6 × 10 epochs of the
- * 55,000 images took 10 minutes on the wasm backend of a shared 2-core machine (seed 42: constant 0.8806,
- * power 0.8782, exponential 0.8794, piecewise 0.8804, performance 0.8806, 1cycle 0.8936). Reports the final
- * validation accuracy and the learning rate at the start of every epoch.
+ * Géron's 3×100 ReLU/He MLP, SGD, the first 5,000 training images as validation set. Profiles in
+ * {@link SCHEDULES_PROFILES} (notebook: each schedule for the epochs of Géron's published figure, 3 seeds;
+ * quick: 10 epochs each, one seed); a 10-epoch quick run of the 6 schedules took 10 minutes on the wasm
+ * backend of a shared 2-core machine (seed 42: constant 0.8806, power 0.8782, exponential 0.8794, piecewise
+ * 0.8804, performance 0.8806, 1cycle 0.8936). Reports the final validation accuracy (mean ± std over the
+ * seeds, each schedule against constant by Welch t-test where their epochs match) and the learning rate at
+ * the start of every epoch.
+ *
+ * Notebook-profile runtime on that machine: 120 epochs per seed (25 + 10 + 25 + 10 + 25 + 25) at ≈ 10 s
+ * ≈ 20 minutes per seed, ≈ 60 minutes for the 3 seeds.
  */
 export const schedules: Experiment<SchedulesResult> = {
   name: 'schedules',
