@@ -8,13 +8,18 @@ import { loadFashionMnist } from '@steadygrad/datasets';
 import { integerFlag, parseCommandLine, profileFlag, runCommand, UsageError } from './cli-args.js';
 import { experiments, findExperiment } from './experiments/index.js';
 import { PROFILES } from './profile.js';
+import { REPORT_USAGE } from './report/report-args.js';
+import { reportMain } from './report/report-command.js';
 
 const USAGE = `usage: pnpm demo <experiment> [--profile ${PROFILES.join('|')} | --quick] [--backend ${BACKEND_CHOICES.join('|')}] [--threads N] [--epochs N] [--batch-size N] [--seed N] [--seeds N] [--limit N] [--json]
-       pnpm demo --list`;
+       pnpm demo --list
+       ${REPORT_USAGE.replace('usage: ', '')}`;
 
 const positiveInt = (flag: string, value: string | undefined) => integerFlag(flag, value, { min: 1 });
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // `pnpm demo report ...`: the reproduction report (src/report/), a command of its own.
+  if (argv[0] === 'report') return reportMain(argv.slice(1));
   const { values, positionals } = parseCommandLine(() =>
     parseArgs({
       args: [...argv],

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { CacheEntry } from './cache.js';
+import type { KerasReference } from './keras-reference.js';
+import { cell, formatSummary, type ReportDocument, reportMarkdown } from './markdown.js';
+
+// A bn result in the shape of `pnpm demo bn --json` with per-seed values (as the notebook profile reports them).
+const bnResult = {
+  experiment: 'bn',
+  backend: 'wasm',
+  profile: 'notebook',
+  notebookDifferences: [],
+  results: [
+    { variant: 'plain', testAccuracy: { mean: 0.87, std: 0.01, values: [0.86, 0.87, 0.88] }, valAccuracy: [0.8, 0.85] },
+    {
+      variant: 'bn-after-activation',
+      testAccuracy: { mean: 0.88, std: 0.0027, values: [0.8772, 0.88, 0.8828] },
+      valAccuracy: [0.81, 0.86],
+    },
+  ],
+};
+const entry = (experiment: string, result: unknown, profile: 'notebook' | 'quick' = 'notebook'): CacheEntry => ({
+  spec: { experiment, profile, args: [] },
+  result,
+  seconds: 61.4,
+  finishedAt: '2026-12-07T23:00:00.000Z',
+  commit: 'abcdef0123456789',
+});
+const bnReference: KerasReference = {
+  experiment: 'bn',
+  profile: 'notebook',
+  generatedBy: 'tooling/reference/bn.py',
+  generated: '2026-12-07T23:40:00Z',
+  versions: { keras: '3.15.1', tensorflow: '2.21.0' },
+  machine: { cpu: 'EPYC', cores: 2, threads: 1 },
+  metrics: {
+    'plain.testAccuracy': { values: [0.865, 0.875, 0.87] },
+    'bn-after-activation.testAccuracy': { values: [0.8711, 0.8726, 0.8741] },
+  },
+};
+const doc = (sections: ReportDocument['sections']): ReportDocument => ({
+  profile: 'notebook',
+  command: 'pnpm demo report',
+  generated: '2026-12-08T00:00:00.000Z',
+  sections,
+  tables: {
+    differences: [{ experiment: 'bn', metric: 'bn-after-activation.testAccuracy', name: 'cell 5 gap', explanation: 'under bisection.' }],
+  },
+});
+const row = (md: string, label: string) => md.split('\n').find((l) => l.startsWith(`| ${label} |`));
+
+describe('report markdown', () => {
+  it('tabulates steadygrad against the Keras 3 reference with verdicts, and explains a named difference', () => {
+    const md = reportMarkdown(
+      doc([{ experiment: 'bn', description: 'batch normalization', entry: entry('bn', bnResult), reference: bnReference }]),
+    );
+    // plain: ours 0.87 ± 0.01 vs Keras 0.87 ± 0.005: d = 0 → agrees.
+    expect(row(md, 'plain: test accuracy')).toBe(
+      '| plain: test accuracy | 0.8700 ± 0.0100 (3 seeds), notebook | 0.8700 ± 0.0050 (3 seeds) | — | agrees with Keras 3 within noise |',
+    );
+    // BN after: 0.88 ± 0.0028 vs 0.8726 ± 0.0015: SE = sqrt(0.0028²/3 + 0.0015²/3) = 0.001833, d = 0.0074 = 4.0 SE.
+    expect(row(md, 'bn-after-activation: test accuracy')).toBe(
+      '| bn-after-activation: test accuracy | 0.8800 ± 0.0028 (3 seeds), notebook | 0.8726 ± 0.0015 (3 seeds) | — | differs: cell 5 gap (steadygrad − Keras +0.00740, 4.0 standard errors) |',
+    );
+    expect(md).toContain('- **cell 5 gap**: under bisection.');
+    expect(md).toContain("Settings: the notebook's (no difference).");
+    expect(md).toContain('Keras 3 reference: `tooling/reference/keras/bn.notebook.json` (tooling/reference/bn.py, 2026-12-07T23:40:00Z; keras 3.15.1, tensorflow 2.21.0; machine: EPYC, 2, 1).');
+    expect(md).toContain('Run: `pnpm demo bn --json --profile notebook`, profile notebook, 61 s, finished 2026-12-07T23:00:00.000Z on commit abcdef0123, wasm backend.');
+    expect(md).toContain('1 of 1 experiments have results; 1 figures agree with Keras 3, 1 differ');
+  });
+
+  it('without a reference every row says why; settings that differ and published figures are shown', () => {
+    const mlp = {
+      experiment: 'mlp',
+      profile: 'quick',
+      testAccuracy: 0.8512,
+      testLoss: 0.41,
+      published: { testAccuracy: 0.8864 },
+      notebookDifferences: [{ setting: 'epochs', notebook: 30, used: 5 }],
+    };
+    const md = reportMarkdown(doc([{ experiment: 'mlp', description: 'the baseline', entry: entry('mlp', mlp, 'quick') }]));
+    expect(row(md, 'test accuracy')).toBe(
+      '| test accuracy | 0.8512 (1 seed), quick | — | 0.8864 (Géron, one seed, 30 epochs) | no reference: no Keras 3 reference generated yet (tooling/reference/keras/mlp.quick.json does not exist) |',
+    );
+    expect(md).toContain('Settings that differ from the notebook: epochs 5 (notebook: 30).');
+  });
+
+  it('an experiment without a result says why; exact figures print as integers', () => {
+    const md = reportMarkdown(
+      doc([
+        { experiment: 'transfer', description: 'transfer learning', error: 'not run yet (`pnpm demo report --only transfer`)' },
+        {
+          experiment: 'summary',
+          description: 'the cell 5 model summary',
+          entry: entry('summary', { totalParams: 271346, trainableParams: 268978, nonTrainableParams: 2368 }),
+        },
+      ]),
+    );
+    expect(md).toContain('**No result**: not run yet (`pnpm demo report --only transfer`).');
+    expect(row(md, 'total parameters (cell 5 model)')).toMatch(
+      /^\| total parameters \(cell 5 model\) \| 271,346 \(1 seed\), notebook \| — \| 271,346 \(model.summary\(\) in the notebook\) \| no reference: no training to compare/,
+    );
+    expect(md).toContain('Settings against the notebook: not reported by this result.');
+  });
+
+  it('escapes table cells and formats summaries', () => {
+    expect(cell('a | b\nc')).toBe('a \\| b c');
+    expect(formatSummary({ mean: 0.5, std: 0.01, n: 4 }, 'accuracy')).toBe('0.5000 ± 0.0100 (4 seeds)');
+    expect(formatSummary({ mean: 1e-5, std: 0, n: 1 }, 'number')).toBe('1.000e-5 (1 seed)');
+  });
+});

@@ -1,0 +1,164 @@
+// The reproduction report as markdown (docs/reproduction.md): per experiment, the run (profile, the settings
+// that differ from the notebook), its Keras 3 reference (or why there is none), a table — figure, steadygrad
+// (mean ± std, n seeds, profile), Keras 3, Géron's published figure, verdict — the explanations of the named
+// differences, and its plots.
+import type { CacheEntry } from './cache.js';
+import { experimentFigures } from './experiment-figures.js';
+import { at, type Figure, type FigureFormat, list } from './figure.js';
+import type { KerasReference } from './keras-reference.js';
+import { referenceSummary, type Verdict, type VerdictTables, verdict } from './verdict.js';
+import type { SampleSummary } from './welch.js';
+
+/** One plot of a section: its file (relative to the markdown) and title. */
+export interface PlotLink {
+  readonly file: string;
+  readonly title: string;
+}
+
+/** What the report knows about one experiment. */
+export interface ReportSection {
+  readonly experiment: string;
+  readonly description: string;
+  /** The run's cache entry; `undefined` when it has not run (or failed). */
+  readonly entry?: CacheEntry;
+  /** Why there is no result: the run failed, or it has not run yet. */
+  readonly error?: string;
+  readonly reference?: KerasReference;
+  readonly plots?: readonly PlotLink[];
+}
+
+/** The whole report. */
+export interface ReportDocument {
+  readonly profile: 'notebook' | 'quick';
+  /** The command that regenerates it. */
+  readonly command: string;
+  /** ISO time it was written. */
+  readonly generated: string;
+  readonly sections: readonly ReportSection[];
+  readonly tables?: VerdictTables;
+}
+
+/** Escapes a table cell (pipes, newlines). */
+export function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** A figure's value in its format. */
+export function formatValue(v: number, format: FigureFormat): string {
+  switch (format) {
+    case 'accuracy':
+      return v.toFixed(4);
+    case 'integer':
+      return Math.round(v).toLocaleString('en-US');
+    case 'boolean':
+      return v === 1 ? 'yes' : v === 0 ? 'no' : v.toFixed(2);
+    default:
+      return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toPrecision(4);
+  }
+}
+
+/** `mean ± std (n seeds)` or the value alone for a single seed / exact figure. */
+export function formatSummary(s: SampleSummary, format: FigureFormat, exact = false): string {
+  if (s.n === 1 || exact) return `${formatValue(s.mean, format)}${s.n === 1 ? ' (1 seed)' : ''}`;
+  return `${formatValue(s.mean, format)} ± ${formatValue(s.std, format === 'integer' ? 'number' : format)} (${s.n} seeds)`;
+}
+
+/** The rows of one section: each figure with its verdict. */
+export function sectionRows(section: ReportSection, profile: string, tables: VerdictTables = {}) {
+  const figures: Figure[] = section.entry ? experimentFigures(section.experiment, section.entry.result) : [];
+  return figures.map((figure) => ({
+    figure,
+    keras: referenceSummary(section.reference, figure.id),
+    verdict: verdict(section.experiment, profile, figure, section.reference, tables) as Verdict,
+  }));
+}
+
+function differencesLine(result: unknown): string {
+  const diffs = list(at(result, 'notebookDifferences'));
+  if (at(result, 'notebookDifferences') === undefined) {
+    return 'Settings against the notebook: not reported by this result.';
+  }
+  if (diffs.length === 0) return "Settings: the notebook's (no difference).";
+  const items = diffs.map(
+    (d) => `${String(at(d, 'setting'))} ${String(at(d, 'used'))} (notebook: ${String(at(d, 'notebook'))})`,
+  );
+  return `Settings that differ from the notebook: ${items.join('; ')}.`;
+}
+
+function referenceLine(ref: KerasReference): string {
+  const versions = ref.versions
+    ? Object.entries(ref.versions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')
+    : 'versions not recorded';
+  const machine = ref.machine ? `; machine: ${Object.values(ref.machine).join(', ')}` : '';
+  return `Keras 3 reference: \`tooling/reference/keras/${ref.experiment}.${ref.profile}.json\`${ref.generatedBy ? ` (${ref.generatedBy}` : ' ('}${ref.generated ? `, ${ref.generated}` : ''}; ${versions}${machine}).`;
+}
+
+function section(s: ReportSection, doc: ReportDocument, counts: Map<Verdict['kind'], number>): string[] {
+  const out = [`## ${s.experiment}`, '', s.description, ''];
+  if (s.entry === undefined) {
+    out.push(`**No result**: ${s.error ?? 'not run yet'}.`, '');
+    return out;
+  }
+  const r = s.entry.result;
+  const profile = String(at(r, 'profile') ?? s.entry.spec.profile);
+  out.push(
+    `Run: \`pnpm demo ${s.experiment} --json --profile ${s.entry.spec.profile}${s.entry.spec.args.length > 0 ? ` ${s.entry.spec.args.join(' ')}` : ''}\`, profile ${profile}, ${Math.round(s.entry.seconds)} s, finished ${s.entry.finishedAt}${s.entry.commit ? ` on commit ${s.entry.commit.slice(0, 10)}` : ''}${typeof at(r, 'backend') === 'string' ? `, ${String(at(r, 'backend'))} backend` : ''}.`,
+    differencesLine(r),
+  );
+  if (s.reference) out.push(referenceLine(s.reference));
+  out.push('');
+  const rows = sectionRows(s, profile, doc.tables);
+  if (rows.length === 0) {
+    out.push('(This result carries no figure the report knows how to read.)', '');
+  } else {
+    out.push(
+      '| figure | steadygrad | Keras 3 | Géron (published) | verdict |',
+      '| --- | --- | --- | --- | --- |',
+    );
+    for (const { figure, keras, verdict: v } of rows) {
+      counts.set(v.kind, (counts.get(v.kind) ?? 0) + 1);
+      const ours = figure.steadygrad
+        ? `${formatSummary(figure.steadygrad, figure.format, figure.exact)}, ${profile}`
+        : '—';
+      const theirs = keras ? formatSummary(keras, figure.format, figure.exact) : '—';
+      const pub = figure.published
+        ? `${formatValue(figure.published.value, figure.format)}${figure.published.note ? ` (${figure.published.note})` : ''}`
+        : '—';
+      out.push(
+        `| ${cell(figure.label)} | ${cell(ours)} | ${cell(theirs)} | ${cell(pub)} | ${cell(v.text)} |`,
+      );
+    }
+    out.push('');
+    const named = new Map<string, string>();
+    for (const { verdict: v } of rows) {
+      if (v.kind === 'differs' && v.difference) named.set(v.difference.name, v.difference.explanation);
+    }
+    for (const [name, explanation] of named) out.push(`- **${name}**: ${explanation}`);
+    if (named.size > 0) out.push('');
+  }
+  for (const p of s.plots ?? []) out.push(`![${p.title}](${p.file})`, '');
+  return out;
+}
+
+/** The report's markdown. */
+export function reportMarkdown(doc: ReportDocument): string {
+  const counts = new Map<Verdict['kind'], number>();
+  const body = doc.sections.flatMap((s) => section(s, doc, counts));
+  const ran = doc.sections.filter((s) => s.entry !== undefined).length;
+  const n = (k: Verdict['kind']) => counts.get(k) ?? 0;
+  const head = [
+    '# The chapter, reproduced',
+    '',
+    `<!-- Generated by \`${doc.command}\` at ${doc.generated}; do not edit by hand. -->`,
+    '',
+    `The seed notebook's experiments run with steadygrad (profile **${doc.profile}**), next to Keras 3 run on the same splits and seeds (tooling/reference) and Géron's published figures. Regenerate with \`${doc.command}\`.`,
+    '',
+    'A verdict says "agrees with Keras 3 within noise" when |steadygrad − Keras 3| ≤ 2 standard errors of the difference (Welch: √(s₁²/n₁ + s₂²/n₂) over the per-seed figures); otherwise it names the difference and the explanation follows the table. Published figures are Géron’s, mostly one seed, and qualified by their settings.',
+    '',
+    `${ran} of ${doc.sections.length} experiments have results; ${n('agrees')} figures agree with Keras 3, ${n('differs')} differ (named or unexplained, see each table), ${n('no-reference')} have no Keras 3 reference (the row says why), ${n('too-few-seeds')} have too few seeds to judge, ${n('derived')} are derived from other rows, ${n('missing')} are missing from their result.`,
+    '',
+  ];
+  return `${[...head, ...body].join('\n').trimEnd()}\n`;
+}

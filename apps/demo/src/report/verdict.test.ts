@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { NamedDifference } from './differences.js';
+import { noReferenceReason } from './differences.js';
+import type { Figure } from './figure.js';
+import type { KerasReference } from './keras-reference.js';
+import { AGREES, verdict } from './verdict.js';
+
+const ref = (metrics: Record<string, number[]>): KerasReference => ({
+  experiment: 'bn',
+  profile: 'notebook',
+  generatedBy: 'tooling/reference/bn.py',
+  metrics: Object.fromEntries(Object.entries(metrics).map(([k, values]) => [k, { values }])),
+});
+const figure = (id: string, values: number[], extra: Partial<Figure> = {}): Figure => {
+  const n = values.length;
+  const mean = values.reduce((s, v) => s + v, 0) / n;
+  const std = n > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1)) : 0;
+  return { id, label: id, format: 'accuracy', steadygrad: { mean, std, n, values }, ...extra };
+};
+const table: NamedDifference[] = [
+  { experiment: 'bn', metric: 'x.acc', name: 'the x gap', explanation: 'because of y' },
+  { experiment: 'bn', metric: 'q.acc', profiles: ['quick'], name: 'quick only', explanation: 'z' },
+];
+
+describe('verdict', () => {
+  it('agrees when |difference| ≤ 2 standard errors (hand-computed)', () => {
+    // ours [1, 2, 3] (mean 2, s 1), Keras [2, 4, 6] (mean 4, s 2): SE = sqrt(5/3) = 1.291, |d| = 2 ≤ 2.582.
+    const v = verdict('bn', 'notebook', figure('x.acc', [1, 2, 3]), ref({ 'x.acc': [2, 4, 6] }), { differences: table });
+    expect(v.kind).toBe('agrees');
+    expect(v.text).toBe(AGREES);
+  });
+
+  it('names a known difference with its size; an unknown one is said to be unexplained', () => {
+    // ours [1, 2, 3] vs Keras [5, 6, 7]: d = −4, SE = sqrt(2/3) = 0.8165, 4.9 standard errors.
+    const known = verdict('bn', 'notebook', figure('x.acc', [1, 2, 3]), ref({ 'x.acc': [5, 6, 7] }), { differences: table });
+    expect(known.kind).toBe('differs');
+    expect(known.text).toBe('differs: the x gap (steadygrad − Keras −4.00, 4.9 standard errors)');
+    expect(known.kind === 'differs' && known.difference?.explanation).toBe('because of y');
+    const unknown = verdict('bn', 'notebook', figure('y.acc', [1, 2, 3]), ref({ 'y.acc': [5, 6, 7] }), { differences: table });
+    expect(unknown.text).toBe(
+      'differs, unexplained (steadygrad − Keras −4.00, 4.9 standard errors; no entry in the report’s differences table)',
+    );
+    // A difference listed for the quick profile only does not explain a notebook run.
+    const other = verdict('bn', 'notebook', figure('q.acc', [1, 2, 3]), ref({ 'q.acc': [5, 6, 7] }), { differences: table });
+    expect(other.kind === 'differs' && other.difference).toBe(undefined);
+  });
+
+  it('rows without a reference say why: no file, or no such metric in it', () => {
+    expect(verdict('resume', 'quick', figure('identical', [1], { exact: true }), undefined).text).toBe(
+      `no reference: ${noReferenceReason('resume', 'quick')}`,
+    );
+    expect(noReferenceReason('resume', 'quick')).toMatch(/^steadygrad-specific/);
+    expect(verdict('lr-finder', 'quick', figure('minLossLr', [0.1]), undefined).text).toBe(
+      'no reference: no Keras 3 reference generated yet (tooling/reference/keras/lr-finder.quick.json does not exist)',
+    );
+    expect(verdict('bn', 'notebook', figure('z.acc', [1, 2]), ref({ 'x.acc': [1, 2] })).text).toBe(
+      "no reference: the Keras 3 reference (tooling/reference/bn.py) has no 'z.acc' figure",
+    );
+  });
+
+  it('single seeds cannot be judged; exact figures compare for equality; derived and missing figures say so', () => {
+    expect(verdict('bn', 'notebook', figure('x.acc', [0.9]), ref({ 'x.acc': [0.8, 0.81] })).text).toBe(
+      'cannot judge: 1 steadygrad seed and 2 Keras seeds (needs ≥ 2 on both sides); difference +0.0950',
+    );
+    expect(verdict('bn', 'notebook', figure('p', [271346], { exact: true }), ref({ p: [271346] })).text).toBe(
+      'agrees with Keras 3 exactly',
+    );
+    expect(verdict('bn', 'notebook', figure('p', [271346], { exact: true }), ref({ p: [271345] })).text).toBe(
+      'differs, unexplained (steadygrad − Keras +1.00; no entry in the report’s differences table)',
+    );
+    expect(verdict('bn', 'notebook', figure('e', [0.5], { derivedFrom: ['a', 'b'] }), ref({ e: [0.4] })).text).toBe(
+      'derived from a and b: judged on those rows',
+    );
+    const missing: Figure = { id: 'm', label: 'm', format: 'accuracy', steadygrad: null };
+    expect(verdict('bn', 'notebook', missing, ref({ m: [1] })).kind).toBe('missing');
+  });
+});
