@@ -2,7 +2,15 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CacheEntry, cachedSeconds, cacheFile, cacheKey, readCached, type RunSpec, writeCached } from './cache.js';
+import {
+  type CacheEntry,
+  cachedSeconds,
+  cacheFile,
+  cacheKey,
+  type RunSpec,
+  readCached,
+  writeCached,
+} from './cache.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -36,7 +44,9 @@ describe('report cache', () => {
     expect(await readCached(dir, spec)).toBeUndefined();
     const file = await writeCached(dir, entry(spec, 12.5, '2026-12-07T23:00:00Z', { testAccuracy: 0.9 }));
     expect(file).toBe(cacheFile(dir, spec));
-    expect(await readCached(dir, spec)).toEqual(entry(spec, 12.5, '2026-12-07T23:00:00Z', { testAccuracy: 0.9 }));
+    expect(await readCached(dir, spec)).toEqual(
+      entry(spec, 12.5, '2026-12-07T23:00:00Z', { testAccuracy: 0.9 }),
+    );
     expect(await readCached(dir, { ...spec, args: [] })).toBeUndefined();
     // Written atomically: no temporary file is left beside it.
     expect(await readdir(dir)).toEqual([`transfer.notebook.${cacheKey(spec)}.json`]);

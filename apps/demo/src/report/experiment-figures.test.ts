@@ -9,7 +9,10 @@ describe('experiment figures', () => {
 
   it('reads SeedStats, { mean, std } with per-seed records, arrays and single numbers', () => {
     const transfer = experimentFigures('transfer', {
-      taskB: { scratch: { mean: 0.9, std: 0.01, values: [0.89, 0.9, 0.91] }, transfer: { mean: 0.95, std: 0, values: [0.95] } },
+      taskB: {
+        scratch: { mean: 0.9, std: 0.01, values: [0.89, 0.9, 0.91] },
+        transfer: { mean: 0.95, std: 0, values: [0.95] },
+      },
       errorRateReduction: 0.5,
       modelA: { testAccuracy: 0.93 },
       published: { scratch: 0.9705, transfer: 0.994 },
@@ -23,15 +26,31 @@ describe('experiment figures', () => {
     // The mean is recomputed from the per-seed values (with their sample std).
     expect(transfer[0]?.steadygrad?.mean).toBeCloseTo(0.9, 15);
     expect(transfer[0]?.steadygrad?.std).toBeCloseTo(0.01, 15);
-    expect(transfer.map((f) => f.published?.value)).toEqual([0.9705, 0.994, 1 - (1 - 0.994) / (1 - 0.9705), undefined]);
+    expect(transfer.map((f) => f.published?.value)).toEqual([
+      0.9705,
+      0.994,
+      1 - (1 - 0.994) / (1 - 0.9705),
+      undefined,
+    ]);
     expect(transfer[2]?.derivedFrom).toEqual(['scratch.testAccuracy', 'transfer.testAccuracy']);
     const optimizers = experimentFigures('optimizers', {
-      results: [{ optimizer: 'adam', valAccuracy: { mean: 0.86, std: 0.01 }, seeds: [{ valAccuracy: 0.85 }, { valAccuracy: 0.87 }], published: 0.8636 }],
+      results: [
+        {
+          optimizer: 'adam',
+          valAccuracy: { mean: 0.86, std: 0.01 },
+          seeds: [{ valAccuracy: 0.85 }, { valAccuracy: 0.87 }],
+          published: 0.8636,
+        },
+      ],
     });
     expect(optimizers[0]?.steadygrad).toMatchObject({ mean: 0.86, n: 2, values: [0.85, 0.87] });
     expect(optimizers[0]?.steadygrad?.std).toBeCloseTo(Math.SQRT2 / 100, 12);
-    const activations = experimentFigures('activations', { results: [{ activation: 'selu', accuracies: [0.8, 0.84] }] });
-    expect(activations.map((f) => [f.id, f.steadygrad?.mean])).toEqual([['selu.testAccuracy', 0.8200000000000001]]);
+    const activations = experimentFigures('activations', {
+      results: [{ activation: 'selu', accuracies: [0.8, 0.84] }],
+    });
+    expect(activations.map((f) => [f.id, f.steadygrad?.mean])).toEqual([
+      ['selu.testAccuracy', 0.8200000000000001],
+    ]);
   });
 
   it('a figure the result lacks is missing (null), never an exception', () => {

@@ -10,7 +10,11 @@ const bnResult = {
   profile: 'notebook',
   notebookDifferences: [],
   results: [
-    { variant: 'plain', testAccuracy: { mean: 0.87, std: 0.01, values: [0.86, 0.87, 0.88] }, valAccuracy: [0.8, 0.85] },
+    {
+      variant: 'plain',
+      testAccuracy: { mean: 0.87, std: 0.01, values: [0.86, 0.87, 0.88] },
+      valAccuracy: [0.8, 0.85],
+    },
     {
       variant: 'bn-after-activation',
       testAccuracy: { mean: 0.88, std: 0.0027, values: [0.8772, 0.88, 0.8828] },
@@ -18,7 +22,11 @@ const bnResult = {
     },
   ],
 };
-const entry = (experiment: string, result: unknown, profile: 'notebook' | 'quick' = 'notebook'): CacheEntry => ({
+const entry = (
+  experiment: string,
+  result: unknown,
+  profile: 'notebook' | 'quick' = 'notebook',
+): CacheEntry => ({
   spec: { experiment, profile, args: [] },
   result,
   seconds: 61.4,
@@ -43,7 +51,14 @@ const doc = (sections: ReportDocument['sections']): ReportDocument => ({
   generated: '2026-12-08T00:00:00.000Z',
   sections,
   tables: {
-    differences: [{ experiment: 'bn', metric: 'bn-after-activation.testAccuracy', name: 'cell 5 gap', explanation: 'under bisection.' }],
+    differences: [
+      {
+        experiment: 'bn',
+        metric: 'bn-after-activation.testAccuracy',
+        name: 'cell 5 gap',
+        explanation: 'under bisection.',
+      },
+    ],
   },
 });
 const row = (md: string, label: string) => md.split('\n').find((l) => l.startsWith(`| ${label} |`));
@@ -51,7 +66,14 @@ const row = (md: string, label: string) => md.split('\n').find((l) => l.startsWi
 describe('report markdown', () => {
   it('tabulates steadygrad against the Keras 3 reference with verdicts, and explains a named difference', () => {
     const md = reportMarkdown(
-      doc([{ experiment: 'bn', description: 'batch normalization', entry: entry('bn', bnResult), reference: bnReference }]),
+      doc([
+        {
+          experiment: 'bn',
+          description: 'batch normalization',
+          entry: entry('bn', bnResult),
+          reference: bnReference,
+        },
+      ]),
     );
     // plain: ours 0.87 ± 0.01 vs Keras 0.87 ± 0.005: d = 0 → agrees.
     expect(row(md, 'plain: test accuracy')).toBe(
@@ -63,8 +85,12 @@ describe('report markdown', () => {
     );
     expect(md).toContain('- **cell 5 gap**: under bisection.');
     expect(md).toContain("Settings: the notebook's (no difference).");
-    expect(md).toContain('Keras 3 reference: `tooling/reference/keras/bn.notebook.json` (tooling/reference/bn.py, 2026-12-07T23:40:00Z; keras 3.15.1, tensorflow 2.21.0; machine: EPYC, 2, 1).');
-    expect(md).toContain('Run: `pnpm demo bn --json --profile notebook`, profile notebook, 61 s, finished 2026-12-07T23:00:00.000Z on commit abcdef0123, wasm backend.');
+    expect(md).toContain(
+      'Keras 3 reference: `tooling/reference/keras/bn.notebook.json` (tooling/reference/bn.py, 2026-12-07T23:40:00Z; keras 3.15.1, tensorflow 2.21.0; machine: EPYC, 2, 1).',
+    );
+    expect(md).toContain(
+      'Run: `pnpm demo bn --json --profile notebook`, profile notebook, 61 s, finished 2026-12-07T23:00:00.000Z on commit abcdef0123, wasm backend.',
+    );
     expect(md).toContain('1 of 1 experiments have results; 1 figures agree with Keras 3, 1 differ');
   });
 
@@ -77,7 +103,9 @@ describe('report markdown', () => {
       published: { testAccuracy: 0.8864 },
       notebookDifferences: [{ setting: 'epochs', notebook: 30, used: 5 }],
     };
-    const md = reportMarkdown(doc([{ experiment: 'mlp', description: 'the baseline', entry: entry('mlp', mlp, 'quick') }]));
+    const md = reportMarkdown(
+      doc([{ experiment: 'mlp', description: 'the baseline', entry: entry('mlp', mlp, 'quick') }]),
+    );
     expect(row(md, 'test accuracy')).toBe(
       '| test accuracy | 0.8512 (1 seed), quick | — | 0.8864 (Géron, one seed, 30 epochs) | no reference: no Keras 3 reference generated yet (tooling/reference/keras/mlp.quick.json does not exist) |',
     );
@@ -87,7 +115,11 @@ describe('report markdown', () => {
   it('an experiment without a result says why; exact figures print as integers', () => {
     const md = reportMarkdown(
       doc([
-        { experiment: 'transfer', description: 'transfer learning', error: 'not run yet (`pnpm demo report --only transfer`)' },
+        {
+          experiment: 'transfer',
+          description: 'transfer learning',
+          error: 'not run yet (`pnpm demo report --only transfer`)',
+        },
         {
           experiment: 'summary',
           description: 'the cell 5 model summary',
@@ -97,7 +129,7 @@ describe('report markdown', () => {
     );
     expect(md).toContain('**No result**: not run yet (`pnpm demo report --only transfer`).');
     expect(row(md, 'total parameters (cell 5 model)')).toMatch(
-      /^\| total parameters \(cell 5 model\) \| 271,346 \(1 seed\), notebook \| — \| 271,346 \(model.summary\(\) in the notebook\) \| no reference: no training to compare/,
+      /^\| total parameters \(cell 5 model\) \| 271,346, notebook \| — \| 271,346 \(model.summary\(\) in the notebook\) \| no reference: no training to compare/,
     );
     expect(md).toContain('Settings against the notebook: not reported by this result.');
   });

@@ -59,7 +59,8 @@ export function formatValue(v: number, format: FigureFormat): string {
 
 /** `mean ± std (n seeds)` or the value alone for a single seed / exact figure. */
 export function formatSummary(s: SampleSummary, format: FigureFormat, exact = false): string {
-  if (s.n === 1 || exact) return `${formatValue(s.mean, format)}${s.n === 1 ? ' (1 seed)' : ''}`;
+  if (exact) return formatValue(s.mean, format);
+  if (s.n === 1) return `${formatValue(s.mean, format)} (1 seed)`;
   return `${formatValue(s.mean, format)} ± ${formatValue(s.std, format === 'integer' ? 'number' : format)} (${s.n} seeds)`;
 }
 

@@ -8,7 +8,9 @@ describe('report plots', () => {
       experiment: 'bn',
       profile: 'quick',
       metrics: {},
-      curves: { 'bn.valAccuracy': { x: [1, 2], series: { 'bn-before-activation': [0.8, 0.84], plain: [0.79, 0.83] } } },
+      curves: {
+        'bn.valAccuracy': { x: [1, 2], series: { 'bn-before-activation': [0.8, 0.84], plain: [0.79, 0.83] } },
+      },
     };
     const result = {
       results: [
@@ -28,7 +30,9 @@ describe('report plots', () => {
   });
 
   it('mlp: accuracy and loss learning curves from the history', () => {
-    const plots = experimentPlots('mlp', { history: { accuracy: [0.7, 0.8], val_accuracy: [0.75, 0.82], loss: [0.9, 0.5], val_loss: [0.7, 0.5] } });
+    const plots = experimentPlots('mlp', {
+      history: { accuracy: [0.7, 0.8], val_accuracy: [0.75, 0.82], loss: [0.9, 0.5], val_loss: [0.7, 0.5] },
+    });
     expect(plots.map((p) => [p.name, p.chart.series.map((s) => s.label)])).toEqual([
       ['mlp-accuracy', ['steadygrad: accuracy', 'steadygrad: val_accuracy']],
       ['mlp-loss', ['steadygrad: loss', 'steadygrad: val_loss']],
@@ -37,8 +41,18 @@ describe('report plots', () => {
 
   it('deep-stats: activation and gradient profiles per layer, log scale', () => {
     const pairs = [
-      { activation: 'sigmoid', initializer: 'glorot_uniform', activationStd: [0.2, 0.1, 0.05], gradientNorm: [1e-6, 1e-3, 1] },
-      { activation: 'selu', initializer: 'lecun_normal', activationStd: [1, 1, 1], gradientNorm: [0.1, 0.1, 0.1] },
+      {
+        activation: 'sigmoid',
+        initializer: 'glorot_uniform',
+        activationStd: [0.2, 0.1, 0.05],
+        gradientNorm: [1e-6, 1e-3, 1],
+      },
+      {
+        activation: 'selu',
+        initializer: 'lecun_normal',
+        activationStd: [1, 1, 1],
+        gradientNorm: [0.1, 0.1, 0.1],
+      },
     ];
     const plots = experimentPlots('deep-stats', { pairs });
     expect(plots.map((p) => [p.name, p.chart.logY, p.chart.series.map((s) => s.label)])).toEqual([
@@ -53,15 +67,35 @@ describe('report plots', () => {
     const [lr] = experimentPlots('schedules', { results: [{ schedule: 'power', lrCurve: [0.01, 0.005] }] });
     expect([lr?.name, lr?.chart.series[0]?.y]).toEqual(['schedules-lr', [0.01, 0.005]]);
     const [sweep] = experimentPlots('lr-finder', { lrs: [1e-5, 1e-4, 1e-3], losses: [2.3, 2.1, 9] });
-    expect([sweep?.name, sweep?.chart.logX, sweep?.chart.series[0]?.x]).toEqual(['lr-finder-sweep', true, [1e-5, 1e-4, 1e-3]]);
+    expect([sweep?.name, sweep?.chart.logX, sweep?.chart.series[0]?.x]).toEqual([
+      'lr-finder-sweep',
+      true,
+      [1e-5, 1e-4, 1e-3],
+    ]);
     const images = [
-      { index: 0, labelName: 'Ankle boot', predicted: 9, top: [{ classIndex: 9, deterministic: 0.99, mean: 0.95, std: 0.04 }] },
-      { index: 1, labelName: 'Pullover', predicted: 4, top: [{ classIndex: 2, mean: 0.4, std: 0.2 }, { classIndex: 4, deterministic: 0.6, mean: 0.5, std: 0.3 }] },
+      {
+        index: 0,
+        labelName: 'Ankle boot',
+        predicted: 9,
+        top: [{ classIndex: 9, deterministic: 0.99, mean: 0.95, std: 0.04 }],
+      },
+      {
+        index: 1,
+        labelName: 'Pullover',
+        predicted: 4,
+        top: [
+          { classIndex: 2, mean: 0.4, std: 0.2 },
+          { classIndex: 4, deterministic: 0.6, mean: 0.5, std: 0.3 },
+        ],
+      },
     ];
     const [mc] = experimentPlots('mc-dropout', { images });
     expect(mc?.chart.xCategories).toEqual(['#0 Ankle boot', '#1 Pullover']);
     expect(mc?.chart.series.map((s) => [s.y, s.band])).toEqual([
-      [[0.95, 0.5], [0.04, 0.3]],
+      [
+        [0.95, 0.5],
+        [0.04, 0.3],
+      ],
       [[0.99, 0.6], undefined],
     ]);
   });

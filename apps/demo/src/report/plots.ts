@@ -169,6 +169,7 @@ function lrFinder(r: unknown): Plot[] {
         xLabel: 'learning rate',
         yLabel: 'training loss',
         logX: true,
+        logY: true,
         series: [{ label: 'loss', x, y }],
       },
     },

@@ -33,7 +33,13 @@ describe('report progress', () => {
       { experiment: 'summary', estimate: 10, estimateFrom: 'cache' as const },
       { experiment: 'resume', estimate: 25, estimateFrom: 'built-in' as const },
     ];
-    const p = new Progress(items, 1, (s) => out.push(s), false, () => t);
+    const p = new Progress(
+      items,
+      1,
+      (s) => out.push(s),
+      false,
+      () => t,
+    );
     p.start('summary');
     t = 4000;
     expect(p.status()).toBe(

@@ -35,7 +35,18 @@ describe('report command line', () => {
   });
 
   it('--quick, --only, --seeds, --jobs, --assemble, --out', () => {
-    const o = parse('--quick', '--only', 'resume,summary,resume', '--seeds', '3', '--jobs', '2', '--assemble', '--out', '/tmp/r');
+    const o = parse(
+      '--quick',
+      '--only',
+      'resume,summary,resume',
+      '--seeds',
+      '3',
+      '--jobs',
+      '2',
+      '--assemble',
+      '--out',
+      '/tmp/r',
+    );
     expect(o.profile).toBe('quick');
     expect(o.only).toEqual(['resume', 'summary']);
     expect(o.seeds).toBe(3);
@@ -49,7 +60,9 @@ describe('report command line', () => {
       `--only: unknown experiment 'trasnfer'; did you mean 'transfer'? (expected some of: ${names.join(', ')})`,
     );
     expect(usage(['--only', 'lrfinder'])).toContain("did you mean 'lr-finder'?");
-    expect(usage(['--only', 'zzzzzzzz'])).toBe(`--only: unknown experiment 'zzzzzzzz' (expected some of: ${names.join(', ')})`);
+    expect(usage(['--only', 'zzzzzzzz'])).toBe(
+      `--only: unknown experiment 'zzzzzzzz' (expected some of: ${names.join(', ')})`,
+    );
   });
 
   it('other mistakes are usage errors too', () => {
@@ -57,7 +70,9 @@ describe('report command line', () => {
     expect(usage(['--jobs', 'x'])).toBe("--jobs needs an integer from 1 to 64 in decimal digits, got 'x'");
     expect(usage(['--bogus'])).toMatch(/^Unknown option '--bogus'/);
     expect(usage(['bn'])).toBe('report takes no experiment names as arguments (use --only bn)');
-    expect(usage(['--assemble', '--rerun'])).toBe('--assemble runs nothing, so --rerun makes no sense with it');
+    expect(usage(['--assemble', '--rerun'])).toBe(
+      '--assemble runs nothing, so --rerun makes no sense with it',
+    );
     expect(usage(['--backend', 'gpu'])).toMatch(/^--backend must be one of /);
   });
 

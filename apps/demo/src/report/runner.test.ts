@@ -31,7 +31,10 @@ describe('report runner', () => {
     const logs: string[] = [];
     const outcome = await runExperiment(spec, { cli, onLog: (l) => logs.push(l) });
     expect(outcome.ok).toBe(true);
-    expect(outcome.ok && outcome.result).toEqual({ experiment: 'bn', args: ['--json', '--profile', 'quick', '--seeds', '2'] });
+    expect(outcome.ok && outcome.result).toEqual({
+      experiment: 'bn',
+      args: ['--json', '--profile', 'quick', '--seeds', '2'],
+    });
     expect(outcome.seconds).toBeGreaterThan(0);
     expect(logs).toEqual(['steadygrad demo bn']);
   });

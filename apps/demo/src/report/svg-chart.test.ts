@@ -39,7 +39,14 @@ describe('svg chart', () => {
   });
 
   it('scales linearly into the plot area: the ends of the range are the frame edges', () => {
-    const svg = lineChartSvg({ title: 't', xLabel: 'x', yLabel: 'y', width: 400, height: 300, series: [{ label: 's', x: [0, 10], y: [0, 1] }] });
+    const svg = lineChartSvg({
+      title: 't',
+      xLabel: 'x',
+      yLabel: 'y',
+      width: 400,
+      height: 300,
+      series: [{ label: 's', x: [0, 10], y: [0, 1] }],
+    });
     // Frame: left 72, right 400 − 16 = 384, top 36, bottom 300 − (56 + 16) = 228.
     expect(attr(svg, 'frame', 'x')).toEqual(['72']);
     expect(attr(svg, 'frame', 'width')).toEqual(['312']);
@@ -64,7 +71,14 @@ describe('svg chart', () => {
   });
 
   it('draws ± bands as a closed polygon around the line', () => {
-    const svg = lineChartSvg({ title: 't', xLabel: 'x', yLabel: 'y', width: 400, height: 300, series: [{ label: 's', x: [0, 1], y: [1, 1], band: [1, 1] }] });
+    const svg = lineChartSvg({
+      title: 't',
+      xLabel: 'x',
+      yLabel: 'y',
+      width: 400,
+      height: 300,
+      series: [{ label: 's', x: [0, 1], y: [1, 1], band: [1, 1] }],
+    });
     // y axis 0–2: upper edge at 2 (36), lower at 0 (228).
     expect(attr(svg, 'band', 'points')).toEqual(['72,36 384,36 384,228 72,228']);
     expect(texts(svg, 'legend')).toEqual(['s (± band)']);

@@ -25,23 +25,31 @@ const table: NamedDifference[] = [
 describe('verdict', () => {
   it('agrees when |difference| ≤ 2 standard errors (hand-computed)', () => {
     // ours [1, 2, 3] (mean 2, s 1), Keras [2, 4, 6] (mean 4, s 2): SE = sqrt(5/3) = 1.291, |d| = 2 ≤ 2.582.
-    const v = verdict('bn', 'notebook', figure('x.acc', [1, 2, 3]), ref({ 'x.acc': [2, 4, 6] }), { differences: table });
+    const v = verdict('bn', 'notebook', figure('x.acc', [1, 2, 3]), ref({ 'x.acc': [2, 4, 6] }), {
+      differences: table,
+    });
     expect(v.kind).toBe('agrees');
     expect(v.text).toBe(AGREES);
   });
 
   it('names a known difference with its size; an unknown one is said to be unexplained', () => {
     // ours [1, 2, 3] vs Keras [5, 6, 7]: d = −4, SE = sqrt(2/3) = 0.8165, 4.9 standard errors.
-    const known = verdict('bn', 'notebook', figure('x.acc', [1, 2, 3]), ref({ 'x.acc': [5, 6, 7] }), { differences: table });
+    const known = verdict('bn', 'notebook', figure('x.acc', [1, 2, 3]), ref({ 'x.acc': [5, 6, 7] }), {
+      differences: table,
+    });
     expect(known.kind).toBe('differs');
     expect(known.text).toBe('differs: the x gap (steadygrad − Keras −4.00, 4.9 standard errors)');
     expect(known.kind === 'differs' && known.difference?.explanation).toBe('because of y');
-    const unknown = verdict('bn', 'notebook', figure('y.acc', [1, 2, 3]), ref({ 'y.acc': [5, 6, 7] }), { differences: table });
+    const unknown = verdict('bn', 'notebook', figure('y.acc', [1, 2, 3]), ref({ 'y.acc': [5, 6, 7] }), {
+      differences: table,
+    });
     expect(unknown.text).toBe(
       'differs, unexplained (steadygrad − Keras −4.00, 4.9 standard errors; no entry in the report’s differences table)',
     );
     // A difference listed for the quick profile only does not explain a notebook run.
-    const other = verdict('bn', 'notebook', figure('q.acc', [1, 2, 3]), ref({ 'q.acc': [5, 6, 7] }), { differences: table });
+    const other = verdict('bn', 'notebook', figure('q.acc', [1, 2, 3]), ref({ 'q.acc': [5, 6, 7] }), {
+      differences: table,
+    });
     expect(other.kind === 'differs' && other.difference).toBe(undefined);
   });
 
@@ -68,9 +76,9 @@ describe('verdict', () => {
     expect(verdict('bn', 'notebook', figure('p', [271346], { exact: true }), ref({ p: [271345] })).text).toBe(
       'differs, unexplained (steadygrad − Keras +1.00; no entry in the report’s differences table)',
     );
-    expect(verdict('bn', 'notebook', figure('e', [0.5], { derivedFrom: ['a', 'b'] }), ref({ e: [0.4] })).text).toBe(
-      'derived from a and b: judged on those rows',
-    );
+    expect(
+      verdict('bn', 'notebook', figure('e', [0.5], { derivedFrom: ['a', 'b'] }), ref({ e: [0.4] })).text,
+    ).toBe('derived from a and b: judged on those rows');
     const missing: Figure = { id: 'm', label: 'm', format: 'accuracy', steadygrad: null };
     expect(verdict('bn', 'notebook', missing, ref({ m: [1] })).kind).toBe('missing');
   });

@@ -31,7 +31,9 @@ describe('welch', () => {
   it('the boundary |d| = 2 SE counts as within; identical single values give t 0', () => {
     // a: mean 1, s 0, n 1; b: mean 0, s 1, n 4 → SE = 0.5, d = 1 = 2 SE.
     expect(welch({ mean: 1, std: 0, n: 1 }, { mean: 0, std: 1, n: 4 }).withinTwoStandardErrors).toBe(true);
-    expect(welch({ mean: 1.01, std: 0, n: 1 }, { mean: 0, std: 1, n: 4 }).withinTwoStandardErrors).toBe(false);
+    expect(welch({ mean: 1.01, std: 0, n: 1 }, { mean: 0, std: 1, n: 4 }).withinTwoStandardErrors).toBe(
+      false,
+    );
     const same = welch({ mean: 3, std: 0, n: 1 }, { mean: 3, std: 0, n: 1 });
     expect(same).toMatchObject({ difference: 0, standardError: 0, t: 0, withinTwoStandardErrors: true });
     expect(Number.isNaN(same.df)).toBe(true);
