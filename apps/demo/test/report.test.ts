@@ -116,7 +116,16 @@ describe('pnpm demo report', () => {
     expect(r.code, r.stderr).toBe(0);
     const md = readFileSync(join(out, 'reproduction.md'), 'utf8');
     expect(md).toContain('Regenerate with `pnpm demo report`.');
-    expect(section(md, 'summary')).toContain('| total parameters (cell 5 model) | 271,346, notebook |');
+    // tooling/reference/keras/summary.notebook.json: Keras 3's own counts of the same model.
+    expect(section(md, 'summary')).toContain(
+      '| total parameters (cell 5 model) | 271,346, notebook | 271,346 | 271,346 (model.summary() in the notebook) | agrees with Keras 3 exactly |',
+    );
+    expect(section(md, 'summary')).toContain(
+      '| dense: parameters | 235,500, notebook | 235,500 | — | agrees with Keras 3 exactly |',
+    );
+    expect(section(md, 'summary')).toContain(
+      'Keras 3 reference: `tooling/reference/keras/summary.notebook.json`',
+    );
   });
 
   it('an unknown experiment is a usage error with a suggestion; --help prints the usage', async () => {

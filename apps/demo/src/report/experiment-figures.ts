@@ -49,8 +49,12 @@ const pub = (r: unknown, note?: string, ...path: string[]) => published(at(r, 'p
 
 const EXTRACTORS: Readonly<Record<string, Extractor>> = {
   mlp: (r) => [
-    fig('testAccuracy', 'test accuracy', 'accuracy', at(r, 'testAccuracy'), {
-      published: pub(r, 'Géron, one seed, 30 epochs', 'testAccuracy'),
+    fig('testAccuracy', 'test accuracy', 'accuracy', at(r, 'testAccuracyStats') ?? at(r, 'testAccuracy'), {
+      published: pub(
+        r,
+        `Géron, one seed, ${String(at(r, 'published', 'epochs') ?? 30)} epochs`,
+        'testAccuracy',
+      ),
     }),
     fig('testLoss', 'test loss', 'number', at(r, 'testLoss')),
   ],
@@ -73,13 +77,24 @@ const EXTRACTORS: Readonly<Record<string, Extractor>> = {
         published: published(2368, 'model.summary() in the notebook'),
       },
     ),
+    ...list(at(r, 'layers')).map((layer, i) =>
+      fig(`layers.${i}.params`, `${String(at(layer, 'name'))}: parameters`, 'integer', at(layer, 'params'), {
+        exact: true,
+      }),
+    ),
   ],
   bn: (r) =>
     names(at(r, 'results'), 'variant').map((v) => {
       const x = find(at(r, 'results'), 'variant', v);
-      return fig(`${v}.testAccuracy`, `${v}: test accuracy`, 'accuracy', at(x, 'testAccuracy'), {
-        published: pub(x, 'Géron, one seed', 'testAccuracy'),
-      });
+      return fig(
+        `${v}.testAccuracy`,
+        `${v}: test accuracy`,
+        'accuracy',
+        at(x, 'testAccuracyStats') ?? at(x, 'testAccuracy'),
+        {
+          published: pub(x, 'Géron, one seed', 'testAccuracy'),
+        },
+      );
     }),
   optimizers: (r) =>
     names(at(r, 'results'), 'optimizer').map((o) => {
@@ -129,20 +144,18 @@ const EXTRACTORS: Readonly<Record<string, Extractor>> = {
   ],
   'deep-stats': (r) =>
     list(at(r, 'pairs')).flatMap((p) => {
-      const id = `${String(at(p, 'activation'))}/${String(at(p, 'initializer'))}`;
+      const id = `${String(at(p, 'activation'))} + ${String(at(p, 'initializer'))}`;
+      const g = list(at(p, 'gradientNorm'));
       return [
         fig(
-          `${id}.lastActivationStd`,
+          `${id}.activationStd.last`,
           `${id}: activation std, last layer`,
           'number',
           last(at(p, 'activationStd')),
         ),
-        fig(
-          `${id}.firstGradientNorm`,
-          `${id}: gradient norm, first layer`,
-          'number',
-          list(at(p, 'gradientNorm'))[0],
-        ),
+        fig(`${id}.gradientNorm.first`, `${id}: gradient norm, first layer`, 'number', g[0]),
+        fig(`${id}.gradientNorm.last`, `${id}: gradient norm, last layer`, 'number', g[g.length - 1]),
+        fig(`${id}.loss`, `${id}: loss`, 'number', at(p, 'loss')),
       ];
     }),
   activations: (r) =>

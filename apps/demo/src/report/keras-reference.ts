@@ -5,17 +5,17 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SteadygradError } from '@steadygrad/core';
 
-/** One figure of a reference: a value per seed. */
+/** One figure of a reference: a value per seed (`null` where it was not finite, e.g. an overflow). */
 export interface ReferenceMetric {
-  readonly values: readonly number[];
+  readonly values: readonly (number | null)[];
   readonly seeds?: readonly number[];
   readonly description?: string;
 }
 
-/** A per-epoch (or per-step) series of a reference, mean over its seeds. */
+/** A per-epoch (or per-step) series of a reference, mean over its seeds (`null` where not finite). */
 export interface ReferenceCurve {
   readonly x: readonly number[];
-  readonly series: Readonly<Record<string, readonly number[]>>;
+  readonly series: Readonly<Record<string, readonly (number | null)[]>>;
 }
 
 /** A Keras 3 reference file. */
@@ -32,10 +32,13 @@ export interface KerasReference {
 }
 
 const numbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
+const numbersOrNulls = (v: unknown): v is (number | null)[] =>
+  Array.isArray(v) && v.every((x) => typeof x === 'number' || x === null);
 
 /**
  * Checks a parsed reference file: `experiment` and `profile` strings, `metrics` an object of
- * `{ values: number[] }` (non-empty), `curves` (when present) of `{ x: number[], series: { label: number[] } }`.
+ * `{ values: (number | null)[] }` (non-empty), `curves` (when present) of
+ * `{ x: number[], series: { label: (number | null)[] } }`.
  *
  * @throws SteadygradError `CORRUPT_DATA` naming the file and the first field that is wrong.
  */
@@ -52,8 +55,8 @@ export function checkKerasReference(data: unknown, file: string): KerasReference
   }
   for (const [id, m] of Object.entries(metrics as Record<string, unknown>)) {
     const values = (m as { values?: unknown } | null)?.values;
-    if (!numbers(values) || values.length === 0) {
-      throw bad(`metrics['${id}'].values must be a non-empty array of numbers`);
+    if (!numbersOrNulls(values) || values.length === 0) {
+      throw bad(`metrics['${id}'].values must be a non-empty array of numbers (or nulls)`);
     }
   }
   if (d.curves !== undefined) {
@@ -65,7 +68,9 @@ export function checkKerasReference(data: unknown, file: string): KerasReference
         throw bad(`curves['${id}'].series must be an object`);
       }
       for (const [label, s] of Object.entries(curve.series as Record<string, unknown>)) {
-        if (!numbers(s)) throw bad(`curves['${id}'].series['${label}'] must be an array of numbers`);
+        if (!numbersOrNulls(s)) {
+          throw bad(`curves['${id}'].series['${label}'] must be an array of numbers (or nulls)`);
+        }
       }
     }
   }

@@ -22,6 +22,9 @@ const bnResult = {
     },
   ],
 };
+const comparisons = [
+  { statement: 'bn-after-activation − plain test accuracy: +0.0100 (Welch t = 1.2): not significant' },
+];
 const entry = (
   experiment: string,
   result: unknown,
@@ -70,7 +73,7 @@ describe('report markdown', () => {
         {
           experiment: 'bn',
           description: 'batch normalization',
-          entry: entry('bn', bnResult),
+          entry: entry('bn', { ...bnResult, comparisons }),
           reference: bnReference,
         },
       ]),
@@ -84,6 +87,9 @@ describe('report markdown', () => {
       '| bn-after-activation: test accuracy | 0.8800 ± 0.0028 (3 seeds), notebook | 0.8726 ± 0.0015 (3 seeds) | — | differs: cell 5 gap (steadygrad − Keras +0.00740, 4.0 standard errors) |',
     );
     expect(md).toContain('- **cell 5 gap**: under bisection.');
+    expect(md).toContain(
+      'Between variants (steadygrad, Welch over the seeds):\n\n- bn-after-activation − plain test accuracy: +0.0100 (Welch t = 1.2): not significant\n',
+    );
     expect(md).toContain("Settings: the notebook's (no difference).");
     expect(md).toContain(
       'Keras 3 reference: `tooling/reference/keras/bn.notebook.json` (tooling/reference/bn.py, 2026-12-07T23:40:00Z; keras 3.15.1, tensorflow 2.21.0; machine: EPYC, 2, 1).',

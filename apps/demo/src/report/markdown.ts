@@ -138,6 +138,17 @@ function section(s: ReportSection, doc: ReportDocument, counts: Map<Verdict['kin
     }
     for (const [name, explanation] of named) out.push(`- **${name}**: ${explanation}`);
     if (named.size > 0) out.push('');
+    const statements = list(at(r, 'comparisons'))
+      .map((c) => at(c, 'statement'))
+      .filter((t): t is string => typeof t === 'string');
+    if (statements.length > 0) {
+      out.push(
+        'Between variants (steadygrad, Welch over the seeds):',
+        '',
+        ...statements.map((t) => `- ${t}`),
+        '',
+      );
+    }
   }
   for (const p of s.plots ?? []) out.push(`![${p.title}](${p.file})`, '');
   return out;

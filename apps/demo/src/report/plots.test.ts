@@ -56,11 +56,43 @@ describe('report plots', () => {
     ];
     const plots = experimentPlots('deep-stats', { pairs });
     expect(plots.map((p) => [p.name, p.chart.logY, p.chart.series.map((s) => s.label)])).toEqual([
-      ['deep-stats-activation-std', true, ['sigmoid / glorot_uniform', 'selu / lecun_normal']],
-      ['deep-stats-gradient-norm', true, ['sigmoid / glorot_uniform', 'selu / lecun_normal']],
+      [
+        'deep-stats-activation-std',
+        true,
+        ['steadygrad: sigmoid + glorot_uniform', 'steadygrad: selu + lecun_normal'],
+      ],
+      [
+        'deep-stats-gradient-norm',
+        true,
+        ['steadygrad: sigmoid + glorot_uniform', 'steadygrad: selu + lecun_normal'],
+      ],
     ]);
     expect(plots[1]?.chart.series[0]?.y).toEqual([1e-6, 1e-3, 1]);
     expect(plots[1]?.chart.series[0]?.x).toEqual([1, 2, 3]);
+  });
+
+  it('deep-stats: the Keras 3 profiles dashed beside them; nulls (overflow) break the line', () => {
+    const pairs = [
+      { activation: 'relu', initializer: 'he_normal', activationStd: [1, null, 2], gradientNorm: [1, 1, 1] },
+    ];
+    const ref: KerasReference = {
+      experiment: 'deep-stats',
+      profile: 'notebook',
+      metrics: {},
+      curves: {
+        'deep-stats.activationStd': {
+          x: [1, 2, 3],
+          series: { 'relu + he_normal': [1, 1.1, null], 'selu + lecun_normal': [1, 1, 1] },
+        },
+      },
+    };
+    const [std, grad] = experimentPlots('deep-stats', { pairs }, ref);
+    expect(std?.chart.series.map((s) => [s.label, s.colour, s.dashed ?? false, s.y])).toEqual([
+      ['steadygrad: relu + he_normal', 0, false, [1, Number.NaN, 2]],
+      ['Keras 3: relu + he_normal', 0, true, [1, 1.1, Number.NaN]],
+      ['Keras 3: selu + lecun_normal', 1, true, [1, 1, 1]],
+    ]);
+    expect(grad?.chart.series).toHaveLength(1); // no Keras gradient curve in this reference
   });
 
   it('schedules’ LR curves, the LR finder’s sweep on a log x axis, MC-dropout uncertainty with ± bands', () => {

@@ -14,6 +14,8 @@ export interface Plot {
 
 const numbers = (v: unknown): number[] =>
   Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : [];
+/** JSON nulls (non-finite values) as NaN: the chart breaks the line there. */
+const finite = (v: readonly (number | null)[]): number[] => v.map((x) => (x === null ? Number.NaN : x));
 const epochs = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 /** Keras curve `id` as dashed series, coloured like steadygrad's series of the same label. */
@@ -27,7 +29,7 @@ function kerasSeries(
   return Object.entries(curve.series).map(([label, y]) => ({
     label: `Keras 3: ${label}`,
     x: curve.x,
-    y,
+    y: finite(y),
     dashed: true,
     colour: colourOf(label),
   }));
@@ -46,7 +48,7 @@ function learningCurves(experiment: string, r: unknown, ref: KerasReference | un
         const y = numbers(at(h, k));
         if (y.length > 0) series.push({ label: `steadygrad: ${k}`, x: epochs(y.length), y, colour: i });
         const c = ref?.curves?.[curveIds[i] as string];
-        const ky = c ? (Object.values(c.series)[0] ?? []) : [];
+        const ky = finite(c ? (Object.values(c.series)[0] ?? []) : []);
         if (c && ky.length > 0)
           series.push({ label: `Keras 3: ${k}`, x: c.x, y: ky, dashed: true, colour: i });
       });
@@ -113,14 +115,23 @@ function learningCurves(experiment: string, r: unknown, ref: KerasReference | un
   return plots;
 }
 
-function deepStats(r: unknown): Plot[] {
+function deepStats(r: unknown, ref: KerasReference | undefined): Plot[] {
   const pairs = list(at(r, 'pairs'));
-  const label = (p: unknown) => `${String(at(p, 'activation'))} / ${String(at(p, 'initializer'))}`;
+  const label = (p: unknown) => `${String(at(p, 'activation'))} + ${String(at(p, 'initializer'))}`;
+  const labels = pairs.map(label);
   const make = (field: string, name: string, yLabel: string): Plot[] => {
-    const series: LineSeries[] = pairs.flatMap((p) => {
-      const y = numbers(at(p, field));
-      return y.length > 0 ? [{ label: label(p), x: epochs(y.length), y }] : [];
+    const series: LineSeries[] = pairs.flatMap((p, i) => {
+      const y = finite(list(at(p, field)).map((v) => (typeof v === 'number' ? v : null)));
+      return y.length > 0 ? [{ label: `steadygrad: ${label(p)}`, x: epochs(y.length), y, colour: i }] : [];
     });
+    if (series.length > 0) {
+      const others = labels.length;
+      series.push(
+        ...kerasSeries(ref, `deep-stats.${field}`, (l) =>
+          labels.indexOf(l) >= 0 ? labels.indexOf(l) : others,
+        ),
+      );
+    }
     return series.length > 0
       ? [
           {
@@ -209,7 +220,7 @@ function mcDropout(r: unknown): Plot[] {
 export function experimentPlots(experiment: string, result: unknown, reference?: KerasReference): Plot[] {
   switch (experiment) {
     case 'deep-stats':
-      return deepStats(result);
+      return deepStats(result, reference);
     case 'schedules':
       return schedules(result);
     case 'lr-finder':

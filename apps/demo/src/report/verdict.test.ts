@@ -66,6 +66,19 @@ describe('verdict', () => {
     );
   });
 
+  it('null (non-finite) Keras values are left out of its summary; all null is no reference', () => {
+    const r: KerasReference = {
+      experiment: 'bn',
+      profile: 'notebook',
+      metrics: { a: { values: [1, null, 2, 3] }, b: { values: [null] } },
+    };
+    // Keras [1, 2, 3] (mean 2, s 1) against ours [1, 2, 3]: d = 0.
+    expect(verdict('bn', 'notebook', figure('a', [1, 2, 3]), r).text).toBe(AGREES);
+    expect(verdict('bn', 'notebook', figure('b', [1, 2, 3]), r).text).toBe(
+      'no reference: every Keras 3 value of this figure is non-finite',
+    );
+  });
+
   it('single seeds cannot be judged; exact figures compare for equality; derived and missing figures say so', () => {
     expect(verdict('bn', 'notebook', figure('x.acc', [0.9]), ref({ 'x.acc': [0.8, 0.81] })).text).toBe(
       'cannot judge: 1 steadygrad seed and 2 Keras seeds (needs ≥ 2 on both sides); difference +0.0950',

@@ -39,13 +39,18 @@ export interface VerdictTables {
 
 const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toPrecision(3)}`;
 
-/** The Keras side of a figure: the reference metric's per-seed values summarized. */
+/**
+ * The Keras side of a figure: the reference metric's finite per-seed values summarized (`undefined` when the
+ * reference has no such metric or none of its values is finite).
+ */
 export function referenceSummary(
   reference: KerasReference | undefined,
   id: string,
 ): SampleSummary | undefined {
-  const m = reference?.metrics[id];
-  return m ? summarize(m.values) : undefined;
+  const values = (reference?.metrics[id]?.values ?? []).filter(
+    (v): v is number => v !== null && Number.isFinite(v),
+  );
+  return values.length > 0 ? summarize(values) : undefined;
 }
 
 /**
@@ -73,6 +78,9 @@ export function verdict(
     };
   }
   const theirs = referenceSummary(reference, figure.id);
+  if (theirs === undefined && reference.metrics[figure.id] !== undefined) {
+    return { kind: 'no-reference', text: 'no reference: every Keras 3 value of this figure is non-finite' };
+  }
   if (theirs === undefined) {
     return {
       kind: 'no-reference',
