@@ -46,10 +46,12 @@ describe('experiment figures', () => {
     expect(optimizers[0]?.steadygrad).toMatchObject({ mean: 0.86, n: 2, values: [0.85, 0.87] });
     expect(optimizers[0]?.steadygrad?.std).toBeCloseTo(Math.SQRT2 / 100, 12);
     const activations = experimentFigures('activations', {
-      results: [{ activation: 'selu', accuracies: [0.8, 0.84] }],
+      results: [{ activation: 'selu', accuracies: [0.8, 0.84], valAccuracies: [], published: 0.8046 }],
     });
-    expect(activations.map((f) => [f.id, f.steadygrad?.mean])).toEqual([
-      ['selu.testAccuracy', 0.8200000000000001],
+    // Géron published the final validation accuracy: it stands beside that row; no validation set → missing.
+    expect(activations.map((f) => [f.id, f.steadygrad?.mean, f.published?.value])).toEqual([
+      ['selu.testAccuracy', 0.8200000000000001, undefined],
+      ['selu.valAccuracy', undefined, 0.8046],
     ]);
   });
 

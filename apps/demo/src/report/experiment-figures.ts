@@ -159,11 +159,14 @@ const EXTRACTORS: Readonly<Record<string, Extractor>> = {
       ];
     }),
   activations: (r) =>
-    names(at(r, 'results'), 'activation').map((a) => {
+    names(at(r, 'results'), 'activation').flatMap((a) => {
       const x = find(at(r, 'results'), 'activation', a);
-      return fig(`${a}.testAccuracy`, `${a}: test accuracy`, 'accuracy', at(x, 'accuracies'), {
-        published: pub(x, 'Géron, one seed', 'testAccuracy'),
-      });
+      return [
+        fig(`${a}.testAccuracy`, `${a}: test accuracy`, 'accuracy', at(x, 'accuracies')),
+        fig(`${a}.valAccuracy`, `${a}: final validation accuracy`, 'accuracy', at(x, 'valAccuracies'), {
+          published: published(at(x, 'published'), 'Géron, one seed, 100 layers, 5 epochs'),
+        }),
+      ];
     }),
   transfer: (r) => [
     fig('scratch.testAccuracy', 'task B from scratch: test accuracy', 'accuracy', at(r, 'taskB', 'scratch'), {

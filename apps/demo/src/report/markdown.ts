@@ -138,7 +138,9 @@ function section(s: ReportSection, doc: ReportDocument, counts: Map<Verdict['kin
     }
     for (const [name, explanation] of named) out.push(`- **${name}**: ${explanation}`);
     if (named.size > 0) out.push('');
-    const statements = list(at(r, 'comparisons'))
+    // The experiments' own Welch statements: bn's `comparisons`, transfer's `significance`, activations'
+    // `bestVsWorst`.
+    const statements = [...list(at(r, 'comparisons')), at(r, 'significance'), at(r, 'bestVsWorst')]
       .map((c) => at(c, 'statement'))
       .filter((t): t is string => typeof t === 'string');
     if (statements.length > 0) {
