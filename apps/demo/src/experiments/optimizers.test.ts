@@ -1,11 +1,18 @@
 import { registerGradients, tf } from '@steadygrad/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentContext } from '../experiment.js';
+import { resolveProfile } from '../profile.js';
 import { testContext } from '../test-context.js';
-import { buildOptimizerModel, compareOptimizers, OPTIMIZER_SPECS, optimizers } from './optimizers.js';
+import {
+  buildOptimizerModel,
+  compareOptimizers,
+  OPTIMIZER_SPECS,
+  OPTIMIZERS_PROFILES,
+  optimizers,
+} from './optimizers.js';
 
 const context = (overrides: Partial<ExperimentContext> = {}): ExperimentContext =>
-  testContext({ epochs: 1, seed: 42, limit: 360, seeds: 2, ...overrides });
+  testContext({ profile: 'quick', epochs: 1, seed: 42, limit: 360, seeds: 2, ...overrides });
 
 beforeAll(() => {
   registerGradients();
@@ -40,10 +47,38 @@ describe('optimizers experiment', () => {
     for (const s of OPTIMIZER_SPECS) expect(s.keras).toMatch(/learning_rate=0\.001/);
   });
 
+  it("notebook profile: Géron's 10 epochs over 3 seeds; quick: one seed", () => {
+    expect(resolveProfile('notebook', OPTIMIZERS_PROFILES)).toEqual({
+      profile: 'notebook',
+      settings: { epochs: 10, batchSize: 32, limit: 'none', seeds: 3 },
+      notebookDifferences: [],
+    });
+    expect(resolveProfile('quick', OPTIMIZERS_PROFILES).notebookDifferences).toEqual([
+      { setting: 'seeds', notebook: 3, used: 1 },
+    ]);
+  });
+
   it('runs all nine optimizers (1 seed, tiny limit) with the expected result structure', async () => {
+    const lines: string[] = [];
     const before = tf.memory().numTensors;
-    const result = await optimizers.run(context({ limit: 120, seeds: 1 }));
+    const result = await optimizers.run(context({ limit: 120, seeds: 1, log: (l) => lines.push(l) }));
     expect(tf.memory().numTensors).toBe(before);
+    expect(result.profile).toBe('quick');
+    expect(result.notebookDifferences).toEqual([
+      { setting: 'epochs', notebook: 10, used: 1 },
+      { setting: 'limit', notebook: 'none', used: 120 },
+      { setting: 'seeds', notebook: 3, used: 1 },
+    ]);
+    const cited = lines.filter((l) => l.includes('Géron'));
+    expect(cited).toHaveLength(9);
+    for (const l of cited) {
+      expect(l).toMatch(
+        /\(Géron, one seed: 0\.\d{4} after 10 epochs; this run: quick profile, differs: epochs 1 \(notebook 10\), limit 120 \(notebook none\), seeds 1 \(notebook 3\)\)$/,
+      );
+    }
+    expect(result.comparisons.map((c) => [c.a, c.b])).toEqual(
+      OPTIMIZER_SPECS.slice(1).map((s) => ['SGD', s.optimizer]),
+    );
     expect(result.validationSize).toBe(10); // floor(120 / 12), the first images (Géron's split)
     expect(result.trainSize).toBe(110);
     expect(result.epochs).toBe(1);
@@ -75,6 +110,11 @@ describe('optimizers experiment', () => {
       expect(r.valAccuracy.std).toBeCloseTo(Math.abs(accs[0]! - accs[1]!) / Math.SQRT2, 10);
     }
     const [sgdRun, adamRun] = result.results;
+    expect(result.comparisons).toHaveLength(1);
+    expect(result.comparisons[0]!.difference).toBeCloseTo(
+      adamRun!.valAccuracy.mean - sgdRun!.valAccuracy.mean,
+      12,
+    );
     // 11 steps at lr 0.001 (seeds 42 and 43, cpu backend).
     expect(adamRun!.valAccuracy.mean).toBeGreaterThan(0.3);
     expect(adamRun!.valLoss).toBeLessThan(sgdRun!.valLoss);
