@@ -1,11 +1,13 @@
 import { registerGradients, tf } from '@steadygrad/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentContext } from '../experiment.js';
+import { resolveProfile } from '../profile.js';
 import { testContext } from '../test-context.js';
 import { abstain, createMcDropoutExperiment, mcDropout } from './mc-dropout.js';
+import { MC_DROPOUT_PROFILES } from './regularization-profile.js';
 
 const context = (overrides: Partial<ExperimentContext> = {}): ExperimentContext =>
-  testContext({ epochs: 1, batchSize: 32, seed: 3, limit: 300, ...overrides });
+  testContext({ profile: 'quick', epochs: 1, batchSize: 32, seed: 3, limit: 300, ...overrides });
 
 beforeAll(() => {
   registerGradients();
@@ -26,11 +28,36 @@ describe('mc-dropout experiment', () => {
     expect(mcDropout.name).toBe('mc-dropout');
   });
 
+  it('notebook profile: the dropout recipe (10 epochs) with 100 samples; quick: 3 epochs, 30 samples', () => {
+    expect(resolveProfile('notebook', MC_DROPOUT_PROFILES)).toEqual({
+      profile: 'notebook',
+      settings: { epochs: 10, batchSize: 32, samples: 100, limit: 'none', testLimit: 'none' },
+      notebookDifferences: [],
+    });
+    expect(resolveProfile('quick', MC_DROPOUT_PROFILES).notebookDifferences).toEqual([
+      { setting: 'epochs', notebook: 10, used: 3 },
+      { setting: 'samples', notebook: 100, used: 30 },
+    ]);
+  });
+
   it('reports per-image MC probabilities with their uncertainty and abstention accuracy, without leaks', async () => {
     const experiment = createMcDropoutExperiment({ samples: 4, testLimit: 200 });
+    const lines: string[] = [];
     const before = tf.memory().numTensors;
-    const r = await experiment.run(context());
+    const r = await experiment.run(context({ log: (l) => lines.push(l) }));
     expect(tf.memory().numTensors).toBe(before);
+    expect(r.profile).toBe('quick');
+    expect(r.notebookDifferences).toEqual([
+      { setting: 'epochs', notebook: 10, used: 1 },
+      { setting: 'samples', notebook: 100, used: 4 },
+      { setting: 'limit', notebook: 'none', used: 300 },
+      { setting: 'testLimit', notebook: 'none', used: 200 },
+    ]);
+    const cited = lines.filter((l) => l.includes('Géron'));
+    expect(cited).toHaveLength(1);
+    expect(cited[0]).toMatch(
+      /\(Géron, one seed: 0\.8700 → 0\.8717 after 10 epochs, 100 samples; this run: quick profile, differs: epochs 1 \(notebook 10\), samples 4 \(notebook 100\), limit 300 \(notebook none\), testLimit 200 \(notebook none\)\)$/,
+    );
 
     expect(r.experiment).toBe('mc-dropout');
     expect(r.samples).toBe(4);

@@ -2,6 +2,13 @@ import { tf } from '@steadygrad/core';
 import { imageSource } from '@steadygrad/datasets';
 import type { Experiment } from '../experiment.js';
 import {
+  describeProfile,
+  limitOf,
+  type ProfileFields,
+  qualifyPublished,
+  resolveProfile,
+} from '../profile.js';
+import {
   argmaxAt,
   mcPerInput,
   PUBLISHED,
@@ -9,6 +16,7 @@ import {
   trainVariant,
   VARIANT_RECIPES,
 } from './regularization.js';
+import { MC_DROPOUT_PROFILES, type McDropoutSettings } from './regularization-profile.js';
 
 /** One class's probability for one image: deterministic, and MC mean ± std. */
 export interface ClassProbability {
@@ -44,7 +52,7 @@ export interface AbstentionFigures {
   readonly accuracyAbstained: number;
 }
 
-export interface McDropoutResult {
+export interface McDropoutResult extends ProfileFields {
   readonly experiment: 'mc-dropout';
   readonly backend: string;
   readonly epochs: number;
@@ -56,6 +64,7 @@ export interface McDropoutResult {
   /** Test accuracy of the MC-averaged prediction. */
   readonly mcAccuracy: number;
   readonly published: { readonly plainAccuracy: number; readonly mcAccuracy: number };
+  readonly settings: McDropoutSettings;
   readonly images: readonly ImageUncertainty[];
   readonly abstention: readonly AbstentionFigures[];
 }
@@ -103,7 +112,7 @@ export function abstain(
 
 /** The `mc-dropout` experiment with other settings (tests use fewer samples). */
 export function createMcDropoutExperiment(options: McDropoutOptions = {}): Experiment<McDropoutResult> {
-  const { samples = 100, shown = 5, topClasses = 3, abstainFraction = 0.1, testLimit } = options;
+  const { shown = 5, topClasses = 3, abstainFraction = 0.1 } = options;
   return {
     name: 'mc-dropout',
     description:
@@ -111,9 +120,17 @@ export function createMcDropoutExperiment(options: McDropoutOptions = {}): Exper
     async run(ctx) {
       const recipe = VARIANT_RECIPES.find((r) => r.variant === 'dropout');
       if (recipe === undefined) throw new Error('the dropout recipe is missing');
-      const epochs = ctx.epochs ?? recipe.epochs;
-      const data = await regularizationData(ctx, testLimit);
-      const trained = await trainVariant(ctx, data, recipe, ctx.seed);
+      const p = resolveProfile(ctx.profile, MC_DROPOUT_PROFILES, {
+        epochs: ctx.epochs,
+        batchSize: ctx.batchSize,
+        limit: ctx.limit,
+        samples: options.samples,
+        testLimit: options.testLimit,
+      });
+      const { epochs, batchSize, samples } = p.settings;
+      ctx.log(describeProfile(p));
+      const data = await regularizationData(ctx, limitOf(p.settings.testLimit), limitOf(p.settings.limit));
+      const trained = await trainVariant(ctx, data, recipe, ctx.seed, { epochs, batchSize });
       try {
         const { mean, std, entropy, classes } = mcPerInput(
           trained.model,
@@ -175,7 +192,8 @@ export function createMcDropoutExperiment(options: McDropoutOptions = {}): Exper
           );
         }
         ctx.log(
-          `accuracy: plain ${trained.testAccuracy.toFixed(4)}, MC dropout (${samples} samples) ${mcAccuracy.toFixed(4)}`,
+          `accuracy: plain ${trained.testAccuracy.toFixed(4)}, MC dropout (${samples} samples) ${mcAccuracy.toFixed(4)} ` +
+            `(Géron, one seed: ${PUBLISHED.dropout.testAccuracy.toFixed(4)} → ${PUBLISHED.mcDropout.accuracy} after ${recipe.epochs} epochs, 100 samples; this run: ${qualifyPublished(p)})`,
         );
         for (const a of abstention) {
           ctx.log(
@@ -183,6 +201,8 @@ export function createMcDropoutExperiment(options: McDropoutOptions = {}): Exper
           );
         }
         return {
+          profile: p.profile,
+          notebookDifferences: p.notebookDifferences,
           experiment: 'mc-dropout',
           backend: ctx.backend,
           epochs,
@@ -195,6 +215,7 @@ export function createMcDropoutExperiment(options: McDropoutOptions = {}): Exper
             plainAccuracy: PUBLISHED.dropout.testAccuracy,
             mcAccuracy: PUBLISHED.mcDropout.accuracy,
           },
+          settings: p.settings,
           images,
           abstention,
         };
@@ -210,6 +231,10 @@ export function createMcDropoutExperiment(options: McDropoutOptions = {}): Exper
  * `mcPredict` (100 passes, batch normalization-safe) on the test set, shows the first test images' top class
  * probabilities as MC mean ± std next to the plain prediction, with the predictive entropy, and the accuracy
  * when the model abstains on its 10% most uncertain test images — by predictive entropy, and by the std of
- * the predicted class's probability.
+ * the predicted class's probability. Profiles in `MC_DROPOUT_PROFILES` (notebook: 10 epochs, 100 samples;
+ * quick: 3 epochs, 30 samples).
+ *
+ * Notebook-profile runtime on the shared 2-core machine (wasm, 1 thread): 10 epochs at ≈ 6 s + 100 MC passes
+ * over the 10,000 test images ≈ 1.5–2 minutes.
  */
 export const mcDropout: Experiment<McDropoutResult> = createMcDropoutExperiment();

@@ -1,11 +1,18 @@
 import { registerGradients, tf } from '@steadygrad/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentContext } from '../experiment.js';
+import { resolveProfile } from '../profile.js';
 import { testContext } from '../test-context.js';
-import { createRegularizationExperiment, regularization, summarize } from './regularization.js';
+import {
+  createRegularizationExperiment,
+  regularization,
+  summarize,
+  VARIANT_RECIPES,
+} from './regularization.js';
+import { REGULARIZATION_PROFILES } from './regularization-profile.js';
 
 const context = (overrides: Partial<ExperimentContext> = {}): ExperimentContext =>
-  testContext({ epochs: 1, batchSize: 32, seed: 7, limit: 300, seeds: 1, ...overrides });
+  testContext({ profile: 'quick', epochs: 1, batchSize: 32, seed: 7, limit: 300, seeds: 1, ...overrides });
 
 beforeAll(() => {
   registerGradients();
@@ -14,6 +21,20 @@ beforeAll(() => {
 describe('regularization experiment', () => {
   it('is registered with the CLI name', () => {
     expect(regularization.name).toBe('regularization');
+  });
+
+  it("notebook profile: each variant's recipe epochs, 100 MC samples, 3 seeds; quick: one seed", () => {
+    const notebook = resolveProfile('notebook', REGULARIZATION_PROFILES);
+    expect(notebook.notebookDifferences).toEqual([]);
+    expect(VARIANT_RECIPES.map((r) => r.epochs)).toEqual([
+      notebook.settings.epochsDropout,
+      notebook.settings.epochsL2,
+      notebook.settings.epochsMaxNorm,
+    ]);
+    expect(notebook.settings).toMatchObject({ mcSamples: 100, seeds: 3, batchSize: 32, limit: 'none' });
+    expect(resolveProfile('quick', REGULARIZATION_PROFILES).notebookDifferences).toEqual([
+      { setting: 'seeds', notebook: 3, used: 1 },
+    ]);
   });
 
   it('summarize: mean and sample std (n − 1), 0 for one value', () => {
@@ -32,6 +53,24 @@ describe('regularization experiment', () => {
     expect(tf.memory().numTensors).toBe(before);
 
     expect(r.experiment).toBe('regularization');
+    expect(r.profile).toBe('quick');
+    expect(r.notebookDifferences).toEqual([
+      { setting: 'epochsDropout', notebook: 10, used: 1 },
+      { setting: 'epochsL2', notebook: 2, used: 1 },
+      { setting: 'epochsMaxNorm', notebook: 10, used: 1 },
+      { setting: 'mcSamples', notebook: 100, used: 4 },
+      { setting: 'limit', notebook: 'none', used: 300 },
+      { setting: 'testLimit', notebook: 'none', used: 200 },
+      { setting: 'seeds', notebook: 3, used: 1 },
+    ]);
+    // Every published figure is printed with the settings that differ.
+    const cited = lines.filter((l) => l.includes('Géron'));
+    expect(cited).toHaveLength(4);
+    for (const l of cited)
+      expect(l).toContain('this run: quick profile, differs: epochsDropout 1 (notebook 10),');
+    // One seed: the MC-vs-plain comparison has no test, and says so.
+    expect(r.mcDropout.significance).toMatchObject({ a: 'plain', b: 'MC dropout', t: null });
+    expect(lines.at(-1)).toBe(r.mcDropout.significance.statement);
     expect(r.seeds).toEqual([7]);
     expect(r.trainImages).toBe(300);
     expect(r.testImages).toBe(200);

@@ -14,10 +14,19 @@ import { Dropout, l2, maxNorm, mcPredict, partialLayer } from '@steadygrad/regul
 import { compile } from '@steadygrad/train';
 import { experimentData } from '../data.js';
 import type { Experiment, ExperimentContext } from '../experiment.js';
-import { type SeedStats, seedStats as summarize } from '../stats.js';
+import { describeProfile, limitOf, type ProfileFields, qualifyPublished, seedList } from '../profile.js';
+import { compareVariants, type SeedStats, type Significance, seedStats as summarize } from '../stats.js';
+import {
+  type RegularizationSettings,
+  resolveRegularization,
+  variantEpochsKey,
+} from './regularization-profile.js';
 
 /** Kept for the experiment's callers and tests: the shared per-seed summary. */
 export { summarize };
+export { argmaxAt, type McFigures, mcFigures, mcPerInput } from './mc-figures.js';
+
+import { mcFigures } from './mc-figures.js';
 
 /** The three regularized MLPs of seed cells 32–39. */
 export type RegularizationVariant = 'dropout' | 'l2' | 'max-norm';
@@ -127,8 +136,9 @@ export async function trainVariant(
   data: FashionMnist,
   recipe: VariantRecipe,
   seed: number,
+  settings: { readonly epochs?: number; readonly batchSize?: number } = {},
 ): Promise<TrainedVariant> {
-  const { epochs = recipe.epochs, batchSize = 32 } = { epochs: ctx.epochs, batchSize: ctx.batchSize };
+  const { epochs = ctx.epochs ?? recipe.epochs, batchSize = ctx.batchSize ?? 32 } = settings;
   const { train, valid } = splitTrain(data.train);
   const model = buildVariant(recipe.variant, seed);
   const trainer = compile(model, {
@@ -144,6 +154,7 @@ export async function trainVariant(
       seed,
       validationData: [imageSource(valid), labelSource(valid)],
       verbose: ctx.verbose,
+      callbacks: [...(ctx.callbacks ?? [])],
     });
     const secondsPerEpoch = (performance.now() - started) / 1000 / epochs;
     const test = await trainer.evaluate(imageSource(data.test), labelSource(data.test), { batchSize: 1000 });
@@ -171,67 +182,6 @@ export function splitTrain(split: ImageSplit): { train: ImageSplit; valid: Image
   });
 }
 
-/** MC-dropout figures of one model on a labelled set. */
-export interface McFigures {
-  /** Accuracy of `argmax` of the MC-averaged probabilities. */
-  readonly accuracy: number;
-  /** Mean over the inputs of the MC standard deviation of the predicted class's probability. */
-  readonly meanStd: number;
-  /** Mean predictive entropy (nats). */
-  readonly meanEntropy: number;
-}
-
-/**
- * Runs {@link mcPredict} over `x` and reads back, once, the per-input figures: predicted class, its MC
- * mean and std, the true label's agreement and the predictive entropy.
- */
-export function mcPerInput(
-  model: Sequential,
-  x: BatchSource,
-  samples: number,
-  seed: number,
-): { mean: Float32Array; std: Float32Array; entropy: Float32Array; classes: number } {
-  const r = mcPredict(model, x, { samples, seed, batchSize: 1000 });
-  try {
-    const classes = r.mean.shape[1] ?? 1;
-    return {
-      mean: r.mean.dataSync() as Float32Array,
-      std: r.std.dataSync() as Float32Array,
-      entropy: r.entropy.dataSync() as Float32Array,
-      classes,
-    };
-  } finally {
-    tf.dispose([r.mean, r.std, r.entropy]);
-  }
-}
-
-/** Index of the largest of `values[offset .. offset + n)`, relative to `offset`. */
-export function argmaxAt(values: ArrayLike<number>, offset: number, n: number): number {
-  let best = 0;
-  for (let k = 1; k < n; k++) {
-    if ((values[offset + k] as number) > (values[offset + best] as number)) best = k;
-  }
-  return best;
-}
-
-export function mcFigures(model: Sequential, split: ImageSplit, samples: number, seed: number): McFigures {
-  const { mean, std, entropy, classes } = mcPerInput(model, imageSource(split), samples, seed);
-  let correct = 0;
-  let stdSum = 0;
-  let entropySum = 0;
-  for (let i = 0; i < split.count; i++) {
-    const k = argmaxAt(mean, i * classes, classes);
-    if (k === split.labels[i]) correct++;
-    stdSum += std[i * classes + k] as number;
-    entropySum += entropy[i] as number;
-  }
-  return {
-    accuracy: correct / split.count,
-    meanStd: stdSum / split.count,
-    meanEntropy: entropySum / split.count,
-  };
-}
-
 export interface VariantResult {
   readonly variant: RegularizationVariant;
   readonly description: string;
@@ -244,7 +194,7 @@ export interface VariantResult {
   readonly published: Readonly<Record<string, number>>;
 }
 
-export interface RegularizationResult {
+export interface RegularizationResult extends ProfileFields {
   readonly experiment: 'regularization';
   readonly backend: string;
   readonly batchSize: number;
@@ -262,8 +212,11 @@ export interface RegularizationResult {
     readonly meanStd: number;
     readonly meanEntropy: number;
     readonly published: number;
+    /** MC-dropout against plain test accuracy of the same models (Welch t-test over the seeds). */
+    readonly significance: Significance;
   };
   readonly published: typeof PUBLISHED;
+  readonly settings: RegularizationSettings;
 }
 
 export interface RegularizationOptions {
@@ -275,12 +228,16 @@ export interface RegularizationOptions {
   readonly testLimit?: number;
 }
 
-/** `experimentData(ctx)`, with the test split cut to its first `testLimit` images when given. */
+/**
+ * `experimentData(ctx, limit)`, with the test split cut to its first `testLimit` images when given.
+ * `limit` defaults to `--limit`.
+ */
 export async function regularizationData(
   ctx: ExperimentContext,
   testLimit: number | undefined,
+  limit: number | undefined = ctx.limit,
 ): Promise<FashionMnist> {
-  const data = await experimentData(ctx);
+  const data = await experimentData(ctx, limit);
   if (testLimit === undefined || testLimit >= data.test.count) return data;
   return { ...data, test: sliceSplit(data.test, 0, testLimit) };
 }
@@ -289,15 +246,17 @@ export async function regularizationData(
 export function createRegularizationExperiment(
   options: RegularizationOptions = {},
 ): Experiment<RegularizationResult> {
-  const { mcSamples = 100, variants = ['dropout', 'l2', 'max-norm'], testLimit } = options;
+  const { variants = ['dropout', 'l2', 'max-norm'] } = options;
   return {
     name: 'regularization',
     description:
       'seed cells 32–39: dropout MLP (+ MC dropout, 100 samples), ℓ2 and max-norm MLPs on Fashion-MNIST, several seeds',
     async run(ctx) {
-      const { seeds: seedCount = 3, batchSize = 32 } = { seeds: ctx.seeds, batchSize: ctx.batchSize };
-      const seeds = Array.from({ length: seedCount }, (_, i) => ctx.seed + i);
-      const data = await regularizationData(ctx, testLimit);
+      const p = resolveRegularization(ctx, options);
+      const { batchSize, mcSamples } = p.settings;
+      const seeds = seedList(ctx.seed, p.settings.seeds);
+      ctx.log(describeProfile(p));
+      const data = await regularizationData(ctx, limitOf(p.settings.testLimit), limitOf(p.settings.limit));
       const results: VariantResult[] = [];
       const mc = {
         accuracy: [] as number[],
@@ -306,7 +265,7 @@ export function createRegularizationExperiment(
         entropy: [] as number[],
       };
       for (const recipe of VARIANT_RECIPES.filter((r) => variants.includes(r.variant))) {
-        const epochs = ctx.epochs ?? recipe.epochs;
+        const epochs = p.settings[variantEpochsKey(recipe.variant)] as number;
         const figures = {
           test: [] as number[],
           loss: [] as number[],
@@ -314,7 +273,8 @@ export function createRegularizationExperiment(
           spe: [] as number[],
         };
         for (const seed of seeds) {
-          const trained = await trainVariant(ctx, data, recipe, seed);
+          ctx.onEvent?.({ type: 'phase', label: `${recipe.variant}, seed ${seed}` });
+          const trained = await trainVariant(ctx, data, recipe, seed, { epochs, batchSize });
           try {
             figures.test.push(trained.testAccuracy);
             figures.loss.push(trained.testLoss);
@@ -334,6 +294,16 @@ export function createRegularizationExperiment(
             trained.model.dispose();
           }
         }
+        const pub = Object.entries(PUBLISHED[recipe.variant])
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ');
+        const test = summarize(figures.test);
+        const val = summarize(figures.val);
+        ctx.log(
+          `${recipe.variant}: test accuracy ${test.mean.toFixed(4)} ± ${test.std.toFixed(4)}, final val accuracy ` +
+            `${val.mean.toFixed(4)} ± ${val.std.toFixed(4)} over seeds ${seeds.join(', ')} ` +
+            `(Géron, one seed: ${pub} after ${recipe.epochs} epochs; this run: ${qualifyPublished(p)})`,
+        );
         results.push({
           variant: recipe.variant,
           description: recipe.description,
@@ -347,7 +317,22 @@ export function createRegularizationExperiment(
         });
       }
       const mean = (v: readonly number[]) => (v.length === 0 ? Number.NaN : summarize(v).mean);
+      const significance = compareVariants(
+        'test accuracy',
+        { label: 'plain', values: mc.plain },
+        { label: 'MC dropout', values: mc.accuracy },
+      );
+      if (mc.accuracy.length > 0) {
+        const a = summarize(mc.accuracy);
+        ctx.log(
+          `MC dropout (${mcSamples} samples): test accuracy ${a.mean.toFixed(4)} ± ${a.std.toFixed(4)} ` +
+            `(Géron, one seed: ${PUBLISHED.mcDropout.accuracy} with 100 samples; this run: ${qualifyPublished(p)})`,
+        );
+        ctx.log(significance.statement);
+      }
       return {
+        profile: p.profile,
+        notebookDifferences: p.notebookDifferences,
         experiment: 'regularization',
         backend: ctx.backend,
         batchSize,
@@ -366,8 +351,10 @@ export function createRegularizationExperiment(
           meanStd: mean(mc.std),
           meanEntropy: mean(mc.entropy),
           published: PUBLISHED.mcDropout.accuracy,
+          significance,
         },
         published: PUBLISHED,
+        settings: p.settings,
       };
     },
   };
@@ -375,8 +362,12 @@ export function createRegularizationExperiment(
 
 /**
  * Seed cells 32–39 on Fashion-MNIST: the dropout MLP (test accuracy, and the MC-dropout accuracy over 100
- * samples with batch normalization-safe `mcPredict`), the ℓ2 MLP and the max-norm MLP, each over `--seeds`
- * seeds (default 3: `--seed`, `--seed + 1`, …), reported as mean ± sample std. See {@link VARIANT_RECIPES}
- * for the recipes and their provenance.
+ * samples with batch normalization-safe `mcPredict`, against the plain accuracy by Welch t-test), the ℓ2 MLP
+ * and the max-norm MLP, each over `--seeds` seeds (profiles in `REGULARIZATION_PROFILES`: notebook 3, quick
+ * 1; `--seed`, `--seed + 1`, …), reported as mean ± sample std next to Géron's figures. See
+ * {@link VARIANT_RECIPES} for the recipes and their provenance.
+ *
+ * Notebook-profile runtime on the shared 2-core machine (wasm, 1 thread): 3 seeds × (10 + 2 + 10 epochs at
+ * ≈ 6 s + 100 MC passes over the 10,000 test images ≈ 40 s) ≈ 9 minutes.
  */
 export const regularization: Experiment<RegularizationResult> = createRegularizationExperiment();
