@@ -1,5 +1,3 @@
-import type { BatchSource } from '@steadygrad/core';
-import { tf } from '@steadygrad/core';
 import {
   type FashionMnist,
   type ImageSplit,
@@ -10,7 +8,7 @@ import {
 } from '@steadygrad/datasets';
 import { Dense, Flatten, Sequential } from '@steadygrad/nn';
 import { sgd } from '@steadygrad/optim';
-import { Dropout, l2, maxNorm, mcPredict, partialLayer } from '@steadygrad/regularization';
+import { Dropout, l2, maxNorm, partialLayer } from '@steadygrad/regularization';
 import { compile } from '@steadygrad/train';
 import { experimentData } from '../data.js';
 import type { Experiment, ExperimentContext } from '../experiment.js';
