@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveStatic } from './static-server.js';
+import { serveStatic } from '../src/static-server.js';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const webBuild = join(appDir, 'dist', 'web');

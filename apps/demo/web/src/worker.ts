@@ -5,24 +5,14 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import { isSteadygradError, SteadygradError, tf, useBackend } from '@steadygrad/core';
-import {
-  FASHION_MNIST_FILES,
-  type FashionMnist,
-  type FashionMnistFileRole,
-  fashionMnistFromIdx,
-  type IdxArray,
-  isGzip,
-  parseIdx,
-} from '@steadygrad/datasets';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { FashionMnist } from '@steadygrad/datasets';
 import type { ExperimentContext } from '../../src/experiment.js';
 import { experiments } from '../../src/experiments/index.js';
 import { LiveCallback, memorySample, type Probe } from './live-callback.js';
 import { seedCell5 } from './page-experiments.js';
 import type { RunRequest, WorkerMessage } from './protocol.js';
+import { loadSubset } from './subset.js';
+import { configureWasm } from './wasm-paths.js';
 
 const scope = self as unknown as {
   postMessage(message: WorkerMessage, transfer?: Transferable[]): void;
@@ -30,48 +20,11 @@ const scope = self as unknown as {
 };
 const post = (m: WorkerMessage) => scope.postMessage(m);
 
-setWasmPaths({
-  'tfjs-backend-wasm.wasm': new URL(wasmUrl, import.meta.url).href,
-  'tfjs-backend-wasm-simd.wasm': new URL(wasmSimdUrl, import.meta.url).href,
-  'tfjs-backend-wasm-threaded-simd.wasm': new URL(wasmThreadedUrl, import.meta.url).href,
-});
+configureWasm();
 
 /** The page's own quick run first, then every shared experiment (the same modules as the CLI). */
 const all = [seedCell5, ...experiments];
 post({ type: 'hello', experiments: all.map(({ name, description }) => ({ name, description })) });
-
-async function fetchIdx(base: string, role: FashionMnistFileRole): Promise<IdxArray> {
-  const name = `${FASHION_MNIST_FILES[role]}.gz`;
-  const url = new URL(name, base).href;
-  const res = await fetch(url);
-  if (!res.ok) {
-    throw new SteadygradError(
-      'NOT_FOUND',
-      `${url}: HTTP ${res.status}; the Fashion-MNIST subset is missing: run \`pnpm --filter @steadygrad/demo make-subset\``,
-    );
-  }
-  let bytes = new Uint8Array(await res.arrayBuffer());
-  // A server may already have removed the gzip layer (Content-Encoding); decompress only real gzip.
-  if (isGzip(bytes)) {
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-    bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-  }
-  return parseIdx(bytes, { name });
-}
-
-let cached: Promise<FashionMnist> | undefined;
-function loadSubset(base: string): Promise<FashionMnist> {
-  cached ??= (async () => {
-    const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([
-      fetchIdx(base, 'trainImages'),
-      fetchIdx(base, 'trainLabels'),
-      fetchIdx(base, 'testImages'),
-      fetchIdx(base, 'testLabels'),
-    ]);
-    return fashionMnistFromIdx({ trainImages, trainLabels, testImages, testLabels });
-  })();
-  return cached;
-}
 
 function makeProbe(data: FashionMnist, count: number, shown: number): Probe {
   const n = Math.min(count, data.test.count);
