@@ -5,13 +5,14 @@ Run from the repository root (one thread; see tooling/reference/README.md):
   nice -n 5 /path/to/venv/bin/python tooling/reference/bn.py --seeds 42-51 [--variants bn-after-activation]
 Writes (merges into) tooling/reference/keras/bn.<profile>.json.
 
-Each seed: `keras.utils.set_random_seed(seed)`, build, SGD lr 0.01 momentum 0.9, `fit` batch 32 with
-shuffling each epoch and the first 5,000 training images as validation data, test accuracy on the 10,000 test
-images. Notebook profile: 5 epochs on the other 55,000 images; quick: the first 5,000 of them, 2 epochs.
+Each seed: `keras.utils.set_random_seed(seed)`, build, SGD lr 0.01 momentum 0.9, `fit` batch 32 with a new
+permutation of the samples every epoch (common.fit) and the first 5,000 training images as validation data, test
+accuracy on the 10,000 test images. `--shuffle keras-fit` records Keras's own `fit(shuffle=True)` instead, which
+repeats one order every epoch once a seed is set (metric ids suffixed `.kerasFitShuffle`). Notebook profile: 5 epochs on the other 55,000 images; quick: the first 5,000 of them, 2 epochs.
 """
 import time
 
-from common import Reference, fashion_mnist, keras, parse_args, summary
+from common import Reference, fashion_mnist, fit, keras, parse_args, summary
 
 VARIANTS = ["plain", "bn-after-activation", "bn-before-activation"]
 
@@ -43,11 +44,13 @@ def build(variant):
 
 
 def main():
-    args = parse_args(
-        "bn",
-        "42-51",
-        lambda p: p.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated"),
-    )
+    def extra(p):
+        p.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated")
+        p.add_argument("--shuffle", choices=["each-epoch", "keras-fit"], default="each-epoch")
+
+    args = parse_args("bn", "42-51", extra)
+    # keras-fit: Keras's own fit(shuffle=True), which repeats one order every epoch once a seed is set.
+    suffix = ".kerasFitShuffle" if args.shuffle == "keras-fit" else ""
     (x, y), (xv, yv), (xt, yt) = fashion_mnist()
     if args.profile == "quick":
         x, y, epochs = x[:5000], y[:5000], 2
@@ -61,7 +64,7 @@ def main():
         "trainSize": int(len(x)),
         "validationSize": int(len(xv)),
         "testSize": int(len(xt)),
-        "shuffle": "each epoch (Keras fit)",
+        "shuffle": "a new permutation every epoch; *.kerasFitShuffle: Keras fit(shuffle=True), one order repeated",
     }
     ref = Reference("bn", args.profile, "bn.py", settings, args.out)
     for variant in args.variants.split(","):
@@ -74,18 +77,21 @@ def main():
                 metrics=["accuracy"],
             )
             started = time.perf_counter()
-            h = model.fit(x, y, epochs=epochs, batch_size=32, validation_data=(xv, yv), verbose=0).history
+            h = fit(model, x, y, epochs=epochs, batch_size=32, seed=seed, shuffle=args.shuffle,
+                    validation_data=(xv, yv))
             seconds = (time.perf_counter() - started) / epochs
             _, acc = model.evaluate(xt, yt, batch_size=1000, verbose=0)
-            ref.metric(f"{variant}.testAccuracy", seed, acc, f"test accuracy of the {variant} model")
-            ref.metric(f"{variant}.finalTrainLoss", seed, h["loss"][-1], "training loss of the last epoch")
-            ref.metric(f"{variant}.secondsPerEpoch", seed, seconds, "fit wall-clock per epoch, 1 thread")
-            ref.curve("bn.valAccuracy", variant, seed, h["val_accuracy"])
-            ref.curve("bn.loss", variant, seed, h["loss"])
+            how = " (Keras fit shuffle: one order repeated)" if suffix else ""
+            ref.metric(f"{variant}.testAccuracy{suffix}", seed, acc, f"test accuracy of the {variant} model{how}")
+            ref.metric(f"{variant}.finalTrainLoss{suffix}", seed, h["loss"][-1], f"last epoch's training loss{how}")
+            ref.metric(f"{variant}.secondsPerEpoch{suffix}", seed, seconds, "fit wall-clock per epoch, 1 thread")
+            label = f"{variant}{' (keras fit shuffle)' if suffix else ''}"
+            ref.curve("bn.valAccuracy", label, seed, h["val_accuracy"])
+            ref.curve("bn.loss", label, seed, h["loss"])
             ref.save()
             print(f"{variant} seed {seed}: test {acc:.4f}, val {h['val_accuracy'][-1]:.4f}, {seconds:.1f} s/epoch",
                   flush=True)
-        print(f"{variant}: {summary(ref.doc['metrics'][f'{variant}.testAccuracy']['values'])}", flush=True)
+        print(f"{variant}: {summary(ref.doc['metrics'][f'{variant}.testAccuracy{suffix}']['values'])}", flush=True)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 from bn import build
-from common import fashion_mnist, keras, parse_seeds
+from common import fashion_mnist, fit, keras, parse_seeds
 
 
 def main():
@@ -24,6 +24,7 @@ def main():
     p.add_argument("--dump-init")
     p.add_argument("--epochs", type=int, default=5)
     p.add_argument("--out")
+    p.add_argument("--shuffle", choices=["each-epoch", "keras-fit"], default="each-epoch")
     args = p.parse_args()
     (x, y), (xv, yv), (xt, yt) = fashion_mnist()
     for seed in parse_seeds(args.seeds):
@@ -51,11 +52,12 @@ def main():
             metrics=["accuracy"],
         )
         started = time.perf_counter()
-        h = model.fit(x, y, epochs=args.epochs, batch_size=32, validation_data=(xv, yv), verbose=0).history
+        h = fit(model, x, y, epochs=args.epochs, batch_size=32, seed=seed, shuffle=args.shuffle,
+                validation_data=(xv, yv))
         seconds = (time.perf_counter() - started) / args.epochs
         loss, acc = model.evaluate(xt, yt, batch_size=1000, verbose=0)
         line = json.dumps({
-            "system": "keras", "init": f"from {args.init_from}" if args.init_from else "own", "seed": seed,
+            "system": "keras", "shuffle": args.shuffle, "init": f"from {args.init_from}" if args.init_from else "own", "seed": seed,
             "testAccuracy": acc, "testLoss": loss, "finalTrainLoss": h["loss"][-1],
             "valAccuracy": h["val_accuracy"], "loss": h["loss"], "secondsPerEpoch": seconds,
         })

@@ -66,6 +66,27 @@ def fashion_mnist():
     return (x[5000:], y[5000:]), (x[:5000], y[:5000]), (xt, yt)
 
 
+def fit(model, x, y, *, epochs, batch_size, seed, shuffle="each-epoch", **kwargs):
+    """`model.fit` with the samples reshuffled before **every** epoch, as Keras documents `shuffle=True` and as
+    steadygrad's fit does. Keras 3 (TensorFlow backend) does not: once a global seed is set
+    (`keras.utils.set_random_seed`, `tf.random.set_seed`), `fit(shuffle=True)` on arrays visits the samples in
+    the same permuted order every epoch (tooling/reference/keras-shuffle.py, docs/keras-parity.md). Here each
+    epoch gets its own permutation from `numpy.random.default_rng(seed)` (or the Generator given), fed to a one-epoch `fit` without
+    shuffling (the optimizer's state carries over between the calls). `shuffle="keras-fit"` calls
+    `fit(shuffle=True)` once instead (the repeated order). Returns the history dict, one entry per epoch."""
+    if shuffle == "keras-fit":
+        return model.fit(x, y, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0, **kwargs).history
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    history = {}
+    for epoch in range(epochs):
+        order = rng.permutation(len(x))
+        h = model.fit(x[order], y[order], epochs=epoch + 1, initial_epoch=epoch, batch_size=batch_size,
+                      shuffle=False, verbose=0, **kwargs).history
+        for key, values in h.items():
+            history.setdefault(key, []).extend(values)
+    return history
+
+
 def versions():
     return {
         "python": platform.python_version(),

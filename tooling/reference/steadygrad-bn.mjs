@@ -8,6 +8,8 @@
 //       [--epochs 5] [--backend auto] [--out file.jsonl] [--limit N]
 //       [--dump-init DIR] (write each seed's initial weights: DIR/<seed>/<i>.f32 + shapes.json)
 //       [--init-from DIR] (start from weights in that layout, e.g. Keras's from cell5-swap.py --dump-init)
+//       [--order each-epoch|repeated] (repeated: one seeded permutation visited every epoch, as Keras 3's seeded
+//       fit(shuffle=True) does; docs/keras-parity.md)
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -15,7 +17,7 @@ import { parseArgs } from 'node:util';
 
 const pkg = (name) =>
   new URL(`../../apps/demo/node_modules/@steadygrad/${name}/dist/index.js`, import.meta.url);
-const { tf, useBackend } = await import(pkg('core'));
+const { RandomStream, tf, useBackend } = await import(pkg('core'));
 const { imageSource, labelSource, loadFashionMnist, sliceSplit, validationSplit } = await import(
   pkg('datasets')
 );
@@ -33,6 +35,7 @@ const { values } = parseArgs({
     limit: { type: 'string' },
     'dump-init': { type: 'string' },
     'init-from': { type: 'string' },
+    order: { type: 'string', default: 'each-epoch' },
   },
 });
 const seeds = values.seeds.split(',').flatMap((part) => {
@@ -57,6 +60,12 @@ const valid = split.valid;
 // --limit N (smoke tests only): the first N training images.
 const train = values.limit ? sliceSplit(split.train, 0, Number(values.limit)) : split.train;
 console.error(`${values.variant} on ${info.name}: ${train.count} training, ${valid.count} validation images`);
+/** `source` visited in one seeded permutation (fit with shuffle false then repeats it every epoch). */
+function permuted(source, seed) {
+  const perm = new RandomStream(seed).permutation(source.size);
+  return { ...source, batch: (idx) => source.batch(Array.from(idx, (i) => perm[i])) };
+}
+
 for (const seed of seeds) {
   const model = build(seed);
   if (values['dump-init'] || values['init-from']) model.build([null, 28, 28]);
@@ -86,10 +95,13 @@ for (const seed of seeds) {
   });
   try {
     const started = performance.now();
-    const history = await trainer.fit(imageSource(train), labelSource(train), {
+    let [xs, ys] = [imageSource(train), labelSource(train)];
+    if (values.order === 'repeated') [xs, ys] = [permuted(xs, seed), permuted(ys, seed)];
+    const history = await trainer.fit(xs, ys, {
       epochs,
       batchSize: 32,
       seed,
+      shuffle: values.order !== 'repeated',
       validationData: [imageSource(valid), labelSource(valid)],
       verbose: 0,
     });
@@ -98,6 +110,7 @@ for (const seed of seeds) {
     const line = JSON.stringify({
       variant: values.variant,
       init: values['init-from'] ? `from ${values['init-from']}` : 'own',
+      order: values.order,
       backend: info.name,
       seed,
       epochs,

@@ -9,6 +9,7 @@ Data (Geron's split_dataset): the first 5,000 training images are the validation
 other than sandal (5) and shirt (6), relabelled 0-7; task B = shirt (1) vs sandal (0), its first 200 training
 images, tested on B's 2,000 test images. Model A is trained once, with the first seed; for every seed, model B
 from scratch and B-on-A (A's clone without its output + a sigmoid unit: frozen epochs, then unfrozen epochs).
+Batch 32, a new permutation of the samples every epoch (common.fit).
 
 Notebook profile = Geron's notebook: Dense 300-100-50-50-50 SELU (Keras default Glorot uniform), every
 phase SGD lr 1e-3, A 20 epochs, B 20 epochs, B-on-A 4 frozen + 16 unfrozen. Quick = the demo's scaled-down
@@ -17,7 +18,7 @@ settings: 300-100 ReLU, A 5 epochs at lr 0.01, B and the frozen phase at 0.01, u
 import time
 
 import numpy as np
-from common import Reference, fashion_mnist, keras, parse_args, summary
+from common import Reference, fashion_mnist, fit, keras, parse_args, summary
 
 PROFILES = {
     "notebook": {
@@ -72,14 +73,15 @@ def main():
     (xta, yta), (xtb, ytb) = split_dataset(xt, yt)
     xb, yb = xb[:200], yb[:200]
     first = args.seeds[0]
-    settings = {**s, "classesB": [5, 6], "sizeB": 200, "batchSize": 32, "modelASeed": first}
+    settings = {**s, "classesB": [5, 6], "sizeB": 200, "batchSize": 32, "modelASeed": first,
+                "shuffle": "a new permutation every epoch"}
     ref = Reference("transfer", args.profile, "transfer.py", settings, args.out)
 
     started = time.perf_counter()
     keras.utils.set_random_seed(first)
     model_a = mlp(s, 8)
     model_a.compile(loss="sparse_categorical_crossentropy", optimizer=sgd(s["learningRateA"]), metrics=["accuracy"])
-    model_a.fit(xa, ya, epochs=s["epochsA"], batch_size=32, verbose=0)
+    fit(model_a, xa, ya, epochs=s["epochsA"], batch_size=32, seed=first)
     _, acc_a = model_a.evaluate(xta, yta, batch_size=1000, verbose=0)
     ref.metric("modelA.testAccuracy", first, acc_a, "model A's test accuracy on task A (trained once, first seed)")
     ref.metric("modelA.seconds", first, time.perf_counter() - started, "model A's training wall-clock, 1 thread")
@@ -89,7 +91,7 @@ def main():
         keras.utils.set_random_seed(seed)
         model_b = mlp(s, 1)
         model_b.compile(loss="binary_crossentropy", optimizer=sgd(s["learningRateB"]), metrics=["accuracy"])
-        model_b.fit(xb, yb, epochs=s["epochsB"], batch_size=32, verbose=0)
+        fit(model_b, xb, yb, epochs=s["epochsB"], batch_size=32, seed=seed)
         _, scratch = model_b.evaluate(xtb, ytb, batch_size=1000, verbose=0)
 
         clone = keras.models.clone_model(model_a)
@@ -99,11 +101,12 @@ def main():
         for layer in on_a.layers[:-1]:
             layer.trainable = False
         on_a.compile(loss="binary_crossentropy", optimizer=sgd(s["learningRateB"]), metrics=["accuracy"])
-        on_a.fit(xb, yb, epochs=s["frozenEpochs"], batch_size=32, verbose=0)
+        rng = np.random.default_rng(seed + 1_000_000)  # B-on-A's own shuffling, across both phases
+        fit(on_a, xb, yb, epochs=s["frozenEpochs"], batch_size=32, seed=rng)
         for layer in on_a.layers[:-1]:
             layer.trainable = True
         on_a.compile(loss="binary_crossentropy", optimizer=sgd(s["lowerLearningRate"]), metrics=["accuracy"])
-        on_a.fit(xb, yb, epochs=s["unfrozenEpochs"], batch_size=32, verbose=0)
+        fit(on_a, xb, yb, epochs=s["unfrozenEpochs"], batch_size=32, seed=rng)
         _, transfer = on_a.evaluate(xtb, ytb, batch_size=1000, verbose=0)
 
         ref.metric("scratch.testAccuracy", seed, scratch, "model B from scratch: task-B test accuracy")

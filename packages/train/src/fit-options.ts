@@ -19,7 +19,10 @@ export interface FitOptions {
   readonly epochs?: number;
   /** Samples per step; a batch larger than the data gives one smaller batch. Default 32. */
   readonly batchSize?: number;
-  /** Visit the training samples in a new seeded random order every epoch. Default `true`. */
+  /**
+   * Visit the training samples in a new seeded random order every epoch (what Keras documents; Keras 3 itself,
+   * once a global seed is set, repeats one order every epoch — docs/keras-parity.md). Default `true`.
+   */
   readonly shuffle?: boolean;
   /** Seed of the shuffling and of the layers' randomness (dropout). Default 0. */
   readonly seed?: number;
