@@ -5,7 +5,7 @@ import { testContext } from '../test-context.js';
 import { clipping } from './clipping.js';
 
 const context = (overrides: Partial<ExperimentContext> = {}): ExperimentContext =>
-  testContext({ epochs: 1, seed: 42, limit: 640, ...overrides });
+  testContext({ profile: 'quick', epochs: 1, seed: 42, limit: 640, ...overrides });
 
 beforeAll(() => {
   registerGradients();
@@ -15,6 +15,12 @@ describe('clipping experiment', () => {
   it('diverges without clipping and trains to a finite loss with clipNorm, clipValue and globalClipNorm', async () => {
     const before = tf.memory().numTensors;
     const result = await clipping.run(context());
+    expect(result.profile).toBe('quick');
+    expect(result.settings).toEqual({ epochs: 1, batchSize: 32, limit: 640 });
+    expect(result.notebookDifferences).toEqual([
+      { setting: 'epochs', notebook: 2, used: 1 },
+      { setting: 'limit', notebook: 'none', used: 640 },
+    ]);
     expect(tf.memory().numTensors).toBe(before);
     expect(result.trainSize).toBe(640);
     // Class indices 0–9, roughly balanced: variance near (10² − 1)/12 = 8.25.

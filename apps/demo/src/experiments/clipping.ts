@@ -5,6 +5,7 @@ import { type SgdOptions, sgd } from '@steadygrad/optim';
 import { compile } from '@steadygrad/train';
 import { experimentData } from '../data.js';
 import type { Experiment } from '../experiment.js';
+import { describeProfile, limitOf, type ProfileFields, resolveProfile } from '../profile.js';
 
 export type ClippingName = 'none' | 'clipNorm' | 'clipValue' | 'globalClipNorm';
 
@@ -24,7 +25,26 @@ export interface ClippingRunResult {
   readonly testLoss: number | null;
 }
 
-export interface ClippingResult {
+/** The settings of the `clipping` experiment (values in {@link CLIPPING_PROFILES}). */
+export type ClippingSettings = {
+  readonly epochs: number;
+  readonly batchSize: number;
+  /** First N training images (`'none'`: all 60,000). */
+  readonly limit: number | 'none';
+};
+
+/**
+ * Seed cells 9–10 show only the optimizer and the loss (`SGD(clipvalue=1.0)`, `loss="mse"`), no training:
+ * the notebook profile is the project's demonstration, 2 epochs of batch 32 on all the training images. The
+ * unclipped run diverges within a few steps either way, so the quick profile is the same.
+ */
+export const CLIPPING_PROFILES: {
+  readonly notebook: ClippingSettings;
+  readonly quick: Partial<ClippingSettings>;
+} = { notebook: { epochs: 2, batchSize: 32, limit: 'none' }, quick: {} };
+
+export interface ClippingResult extends ProfileFields {
+  readonly settings: ClippingSettings;
   readonly experiment: 'clipping';
   readonly backend: string;
   readonly epochs: number;
@@ -90,8 +110,14 @@ export const clipping: Experiment<ClippingResult> = {
   description:
     'seed cells 9–10: a deep ReLU MLP regressing labels with MSE diverges at lr 0.03; clipNorm / clipValue / global clipNorm train it',
   async run(ctx) {
-    const { epochs = 2, batchSize = 32 } = { epochs: ctx.epochs, batchSize: ctx.batchSize };
-    const data = await experimentData(ctx);
+    const p = resolveProfile(ctx.profile, CLIPPING_PROFILES, {
+      epochs: ctx.epochs,
+      batchSize: ctx.batchSize,
+      limit: ctx.limit,
+    });
+    const { epochs, batchSize } = p.settings;
+    ctx.log(describeProfile(p));
+    const data = await experimentData(ctx, limitOf(p.settings.limit));
     const x = imageSource(data.train);
     const y = labelSource(data.train, { dtype: 'float32', expandDims: true });
     const xTest = imageSource(data.test);
@@ -162,6 +188,9 @@ export const clipping: Experiment<ClippingResult> = {
       }
     }
     return {
+      profile: p.profile,
+      notebookDifferences: p.notebookDifferences,
+      settings: p.settings,
       experiment: 'clipping',
       backend: ctx.backend,
       epochs,

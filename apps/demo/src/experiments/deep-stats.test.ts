@@ -14,7 +14,7 @@ import {
 } from './deep-stats.js';
 
 const context = (overrides: Partial<ExperimentContext> = {}): ExperimentContext =>
-  testContext({ seed: 42, limit: 2000, ...overrides });
+  testContext({ profile: 'quick', seed: 42, limit: 2000, ...overrides });
 
 beforeAll(() => {
   registerGradients();
@@ -57,6 +57,13 @@ describe('deep-stats experiment', () => {
     const r = await runDeepStats(context({ batchSize: 64, log: (l) => lines.push(l) }), { depth: 50 });
     expect(tf.memory().numTensors).toBe(before);
     expect(r.depth).toBe(50);
+    expect(r.profile).toBe('quick');
+    // Nothing is trained: the quick profile is the notebook's; only the overrides differ.
+    expect(r.notebookDifferences).toEqual([
+      { setting: 'depth', notebook: 100, used: 50 },
+      { setting: 'batchSize', notebook: 256, used: 64 },
+      { setting: 'limit', notebook: 'none', used: 2000 },
+    ]);
     expect(r.batchSize).toBe(64);
     expect(r.pairs.map((p) => `${p.activation}+${p.initializer}`)).toEqual([
       'sigmoid+random_normal(stddev=1)',

@@ -6,6 +6,7 @@ import { Dense, Sequential } from '@steadygrad/nn';
 import { probeLayers, sparseCategoricalCrossentropy } from '@steadygrad/train';
 import { experimentData } from '../data.js';
 import type { Experiment, ExperimentContext } from '../experiment.js';
+import { describeProfile, limitOf, type ProfileFields, resolveProfile } from '../profile.js';
 
 /** Per-pixel mean and standard deviation of a split's images, in [0, 1] pixel units. */
 export interface PixelStats {
@@ -103,7 +104,30 @@ export interface DeepStatsPair {
   readonly loss: number;
 }
 
-export interface DeepStatsResult {
+/** The settings of the `deep-stats` experiment (values in {@link DEEP_STATS_PROFILES}). */
+export type DeepStatsSettings = {
+  /** Hidden Dense layers. */
+  readonly depth: number;
+  /** Units per hidden layer. */
+  readonly units: number;
+  /** Images in the probe batch. */
+  readonly batchSize: number;
+  /** First N training images (`'none'`: all 60,000). */
+  readonly limit: number | 'none';
+};
+
+/**
+ * The notebook profile is the chapter's 100-layer deep net (Géron's deep-network section), 100 units per
+ * layer, probed on one batch of 256 standardized training images; it trains nothing and takes seconds, so
+ * the quick profile is the same.
+ */
+export const DEEP_STATS_PROFILES: {
+  readonly notebook: DeepStatsSettings;
+  readonly quick: Partial<DeepStatsSettings>;
+} = { notebook: { depth: 100, units: 100, batchSize: 256, limit: 'none' }, quick: {} };
+
+export interface DeepStatsResult extends ProfileFields {
+  readonly settings: DeepStatsSettings;
   readonly experiment: 'deep-stats';
   readonly backend: string;
   readonly depth: number;
@@ -181,9 +205,16 @@ export async function runDeepStats(
   ctx: ExperimentContext,
   options: DeepStatsOptions = {},
 ): Promise<DeepStatsResult> {
-  const { depth = 100, units = 100, pairs: specs = DEEP_STATS_PAIRS } = options;
-  const batchSize = ctx.batchSize ?? 256;
-  const data = await experimentData(ctx);
+  const { pairs: specs = DEEP_STATS_PAIRS } = options;
+  const p = resolveProfile(ctx.profile, DEEP_STATS_PROFILES, {
+    batchSize: ctx.batchSize,
+    limit: ctx.limit,
+    depth: options.depth,
+    units: options.units,
+  });
+  const { depth, units, batchSize } = p.settings;
+  ctx.log(describeProfile(p));
+  const data = await experimentData(ctx, limitOf(p.settings.limit));
   const stats = pixelStats(data.train);
   const source = standardizedImages(data.train, stats);
   const n = Math.min(batchSize, data.train.count);
@@ -250,6 +281,9 @@ export async function runDeepStats(
     ctx.log(`  ${label(p)} ${(100 * mean).toFixed(1)}% ${what} on average over the layers`);
   }
   return {
+    profile: p.profile,
+    notebookDifferences: p.notebookDifferences,
+    settings: p.settings,
     experiment: 'deep-stats',
     backend: ctx.backend,
     depth,

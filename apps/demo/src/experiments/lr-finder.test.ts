@@ -25,6 +25,9 @@ describe('lr-finder experiment', () => {
     const r = await lrFinder.run(ctx);
     expect(tf.memory().numTensors).toBe(before);
     expect(r.steps).toBe(20); // max(20, ceil(550 / 32))
+    expect(r.profile).toBe('quick');
+    expect(r.settings).toEqual({ maxSteps: 300, batchSize: 32, minLr: 1e-5, maxLr: 10, limit: 600 });
+    expect(r.notebookDifferences).toEqual([{ setting: 'limit', notebook: 'none', used: 600 }]);
     expect(r.lrs).toHaveLength(20);
     expect(r.losses).toHaveLength(20);
     expect(r.lrs[0]).toBeCloseTo(1e-5, 15);

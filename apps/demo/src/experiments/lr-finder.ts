@@ -5,8 +5,34 @@ import { sgd } from '@steadygrad/optim';
 import { compile, findLearningRate } from '@steadygrad/train';
 import { experimentData } from '../data.js';
 import type { Experiment } from '../experiment.js';
+import { describeProfile, limitOf, type ProfileFields, resolveProfile } from '../profile.js';
 
-export interface LrFinderResult {
+/** The settings of the `lr-finder` experiment (values in {@link LR_FINDER_PROFILES}). */
+export type LrFinderSettings = {
+  /** At most this many sweep steps (fewer when one epoch has fewer batches, at least 20). */
+  readonly maxSteps: number;
+  readonly batchSize: number;
+  readonly minLr: number;
+  readonly maxLr: number;
+  /** First N training images (`'none'`: all 60,000, the first 5,000 of them for validation). */
+  readonly limit: number | 'none';
+};
+
+/**
+ * The seed has no LR finder (it is the 1cycle recipe's first step in Géron's chapter): the notebook profile
+ * is the project's sweep, 300 steps of batch 32 from 1e-5 to 10 on all the training images; a run takes
+ * seconds, so the quick profile is the same.
+ */
+export const LR_FINDER_PROFILES: {
+  readonly notebook: LrFinderSettings;
+  readonly quick: Partial<LrFinderSettings>;
+} = {
+  notebook: { maxSteps: 300, batchSize: 32, minLr: 1e-5, maxLr: 10, limit: 'none' },
+  quick: {},
+};
+
+export interface LrFinderResult extends ProfileFields {
+  readonly settings: LrFinderSettings;
   readonly experiment: 'lr-finder';
   readonly backend: string;
   readonly steps: number;
@@ -40,13 +66,18 @@ export const lrFinder: Experiment<LrFinderResult> = {
   name: 'lr-finder',
   description: 'exponential learning-rate sweep on the seed cell 5 model; suggested maximum learning rate',
   async run(ctx) {
-    const batchSize = ctx.batchSize ?? 32;
-    const data = await experimentData(ctx);
+    const p = resolveProfile(ctx.profile, LR_FINDER_PROFILES, {
+      batchSize: ctx.batchSize,
+      limit: ctx.limit,
+    });
+    const { batchSize, maxSteps, minLr, maxLr } = p.settings;
+    ctx.log(describeProfile(p));
+    const data = await experimentData(ctx, limitOf(p.settings.limit));
     const { train } = validationSplit(data.train, {
       validationSize: Math.min(5000, Math.floor(data.train.count / 12)),
       position: 'first',
     });
-    const steps = Math.min(300, Math.max(20, Math.ceil(train.count / batchSize)));
+    const steps = Math.min(maxSteps, Math.max(20, Math.ceil(train.count / batchSize)));
     const model = buildCell5Model(ctx.seed);
     const trainer = compile(model, {
       loss: 'sparse_categorical_crossentropy',
@@ -54,8 +85,8 @@ export const lrFinder: Experiment<LrFinderResult> = {
     });
     try {
       const r = await findLearningRate(trainer, imageSource(train), labelSource(train), {
-        minLr: 1e-5,
-        maxLr: 10,
+        minLr,
+        maxLr,
         steps,
         batchSize,
         seed: ctx.seed,
@@ -64,6 +95,9 @@ export const lrFinder: Experiment<LrFinderResult> = {
         `minimum smoothed loss at lr ${r.minLossLr.toPrecision(3)}; suggested max lr ${r.suggestedMaxLr.toPrecision(3)}`,
       );
       return {
+        profile: p.profile,
+        notebookDifferences: p.notebookDifferences,
+        settings: p.settings,
         experiment: 'lr-finder',
         backend: ctx.backend,
         steps,

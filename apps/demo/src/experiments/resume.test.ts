@@ -25,6 +25,9 @@ describe('resume experiment', () => {
     const r = await resume.run(ctx);
     expect(tf.memory().numTensors).toBe(before);
     expect(r.totalSteps).toBe(2 * Math.ceil(440 / 32));
+    expect(r.profile).toBe('quick');
+    expect(r.settings).toEqual({ epochs: 2, batchSize: 32, limit: 480, checkpointEvery: 37 });
+    expect(r.notebookDifferences).toEqual([{ setting: 'limit', notebook: 6000, used: 480 }]);
     expect(r.interruptedAfterStep).toBeGreaterThan(0);
     expect(r.interruptedAfterStep).toBeLessThan(r.totalSteps - 1);
     expect(r.resumedFromStep).toBeLessThanOrEqual(r.interruptedAfterStep + 1);

@@ -1,5 +1,5 @@
 import { type BatchSource, RandomStream } from '@steadygrad/core';
-import { imageSource, labelSource, sliceSplit, validationSplit } from '@steadygrad/datasets';
+import { imageSource, labelSource, validationSplit } from '@steadygrad/datasets';
 import type { Sequential } from '@steadygrad/nn';
 import { sgd } from '@steadygrad/optim';
 import {
@@ -11,9 +11,31 @@ import {
 } from '@steadygrad/train';
 import { experimentData } from '../data.js';
 import type { Experiment } from '../experiment.js';
+import { describeProfile, type ProfileFields, resolveProfile } from '../profile.js';
 import { buildCell5Model } from './lr-finder.js';
 
-export interface ResumeResult {
+/** The settings of the `resume` experiment (values in {@link RESUME_PROFILES}). */
+export type ResumeSettings = {
+  readonly epochs: number;
+  readonly batchSize: number;
+  /** The first N training images (1/12 of them for validation). */
+  readonly limit: number;
+  /** Steps between checkpoints. */
+  readonly checkpointEvery: number;
+};
+
+/**
+ * The seed only warns not to interrupt a run whose schedule depends on the epoch (after cell 26): the notebook
+ * profile is the project's demonstration, 2 epochs of batch 32 on the first 6,000 training images,
+ * checkpoints every 37 steps; it takes seconds, so the quick profile is the same.
+ */
+export const RESUME_PROFILES: {
+  readonly notebook: ResumeSettings;
+  readonly quick: Partial<ResumeSettings>;
+} = { notebook: { epochs: 2, batchSize: 32, limit: 6000, checkpointEvery: 37 }, quick: {} };
+
+export interface ResumeResult extends ProfileFields {
+  readonly settings: ResumeSettings;
   readonly experiment: 'resume';
   readonly backend: string;
   readonly epochs: number;
@@ -45,18 +67,21 @@ export const resume: Experiment<ResumeResult> = {
   description:
     'interrupts a training run at a random step, resumes it from its checkpoint, compares with an uninterrupted run',
   async run(ctx) {
-    const epochs = ctx.epochs ?? 2;
-    const batchSize = ctx.batchSize ?? 32;
-    const every = 37;
+    const p = resolveProfile(ctx.profile, RESUME_PROFILES, {
+      epochs: ctx.epochs,
+      batchSize: ctx.batchSize,
+      limit: ctx.limit,
+    });
+    const { epochs, batchSize, checkpointEvery: every } = p.settings;
+    ctx.log(describeProfile(p));
     // Node modules are loaded lazily so that importing the experiment list stays browser-safe.
     const [{ mkdtemp, rm }, { tmpdir }, { join }] = await Promise.all([
       import('node:fs/promises'),
       import('node:os'),
       import('node:path'),
     ]);
-    const data = await experimentData(ctx);
-    const base =
-      ctx.limit === undefined ? sliceSplit(data.train, 0, Math.min(6000, data.train.count)) : data.train;
+    const data = await experimentData(ctx, p.settings.limit);
+    const base = data.train;
     const { train, valid } = validationSplit(base, {
       validationSize: Math.max(1, Math.floor(base.count / 12)),
       position: 'first',
@@ -140,6 +165,9 @@ export const resume: Experiment<ResumeResult> = {
       });
       ctx.log(`final weights ${identical ? 'bit-identical' : 'DIFFER'} (max |Δ| = ${maxAbsDiff})`);
       return {
+        profile: p.profile,
+        notebookDifferences: p.notebookDifferences,
+        settings: p.settings,
         experiment: 'resume',
         backend: ctx.backend,
         epochs,
