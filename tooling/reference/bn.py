@@ -85,9 +85,8 @@ def main():
             ref.metric(f"{variant}.testAccuracy{suffix}", seed, acc, f"test accuracy of the {variant} model{how}")
             ref.metric(f"{variant}.finalTrainLoss{suffix}", seed, h["loss"][-1], f"last epoch's training loss{how}")
             ref.metric(f"{variant}.secondsPerEpoch{suffix}", seed, seconds, "fit wall-clock per epoch, 1 thread")
-            label = f"{variant}{' (keras fit shuffle)' if suffix else ''}"
-            ref.curve("bn.valAccuracy", label, seed, h["val_accuracy"])
-            ref.curve("bn.loss", label, seed, h["loss"])
+            ref.curve(f"bn.valAccuracy{suffix}", variant, seed, h["val_accuracy"])
+            ref.curve(f"bn.loss{suffix}", variant, seed, h["loss"])
             ref.save()
             print(f"{variant} seed {seed}: test {acc:.4f}, val {h['val_accuracy'][-1]:.4f}, {seconds:.1f} s/epoch",
                   flush=True)
