@@ -9,7 +9,8 @@ Writes (merges into) tooling/reference/keras/activations.<profile>.json.
 As the demo: `depth` Dense(100) layers, each with the initializer its activation pairs with (Glorot uniform
 for sigmoid/tanh, He normal for the ReLU family, ELU and PReLU, LeCun normal for SELU; PReLU = linear Dense +
 `PReLU` with zero-initialized slopes; leaky ReLU slope 0.2), a Dense(10, softmax) head, SGD lr 1e-3 momentum
-0.9, batch 32 (a new permutation every epoch), per-pixel standardized images (statistics of the training images), test accuracy.
+0.9, batch 32 (a new permutation every epoch), per-pixel standardized images (statistics of the training
+images), test accuracy.
 Quick profile = the demo's: 20 layers, the first 5,000 training images, 3 epochs, the 10,000 test images.
 Notebook profile (Geron's deep-net comparison): 100 layers, the 55,000 images after the validation set,
 5 epochs -- about 40 minutes per seed for the 7 activations on one thread.

@@ -8,7 +8,8 @@ Writes (merges into) tooling/reference/keras/bn.<profile>.json.
 Each seed: `keras.utils.set_random_seed(seed)`, build, SGD lr 0.01 momentum 0.9, `fit` batch 32 with a new
 permutation of the samples every epoch (common.fit) and the first 5,000 training images as validation data, test
 accuracy on the 10,000 test images. `--shuffle keras-fit` records Keras's own `fit(shuffle=True)` instead, which
-repeats one order every epoch once a seed is set (metric ids suffixed `.kerasFitShuffle`). Notebook profile: 5 epochs on the other 55,000 images; quick: the first 5,000 of them, 2 epochs.
+repeats one order every epoch once a seed is set (metric ids suffixed `.kerasFitShuffle`).
+Notebook profile: 5 epochs on the other 55,000 images; quick: the first 5,000 of them, 2 epochs.
 """
 import time
 

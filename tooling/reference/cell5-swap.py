@@ -57,7 +57,8 @@ def main():
         seconds = (time.perf_counter() - started) / args.epochs
         loss, acc = model.evaluate(xt, yt, batch_size=1000, verbose=0)
         line = json.dumps({
-            "system": "keras", "shuffle": args.shuffle, "init": f"from {args.init_from}" if args.init_from else "own", "seed": seed,
+            "system": "keras", "shuffle": args.shuffle, "seed": seed,
+            "init": f"from {args.init_from}" if args.init_from else "own",
             "testAccuracy": acc, "testLoss": loss, "finalTrainLoss": h["loss"][-1],
             "valAccuracy": h["val_accuracy"], "loss": h["loss"], "secondsPerEpoch": seconds,
         })

@@ -70,10 +70,11 @@ def fit(model, x, y, *, epochs, batch_size, seed, shuffle="each-epoch", **kwargs
     """`model.fit` with the samples reshuffled before **every** epoch, as Keras documents `shuffle=True` and as
     steadygrad's fit does. Keras 3 (TensorFlow backend) does not: once a global seed is set
     (`keras.utils.set_random_seed`, `tf.random.set_seed`), `fit(shuffle=True)` on arrays visits the samples in
-    the same permuted order every epoch (tooling/reference/keras-shuffle.py, docs/keras-parity.md). Here each
-    epoch gets its own permutation from `numpy.random.default_rng(seed)` (or the Generator given), fed to a one-epoch `fit` without
-    shuffling (the optimizer's state carries over between the calls). `shuffle="keras-fit"` calls
-    `fit(shuffle=True)` once instead (the repeated order). Returns the history dict, one entry per epoch."""
+    the same permuted order every epoch (tooling/fixtures/train-shuffle-keras.py, docs/keras-parity.md). Here
+    each epoch gets its own permutation from `numpy.random.default_rng(seed)` (or the Generator given), fed to a
+    one-epoch `fit` without shuffling (the optimizer's state carries over between the calls).
+    `shuffle="keras-fit"` calls `fit(shuffle=True)` once instead (the repeated order). Returns the history
+    dict, one entry per epoch."""
     if shuffle == "keras-fit":
         return model.fit(x, y, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0, **kwargs).history
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)

@@ -6,7 +6,8 @@ Run from the repository root (one thread; see tooling/reference/README.md):
 Writes (merges into) tooling/reference/keras/mlp.<profile>.json.
 
 Flatten -> Dense 300 relu -> Dense 100 relu -> Dense 10 softmax (Keras default initializers),
-`optimizer="sgd"` (lr 0.01), batch 32 (a new permutation every epoch), the first 5,000 training images as validation data, test accuracy.
+`optimizer="sgd"` (lr 0.01), batch 32 (a new permutation every epoch), the first 5,000 training images as
+validation data, test accuracy.
 Notebook profile: 30 epochs (Geron's published 0.8864 is after 30); quick: 5 epochs (the demo's default).
 """
 import time
