@@ -16,19 +16,12 @@ export interface NamedDifference {
   readonly explanation: string;
 }
 
-/** The understood differences. */
-export const NAMED_DIFFERENCES: readonly NamedDifference[] = [
-  {
-    experiment: 'bn',
-    metric: 'bn-after-activation.testAccuracy',
-    name: 'cell 5 BN-after-activation gap',
-    explanation:
-      'seed cell 5 (BN after the activation, SGD 0.01 momentum 0.9) scored 0.8800 ± 0.0027 over 6 seeds in ' +
-      'steadygrad against 0.8726 ± 0.0015 in Keras 3.15 when the issue was filed, the gap growing with training; ' +
-      'the plain and BN-before-activation variants agree in the same runs, and it is not the fused BN → Dense ' +
-      'path (the ops implementation scores the same). Under bisection in issue #25 (docs/keras-parity.md).',
-  },
-];
+/**
+ * The understood differences. (The seed cell 5 gap of issue #25 is no longer one: it was Keras 3's seeded
+ * `fit(shuffle=True)` repeating one data order every epoch; the Keras 3 references now reshuffle every epoch,
+ * as steadygrad does, and agree — docs/keras-parity.md.)
+ */
+export const NAMED_DIFFERENCES: readonly NamedDifference[] = [];
 
 /** Why an experiment has no Keras 3 reference. */
 export interface NoReferenceReason {
