@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""Writes keras/<experiment>.quick.json from keras/<experiment>.notebook.json for the experiments whose quick
+profile changes nothing but the number of steadygrad seeds (bn, deep-stats, lr-finder, optimizers, summary:
+apps/demo/src/experiments/*.ts, `quick: { seeds: 1 }` or `quick: {}`), so the report finds a reference for both
+profiles without training twice. The copy keeps every Keras seed and says where it comes from (`copiedFrom`).
+
+  /path/to/venv/bin/python tooling/reference/quick-from-notebook.py [experiment ...]
+"""
+import json
+import os
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SAME_SETTINGS = ["bn", "deep-stats", "lr-finder", "optimizers", "summary"]
+
+
+def main():
+    for experiment in sys.argv[1:] or SAME_SETTINGS:
+        if experiment not in SAME_SETTINGS:
+            sys.exit(f"{experiment}: its quick profile changes more than the seed count; run its script")
+        src = os.path.join(HERE, "keras", f"{experiment}.notebook.json")
+        if not os.path.exists(src):
+            print(f"{experiment}: no notebook reference yet, skipped")
+            continue
+        with open(src) as f:
+            doc = json.load(f)
+        doc["profile"] = "quick"
+        doc["copiedFrom"] = f"tooling/reference/keras/{experiment}.notebook.json (same settings)"
+        dst = os.path.join(HERE, "keras", f"{experiment}.quick.json")
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(dst), suffix=".tmp")
+        with os.fdopen(fd, "w") as f:
+            json.dump(doc, f, indent=1)
+            f.write("\n")
+        os.replace(tmp, dst)
+        print(f"{experiment}: {dst}")
+
+
+if __name__ == "__main__":
+    main()
