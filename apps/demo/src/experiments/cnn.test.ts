@@ -30,7 +30,14 @@ describe('cnn experiment', () => {
     const experiment = createCnnExperiment({ filters: [4, 8] });
     const before = tf.memory().numTensors;
     const r = await experiment.run(
-      testContext({ epochs: 1, limit: 640, seeds: 2, seed: 5, onEvent: (e) => events.push(e) }),
+      testContext({
+        profile: 'quick',
+        epochs: 1,
+        limit: 640,
+        seeds: 2,
+        seed: 5,
+        onEvent: (e) => events.push(e),
+      }),
     );
     expect(tf.memory().numTensors).toBe(before);
     expect(r).toMatchObject({ experiment: 'cnn', epochs: 1, batchSize: 32, seeds: [5, 6], filters: [4, 8] });
@@ -41,6 +48,15 @@ describe('cnn experiment', () => {
       expect(s.mean).toBeCloseTo((s.values[0]! + s.values[1]!) / 2, 12);
     }
     expect(r.aboveBaseline).toBe(r.testAccuracy.mean > r.baseline.testAccuracy.mean);
+    expect(r.profile).toBe('quick');
+    expect(r.notebookDifferences).toEqual([
+      { setting: 'filters', notebook: '16-32', used: '4-8' },
+      { setting: 'epochs', notebook: 5, used: 1 },
+      { setting: 'limit', notebook: 'none', used: 640 },
+      { setting: 'seeds', notebook: 3, used: 2 },
+    ]);
+    expect(r.significance).toMatchObject({ a: 'BN-MLP', b: 'CNN' });
+    expect(r.significance.difference).toBeCloseTo(r.testAccuracy.mean - r.baseline.testAccuracy.mean, 12);
     expect(r.parameters).toBe(smallCnnParameters([4, 8]));
     const images = events.filter((e) => e.type === 'images');
     expect(images.map((e) => [e.id, e.count, e.width, e.height, e.values.length])).toEqual([

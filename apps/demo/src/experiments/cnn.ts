@@ -7,7 +7,8 @@ import { compile } from '@steadygrad/train';
 import { experimentData } from '../data.js';
 import type { Experiment, ExperimentContext } from '../experiment.js';
 import { CNN_FILTERS, seedCell5Model, smallCnnModel } from '../models.js';
-import { type SeedStats, seedStats } from '../stats.js';
+import { describeProfile, limitOf, type ProfileFields, resolveProfile, seedList } from '../profile.js';
+import { compareVariants, type SeedStats, type Significance, seedStats } from '../stats.js';
 
 /** One model's figures over the seeds. */
 export interface CnnModelResult {
@@ -17,7 +18,43 @@ export interface CnnModelResult {
   readonly secondsPerEpoch: SeedStats;
 }
 
-export interface CnnResult extends CnnModelResult {
+/** The peak learning rate of the cosine decay (the page's `--lr` overrides it). */
+const LEARNING_RATE_DEFAULT = 0.01;
+
+/** The settings of the `cnn` experiment's profiles (values in {@link CNN_PROFILES}). */
+export type CnnProfileSettings = {
+  /** Conv filters per block. */
+  readonly filters: readonly number[];
+  readonly epochs: number;
+  readonly batchSize: number;
+  /** Peak of the cosine-decayed learning rate (`--lr` on the page). */
+  readonly learningRate: number;
+  /** First N training images (`'none'`: all 60,000, the first 5,000 of them for validation). */
+  readonly limit: number | 'none';
+  readonly seeds: number;
+};
+
+/**
+ * The CNN goes beyond the seed (which has no conv layer): the notebook profile is the project's comparison,
+ * 5 epochs of batch 32 at a cosine-decayed 0.01 on all the training images, 3 seeds; quick: one seed.
+ */
+export const CNN_PROFILES: {
+  readonly notebook: CnnProfileSettings;
+  readonly quick: Partial<CnnProfileSettings>;
+} = {
+  notebook: {
+    filters: CNN_FILTERS,
+    epochs: 5,
+    batchSize: 32,
+    learningRate: LEARNING_RATE_DEFAULT,
+    limit: 'none',
+    seeds: 3,
+  },
+  quick: { seeds: 1 },
+};
+
+export interface CnnResult extends CnnModelResult, ProfileFields {
+  readonly settings: CnnProfileSettings;
   readonly experiment: 'cnn';
   readonly backend: string;
   readonly epochs: number;
@@ -29,6 +66,8 @@ export interface CnnResult extends CnnModelResult {
   readonly baseline: CnnModelResult;
   /** Whether the CNN's mean test accuracy is above the BN-MLP's. */
   readonly aboveBaseline: boolean;
+  /** The CNN against the BN-MLP over the seeds (Welch t-test of the test accuracies). */
+  readonly significance: Significance;
 }
 
 /** Settings of {@link createCnnExperiment}; the CLI's flags override epochs, batch size and seeds. */
@@ -39,7 +78,7 @@ export interface CnnSettings {
   readonly seeds?: number;
 }
 
-const LEARNING_RATE = 0.01;
+const LEARNING_RATE = LEARNING_RATE_DEFAULT;
 
 /** Validation images (the first ones of the training split): 5,000 of 60,000, fewer on a `--limit` subset. */
 const validationSizeFor = (count: number): number => Math.min(5000, Math.floor(count / 12));
@@ -148,8 +187,13 @@ function publishFeatureMaps(ctx: ExperimentContext, data: FashionMnist, model: S
  * The `cnn` experiment with its settings: a small CNN (two conv blocks with batch normalization and
  * pooling, see `smallCnnModel`) against the seed's BN-MLP (cell 5) on Fashion-MNIST, both trained with the
  * same SGD (momentum 0.9, learning rate cosine-decayed from 0.01 to 0 over the run), batch size, epochs
- * (default 5) and data order, over seeds
- * (default 3); test accuracy `{ mean, std, values }` for each. Validation: the first 5,000 training images.
+ * (default 5) and data order, over seeds (profiles in {@link CNN_PROFILES}: notebook 3, quick 1); test
+ * accuracy `{ mean, std, values }` for each, compared by Welch t-test. Validation: the first 5,000 training
+ * images.
+ *
+ * Notebook-profile runtime on the shared 2-core machine (wasm, 1 thread), estimated from the bench's conv row
+ * (≈ 223 s per CNN epoch under load, `src/bench/README.md`) and ≈ 6 s per BN-MLP epoch: 3 seeds × 5 epochs ×
+ * ≈ 230 s ≈ 1 hour.
  */
 export function createCnnExperiment(settings: CnnSettings = {}): Experiment<CnnResult> {
   const { filters = CNN_FILTERS, seeds: defaultSeeds = 3 } = settings;
@@ -157,17 +201,22 @@ export function createCnnExperiment(settings: CnnSettings = {}): Experiment<CnnR
     name: 'cnn',
     description: `a small CNN (conv ${filters.join('→')} with BN and pooling) vs the seed's BN-MLP at the same epochs, over seeds`,
     async run(ctx) {
-      const {
-        epochs = 5,
-        batchSize = 32,
-        seeds: count = defaultSeeds,
-      } = {
-        epochs: ctx.epochs,
-        batchSize: ctx.batchSize,
-        seeds: ctx.seeds,
-      };
-      const data = await experimentData(ctx);
-      const seeds = Array.from({ length: count }, (_, i) => ctx.seed + i);
+      const p = resolveProfile(
+        ctx.profile,
+        { notebook: CNN_PROFILES.notebook, quick: CNN_PROFILES.quick },
+        {
+          epochs: ctx.epochs,
+          batchSize: ctx.batchSize,
+          learningRate: ctx.learningRate,
+          limit: ctx.limit,
+          seeds: ctx.seeds ?? (settings.seeds === undefined ? undefined : defaultSeeds),
+          filters: settings.filters,
+        },
+      );
+      const { epochs, batchSize } = p.settings;
+      ctx.log(describeProfile(p));
+      const data = await experimentData(ctx, limitOf(p.settings.limit));
+      const seeds = seedList(ctx.seed, p.settings.seeds);
       const cnn = { accuracy: [] as number[], seconds: [] as number[], parameters: 0 };
       const mlp = { accuracy: [] as number[], seconds: [] as number[], parameters: 0 };
       for (const [i, seed] of seeds.entries()) {
@@ -198,7 +247,16 @@ export function createCnnExperiment(settings: CnnSettings = {}): Experiment<CnnR
       ctx.log(
         `test accuracy over ${seeds.length} seeds: CNN ${testAccuracy.mean.toFixed(4)} ± ${testAccuracy.std.toFixed(4)}, BN-MLP ${baselineAccuracy.mean.toFixed(4)} ± ${baselineAccuracy.std.toFixed(4)}`,
       );
+      const significance = compareVariants(
+        'test accuracy',
+        { label: 'BN-MLP', values: baselineAccuracy.values },
+        { label: 'CNN', values: testAccuracy.values },
+      );
+      ctx.log(significance.statement);
       return {
+        profile: p.profile,
+        notebookDifferences: p.notebookDifferences,
+        settings: p.settings,
         experiment: 'cnn',
         backend: ctx.backend,
         epochs,
@@ -217,6 +275,7 @@ export function createCnnExperiment(settings: CnnSettings = {}): Experiment<CnnR
           secondsPerEpoch: seedStats(mlp.seconds),
         },
         aboveBaseline: testAccuracy.mean > baselineAccuracy.mean,
+        significance,
       };
     },
   };

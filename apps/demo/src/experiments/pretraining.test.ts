@@ -5,7 +5,7 @@ import { testContext } from '../test-context.js';
 import { createPretrainingExperiment, pretraining } from './pretraining.js';
 
 const context = (overrides: Partial<ExperimentContext> = {}): ExperimentContext =>
-  testContext({ epochs: 1, batchSize: 32, seed: 5, limit: 400, seeds: 2, ...overrides });
+  testContext({ profile: 'quick', epochs: 1, batchSize: 32, seed: 5, limit: 400, seeds: 2, ...overrides });
 
 beforeAll(() => {
   registerGradients();
@@ -22,6 +22,17 @@ describe('pretraining experiment', () => {
     const r = await experiment.run(context());
     expect(tf.memory().numTensors).toBe(before);
     expect(r.experiment).toBe('pretraining');
+    expect(r.profile).toBe('quick');
+    expect(r.notebookDifferences).toEqual([
+      { setting: 'units', notebook: '300-100', used: '32-16' },
+      { setting: 'pretrainEpochs', notebook: 3, used: 1 },
+      { setting: 'labels', notebook: 500, used: 200 },
+      { setting: 'epochs', notebook: 30, used: 2 },
+      { setting: 'seeds', notebook: 3, used: 2 },
+      { setting: 'limit', notebook: 'none', used: 400 },
+    ]);
+    expect(r.significance).toMatchObject({ a: 'scratch', b: 'pretrained' });
+    expect(r.significance.difference).toBeCloseTo(r.pretrained.mean - r.scratch.mean, 12);
     expect(r.labels).toBe(200);
     expect(r.unlabeled).toBe(400);
     expect(r.seeds).toEqual([5, 6]);

@@ -32,7 +32,7 @@ describe('transfer-cnn experiment', () => {
     });
     const before = tf.memory().numTensors;
     const r = await experiment.run(
-      testContext({ limit: 3000, seeds: 2, seed: 3, onEvent: (e) => events.push(e) }),
+      testContext({ profile: 'quick', limit: 3000, seeds: 2, seed: 3, onEvent: (e) => events.push(e) }),
     );
     expect(tf.memory().numTensors).toBe(before);
     expect(r).toMatchObject({
@@ -41,6 +41,18 @@ describe('transfer-cnn experiment', () => {
       classes: { b: ['Sandal', 'Shirt'] },
     });
     expect(r.classes.a).toHaveLength(8);
+    expect(r.profile).toBe('quick');
+    expect(r.notebookDifferences).toEqual([
+      { setting: 'filters', notebook: '16-32', used: '4-8' },
+      { setting: 'epochsA', notebook: 3, used: 2 },
+      { setting: 'epochsFrozen', notebook: 5, used: 3 },
+      { setting: 'epochsUnfrozen', notebook: 10, used: 2 },
+      { setting: 'batchSize', notebook: 32, used: 16 },
+      { setting: 'seeds', notebook: 10, used: 2 },
+      { setting: 'limit', notebook: 'none', used: 3000 },
+    ]);
+    expect(r.significance).toMatchObject({ a: 'scratch', b: 'transfer' });
+    expect(r.significance.difference).toBeCloseTo(r.testAccuracy.mean - r.baseline.mean, 12);
     expect(r.sizes.trainB).toBe(200);
     // Model A learned task A (8 classes, chance 0.125).
     expect(r.modelA.testAccuracy).toBeGreaterThan(0.5);
@@ -68,7 +80,7 @@ describe('transfer-cnn experiment', () => {
       epochsFrozen: 1,
       epochsUnfrozen: 1,
       cut: 'gap',
-    }).run(testContext({ limit: 1200, seeds: 1, seed: 8 }));
+    }).run(testContext({ profile: 'quick', limit: 1200, seeds: 1, seed: 8 }));
     expect(tf.memory().numTensors).toBe(before);
     expect(r.settings.cut).toBe('gap');
     expect(r.seeds).toEqual([8]);

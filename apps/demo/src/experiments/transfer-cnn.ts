@@ -14,35 +14,15 @@ import { cloneModel, discriminativeOptimizer, freeze, unfreeze } from '@steadygr
 import { experimentData } from '../data.js';
 import type { Experiment, ExperimentContext } from '../experiment.js';
 import { CONV_BASE_CUT, CONV_BASE_TOP, convBaseModel } from '../models.js';
-import { type SeedStats, seedStats } from '../stats.js';
+import { describeProfile, limitOf, type ProfileFields, resolveProfile } from '../profile.js';
+import { compareVariants, type SeedStats, type Significance, seedStats } from '../stats.js';
+import { TRANSFER_CNN_PROFILES, type TransferCnnSettings } from './transfer-cnn-profile.js';
 
 /** Settings of {@link createTransferCnnExperiment} (defaults there). */
-export interface TransferCnnSettings {
-  /** Conv filters per block of the base (default `[16, 32]`). */
-  readonly filters: readonly number[];
-  /** Task B's two classes `[negative, positive]` (default `[5, 6]`: sandal vs shirt, as the seed's cells 11–18). */
-  readonly classesB: readonly [number, number];
-  /** Task B's training images (default 200). */
-  readonly sizeB: number;
-  readonly epochsA: number;
-  readonly epochsFrozen: number;
-  readonly epochsUnfrozen: number;
-  /** SGD (momentum 0.9) rate of model A, of scratch B, and of the new head (default 0.01). */
-  readonly learningRate: number;
-  /** The rate of the unfrozen top block in the second phase (default 1e-3). */
-  readonly lowerLearningRate: number;
-  readonly batchSize: number;
-  readonly seeds: number;
-  /**
-   * Where the base is cut and what the new head is: `'dense'` (default) keeps every hidden layer of A (its
-   * Dense 64 included) and adds Dense 1, as Géron's cells do; `'gap'` cuts at the last pooling layer and adds
-   * GlobalAveragePooling2D + Dense 1 (the recipe for a deep pretrained conv base).
-   */
-  readonly cut: 'gap' | 'dense';
-}
+export type { TransferCnnSettings } from './transfer-cnn-profile.js';
 
 /** What `pnpm demo transfer-cnn --json` prints. */
-export interface TransferCnnResult {
+export interface TransferCnnResult extends ProfileFields {
   readonly experiment: 'transfer-cnn';
   readonly backend: string;
   /** Task-B test accuracy over seeds. `testAccuracy` is the transfer model's; `baseline` is scratch's. */
@@ -61,6 +41,8 @@ export interface TransferCnnResult {
   /** Model A's test accuracy on task A (trained once, with the first seed). */
   readonly modelA: { readonly testAccuracy: number; readonly parameters: number };
   readonly settings: TransferCnnSettings;
+  /** Transfer against scratch over the seeds (Welch t-test of the task-B test accuracies). */
+  readonly significance: Significance;
   readonly seconds: number;
 }
 
@@ -122,6 +104,7 @@ function publishFilters(ctx: ExperimentContext, model: Model): void {
  * Measured (`pnpm demo transfer-cnn --json`, wasm, defaults, 2026-12-07, 325 s on a shared 2-core machine):
  * model A 0.9385 on task A; task B over 10 seeds: scratch 0.9926 ± 0.0053, transfer 0.9993 ± 0.0004, the
  * error rate reduced by 89.9%, transfer ahead on 10 of 10 seeds (Géron's MLP, one seed: 97.05% → 99.40%).
+ * Those defaults are the notebook profile ({@link TRANSFER_CNN_PROFILES}): its runtime is those 325 s.
  */
 export function createTransferCnnExperiment(
   options: Partial<TransferCnnSettings> = {},
@@ -133,20 +116,16 @@ export function createTransferCnnExperiment(
     async run(ctx) {
       registerGradients();
       const started = performance.now();
+      const p = resolveProfile(ctx.profile, TRANSFER_CNN_PROFILES, {
+        epochsA: ctx.epochs,
+        learningRate: ctx.learningRate,
+        batchSize: ctx.batchSize,
+        seeds: ctx.seeds,
+        limit: ctx.limit,
+        ...options,
+      });
+      const settings = p.settings;
       const {
-        filters = [16, 32],
-        classesB = [5, 6],
-        sizeB = 200,
-        epochsA = ctx.epochs ?? 3,
-        epochsFrozen = 5,
-        epochsUnfrozen = 10,
-        learningRate = ctx.learningRate ?? 0.01,
-        lowerLearningRate = 1e-3,
-        batchSize = ctx.batchSize ?? 32,
-        seeds: seedCount = ctx.seeds ?? 10,
-        cut = 'dense',
-      } = options;
-      const settings: TransferCnnSettings = {
         filters,
         classesB,
         sizeB,
@@ -158,8 +137,9 @@ export function createTransferCnnExperiment(
         batchSize,
         seeds: seedCount,
         cut,
-      };
-      const data = await experimentData(ctx);
+      } = settings;
+      ctx.log(describeProfile(p));
+      const data = await experimentData(ctx, limitOf(settings.limit));
       const { train, valid } = validationSplit(data.train, {
         validationSize: Math.min(5000, Math.floor(data.train.count / 12)),
         position: 'first',
@@ -308,8 +288,16 @@ export function createTransferCnnExperiment(
         ctx.log(
           `task B test accuracy over ${seeds.length} seeds: scratch ${s.mean.toFixed(4)} ± ${s.std.toFixed(4)}, transfer ${t.mean.toFixed(4)} ± ${t.std.toFixed(4)}; error rate reduced by ${errorRateReduction === null ? '— (scratch made no error)' : `${(100 * errorRateReduction).toFixed(1)}%`}; transfer ahead on ${transferWins}/${seeds.length} seeds`,
         );
+        const significance = compareVariants(
+          'task-B test accuracy',
+          { label: 'scratch', values: scratch },
+          { label: 'transfer', values: transfer },
+        );
+        ctx.log(significance.statement);
         const [neg, pos] = classesB;
         return {
+          profile: p.profile,
+          notebookDifferences: p.notebookDifferences,
           experiment: 'transfer-cnn',
           backend: ctx.backend,
           testAccuracy: t,
@@ -324,6 +312,7 @@ export function createTransferCnnExperiment(
           sizes: { trainA: split.a.train.count, trainB: split.b.train.count, testB: split.b.test.count },
           modelA: { testAccuracy: accuracyA, parameters: modelA.countParams() },
           settings,
+          significance,
           seconds: (performance.now() - started) / 1000,
         };
       } finally {
