@@ -91,6 +91,7 @@ describe('report markdown', () => {
       'Between variants (steadygrad, Welch over the seeds):\n\n- bn-after-activation − plain test accuracy: +0.0100 (Welch t = 1.2): not significant\n',
     );
     expect(md).toContain("Settings: the notebook's (no difference).");
+    expect(md).toContain('| [bn](#bn) | notebook, 61 s | 1 | 1 | 0 | 0 |');
     expect(md).toContain(
       'Keras 3 reference: `tooling/reference/keras/bn.notebook.json` (tooling/reference/bn.py, 2026-12-07T23:40:00Z; keras 3.15.1, tensorflow 2.21.0; machine: EPYC, 2, 1).',
     );

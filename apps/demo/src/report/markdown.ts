@@ -156,6 +156,34 @@ function section(s: ReportSection, doc: ReportDocument, counts: Map<Verdict['kin
   return out;
 }
 
+/** The table of contents: per experiment, whether it has a result and how its rows were judged. */
+function overview(doc: ReportDocument): string[] {
+  const lines = [
+    '| experiment | result | agree | differ | no reference | other |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const s of doc.sections) {
+    const anchor = `[${s.experiment}](#${s.experiment
+      .toLowerCase()
+      .replace(/[^a-z0-9 -]/g, '')
+      .replace(/ /g, '-')})`;
+    if (s.entry === undefined) {
+      lines.push(`| ${anchor} | none | | | | |`);
+      continue;
+    }
+    const rows = sectionRows(s, String(at(s.entry.result, 'profile') ?? s.entry.spec.profile), doc.tables);
+    const count = (...kinds: Verdict['kind'][]) => rows.filter((r) => kinds.includes(r.verdict.kind)).length;
+    const differs = rows.filter((r) => r.verdict.kind === 'differs');
+    const unexplained = differs.filter(
+      (r) => r.verdict.kind === 'differs' && r.verdict.difference === undefined,
+    ).length;
+    lines.push(
+      `| ${anchor} | ${s.entry.spec.profile}, ${Math.round(s.entry.seconds)} s | ${count('agrees')} | ${differs.length}${unexplained > 0 ? ` (${unexplained} unexplained)` : ''} | ${count('no-reference')} | ${count('too-few-seeds', 'derived', 'missing')} |`,
+    );
+  }
+  return [...lines, ''];
+}
+
 /** The report's markdown. */
 export function reportMarkdown(doc: ReportDocument): string {
   const counts = new Map<Verdict['kind'], number>();
@@ -173,6 +201,7 @@ export function reportMarkdown(doc: ReportDocument): string {
     '',
     `${ran} of ${doc.sections.length} experiments have results; ${n('agrees')} figures agree with Keras 3, ${n('differs')} differ (named or unexplained, see each table), ${n('no-reference')} have no Keras 3 reference (the row says why), ${n('too-few-seeds')} have too few seeds to judge, ${n('derived')} are derived from other rows, ${n('missing')} are missing from their result.`,
     '',
+    ...overview(doc),
   ];
   return `${[...head, ...body].join('\n').trimEnd()}\n`;
 }
