@@ -54,14 +54,14 @@ describe('pnpm demo report', () => {
     expect(section(md, 'bn')).toContain('**No result**: not run yet (`pnpm demo report --quick --only bn`).');
     // The cell 5 model's parameter counts, equal to the notebook's model.summary().
     expect(section(md, 'summary')).toContain(
-      '| total parameters (cell 5 model) | 271,346, quick | — | 271,346 (model.summary() in the notebook) | no reference: ',
+      '| total parameters (cell 5 model) | 271,346, quick | — | 271,346 (model.summary() in the notebook) | no Keras 3 reference (why: above the table) |',
     );
     expect(section(md, 'summary')).toContain(
       '| non-trainable parameters (BN moving statistics) | 2,368, quick |',
     );
     const lr = section(md, 'lr-finder');
     expect(lr).toMatch(
-      /\| suggested maximum learning rate \| \d\.\d{3}e?-?\d* \(1 seed\), quick \| — \| — \| no reference: /,
+      /\| suggested maximum learning rate \| \d\.\d{3}e?-?\d* \(1 seed\), quick \| — \| — \| no Keras 3 reference \(why: above the table\) \|/,
     );
     expect(lr).toContain(
       '![LR finder: training loss while the learning rate grows](reproduction/lr-finder-sweep.svg)',

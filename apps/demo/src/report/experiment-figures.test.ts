@@ -60,6 +60,11 @@ describe('experiment figures', () => {
     expect(acc?.steadygrad).toBeNull();
     expect(loss?.steadygrad).toEqual({ mean: 0.4, std: 0, n: 1, values: [0.4] });
     expect(experimentFigures('bn', null)).toEqual([]);
+    const [, testLoss] = experimentFigures('clipping', {
+      results: [{ clipping: 'none', diverged: true, testLoss: null }],
+    });
+    expect(testLoss?.steadygrad).toBeNull();
+    expect(testLoss?.missingReason).toBe('null in the result: not finite (the run diverged or overflowed)');
     expect(experimentFigures('no-such', {})).toEqual([]);
   });
 });

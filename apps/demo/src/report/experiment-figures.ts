@@ -36,6 +36,9 @@ function fig(
     ...(extra.published ? { published: extra.published } : {}),
     ...(extra.exact ? { exact: true } : {}),
     ...(extra.derivedFrom ? { derivedFrom: extra.derivedFrom } : {}),
+    ...(value === null
+      ? { missingReason: 'null in the result: not finite (the run diverged or overflowed)' }
+      : {}),
   };
 }
 

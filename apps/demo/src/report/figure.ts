@@ -38,6 +38,8 @@ export interface Figure {
    * own, so it is judged through those rows.
    */
   readonly derivedFrom?: readonly string[];
+  /** Why `steadygrad` is `null` when the result does carry the field (e.g. `null`: not finite). */
+  readonly missingReason?: string;
 }
 
 /** `obj[k1][k2]...` of a JSON value, `undefined` where a step is missing. */

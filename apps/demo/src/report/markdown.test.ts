@@ -114,7 +114,10 @@ describe('report markdown', () => {
       doc([{ experiment: 'mlp', description: 'the baseline', entry: entry('mlp', mlp, 'quick') }]),
     );
     expect(row(md, 'test accuracy')).toBe(
-      '| test accuracy | 0.8512 (1 seed), quick | — | 0.8864 (Géron, one seed, 30 epochs) | no reference: no Keras 3 reference generated yet (tooling/reference/keras/mlp.quick.json does not exist) |',
+      '| test accuracy | 0.8512 (1 seed), quick | — | 0.8864 (Géron, one seed, 30 epochs) | no Keras 3 reference (why: above the table) |',
+    );
+    expect(md).toContain(
+      'Keras 3 reference: none — no Keras 3 reference generated yet (tooling/reference/keras/mlp.quick.json does not exist).',
     );
     expect(md).toContain('Settings that differ from the notebook: epochs 5 (notebook: 30).');
   });
@@ -136,9 +139,12 @@ describe('report markdown', () => {
     );
     expect(md).toContain('**No result**: not run yet (`pnpm demo report --only transfer`).');
     expect(row(md, 'total parameters (cell 5 model)')).toMatch(
-      /^\| total parameters \(cell 5 model\) \| 271,346, notebook \| — \| 271,346 \(model.summary\(\) in the notebook\) \| no reference: no training to compare/,
+      /^\| total parameters \(cell 5 model\) \| 271,346, notebook \| — \| 271,346 \(model.summary\(\) in the notebook\) \| no Keras 3 reference \(why: above the table\) \|$/,
     );
     expect(md).toContain('Settings against the notebook: not reported by this result.');
+    expect(md).toContain(
+      'Keras 3 reference: none — no training to compare: the published column is Keras’s own model.summary()',
+    );
   });
 
   it('escapes table cells and formats summaries', () => {

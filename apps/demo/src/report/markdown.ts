@@ -3,6 +3,7 @@
 // (mean ± std, n seeds, profile), Keras 3, Géron's published figure, verdict — the explanations of the named
 // differences, and its plots.
 import type { CacheEntry } from './cache.js';
+import { noReferenceReason } from './differences.js';
 import { experimentFigures } from './experiment-figures.js';
 import { at, type Figure, type FigureFormat, list } from './figure.js';
 import type { KerasReference } from './keras-reference.js';
@@ -45,6 +46,7 @@ export function cell(text: string): string {
 
 /** A figure's value in its format. */
 export function formatValue(v: number, format: FigureFormat): string {
+  if (v === 0 && format === 'number') return '0';
   switch (format) {
     case 'accuracy':
       return v.toFixed(4);
@@ -109,6 +111,10 @@ function section(s: ReportSection, doc: ReportDocument, counts: Map<Verdict['kin
     differencesLine(r),
   );
   if (s.reference) out.push(referenceLine(s.reference));
+  else
+    out.push(
+      `Keras 3 reference: none — ${noReferenceReason(s.experiment, profile, doc.tables?.noReference)}.`,
+    );
   out.push('');
   const rows = sectionRows(s, profile, doc.tables);
   if (rows.length === 0) {
@@ -128,7 +134,7 @@ function section(s: ReportSection, doc: ReportDocument, counts: Map<Verdict['kin
         ? `${formatValue(figure.published.value, figure.format)}${figure.published.note ? ` (${figure.published.note})` : ''}`
         : '—';
       out.push(
-        `| ${cell(figure.label)} | ${cell(ours)} | ${cell(theirs)} | ${cell(pub)} | ${cell(v.text)} |`,
+        `| ${cell(figure.label)} | ${cell(ours)} | ${cell(theirs)} | ${cell(pub)} | ${cell(v.kind === 'no-reference' && !s.reference ? 'no Keras 3 reference (why: above the table)' : v.text)} |`,
       );
     }
     out.push('');

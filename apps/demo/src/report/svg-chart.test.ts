@@ -96,6 +96,9 @@ describe('svg chart', () => {
     expect(svg).not.toMatch(/loss < 1/);
     expect(svg).toContain('loss &lt; 1 &amp; &quot;ok&quot;');
     expect(texts(svg, 'xtick')).toEqual(['T-shirt/top', 'a&lt;b']);
+    // Categories at 0 and 1 with half a step of room each side: a quarter and three quarters of the width.
+    expect(attr(svg, 'xtickmark', 'x1')).toEqual(['210', '486']);
+    expect(attr(svg, 'point', 'cx')).toEqual(['210', '486']);
     expect(texts(svg, 'legend')).toEqual(['Keras &amp; co']);
   });
 

@@ -144,7 +144,10 @@ export function lineChartSvg(chart: LineChart): string {
       s.band?.[i] !== undefined ? [v - (s.band[i] as number), v + (s.band[i] as number), v] : [v],
     ),
   );
-  const xa = axis(allX, chart.logX === true, false);
+  // Categories sit at 0 … n−1 with half a step of room on each side, so the end labels stay inside.
+  const xa: Axis = chart.xCategories
+    ? { lo: -0.5, hi: chart.xCategories.length - 0.5, log: false, ticks: chart.xCategories.map((_, i) => i) }
+    : axis(allX, chart.logX === true, false);
   const ya = axis(allY, chart.logY === true, true);
   const px = (v: number) => m.left + unit(xa, v) * pw;
   const py = (v: number) => m.top + (1 - unit(ya, v)) * ph;
@@ -221,6 +224,13 @@ export function lineChartSvg(chart: LineChart): string {
         out.push(
           `<polyline class="series" points="${seg.join(' ')}" fill="none" stroke="${colour}" stroke-width="1.8"${dash}/>`,
         );
+        // On a categorical axis each point is a category of its own: marked.
+        if (chart.xCategories) {
+          for (const p of seg) {
+            const [cx, cy] = p.split(',');
+            out.push(`<circle class="point" cx="${cx}" cy="${cy}" r="3" fill="${colour}"/>`);
+          }
+        }
       }
     }
     const ly = height - 16 * (legendRows - k) + 2;

@@ -94,5 +94,11 @@ describe('verdict', () => {
     ).toBe('derived from a and b: judged on those rows');
     const missing: Figure = { id: 'm', label: 'm', format: 'accuracy', steadygrad: null };
     expect(verdict('bn', 'notebook', missing, ref({ m: [1] })).kind).toBe('missing');
+    expect(verdict('bn', 'notebook', missing, ref({ m: [1] })).text).toBe(
+      "not in this result (no 'm' figure in the experiment’s JSON)",
+    );
+    expect(
+      verdict('bn', 'notebook', { ...missing, missingReason: 'null: diverged' }, ref({ m: [1] })).text,
+    ).toBe('null: diverged');
   });
 });

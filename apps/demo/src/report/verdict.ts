@@ -68,7 +68,7 @@ export function verdict(
   if (ours === null) {
     return {
       kind: 'missing',
-      text: `not in this result (no '${figure.id}' figure in the experiment’s JSON)`,
+      text: figure.missingReason ?? `not in this result (no '${figure.id}' figure in the experiment’s JSON)`,
     };
   }
   if (reference === undefined) {
