@@ -51,8 +51,16 @@ describe('experiment figures', () => {
     // Géron published the final validation accuracy: it stands beside that row; no validation set → missing.
     expect(activations.map((f) => [f.id, f.steadygrad?.mean, f.published?.value])).toEqual([
       ['selu.testAccuracy', 0.8200000000000001, undefined],
+      ['selu.finalTrainLoss', undefined, undefined],
       ['selu.valAccuracy', undefined, 0.8046],
     ]);
+  });
+
+  it('a mean over several seeds without per-seed values is marked as such', () => {
+    const [, loss] = experimentFigures('mlp', { testAccuracy: 0.85, testLoss: 0.4, seeds: [42, 43, 44] });
+    expect(loss?.steadygrad).toEqual({ mean: 0.4, std: Number.NaN, n: 3, meanOnly: true });
+    const [single] = experimentFigures('mlp', { testAccuracy: 0.85, seeds: [42] });
+    expect(single?.steadygrad).toEqual({ mean: 0.85, std: 0, n: 1, values: [0.85] });
   });
 
   it('a figure the result lacks is missing (null), never an exception', () => {

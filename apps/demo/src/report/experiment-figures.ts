@@ -26,13 +26,20 @@ function fig(
     published?: PublishedFigure | undefined;
     exact?: boolean;
     derivedFrom?: readonly string[];
+    /** The run's seeds, when `value` is a mean over them without the per-seed values. */
+    meanOver?: unknown;
   } = {},
 ): Figure {
+  let steadygrad = figureValue(value, extra.perSeed);
+  const seeds = list(extra.meanOver).length;
+  if (steadygrad !== null && steadygrad.n === 1 && seeds > 1) {
+    steadygrad = { mean: steadygrad.mean, std: Number.NaN, n: seeds, meanOnly: true };
+  }
   return {
     id,
     label,
     format,
-    steadygrad: figureValue(value, extra.perSeed),
+    steadygrad,
     ...(extra.published ? { published: extra.published } : {}),
     ...(extra.exact ? { exact: true } : {}),
     ...(extra.derivedFrom ? { derivedFrom: extra.derivedFrom } : {}),
@@ -59,7 +66,7 @@ const EXTRACTORS: Readonly<Record<string, Extractor>> = {
         'testAccuracy',
       ),
     }),
-    fig('testLoss', 'test loss', 'number', at(r, 'testLoss')),
+    fig('testLoss', 'test loss', 'number', at(r, 'testLoss'), { meanOver: at(r, 'seeds') }),
   ],
   summary: (r) => [
     fig('totalParams', 'total parameters (cell 5 model)', 'integer', at(r, 'totalParams'), {
@@ -87,25 +94,30 @@ const EXTRACTORS: Readonly<Record<string, Extractor>> = {
     ),
   ],
   bn: (r) =>
-    names(at(r, 'results'), 'variant').map((v) => {
+    names(at(r, 'results'), 'variant').flatMap((v) => {
       const x = find(at(r, 'results'), 'variant', v);
-      return fig(
-        `${v}.testAccuracy`,
-        `${v}: test accuracy`,
-        'accuracy',
-        at(x, 'testAccuracyStats') ?? at(x, 'testAccuracy'),
-        {
+      const accuracy = at(x, 'testAccuracyStats') ?? at(x, 'testAccuracy');
+      return [
+        fig(`${v}.testAccuracy`, `${v}: test accuracy`, 'accuracy', accuracy, {
           published: pub(x, 'Géron, one seed', 'testAccuracy'),
-        },
-      );
+        }),
+        fig(`${v}.finalTrainLoss`, `${v}: training loss, last epoch`, 'number', last(at(x, 'trainLoss')), {
+          meanOver: at(r, 'seeds'),
+        }),
+      ];
     }),
   optimizers: (r) =>
-    names(at(r, 'results'), 'optimizer').map((o) => {
+    names(at(r, 'results'), 'optimizer').flatMap((o) => {
       const x = find(at(r, 'results'), 'optimizer', o);
-      return fig(`${o}.valAccuracy`, `${o}: final validation accuracy`, 'accuracy', at(x, 'valAccuracy'), {
-        perSeed: perSeed(at(x, 'seeds'), 'valAccuracy'),
-        published: published(at(x, 'published'), 'Géron, one seed, 10 epochs'),
-      });
+      return [
+        fig(`${o}.valAccuracy`, `${o}: final validation accuracy`, 'accuracy', at(x, 'valAccuracy'), {
+          perSeed: perSeed(at(x, 'seeds'), 'valAccuracy'),
+          published: published(at(x, 'published'), 'Géron, one seed, 10 epochs'),
+        }),
+        fig(`${o}.valLoss`, `${o}: final validation loss`, 'number', at(x, 'valLoss'), {
+          perSeed: perSeed(at(x, 'seeds'), 'valLoss'),
+        }),
+      ];
     }),
   clipping: (r) =>
     names(at(r, 'results'), 'clipping').flatMap((c) => {
@@ -166,6 +178,7 @@ const EXTRACTORS: Readonly<Record<string, Extractor>> = {
       const x = find(at(r, 'results'), 'activation', a);
       return [
         fig(`${a}.testAccuracy`, `${a}: test accuracy`, 'accuracy', at(x, 'accuracies')),
+        fig(`${a}.finalTrainLoss`, `${a}: training loss, last epoch`, 'number', at(x, 'trainLoss')),
         fig(`${a}.valAccuracy`, `${a}: final validation accuracy`, 'accuracy', at(x, 'valAccuracies'), {
           published: published(at(x, 'published'), 'Géron, one seed, 100 layers, 5 epochs'),
         }),

@@ -10,6 +10,8 @@ export type FigureFormat = 'accuracy' | 'number' | 'integer' | 'boolean';
 /** steadygrad's side of a figure: summary over seeds, and the per-seed values when known. */
 export interface FigureValue extends SampleSummary {
   readonly values?: readonly number[];
+  /** The result gives only the mean over `n` seeds (no per-seed values, `std` NaN): it cannot be judged. */
+  readonly meanOnly?: boolean;
 }
 
 /** A published figure (Géron's notebook or book) with what qualifies it (epochs, one seed, ...). */

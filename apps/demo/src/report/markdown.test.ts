@@ -9,16 +9,19 @@ const bnResult = {
   backend: 'wasm',
   profile: 'notebook',
   notebookDifferences: [],
+  seeds: [42, 43, 44],
   results: [
     {
       variant: 'plain',
       testAccuracy: { mean: 0.87, std: 0.01, values: [0.86, 0.87, 0.88] },
       valAccuracy: [0.8, 0.85],
+      trainLoss: [0.5, 0.4],
     },
     {
       variant: 'bn-after-activation',
       testAccuracy: { mean: 0.88, std: 0.0027, values: [0.8772, 0.88, 0.8828] },
       valAccuracy: [0.81, 0.86],
+      trainLoss: [0.45, 0.35],
     },
   ],
 };
@@ -91,7 +94,10 @@ describe('report markdown', () => {
       'Between variants (steadygrad, Welch over the seeds):\n\n- bn-after-activation − plain test accuracy: +0.0100 (Welch t = 1.2): not significant\n',
     );
     expect(md).toContain("Settings: the notebook's (no difference).");
-    expect(md).toContain('| [bn](#bn) | notebook, 61 s | 1 | 1 | 0 | 0 |');
+    expect(row(md, 'plain: training loss, last epoch')).toBe(
+      "| plain: training loss, last epoch | 0.4000 (mean of 3 seeds), notebook | — | — | no reference: the Keras 3 reference (tooling/reference/bn.py) has no 'plain.finalTrainLoss' figure |",
+    );
+    expect(md).toContain('| [bn](#bn) | notebook, 61 s | 1 | 1 | 2 | 0 |');
     expect(md).toContain(
       'Keras 3 reference: `tooling/reference/keras/bn.notebook.json` (tooling/reference/bn.py, 2026-12-07T23:40:00Z; keras 3.15.1, tensorflow 2.21.0; machine: EPYC, 2, 1).',
     );
@@ -151,5 +157,8 @@ describe('report markdown', () => {
     expect(cell('a | b\nc')).toBe('a \\| b c');
     expect(formatSummary({ mean: 0.5, std: 0.01, n: 4 }, 'accuracy')).toBe('0.5000 ± 0.0100 (4 seeds)');
     expect(formatSummary({ mean: 1e-5, std: 0, n: 1 }, 'number')).toBe('1.000e-5 (1 seed)');
+    expect(formatSummary({ mean: 0.25, std: Number.NaN, n: 3, meanOnly: true } as never, 'number')).toBe(
+      '0.2500 (mean of 3 seeds)',
+    );
   });
 });

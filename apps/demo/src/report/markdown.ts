@@ -62,6 +62,7 @@ export function formatValue(v: number, format: FigureFormat): string {
 /** `mean ± std (n seeds)` or the value alone for a single seed / exact figure. */
 export function formatSummary(s: SampleSummary, format: FigureFormat, exact = false): string {
   if (exact) return formatValue(s.mean, format);
+  if ((s as { meanOnly?: boolean }).meanOnly) return `${formatValue(s.mean, format)} (mean of ${s.n} seeds)`;
   if (s.n === 1) return `${formatValue(s.mean, format)} (1 seed)`;
   return `${formatValue(s.mean, format)} ± ${formatValue(s.std, format === 'integer' ? 'number' : format)} (${s.n} seeds)`;
 }
@@ -144,9 +145,14 @@ function section(s: ReportSection, doc: ReportDocument, counts: Map<Verdict['kin
     }
     for (const [name, explanation] of named) out.push(`- **${name}**: ${explanation}`);
     if (named.size > 0) out.push('');
-    // The experiments' own Welch statements: bn's `comparisons`, transfer's `significance`, activations'
-    // `bestVsWorst`.
-    const statements = [...list(at(r, 'comparisons')), at(r, 'significance'), at(r, 'bestVsWorst')]
+    // The experiments' own Welch statements: bn's, optimizers' and schedules' `comparisons`, transfer's
+    // `significance`, activations' `bestVsWorst`, regularization's `mcDropout.significance`.
+    const statements = [
+      ...list(at(r, 'comparisons')),
+      at(r, 'significance'),
+      at(r, 'bestVsWorst'),
+      at(r, 'mcDropout', 'significance'),
+    ]
       .map((c) => at(c, 'statement'))
       .filter((t): t is string => typeof t === 'string');
     if (statements.length > 0) {

@@ -132,6 +132,25 @@ describe('report plots', () => {
     ]);
   });
 
+  it('the LR finder’s sweep with the Keras 3 loss dashed (its nulls past divergence break the line)', () => {
+    const ref: KerasReference = {
+      experiment: 'lr-finder',
+      profile: 'notebook',
+      metrics: {},
+      curves: {
+        'lr-finder.loss': {
+          x: [1e-5, 1e-4, 1e-3],
+          series: { loss: [2.3, 2, null], smoothed: [2.3, 2.1, null] },
+        },
+      },
+    };
+    const [sweep] = experimentPlots('lr-finder', { lrs: [1e-5, 1e-4, 1e-3], losses: [2.3, 2.1, 9] }, ref);
+    expect(sweep?.chart.series.map((s) => [s.label, s.dashed ?? false, s.y])).toEqual([
+      ['steadygrad: loss', false, [2.3, 2.1, 9]],
+      ['Keras 3: loss', true, [2.3, 2, Number.NaN]],
+    ]);
+  });
+
   it('a result without the data yields no plot', () => {
     expect(experimentPlots('lr-finder', { lrs: [1, 2], losses: [1] })).toEqual([]);
     expect(experimentPlots('deep-stats', {})).toEqual([]);

@@ -168,7 +168,7 @@ function schedules(r: unknown): Plot[] {
     : [];
 }
 
-function lrFinder(r: unknown): Plot[] {
+function lrFinder(r: unknown, ref: KerasReference | undefined): Plot[] {
   const x = numbers(at(r, 'lrs'));
   const y = numbers(at(r, 'losses'));
   if (x.length === 0 || x.length !== y.length) return [];
@@ -181,7 +181,12 @@ function lrFinder(r: unknown): Plot[] {
         yLabel: 'training loss',
         logX: true,
         logY: true,
-        series: [{ label: 'loss', x, y }],
+        series: [
+          { label: 'steadygrad: loss', x, y },
+          ...kerasSeries(ref, 'lr-finder.loss', (l) => (l === 'loss' ? 0 : 1)).filter(
+            (k) => k.label === 'Keras 3: loss',
+          ),
+        ],
       },
     },
   ];
@@ -224,7 +229,7 @@ export function experimentPlots(experiment: string, result: unknown, reference?:
     case 'schedules':
       return schedules(result);
     case 'lr-finder':
-      return lrFinder(result);
+      return lrFinder(result, reference);
     case 'mc-dropout':
       return mcDropout(result);
     default:

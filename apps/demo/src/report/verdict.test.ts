@@ -92,6 +92,15 @@ describe('verdict', () => {
     expect(
       verdict('bn', 'notebook', figure('e', [0.5], { derivedFrom: ['a', 'b'] }), ref({ e: [0.4] })).text,
     ).toBe('derived from a and b: judged on those rows');
+    const meanOnly: Figure = {
+      id: 'l',
+      label: 'l',
+      format: 'number',
+      steadygrad: { mean: 0.3, std: Number.NaN, n: 3, meanOnly: true },
+    };
+    expect(verdict('bn', 'notebook', meanOnly, ref({ l: [0.3, 0.31] })).text).toBe(
+      'cannot judge: the result gives only the mean over its 3 seeds, not each seed’s value',
+    );
     const missing: Figure = { id: 'm', label: 'm', format: 'accuracy', steadygrad: null };
     expect(verdict('bn', 'notebook', missing, ref({ m: [1] })).kind).toBe('missing');
     expect(verdict('bn', 'notebook', missing, ref({ m: [1] })).text).toBe(

@@ -93,6 +93,12 @@ export function verdict(
       text: `derived from ${figure.derivedFrom.join(' and ')}: judged on those rows`,
     };
   }
+  if (ours.meanOnly) {
+    return {
+      kind: 'too-few-seeds',
+      text: `cannot judge: the result gives only the mean over its ${ours.n} seeds, not each seed’s value`,
+    };
+  }
   const comparison = welch(ours, theirs);
   const known = namedDifference(experiment, figure.id, profile, tables.differences);
   if (!figure.exact && (ours.n < 2 || theirs.n < 2)) {
