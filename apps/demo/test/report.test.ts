@@ -3,7 +3,7 @@
 // SVG plots and the cache they leave, a second run served from the cache, `--assemble`, `--only` per
 // profile, and the usage errors.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,14 @@ import { experiments } from '../src/experiments/index.js';
 const app = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = mkdtempSync(join(tmpdir(), 'steadygrad-report-'));
 const cache = join(out, 'cache');
+// The quick runs compare with references of the test's own: the committed summary counts, as the quick
+// profile's; none for lr-finder (the committed references grow while the project goes on).
+const references = join(out, 'references');
+mkdirSync(references);
+const keras = JSON.parse(
+  readFileSync(join(app, '../../tooling/reference/keras/summary.notebook.json'), 'utf8'),
+);
+writeFileSync(join(references, 'summary.quick.json'), JSON.stringify({ ...keras, profile: 'quick' }));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 async function report(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -38,7 +46,17 @@ const section = (md: string, name: string) => {
 
 describe('pnpm demo report', () => {
   it('--quick --only summary,lr-finder --out DIR: runs both, writes the markdown, the plot and the cache', async () => {
-    const r = await report('--quick', '--only', 'summary,lr-finder', '--out', out, '--cache', cache);
+    const r = await report(
+      '--quick',
+      '--only',
+      'summary,lr-finder',
+      '--out',
+      out,
+      '--cache',
+      cache,
+      '--references',
+      references,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/report: summary started \(estimate \d+s\)/);
@@ -54,7 +72,7 @@ describe('pnpm demo report', () => {
     expect(section(md, 'bn')).toContain('**No result**: not run yet (`pnpm demo report --quick --only bn`).');
     // The cell 5 model's parameter counts, equal to the notebook's model.summary().
     expect(section(md, 'summary')).toContain(
-      '| total parameters (cell 5 model) | 271,346, quick | — | 271,346 (model.summary() in the notebook) | no Keras 3 reference (why: above the table) |',
+      '| total parameters (cell 5 model) | 271,346, quick | 271,346 | 271,346 (model.summary() in the notebook) | agrees with Keras 3 exactly |',
     );
     expect(section(md, 'summary')).toContain(
       '| non-trainable parameters (BN moving statistics) | 2,368, quick |',
@@ -100,7 +118,16 @@ describe('pnpm demo report', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain('report: cached, not rerun (--rerun runs them again): summary');
     expect(again.stderr).not.toContain('started');
-    const assembled = await report('--quick', '--assemble', '--out', out, '--cache', cache);
+    const assembled = await report(
+      '--quick',
+      '--assemble',
+      '--out',
+      out,
+      '--cache',
+      cache,
+      '--references',
+      references,
+    );
     expect(assembled.code, assembled.stderr).toBe(0);
     expect(assembled.stderr).not.toContain('started');
     const md = readFileSync(join(out, 'reproduction.md'), 'utf8');
