@@ -2,8 +2,8 @@ import type { FashionMnist } from '@steadygrad/datasets';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import type { BenchRun } from './bench-types.js';
+import { tfjsLayersSeedCell5, tfjsLayersSmallCnn } from './tfjs-layers-models.js';
 import type { WorkerOptions } from './worker-options.js';
 
 /** A variable, so that type-checking does not need the optional package (a root devDependency). */
@@ -16,31 +16,6 @@ function images(split: { images: Uint8Array; count: number }, count: number): tf
   return tf.tensor3d(f, [n, 28, 28]);
 }
 
-/** `smallCnnModel` of apps/demo/src/models.ts in tfjs-layers (same layers, initializers and defaults). */
-function smallCnn(): tfl.Sequential {
-  const layers: tfl.layers.Layer[] = [tfl.layers.reshape({ targetShape: [28, 28, 1], inputShape: [28, 28] })];
-  for (const filters of [16, 32]) {
-    layers.push(
-      tfl.layers.conv2d({
-        filters,
-        kernelSize: 3,
-        padding: 'same',
-        useBias: false,
-        kernelInitializer: 'heNormal',
-      }),
-      tfl.layers.batchNormalization(),
-      tfl.layers.reLU(),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-    );
-  }
-  layers.push(
-    tfl.layers.flatten(),
-    tfl.layers.dense({ units: 64, activation: 'relu', kernelInitializer: 'heNormal' }),
-    tfl.layers.dense({ units: 10, activation: 'softmax' }),
-  );
-  return tfl.sequential({ layers });
-}
-
 /** The same work on `@tensorflow/tfjs-layers` (`model.fit` with tensors, as its users write it). */
 export async function runTfjsLayers(data: FashionMnist, o: WorkerOptions): Promise<BenchRun> {
   // tfjs-node registers the `tensorflow` backend (and its kernels) when imported: the same package and
@@ -51,25 +26,7 @@ export async function runTfjsLayers(data: FashionMnist, o: WorkerOptions): Promi
   const n = Math.min(o.samples, data.train.count);
   const x = images(data.train, n);
   const y = tf.tensor1d(Array.from(data.train.labels.subarray(0, n)), 'float32');
-  const model =
-    o.model === 'cnn'
-      ? smallCnn()
-      : tfl.sequential({
-          layers: [
-            tfl.layers.flatten({ inputShape: [28, 28] }),
-            tfl.layers.batchNormalization(),
-            tfl.layers.dense({ units: 300, activation: 'relu', kernelInitializer: 'heNormal' }),
-            tfl.layers.batchNormalization(),
-            tfl.layers.dense({ units: 100, activation: 'relu', kernelInitializer: 'heNormal' }),
-            tfl.layers.batchNormalization(),
-            tfl.layers.dense({ units: 10, activation: 'softmax' }),
-          ],
-        });
-  model.compile({
-    optimizer: tf.train.momentum(0.01, 0.9),
-    loss: 'sparseCategoricalCrossentropy',
-    metrics: ['accuracy'],
-  });
+  const model = o.model === 'cnn' ? tfjsLayersSmallCnn() : tfjsLayersSeedCell5();
   const before = tf.memory().numTensors;
   const t0 = performance.now();
   await model.fit(x, y, { epochs: 1, batchSize: o.batchSize, shuffle: true, verbose: 0 });

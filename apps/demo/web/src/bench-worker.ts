@@ -8,7 +8,7 @@ import { tf, useBackend } from '@steadygrad/core';
 import { type FashionMnist, imageSource, labelSource, sliceSplit } from '@steadygrad/datasets';
 import { sgd } from '@steadygrad/optim';
 import { compile } from '@steadygrad/train';
-import * as tfl from '@tensorflow/tfjs-layers';
+import { tfjsLayersSeedCell5 } from '../../src/bench/tfjs-layers-models.js';
 import type { WebBenchJob, WebBenchRun } from '../../src/bench/web-bench-types.js';
 import { seedCell5Model } from '../../src/models.js';
 import { loadSubset } from './subset.js';
@@ -96,22 +96,7 @@ async function tfjsLayers(
   const n = Math.min(job.samples, data.train.count);
   const x = tf.tensor3d(pixels(data.train, n), [n, 28, 28]);
   const y = tf.tensor1d(Array.from(data.train.labels.subarray(0, n)), 'float32');
-  const model = tfl.sequential({
-    layers: [
-      tfl.layers.flatten({ inputShape: [28, 28] }),
-      tfl.layers.batchNormalization(),
-      tfl.layers.dense({ units: 300, activation: 'relu', kernelInitializer: 'heNormal' }),
-      tfl.layers.batchNormalization(),
-      tfl.layers.dense({ units: 100, activation: 'relu', kernelInitializer: 'heNormal' }),
-      tfl.layers.batchNormalization(),
-      tfl.layers.dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
-  model.compile({
-    optimizer: tf.train.momentum(0.01, 0.9),
-    loss: 'sparseCategoricalCrossentropy',
-    metrics: ['accuracy'],
-  });
+  const model = tfjsLayersSeedCell5();
   const w = Math.min(job.warmupBatches * job.batchSize, n);
   if (w > 0) {
     const [xw, yw] = [tf.slice(x, [0, 0, 0], [w, -1, -1]), tf.slice(y, [0], [w])];
