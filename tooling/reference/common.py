@@ -7,7 +7,6 @@ import json
 import os
 import platform
 import sys
-import tempfile
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
@@ -24,6 +23,8 @@ import keras  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "bench"))
 from idx_data import find, read_idx  # noqa: E402
+
+import jsonfile  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA_DIR = os.environ.get("SG_FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist")
@@ -111,11 +112,16 @@ def machine():
 
 
 def finite(value):
-    """An int stays an int; a float is a float, or None (JSON null) when it is not finite (NaN, ±Infinity)."""
+    """An int stays an int; a float is a float of 7 significant digits, or None (JSON null) when it is not
+    finite (NaN, ±Infinity)."""
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return int(value)
     v = float(value)
-    return v if np.isfinite(v) else None
+    return float(f"{v:.7g}") if np.isfinite(v) else None  # float32 figures: 7 significant digits
+
+
+def finite_or_none(value):
+    return None if value is None else finite(value)
 
 
 def mean_or_none(values):
@@ -176,16 +182,11 @@ class Reference:
                 runs = list(per_seed.values())
                 n = min(len(r["y"]) for r in runs)
                 out["x"] = runs[0]["x"][:n]
-                out["series"][label] = [mean_or_none([r["y"][i] for r in runs]) for i in range(n)]
+                out["series"][label] = [finite_or_none(mean_or_none([r["y"][i] for r in runs])) for i in range(n)]
             curves[curve_id] = out
         self.doc["curves"] = curves
         self.doc["generated"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), suffix=".tmp")
-        with os.fdopen(fd, "w") as f:
-            json.dump(self.doc, f, indent=1)
-            f.write("\n")
-        os.replace(tmp, self.path)
+        jsonfile.write(self.doc, self.path)
 
 
 def summary(values):

@@ -2,14 +2,16 @@
 """Writes keras/<experiment>.quick.json from keras/<experiment>.notebook.json for the experiments whose quick
 profile changes nothing but the number of steadygrad seeds (bn, deep-stats, lr-finder, optimizers, summary:
 apps/demo/src/experiments/*.ts, `quick: { seeds: 1 }` or `quick: {}`), so the report finds a reference for both
-profiles without training twice. The copy keeps every Keras seed and says where it comes from (`copiedFrom`).
+profiles without training twice. The copy keeps every Keras seed's metrics and the mean curves (the per-seed
+curves stay in the notebook file) and says where it comes from (`copiedFrom`).
 
   /path/to/venv/bin/python tooling/reference/quick-from-notebook.py [experiment ...]
 """
 import json
 import os
 import sys
-import tempfile
+
+import jsonfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAME_SETTINGS = ["bn", "deep-stats", "lr-finder", "optimizers", "summary"]
@@ -26,13 +28,10 @@ def main():
         with open(src) as f:
             doc = json.load(f)
         doc["profile"] = "quick"
+        doc.pop("seedCurves", None)  # the per-seed curves stay in the notebook file
         doc["copiedFrom"] = f"tooling/reference/keras/{experiment}.notebook.json (same settings)"
         dst = os.path.join(HERE, "keras", f"{experiment}.quick.json")
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(dst), suffix=".tmp")
-        with os.fdopen(fd, "w") as f:
-            json.dump(doc, f, indent=1)
-            f.write("\n")
-        os.replace(tmp, dst)
+        jsonfile.write(doc, dst)
         print(f"{experiment}: {dst}")
 
 
