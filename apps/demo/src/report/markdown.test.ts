@@ -153,6 +153,23 @@ describe('report markdown', () => {
     );
   });
 
+  it('a derived figure is computed from the means, not a seed', () => {
+    const transfer = {
+      profile: 'notebook',
+      taskB: {
+        scratch: { mean: 0.98, std: 0.004, values: [0.976, 0.98, 0.984] },
+        transfer: { mean: 0.99, std: 0, values: [0.99, 0.99, 0.99] },
+      },
+      errorRateReduction: 0.5,
+    };
+    const md = reportMarkdown(
+      doc([{ experiment: 'transfer', description: 't', entry: entry('transfer', transfer) }]),
+    );
+    expect(row(md, 'error rate removed by transfer')).toBe(
+      '| error rate removed by transfer | 0.5000 (from the means), notebook | — | — | no Keras 3 reference (why: above the table) |',
+    );
+  });
+
   it('escapes table cells and formats summaries', () => {
     expect(cell('a | b\nc')).toBe('a \\| b c');
     expect(formatSummary({ mean: 0.5, std: 0.01, n: 4 }, 'accuracy')).toBe('0.5000 ± 0.0100 (4 seeds)');

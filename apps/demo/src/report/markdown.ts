@@ -128,7 +128,9 @@ function section(s: ReportSection, doc: ReportDocument, counts: Map<Verdict['kin
     for (const { figure, keras, verdict: v } of rows) {
       counts.set(v.kind, (counts.get(v.kind) ?? 0) + 1);
       const ours = figure.steadygrad
-        ? `${formatSummary(figure.steadygrad, figure.format, figure.exact)}, ${profile}`
+        ? figure.derivedFrom
+          ? `${formatValue(figure.steadygrad.mean, figure.format)} (from the means), ${profile}`
+          : `${formatSummary(figure.steadygrad, figure.format, figure.exact)}, ${profile}`
         : '—';
       const theirs = keras ? formatSummary(keras, figure.format, figure.exact) : '—';
       const pub = figure.published
