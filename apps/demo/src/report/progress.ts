@@ -16,7 +16,7 @@ export const BUILT_IN_ESTIMATES: Readonly<
   'mc-dropout': { notebook: 900, quick: 60 },
   'deep-stats': { notebook: 120, quick: 40 },
   activations: { notebook: 7200, quick: 200 },
-  transfer: { notebook: 1800, quick: 120 },
+  transfer: { notebook: 900, quick: 120 },
   pretraining: { notebook: 1800, quick: 120 },
   schedules: { notebook: 7200, quick: 240 },
   'lr-finder': { notebook: 60, quick: 20 },

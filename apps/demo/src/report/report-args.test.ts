@@ -26,6 +26,7 @@ describe('report command line', () => {
       seeds: undefined,
       backend: undefined,
       jobs: 1,
+      threads: undefined,
       rerun: false,
       assemble: false,
       out: join(root, 'docs'),

@@ -9,7 +9,7 @@ import { BACKEND_CHOICES } from '@steadygrad/core';
 import { integerFlag, parseCommandLine, UsageError } from '../cli-args.js';
 
 /** The report command's usage line. */
-export const REPORT_USAGE = `usage: pnpm demo report [--quick] [--only a,b,...] [--seeds N] [--backend ${BACKEND_CHOICES.join('|')}] [--jobs N] [--rerun] [--assemble] [--out DIR] [--cache DIR] [--references DIR]`;
+export const REPORT_USAGE = `usage: pnpm demo report [--quick] [--only a,b,...] [--seeds N] [--backend ${BACKEND_CHOICES.join('|')}] [--jobs N] [--threads N] [--rerun] [--assemble] [--out DIR] [--cache DIR] [--references DIR]`;
 
 /** The parsed command line of `pnpm demo report`. */
 export interface ReportOptions {
@@ -22,6 +22,8 @@ export interface ReportOptions {
   readonly backend: string | undefined;
   /** Experiments run at once (default 1). */
   readonly jobs: number;
+  /** `--threads N` for every experiment (wasm; the same results, so not part of the cache key). */
+  readonly threads: number | undefined;
   /** Run even when a cached result exists. */
   readonly rerun: boolean;
   /** Run nothing: write the report from the cache. */
@@ -89,6 +91,7 @@ export function parseReportArgs(argv: readonly string[], experiments: readonly s
         seeds: { type: 'string' },
         backend: { type: 'string' },
         jobs: { type: 'string' },
+        threads: { type: 'string' },
         rerun: { type: 'boolean', default: false },
         assemble: { type: 'boolean', default: false },
         out: { type: 'string' },
@@ -130,6 +133,7 @@ export function parseReportArgs(argv: readonly string[], experiments: readonly s
     seeds: integerFlag('--seeds', values.seeds, { min: 1 }),
     backend: values.backend,
     jobs: integerFlag('--jobs', values.jobs, { min: 1, max: 64 }) ?? 1,
+    threads: integerFlag('--threads', values.threads, { min: 1, max: 64 }),
     rerun: values.rerun,
     assemble: values.assemble,
     out: resolve(values.out ?? join(root, 'docs')),

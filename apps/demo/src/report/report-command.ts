@@ -100,7 +100,10 @@ export async function runReport(options: ReportOptions, hooks: ReportHooks = {})
       await runPool(
         todo.map((name) => async () => {
           progress.start(name);
-          const outcome = await runExperiment(spec(name), hooks.cli !== undefined ? { cli: hooks.cli } : {});
+          const outcome = await runExperiment(spec(name), {
+            ...(hooks.cli !== undefined ? { cli: hooks.cli } : {}),
+            extraArgs: options.threads !== undefined ? ['--threads', String(options.threads)] : [],
+          });
           if (outcome.ok) {
             const entry: CacheEntry = {
               spec: spec(name),

@@ -39,6 +39,15 @@ describe('report runner', () => {
     expect(logs).toEqual(['steadygrad demo bn']);
   });
 
+  it('extra flags follow the spec’s (they are not part of what is cached)', async () => {
+    const spec = { experiment: 'mlp', profile: 'notebook' as const, args: [] };
+    const outcome = await runExperiment(spec, { cli, extraArgs: ['--threads', '2'] });
+    expect(outcome.ok && outcome.result).toEqual({
+      experiment: 'mlp',
+      args: ['--json', '--profile', 'notebook', '--threads', '2'],
+    });
+  });
+
   it('a failing or garbled run is an outcome naming the command and its last error line', async () => {
     const broken = await runExperiment({ experiment: 'broken', profile: 'notebook', args: [] }, { cli });
     expect(broken).toMatchObject({

@@ -22,6 +22,11 @@ export type RunOutcome =
 export interface RunnerOptions {
   /** The script run with this Node (default {@link DEMO_CLI}). */
   readonly cli?: string;
+  /**
+   * Flags passed after the spec's that do not change results, so are not part of the cache key (e.g.
+   * `--threads N`: the wasm backend splits large products over threads, bit for bit the same).
+   */
+  readonly extraArgs?: readonly string[];
   /** Lines of the child's stderr (its log), as they come. */
   readonly onLog?: (line: string) => void;
 }
@@ -37,9 +42,13 @@ export function runExperiment(spec: RunSpec, options: RunnerOptions = {}): Promi
   const started = performance.now();
   const seconds = () => Math.round((performance.now() - started) / 10) / 100;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [options.cli ?? DEMO_CLI, ...cliArguments(spec)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [options.cli ?? DEMO_CLI, ...cliArguments(spec), ...(options.extraArgs ?? [])],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     let pending = '';
