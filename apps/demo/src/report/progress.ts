@@ -3,24 +3,29 @@
 // guesses. On a terminal one status line is redrawn every second; otherwise a line is written when an
 // experiment starts or ends, and a heartbeat every minute.
 
-/** Built-in guesses of an experiment's wall-clock seconds on one CPU thread (before any run was cached). */
+/**
+ * Built-in guesses of an experiment's wall-clock seconds on one CPU thread, before any run was cached: quick
+ * runs measured on the 2-core development machine (wasm) on 2026-12-07, notebook runs measured where known
+ * (transfer 872 s) and otherwise guessed; summary, clipping, deep-stats, lr-finder and resume run the same
+ * settings under both profiles.
+ */
 export const BUILT_IN_ESTIMATES: Readonly<
   Record<string, { readonly notebook: number; readonly quick: number }>
 > = {
-  mlp: { notebook: 1800, quick: 60 },
-  summary: { notebook: 10, quick: 10 },
-  bn: { notebook: 3600, quick: 120 },
+  mlp: { notebook: 1800, quick: 110 },
+  summary: { notebook: 5, quick: 5 },
+  bn: { notebook: 1200, quick: 200 },
   optimizers: { notebook: 5400, quick: 180 },
-  clipping: { notebook: 120, quick: 40 },
+  clipping: { notebook: 55, quick: 55 },
   regularization: { notebook: 5400, quick: 200 },
-  'mc-dropout': { notebook: 900, quick: 60 },
-  'deep-stats': { notebook: 120, quick: 40 },
+  'mc-dropout': { notebook: 600, quick: 180 },
+  'deep-stats': { notebook: 10, quick: 10 },
   activations: { notebook: 7200, quick: 200 },
-  transfer: { notebook: 900, quick: 120 },
+  transfer: { notebook: 900, quick: 70 },
   pretraining: { notebook: 1800, quick: 120 },
-  schedules: { notebook: 7200, quick: 240 },
-  'lr-finder': { notebook: 60, quick: 20 },
-  resume: { notebook: 60, quick: 25 },
+  schedules: { notebook: 2400, quick: 390 },
+  'lr-finder': { notebook: 15, quick: 15 },
+  resume: { notebook: 25, quick: 25 },
   cnn: { notebook: 3600, quick: 300 },
   'transfer-cnn': { notebook: 1800, quick: 200 },
 };
