@@ -193,7 +193,7 @@ export function createMcDropoutExperiment(options: McDropoutOptions = {}): Exper
         }
         ctx.log(
           `accuracy: plain ${trained.testAccuracy.toFixed(4)}, MC dropout (${samples} samples) ${mcAccuracy.toFixed(4)} ` +
-            `(Géron, one seed: ${PUBLISHED.dropout.testAccuracy.toFixed(4)} → ${PUBLISHED.mcDropout.accuracy} after ${recipe.epochs} epochs, 100 samples; this run: ${qualifyPublished(p)})`,
+            `(Géron, one seed, his Dense 100-100 ReLU network: ${PUBLISHED.dropout.testAccuracy.toFixed(4)} → ${PUBLISHED.mcDropout.accuracy} after ${recipe.epochs} epochs, 100 samples; this run: ${qualifyPublished(p)})`,
         );
         for (const a of abstention) {
           ctx.log(

@@ -300,7 +300,7 @@ export function createRegularizationExperiment(
         ctx.log(
           `${recipe.variant}: test accuracy ${test.mean.toFixed(4)} ± ${test.std.toFixed(4)}, final val accuracy ` +
             `${val.mean.toFixed(4)} ± ${val.std.toFixed(4)} over seeds ${seeds.join(', ')} ` +
-            `(Géron, one seed: ${pub} after ${recipe.epochs} epochs; this run: ${qualifyPublished(p)})`,
+            `(Géron, one seed, his Dense 100-100 ReLU network: ${pub} after ${recipe.epochs} epochs; this run: ${qualifyPublished(p)})`,
         );
         results.push({
           variant: recipe.variant,
@@ -324,7 +324,7 @@ export function createRegularizationExperiment(
         const a = summarize(mc.accuracy);
         ctx.log(
           `MC dropout (${mcSamples} samples): test accuracy ${a.mean.toFixed(4)} ± ${a.std.toFixed(4)} ` +
-            `(Géron, one seed: ${PUBLISHED.mcDropout.accuracy} with 100 samples; this run: ${qualifyPublished(p)})`,
+            `(Géron, one seed, his Dense 100-100 ReLU network: ${PUBLISHED.mcDropout.accuracy} with 100 samples; this run: ${qualifyPublished(p)})`,
         );
         ctx.log(significance.statement);
       }
