@@ -13,7 +13,8 @@ import { spawnSync } from 'node:child_process';
 //   * A package whose version differs from the record was just versioned: run
 //     `node tooling/release/check-changesets.mjs --record` (the `release:version` script does it right after
 //     `changeset version`) so the record matches what will be published.
-//   * Every changeset must name existing, non-ignored packages with a bump of patch, minor or major.
+//   * Every changeset must name existing, non-ignored packages with a bump of patch, minor or major (an empty
+//     changeset, `---\n---`, names none: it records a change that releases nothing).
 //   * With `--since <ref>` (or $CHANGESET_SINCE), `changeset status --since=<ref>` runs too — the git-based
 //     check for branches and pull requests.
 import { createHash } from 'node:crypto';
@@ -72,15 +73,18 @@ export function fingerprint(pkgPath) {
   return h.digest('hex');
 }
 
-/** Parses a changeset's front matter: `{ "@scope/name": "minor", ... }`. */
+/**
+ * Parses a changeset's front matter: `{ "@scope/name": "minor", ... }`; `{}` for an empty changeset
+ * (`---\n---`, what `changeset --empty` writes: a change, e.g. to the private demo, that releases nothing).
+ */
 export function parseChangeset(text, file = 'changeset') {
-  const m = text.match(/^---\r?\n([\s\S]*?)\r?\n---/);
+  const m = text.match(/^---\r?\n(?:([\s\S]*?)\r?\n)?---/);
   if (!m)
     throw new Error(
       `${file}: no front matter (expected ---\\n"@steadygrad/<name>": patch|minor|major\\n---)`,
     );
   const bumps = {};
-  for (const line of m[1].split(/\r?\n/)) {
+  for (const line of (m[1] ?? '').split(/\r?\n/)) {
     if (line.trim() === '') continue;
     const l = line.match(/^\s*["']?([^"':]+)["']?\s*:\s*(\S+)\s*$/);
     if (!l) throw new Error(`${file}: cannot read front matter line '${line}'`);

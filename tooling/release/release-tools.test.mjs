@@ -21,6 +21,9 @@ test('parseChangeset reads the front matter bumps', () => {
     },
   );
   assert.throws(() => parseChangeset('no front matter', 'x.md'), /x\.md: no front matter/);
+  // An empty changeset (`changeset --empty`) names no package.
+  assert.deepEqual(parseChangeset('---\n---\n\nThe private demo changed.\n'), {});
+  assert.deepEqual(parseChangeset('---\r\n---\r\n'), {});
 });
 
 test('only published sources count as changes', () => {
