@@ -18,7 +18,10 @@ export interface ExperimentContext {
    * result's `notebookDifferences` lists every setting that differs from the notebook.
    */
   readonly profile: Profile;
-  /** Command-line overrides; `undefined` means the experiment's own default. */
+  /**
+   * Command-line overrides of the profile's settings; `undefined` means the profile's value. An override
+   * that differs from the notebook shows in the result's `notebookDifferences`.
+   */
   readonly epochs: number | undefined;
   readonly batchSize: number | undefined;
   readonly seed: number;
@@ -27,7 +30,7 @@ export interface ExperimentContext {
    * and tests. `undefined` means the whole dataset.
    */
   readonly limit: number | undefined;
-  /** `--seeds N`: how many seeds multi-seed experiments run (each its default when undefined). */
+  /** `--seeds N`: how many seeds multi-seed experiments run (the profile's count when undefined). */
   readonly seeds: number | undefined;
   /** Human-readable progress (suppressed with --json except for errors). */
   log(line: string): void;

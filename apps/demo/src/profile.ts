@@ -87,6 +87,13 @@ function show(v: SettingValue): string {
     : String(v);
 }
 
+/** `epochs 5 (notebook 30), seeds 1 (notebook 3)`: the differences of a run, in words. */
+function differencesText(p: ProfileFields): string {
+  return p.notebookDifferences
+    .map((d) => `${d.setting} ${show(d.used)} (notebook ${show(d.notebook)})`)
+    .join(', ');
+}
+
 /**
  * One line naming the profile and every setting that differs from the notebook, e.g.
  * `profile quick — differs from the notebook: epochs 5 (notebook 30), seeds 1 (notebook 3)`, or
@@ -94,27 +101,18 @@ function show(v: SettingValue): string {
  */
 export function describeProfile(p: ProfileFields): string {
   if (p.notebookDifferences.length === 0) return `profile ${p.profile} — the notebook's settings`;
-  const diffs = p.notebookDifferences.map(
-    (d) => `${d.setting} ${show(d.used)} (notebook ${show(d.notebook)})`,
-  );
-  return `profile ${p.profile} — differs from the notebook: ${diffs.join(', ')}`;
+  return `profile ${p.profile} — differs from the notebook: ${differencesText(p)}`;
 }
 
 /**
- * What qualifies a comparison with a published figure: `'same settings as the notebook'`, or the settings
- * of this run that differ (`'this run differs: epochs 5 (notebook 30)'`). Every log line that cites a
- * published figure appends it.
+ * What qualifies a comparison with a published figure: `'notebook profile, the notebook's settings'`, or the
+ * settings of this run that differ (`'quick profile, differs: epochs 5 (notebook 30)'`). Every log line that
+ * cites a published figure appends it.
  */
 export function qualifyPublished(p: ProfileFields): string {
   if (p.notebookDifferences.length === 0) return `${p.profile} profile, the notebook's settings`;
-  const diffs = p.notebookDifferences.map(
-    (d) => `${d.setting} ${show(d.used)} (notebook ${show(d.notebook)})`,
-  );
-  return `${p.profile} profile, differs: ${diffs.join(', ')}`;
+  return `${p.profile} profile, differs: ${differencesText(p)}`;
 }
-
-/** The `limit` setting's notebook value: the whole dataset. */
-export const NO_LIMIT = 'none';
 
 /** The `limit` of resolved settings as `experimentData` takes it (`undefined` = the whole dataset). */
 export function limitOf(value: SettingValue | readonly SettingValue[] | undefined): number | undefined {
