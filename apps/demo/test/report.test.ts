@@ -132,10 +132,42 @@ describe('pnpm demo report', () => {
     expect(assembled.stderr).not.toContain('started');
     const md = readFileSync(join(out, 'reproduction.md'), 'utf8');
     expect(md).toContain('2 of 16 experiments have results;');
-    // The notebook profile is another cache key: nothing of it has run.
-    const notebook = await report('--assemble', '--out', out, '--cache', cache);
-    expect(notebook.code).toBe(0);
-    expect(readFileSync(join(out, 'reproduction.md'), 'utf8')).toContain('0 of 16 experiments have results;');
+    // The notebook profile is another cache key: nothing of it has run, and without the fallback nothing shows.
+    const strict = await report('--assemble', '--fallback', 'none', '--out', out, '--cache', cache);
+    expect(strict.code).toBe(0);
+    const none = readFileSync(join(out, 'reproduction.md'), 'utf8');
+    expect(none).toContain('0 of 16 experiments have results;');
+    expect(none).toContain('Regenerate with `pnpm demo report --fallback none`.');
+    expect(section(none, 'summary')).toContain(
+      '**No result**: not run yet (`pnpm demo report --fallback none --only summary`).',
+    );
+  });
+
+  it('a notebook --assemble reports the cached quick runs in their place, saying so (the default fallback)', async () => {
+    const r = await report('--assemble', '--out', out, '--cache', cache, '--references', references);
+    expect(r.code, r.stderr).toBe(0);
+    const md = readFileSync(join(out, 'reproduction.md'), 'utf8');
+    expect(md).toContain('Regenerate with `pnpm demo report`.');
+    expect(md).toContain('2 of 16 experiments have results;');
+    expect(md).toContain(
+      '2 experiments are reported from the **quick** profile instead, because the report’s cache has no notebook-profile result for them: summary, lr-finder.',
+    );
+    expect(md).toMatch(
+      /\| \[summary\]\(#summary\) \| \*\*quick\*\* \(notebook not run: ≈ 5s \(the report’s built-in estimate\)\) \| \d+ s \| 10 \| 0 \| 0 \| 0 \|/,
+    );
+    expect(md).toContain('| [bn](#bn) | — | not run | | | | |');
+    const summary = section(md, 'summary');
+    expect(summary).toContain('> **Quick profile, not the notebook’s.** No notebook-profile run of it is in');
+    expect(summary).toContain('Run: `pnpm demo summary --json --profile quick`, profile quick,');
+    // Compared with the quick profile's reference (the test's), not the committed notebook one.
+    expect(summary).toContain(`Keras 3 reference: \`tooling/reference/keras/summary.quick.json\``);
+    expect(summary).toContain(
+      '| total parameters (cell 5 model) | 271,346, quick | 271,346 | 271,346 (model.summary() in the notebook) | agrees with Keras 3 exactly |',
+    );
+    // lr-finder has no quick reference: its rows say so.
+    expect(section(md, 'lr-finder')).toMatch(
+      /\| suggested maximum learning rate \| [^|]+, quick \| — \| — \| no Keras 3 reference for the quick profile \(why: above the table\) \|/,
+    );
   });
 
   it('the notebook profile: --only summary', async () => {

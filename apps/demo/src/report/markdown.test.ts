@@ -97,7 +97,8 @@ describe('report markdown', () => {
     expect(row(md, 'plain: training loss, last epoch')).toBe(
       "| plain: training loss, last epoch | 0.4000 (mean of 3 seeds), notebook | — | — | no reference: the Keras 3 reference (tooling/reference/bn.py) has no 'plain.finalTrainLoss' figure |",
     );
-    expect(md).toContain('| [bn](#bn) | notebook, 61 s | 1 | 1 | 2 | 0 |');
+    expect(md).toContain('| [bn](#bn) | notebook | 61 s | 1 | 1 | 2 | 0 |');
+    expect(md).not.toContain('Quick profile, not the notebook’s');
     expect(md).toContain(
       'Keras 3 reference: `tooling/reference/keras/bn.notebook.json` (tooling/reference/bn.py, 2026-12-07T23:40:00Z; keras 3.15.1, tensorflow 2.21.0; machine: EPYC, 2, 1).',
     );
@@ -167,6 +168,75 @@ describe('report markdown', () => {
     );
     expect(row(md, 'error rate removed by transfer')).toBe(
       '| error rate removed by transfer | 0.5000 (from the means), notebook | — | — | no Keras 3 reference (why: above the table) |',
+    );
+  });
+
+  it('a quick run standing in for a notebook one says so: note, overview, quick reference only', () => {
+    const mlp = {
+      experiment: 'mlp',
+      profile: 'quick',
+      testAccuracy: 0.8512,
+      testLoss: 0.41,
+      published: { testAccuracy: 0.8864 },
+      notebookDifferences: [
+        { setting: 'epochs', notebook: 30, used: 5 },
+        { setting: 'seeds', notebook: 3, used: 1 },
+      ],
+    };
+    const quickRef: KerasReference = {
+      experiment: 'bn',
+      profile: 'quick',
+      generatedBy: 'tooling/reference/bn.py',
+      metrics: { 'plain.testAccuracy': { values: [0.865, 0.875, 0.87] } },
+    };
+    const md = reportMarkdown(
+      doc([
+        {
+          experiment: 'mlp',
+          description: 'the baseline',
+          entry: entry('mlp', mlp, 'quick'),
+          fallback: { profile: 'quick', notebookEstimate: 1800, estimateFrom: 'built-in' },
+        },
+        {
+          experiment: 'bn',
+          description: 'batch normalization',
+          entry: entry('bn', { ...bnResult, profile: 'quick' }, 'quick'),
+          reference: quickRef,
+          fallback: {
+            profile: 'quick',
+            notebookEstimate: 600,
+            estimateFrom: 'cache',
+            failed: 'exited with code 1',
+          },
+        },
+      ]),
+    );
+    expect(md).toContain(
+      '2 experiments are reported from the **quick** profile instead, because the report’s cache has no notebook-profile result for them: mlp, bn.',
+    );
+    expect(md).toContain(
+      '| [mlp](#mlp) | **quick** (notebook not run: ≈ 30m00s (the report’s built-in estimate)) | 61 s | 0 | 0 | 2 | 0 |',
+    );
+    expect(md).toContain('| [bn](#bn) | **quick** (notebook run failed) | 61 s |');
+    expect(md).toContain(
+      '> **Quick profile, not the notebook’s.** No notebook-profile run of it is in the report’s cache: that run takes ≈ 30m00s (the report’s built-in estimate), so this section reports its cached **quick**-profile run instead. The settings that differ from the notebook are listed below, and its figures are compared only with the Keras 3 reference of the quick profile (`tooling/reference/keras/mlp.quick.json`), never with the notebook profile’s. `pnpm demo report --only mlp` runs the notebook profile.',
+    );
+    expect(md).toContain(
+      '> **Quick profile, not the notebook’s.** Its notebook-profile run failed (exited with code 1), so',
+    );
+    expect(md).toContain(
+      'Settings that differ from the notebook: epochs 5 (notebook: 30); seeds 1 (notebook: 3).',
+    );
+    expect(md).toContain(
+      'Keras 3 reference: none — no Keras 3 reference generated yet (tooling/reference/keras/mlp.quick.json does not exist); the notebook profile’s reference is not compared with a quick-profile run.',
+    );
+    expect(row(md, 'test accuracy')).toBe(
+      '| test accuracy | 0.8512 (1 seed), quick | — | 0.8864 (Géron, one seed, 30 epochs) | no Keras 3 reference for the quick profile (why: above the table) |',
+    );
+    // bn is judged against the quick reference (plain: 0.87 ± 0.01 vs 0.87 ± 0.005 → agrees).
+    expect(md).toContain('Keras 3 reference: `tooling/reference/keras/bn.quick.json`');
+    expect(row(md, 'plain: test accuracy')).toBe(
+      '| plain: test accuracy | 0.8700 ± 0.0100 (3 seeds), quick | 0.8700 ± 0.0050 (3 seeds) | — | agrees with Keras 3 within noise |',
     );
   });
 

@@ -5,6 +5,7 @@
 import type { CacheEntry } from './cache.js';
 import { noReferenceReason } from './differences.js';
 import { experimentFigures } from './experiment-figures.js';
+import { estimateText, fallbackNote, type ProfileFallback } from './fallback.js';
 import { at, type Figure, type FigureFormat, list } from './figure.js';
 import type { KerasReference } from './keras-reference.js';
 import { referenceSummary, type Verdict, type VerdictTables, verdict } from './verdict.js';
@@ -26,6 +27,11 @@ export interface ReportSection {
   readonly error?: string;
   readonly reference?: KerasReference;
   readonly plots?: readonly PlotLink[];
+  /**
+   * Set when a notebook report shows the experiment's quick-profile run instead (no notebook run cached):
+   * `entry` and `reference` are then the quick profile's.
+   */
+  readonly fallback?: ProfileFallback;
 }
 
 /** The whole report. */
@@ -101,6 +107,7 @@ function referenceLine(ref: KerasReference): string {
 
 function section(s: ReportSection, doc: ReportDocument, counts: Map<Verdict['kind'], number>): string[] {
   const out = [`## ${s.experiment}`, '', s.description, ''];
+  if (s.entry !== undefined && s.fallback) out.push(`> ${fallbackNote(s.experiment, s.fallback)}`, '');
   if (s.entry === undefined) {
     out.push(`**No result**: ${s.error ?? 'not run yet'}.`, '');
     return out;
@@ -114,7 +121,9 @@ function section(s: ReportSection, doc: ReportDocument, counts: Map<Verdict['kin
   if (s.reference) out.push(referenceLine(s.reference));
   else
     out.push(
-      `Keras 3 reference: none — ${noReferenceReason(s.experiment, profile, doc.tables?.noReference)}.`,
+      `Keras 3 reference: none — ${noReferenceReason(s.experiment, profile, doc.tables?.noReference)}${
+        s.fallback ? '; the notebook profile’s reference is not compared with a quick-profile run' : ''
+      }.`,
     );
   out.push('');
   const rows = sectionRows(s, profile, doc.tables);
@@ -137,7 +146,7 @@ function section(s: ReportSection, doc: ReportDocument, counts: Map<Verdict['kin
         ? `${formatValue(figure.published.value, figure.format)}${figure.published.note ? ` (${figure.published.note})` : ''}`
         : '—';
       out.push(
-        `| ${cell(figure.label)} | ${cell(ours)} | ${cell(theirs)} | ${cell(pub)} | ${cell(v.kind === 'no-reference' && !s.reference ? 'no Keras 3 reference (why: above the table)' : v.text)} |`,
+        `| ${cell(figure.label)} | ${cell(ours)} | ${cell(theirs)} | ${cell(pub)} | ${cell(v.kind === 'no-reference' && !s.reference ? `no Keras 3 reference${s.fallback ? ' for the quick profile' : ''} (why: above the table)` : v.text)} |`,
       );
     }
     out.push('');
@@ -170,11 +179,18 @@ function section(s: ReportSection, doc: ReportDocument, counts: Map<Verdict['kin
   return out;
 }
 
+/** The overview's profile of a section: its run's, with why when a quick run stands in for a notebook one. */
+function profileCell(s: ReportSection): string {
+  const profile = s.entry?.spec.profile ?? '—';
+  if (!s.fallback) return profile;
+  return `**${profile}** (notebook ${s.fallback.failed !== undefined ? 'run failed' : `not run: ${estimateText(s.fallback)}`})`;
+}
+
 /** The table of contents: per experiment, whether it has a result and how its rows were judged. */
 function overview(doc: ReportDocument): string[] {
   const lines = [
-    '| experiment | result | agree | differ | no reference | other |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| experiment | profile | runtime | agree | differ | no reference | other |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const s of doc.sections) {
     const anchor = `[${s.experiment}](#${s.experiment
@@ -182,7 +198,7 @@ function overview(doc: ReportDocument): string[] {
       .replace(/[^a-z0-9 -]/g, '')
       .replace(/ /g, '-')})`;
     if (s.entry === undefined) {
-      lines.push(`| ${anchor} | none | | | | |`);
+      lines.push(`| ${anchor} | — | not run | | | | |`);
       continue;
     }
     const rows = sectionRows(s, String(at(s.entry.result, 'profile') ?? s.entry.spec.profile), doc.tables);
@@ -192,7 +208,7 @@ function overview(doc: ReportDocument): string[] {
       (r) => r.verdict.kind === 'differs' && r.verdict.difference === undefined,
     ).length;
     lines.push(
-      `| ${anchor} | ${s.entry.spec.profile}, ${Math.round(s.entry.seconds)} s | ${count('agrees')} | ${differs.length}${unexplained > 0 ? ` (${unexplained} unexplained)` : ''} | ${count('no-reference')} | ${count('too-few-seeds', 'derived', 'missing')} |`,
+      `| ${anchor} | ${profileCell(s)} | ${Math.round(s.entry.seconds)} s | ${count('agrees')} | ${differs.length}${unexplained > 0 ? ` (${unexplained} unexplained)` : ''} | ${count('no-reference')} | ${count('too-few-seeds', 'derived', 'missing')} |`,
     );
   }
   return [...lines, ''];
@@ -204,6 +220,7 @@ export function reportMarkdown(doc: ReportDocument): string {
   const body = doc.sections.flatMap((s) => section(s, doc, counts));
   const ran = doc.sections.filter((s) => s.entry !== undefined).length;
   const n = (k: Verdict['kind']) => counts.get(k) ?? 0;
+  const standIns = doc.sections.filter((s) => s.entry !== undefined && s.fallback).map((s) => s.experiment);
   const head = [
     '# The chapter, reproduced',
     '',
@@ -211,6 +228,12 @@ export function reportMarkdown(doc: ReportDocument): string {
     '',
     `The seed notebook's experiments run with steadygrad (profile **${doc.profile}**), next to Keras 3 run on the same splits and seeds (tooling/reference) and Géron's published figures. Regenerate with \`${doc.command}\`.`,
     '',
+    ...(standIns.length > 0
+      ? [
+          `${standIns.length === 1 ? 'One experiment is' : `${standIns.length} experiments are`} reported from the **quick** profile instead, because the report’s cache has no notebook-profile result for ${standIns.length === 1 ? 'it' : 'them'}: ${standIns.join(', ')}. The overview's profile column and each of their sections say so, list the settings that differ from the notebook, and compare them only with the Keras 3 reference of the quick profile.`,
+          '',
+        ]
+      : []),
     'A verdict says "agrees with Keras 3 within noise" when |steadygrad − Keras 3| ≤ 2 standard errors of the difference (Welch: √(s₁²/n₁ + s₂²/n₂) over the per-seed figures); otherwise it names the difference and the explanation follows the table. Published figures are Géron’s, mostly one seed, and qualified by their settings.',
     '',
     `${ran} of ${doc.sections.length} experiments have results; ${n('agrees')} figures agree with Keras 3, ${n('differs')} differ (named or unexplained, see each table), ${n('no-reference')} have no Keras 3 reference (the row says why), ${n('too-few-seeds')} have too few seeds to judge, ${n('derived')} are derived from other rows, ${n('missing')} are missing from their result.`,

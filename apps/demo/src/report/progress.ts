@@ -4,30 +4,33 @@
 // experiment starts or ends, and a heartbeat every minute.
 
 /**
- * Built-in guesses of an experiment's wall-clock seconds on one CPU thread, before any run was cached: quick
- * runs measured on the 2-core development machine (wasm) on 2026-12-07, notebook runs measured where known
- * (transfer 872 s) and otherwise guessed; summary, clipping, deep-stats, lr-finder and resume run the same
- * settings under both profiles.
+ * Built-in guesses of an experiment's wall-clock seconds on one CPU thread, before any run was cached (and what
+ * a notebook report quotes for a notebook run it shows the quick run of). Quick: measured on the 2-core
+ * development machine (wasm) on 2026-12-07. Notebook: as apps/demo/README.md#profiles gives them (measured for
+ * transfer and transfer-cnn, otherwise estimated from measured seconds per epoch, as each experiment's doc
+ * comment says), except mc-dropout and pretraining, whose README figures are below their measured quick runs
+ * (guessed from those, scaled by seeds and epochs). summary, clipping, deep-stats, lr-finder and resume run the
+ * same settings under both profiles.
  */
 export const BUILT_IN_ESTIMATES: Readonly<
   Record<string, { readonly notebook: number; readonly quick: number }>
 > = {
-  mlp: { notebook: 1800, quick: 110 },
+  mlp: { notebook: 480, quick: 110 },
   summary: { notebook: 5, quick: 5 },
-  bn: { notebook: 1200, quick: 200 },
-  optimizers: { notebook: 5400, quick: 180 },
+  bn: { notebook: 600, quick: 200 },
+  optimizers: { notebook: 2700, quick: 180 },
   clipping: { notebook: 55, quick: 55 },
-  regularization: { notebook: 5400, quick: 200 },
+  regularization: { notebook: 540, quick: 200 },
   'mc-dropout': { notebook: 600, quick: 180 },
   'deep-stats': { notebook: 10, quick: 10 },
-  activations: { notebook: 7200, quick: 200 },
-  transfer: { notebook: 900, quick: 70 },
+  activations: { notebook: 13700, quick: 200 },
+  transfer: { notebook: 872, quick: 70 },
   pretraining: { notebook: 1800, quick: 120 },
-  schedules: { notebook: 2400, quick: 390 },
+  schedules: { notebook: 3600, quick: 390 },
   'lr-finder': { notebook: 15, quick: 15 },
   resume: { notebook: 25, quick: 25 },
   cnn: { notebook: 3600, quick: 300 },
-  'transfer-cnn': { notebook: 1800, quick: 200 },
+  'transfer-cnn': { notebook: 325, quick: 200 },
 };
 
 /** A duration as `1h02m`, `3m05s` or `42s`. */

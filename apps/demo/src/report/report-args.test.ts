@@ -29,6 +29,7 @@ describe('report command line', () => {
       threads: undefined,
       rerun: false,
       assemble: false,
+      fallback: 'quick',
       out: join(root, 'docs'),
       cache: join(root, '.cache', 'report'),
       references: join(root, 'tooling', 'reference', 'keras'),
@@ -54,6 +55,18 @@ describe('report command line', () => {
     expect(o.jobs).toBe(2);
     expect(o.assemble).toBe(true);
     expect(o.out).toBe('/tmp/r');
+    expect(o.fallback).toBe('none');
+  });
+
+  it('--fallback: quick by default for a notebook report, none turns it off; never for a quick report', () => {
+    expect(parse('--assemble').fallback).toBe('quick');
+    expect(parse('--fallback', 'quick').fallback).toBe('quick');
+    expect(parse('--fallback', 'none').fallback).toBe('none');
+    expect(parse('--quick', '--fallback', 'none').fallback).toBe('none');
+    expect(usage(['--fallback', 'notebook'])).toBe("--fallback must be 'quick' or 'none', got 'notebook'");
+    expect(usage(['--quick', '--fallback', 'quick'])).toBe(
+      '--fallback quick is for a notebook report; a --quick report has nothing to fall back to',
+    );
   });
 
   it('an unknown experiment is a usage error with the closest name', () => {

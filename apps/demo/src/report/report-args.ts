@@ -9,7 +9,7 @@ import { BACKEND_CHOICES } from '@steadygrad/core';
 import { integerFlag, parseCommandLine, UsageError } from '../cli-args.js';
 
 /** The report command's usage line. */
-export const REPORT_USAGE = `usage: pnpm demo report [--quick] [--only a,b,...] [--seeds N] [--backend ${BACKEND_CHOICES.join('|')}] [--jobs N] [--threads N] [--rerun] [--assemble] [--out DIR] [--cache DIR] [--references DIR]`;
+export const REPORT_USAGE = `usage: pnpm demo report [--quick] [--only a,b,...] [--seeds N] [--backend ${BACKEND_CHOICES.join('|')}] [--jobs N] [--threads N] [--rerun] [--assemble] [--fallback quick|none] [--out DIR] [--cache DIR] [--references DIR]`;
 
 /** The parsed command line of `pnpm demo report`. */
 export interface ReportOptions {
@@ -28,6 +28,12 @@ export interface ReportOptions {
   readonly rerun: boolean;
   /** Run nothing: write the report from the cache. */
   readonly assemble: boolean;
+  /**
+   * A notebook report's stand-in for an experiment with no cached notebook-profile result: `'quick'` (the
+   * default of a notebook report) reports its cached quick-profile result instead, saying so; `'none'` (always
+   * for a quick report) reports it as not run.
+   */
+  readonly fallback: 'quick' | 'none';
   /** The folder `reproduction.md` and `reproduction/*.svg` go into (default: the repository's docs/). */
   readonly out: string;
   /** The result cache (default: the repository's .cache/report/, ignored by git). */
@@ -77,7 +83,8 @@ export function didYouMean(name: string, known: readonly string[]): string | und
  * Parses `pnpm demo report`'s flags (`argv` after `report`).
  *
  * @throws UsageError for an unknown flag, a malformed number, an unknown experiment in `--only` (with the
- *   closest name), `--assemble` with `--rerun`, or a positional argument.
+ *   closest name), `--assemble` with `--rerun`, `--fallback` other than `quick`/`none` (or `quick` with
+ *   `--quick`), or a positional argument.
  */
 export function parseReportArgs(argv: readonly string[], experiments: readonly string[]): ReportOptions {
   const { values, positionals } = parseCommandLine(() =>
@@ -94,6 +101,7 @@ export function parseReportArgs(argv: readonly string[], experiments: readonly s
         threads: { type: 'string' },
         rerun: { type: 'boolean', default: false },
         assemble: { type: 'boolean', default: false },
+        fallback: { type: 'string' },
         out: { type: 'string' },
         cache: { type: 'string' },
         references: { type: 'string' },
@@ -123,6 +131,14 @@ export function parseReportArgs(argv: readonly string[], experiments: readonly s
   }
   if (values.assemble && values.rerun)
     throw new UsageError('--assemble runs nothing, so --rerun makes no sense with it');
+  if (values.fallback !== undefined && values.fallback !== 'quick' && values.fallback !== 'none') {
+    throw new UsageError(`--fallback must be 'quick' or 'none', got '${values.fallback}'`);
+  }
+  if (values.quick && values.fallback === 'quick') {
+    throw new UsageError(
+      '--fallback quick is for a notebook report; a --quick report has nothing to fall back to',
+    );
+  }
   const root = repositoryRoot();
   // `pnpm demo` runs in apps/demo; relative paths are meant from where the user typed the command.
   const base = process.env.INIT_CWD ?? process.cwd();
@@ -136,6 +152,7 @@ export function parseReportArgs(argv: readonly string[], experiments: readonly s
     threads: integerFlag('--threads', values.threads, { min: 1, max: 64 }),
     rerun: values.rerun,
     assemble: values.assemble,
+    fallback: values.quick ? 'none' : ((values.fallback as 'quick' | 'none' | undefined) ?? 'quick'),
     out: resolve(values.out ?? join(root, 'docs')),
     cache: resolve(values.cache ?? join(root, '.cache', 'report')),
     references: resolve(values.references ?? join(root, 'tooling', 'reference', 'keras')),

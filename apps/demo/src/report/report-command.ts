@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '@steadygrad/core/node';
 import { experiments } from '../experiments/index.js';
 import { type CacheEntry, cachedSeconds, type RunSpec, readCached, writeCached } from './cache.js';
+import { type ProfileFallback, quickStandIn } from './fallback.js';
 import { readKerasReference } from './keras-reference.js';
 import { type ReportSection, reportMarkdown } from './markdown.js';
 import { experimentPlots } from './plots.js';
@@ -24,8 +25,15 @@ export function runArgs(options: Pick<ReportOptions, 'seeds' | 'backend'>): stri
 }
 
 /** The command line that reproduces a report written with `options` (for its header). */
-export function reportCommand(options: Pick<ReportOptions, 'profile' | 'seeds' | 'backend'>): string {
-  return ['pnpm demo report', options.profile === 'quick' ? '--quick' : '', ...runArgs(options)]
+export function reportCommand(
+  options: Pick<ReportOptions, 'profile' | 'seeds' | 'backend'> & Partial<Pick<ReportOptions, 'fallback'>>,
+): string {
+  return [
+    'pnpm demo report',
+    options.profile === 'quick' ? '--quick' : '',
+    options.profile === 'notebook' && options.fallback === 'none' ? '--fallback none' : '',
+    ...runArgs(options),
+  ]
     .filter((s) => s !== '')
     .join(' ');
 }
@@ -134,7 +142,8 @@ export async function runReport(options: ReportOptions, hooks: ReportHooks = {})
 
 /**
  * Writes `<out>/reproduction.md` and `<out>/reproduction/<plot>.svg` from the cache (every experiment; one
- * not in the cache says so), each file atomically. Returns the files, the markdown first.
+ * not in the cache says so, or — a notebook report with `fallback: 'quick'` — is reported from its cached
+ * quick-profile run, saying so), each file atomically. Returns the files, the markdown first.
  */
 export async function writeReport(
   options: ReportOptions,
@@ -145,12 +154,19 @@ export async function writeReport(
   const files: string[] = [];
   const sections: ReportSection[] = [];
   for (const e of experiments) {
-    const entry = await readCached(options.cache, {
-      experiment: e.name,
-      profile: options.profile,
-      args: runArgs(options),
-    });
-    const reference = await readKerasReference(options.references, e.name, options.profile);
+    const spec: RunSpec = { experiment: e.name, profile: options.profile, args: runArgs(options) };
+    let entry = await readCached(options.cache, spec);
+    let fallback: ProfileFallback | undefined;
+    if (entry === undefined && options.profile === 'notebook' && options.fallback === 'quick') {
+      const standIn = await quickStandIn(options.cache, spec, errors.get(e.name));
+      if (standIn) ({ entry, fallback } = standIn);
+    }
+    // A quick run stands in for a notebook one: compared with the quick profile's reference only.
+    const reference = await readKerasReference(
+      options.references,
+      e.name,
+      fallback?.profile ?? options.profile,
+    );
     const plots = entry ? experimentPlots(e.name, entry.result, reference) : [];
     for (const p of plots) {
       const file = join(plotDir, `${p.name}.svg`);
@@ -164,6 +180,7 @@ export async function writeReport(
         ? { entry }
         : { error: errors.get(e.name) ?? `not run yet (\`${reportCommand(options)} --only ${e.name}\`)` }),
       ...(reference ? { reference } : {}),
+      ...(fallback ? { fallback } : {}),
       plots: plots.map((p) => ({ file: `reproduction/${p.name}.svg`, title: p.chart.title })),
     });
   }
