@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareVariants, seedStats, studentTwoSidedP, welchTest } from './stats.js';
+import { compareVariants, seedStats, studentTwoSidedP, welchTest, welchTestOfSummaries } from './stats.js';
 
 describe('seedStats', () => {
   it('mean and sample std (n − 1), 0 for one value', () => {
@@ -42,6 +42,22 @@ describe('welchTest', () => {
     expect(e.df).toBeCloseTo(4, 12);
     expect(e.t).toBeCloseTo(3 / Math.sqrt(2 / 3), 12);
     expect(e.p).toBeCloseTo(0.021311641128757, 10);
+  });
+
+  it('from summaries: the same test (what the report has of a Keras reference)', () => {
+    // a = [1, 2, 3, 4]: mean 2.5, s² 5/3; b = [3, 5, 7]: mean 5, s 2.
+    const w = welchTestOfSummaries({ mean: 2.5, std: Math.sqrt(5 / 3), n: 4 }, { mean: 5, std: 2, n: 3 });
+    const v = welchTest([1, 2, 3, 4], [3, 5, 7]);
+    expect(w.difference).toBeCloseTo(v.difference, 12);
+    expect(w.standardError).toBeCloseTo(v.standardError, 12);
+    expect(w.t).toBeCloseTo(v.t as number, 12);
+    expect(w.df).toBeCloseTo(v.df as number, 12);
+    expect(w.p).toBeCloseTo(0.14847134702688, 9);
+    expect(welchTestOfSummaries({ mean: 1, std: 0, n: 1 }, { mean: 0, std: 1, n: 4 })).toMatchObject({
+      difference: -1,
+      standardError: 0.5,
+      t: null,
+    });
   });
 
   it('has no t with fewer than 2 values on a side or no spread', () => {

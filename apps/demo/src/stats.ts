@@ -86,6 +86,31 @@ export function studentTwoSidedP(t: number, df: number): number {
   return incompleteBeta(df / (df + t * t), df / 2, 0.5);
 }
 
+/** Per-seed figures summarized for {@link welchTestOfSummaries}: mean, sample std (n − 1) and count. */
+export interface SampleSummary {
+  readonly mean: number;
+  /** Sample standard deviation (n − 1); 0 for a single value. */
+  readonly std: number;
+  readonly n: number;
+}
+
+/**
+ * {@link welchTest} from the two sides' summaries (what the report has of a Keras 3 reference): `b` against
+ * `a`, the same arithmetic; `t`, `df` and `p` are `null` with fewer than 2 values on a side or no spread.
+ */
+export function welchTestOfSummaries(a: SampleSummary, b: SampleSummary): WelchTest {
+  const difference = b.mean - a.mean;
+  const va = a.std ** 2 / a.n;
+  const vb = b.std ** 2 / b.n;
+  const standardError = Math.sqrt(va + vb);
+  if (a.n < 2 || b.n < 2 || standardError === 0) {
+    return { difference, standardError, t: null, df: null, p: null };
+  }
+  const t = difference / standardError;
+  const df = (va + vb) ** 2 / (va ** 2 / (a.n - 1) + vb ** 2 / (b.n - 1));
+  return { difference, standardError, t, df, p: studentTwoSidedP(t, df) };
+}
+
 /**
  * Welch's t-test of `b` against `a` (per-seed figures of two variants): the difference of the means, its
  * standard error, t, the Welch–Satterthwaite degrees of freedom and the two-sided p-value.
@@ -93,16 +118,7 @@ export function studentTwoSidedP(t: number, df: number): number {
 export function welchTest(a: readonly number[], b: readonly number[]): WelchTest {
   const sa = seedStats(a);
   const sb = seedStats(b);
-  const difference = sb.mean - sa.mean;
-  const va = sa.std ** 2 / a.length;
-  const vb = sb.std ** 2 / b.length;
-  const standardError = Math.sqrt(va + vb);
-  if (a.length < 2 || b.length < 2 || standardError === 0) {
-    return { difference, standardError, t: null, df: null, p: null };
-  }
-  const t = difference / standardError;
-  const df = (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
-  return { difference, standardError, t, df, p: studentTwoSidedP(t, df) };
+  return welchTestOfSummaries({ ...sa, n: a.length }, { ...sb, n: b.length });
 }
 
 /** A comparison of two variants' per-seed figures, with its Welch test and a sentence saying what it means. */

@@ -2,7 +2,7 @@
 // experiment's JSON result, with the per-seed values when the result has them. Results are read as plain JSON
 // (`unknown`) and defensively: the report must still be written when an experiment's result changes shape, and
 // then says which figure it could not find instead of failing.
-import type { SampleSummary } from './welch.js';
+import type { SampleSummary } from './comparison.js';
 
 /** How a figure is written in the report. */
 export type FigureFormat = 'accuracy' | 'number' | 'integer' | 'boolean';

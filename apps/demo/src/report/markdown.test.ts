@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CacheEntry } from './cache.js';
 import type { KerasReference } from './keras-reference.js';
-import { cell, formatSummary, type ReportDocument, reportMarkdown } from './markdown.js';
+import { cell, formatSummary, METHOD, type ReportDocument, reportMarkdown } from './markdown.js';
 
 // A bn result in the shape of `pnpm demo bn --json` with per-seed values (as the notebook profile reports them).
 const bnResult = {
@@ -106,6 +106,8 @@ describe('report markdown', () => {
       'Run: `pnpm demo bn --json --profile notebook`, profile notebook, 61 s, finished 2026-12-07T23:00:00.000Z on commit abcdef0123, wasm backend.',
     );
     expect(md).toContain('1 of 1 experiments have results; 1 figures agree with Keras 3, 1 differ');
+    expect(md).toContain(`\n${METHOD}\n`);
+    expect(METHOD).toContain('|x − m| ≤ 2·s·√(1 + 1/n)');
   });
 
   it('without a reference every row says why; settings that differ and published figures are shown', () => {

@@ -3,13 +3,13 @@
 // (mean ± std, n seeds, profile), Keras 3, Géron's published figure, verdict — the explanations of the named
 // differences, and its plots.
 import type { CacheEntry } from './cache.js';
+import type { SampleSummary } from './comparison.js';
 import { noReferenceReason } from './differences.js';
 import { experimentFigures } from './experiment-figures.js';
 import { estimateText, fallbackNote, type ProfileFallback } from './fallback.js';
 import { at, type Figure, type FigureFormat, list } from './figure.js';
 import type { KerasReference } from './keras-reference.js';
 import { referenceSummary, type Verdict, type VerdictTables, verdict } from './verdict.js';
-import type { SampleSummary } from './welch.js';
 
 /** One plot of a section: its file (relative to the markdown) and title. */
 export interface PlotLink {
@@ -214,6 +214,10 @@ function overview(doc: ReportDocument): string[] {
   return [...lines, ''];
 }
 
+/** The report's method paragraph: how a verdict is reached. */
+export const METHOD =
+  'A verdict says "agrees with Keras 3 within noise" when |steadygrad − Keras 3| ≤ 2 standard errors of the difference (Welch: √(s₁²/n₁ + s₂²/n₂) over the per-seed figures of both). Where one side has a single value x and the other n ≥ 2 seeds (mean m, sample std s), it agrees when x lies in the 2-sigma prediction interval of one more seed, |x − m| ≤ 2·s·√(1 + 1/n); one value against one cannot be judged; exact figures (parameter counts) must be equal. Otherwise the verdict names the difference and the explanation follows the table. Published figures are Géron’s, mostly one seed, and qualified by their settings.';
+
 /** The report's markdown. */
 export function reportMarkdown(doc: ReportDocument): string {
   const counts = new Map<Verdict['kind'], number>();
@@ -234,7 +238,7 @@ export function reportMarkdown(doc: ReportDocument): string {
           '',
         ]
       : []),
-    'A verdict says "agrees with Keras 3 within noise" when |steadygrad − Keras 3| ≤ 2 standard errors of the difference (Welch: √(s₁²/n₁ + s₂²/n₂) over the per-seed figures); otherwise it names the difference and the explanation follows the table. Published figures are Géron’s, mostly one seed, and qualified by their settings.',
+    METHOD,
     '',
     `${ran} of ${doc.sections.length} experiments have results; ${n('agrees')} figures agree with Keras 3, ${n('differs')} differ (named or unexplained, see each table), ${n('no-reference')} have no Keras 3 reference (the row says why), ${n('too-few-seeds')} have too few seeds to judge, ${n('derived')} are derived from other rows, ${n('missing')} are missing from their result.`,
     '',

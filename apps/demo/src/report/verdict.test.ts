@@ -53,6 +53,29 @@ describe('verdict', () => {
     expect(other.kind === 'differs' && other.difference).toBe(undefined);
   });
 
+  it('one value against several seeds: the 2-sigma prediction interval (hand-computed)', () => {
+    // Keras [1, 2, 3, 4, 5]: mean 3, s² 2.5; 2·s·√(1 + 1/5) = 2·√3 = 3.4641.
+    const keras = ref({ 'x.acc': [1, 2, 3, 4, 5] });
+    expect(verdict('bn', 'notebook', figure('x.acc', [6.4]), keras).text).toBe(
+      `${AGREES} (1 steadygrad value within the prediction interval of 5 Keras seeds)`,
+    );
+    const out = verdict('bn', 'notebook', figure('x.acc', [6.5]), keras, { differences: table });
+    expect(out.kind).toBe('differs');
+    // 3.5 / √3 = 2.02 prediction standard deviations.
+    expect(out.text).toBe(
+      'differs: the x gap (steadygrad − Keras +3.50, 2.0 prediction standard deviations, 1 steadygrad value outside the prediction interval of 5 Keras seeds)',
+    );
+    // Symmetrically: steadygrad [0.86, 0.87, 0.88] (s 0.01; 2·0.01·√(4/3) = 0.0231) against one Keras value.
+    expect(
+      verdict('bn', 'notebook', figure('x.acc', [0.86, 0.87, 0.88]), ref({ 'x.acc': [0.89] })).text,
+    ).toBe(`${AGREES} (1 Keras value within the prediction interval of 3 steadygrad seeds)`);
+    expect(
+      verdict('bn', 'notebook', figure('x.acc', [0.86, 0.87, 0.88]), ref({ 'x.acc': [0.894] })).text,
+    ).toBe(
+      'differs, unexplained (steadygrad − Keras −0.0240, 2.1 prediction standard deviations, 1 Keras value outside the prediction interval of 3 steadygrad seeds; no entry in the report’s differences table)',
+    );
+  });
+
   it('rows without a reference say why: no file, or no such metric in it', () => {
     expect(verdict('resume', 'quick', figure('identical', [1], { exact: true }), undefined).text).toBe(
       `no reference: ${noReferenceReason('resume', 'quick')}`,
@@ -80,8 +103,8 @@ describe('verdict', () => {
   });
 
   it('single seeds cannot be judged; exact figures compare for equality; derived and missing figures say so', () => {
-    expect(verdict('bn', 'notebook', figure('x.acc', [0.9]), ref({ 'x.acc': [0.8, 0.81] })).text).toBe(
-      'cannot judge: 1 steadygrad seed and 2 Keras seeds (needs ≥ 2 on both sides); difference +0.0950',
+    expect(verdict('bn', 'notebook', figure('x.acc', [0.9]), ref({ 'x.acc': [0.8] })).text).toBe(
+      'cannot judge: 1 steadygrad value and 1 Keras value (needs ≥ 2 seeds on a side); difference +0.100',
     );
     expect(verdict('bn', 'notebook', figure('p', [271346], { exact: true }), ref({ p: [271346] })).text).toBe(
       'agrees with Keras 3 exactly',

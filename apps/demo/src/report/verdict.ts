@@ -1,7 +1,17 @@
 // The verdict of one report row: steadygrad's figure against the Keras 3 reference's. The rule (issue #25):
 // "agrees with Keras 3 within noise" when |difference| ≤ 2 standard errors of the difference (Welch, per-seed
-// values on both sides); otherwise the named difference of differences.ts with its explanation, or an
-// unexplained difference said as such. Rows without a reference say why there is none.
+// values on both sides) or, when one side has a single value, when it lies in the other side's 2-sigma
+// prediction interval (comparison.ts); otherwise the named difference of differences.ts with its explanation,
+// or an unexplained difference said as such. Rows without a reference say why there is none.
+
+import {
+  type Comparison,
+  exactComparison,
+  predictionComparison,
+  type SampleSummary,
+  summarize,
+  welchComparison,
+} from './comparison.js';
 import {
   type NamedDifference,
   NO_REFERENCE_REASONS,
@@ -11,18 +21,17 @@ import {
 } from './differences.js';
 import type { Figure } from './figure.js';
 import type { KerasReference } from './keras-reference.js';
-import { type SampleSummary, summarize, type WelchComparison, welch } from './welch.js';
 
 /** The verdict text of a row that agrees. */
 export const AGREES = 'agrees with Keras 3 within noise';
 
 /** The verdict of one row. */
 export type Verdict =
-  | { readonly kind: 'agrees'; readonly text: string; readonly comparison: WelchComparison }
+  | { readonly kind: 'agrees'; readonly text: string; readonly comparison: Comparison }
   | {
       readonly kind: 'differs';
       readonly text: string;
-      readonly comparison: WelchComparison;
+      readonly comparison: Comparison;
       /** The known difference it is; `undefined` when none of the table's matches (unexplained). */
       readonly difference: NamedDifference | undefined;
     }
@@ -99,21 +108,41 @@ export function verdict(
       text: `cannot judge: the result gives only the mean over its ${ours.n} seeds, not each seed’s value`,
     };
   }
-  const comparison = welch(ours, theirs);
   const known = namedDifference(experiment, figure.id, profile, tables.differences);
-  if (!figure.exact && (ours.n < 2 || theirs.n < 2)) {
+  if (!figure.exact && ours.n < 2 && theirs.n < 2) {
     return {
       kind: 'too-few-seeds',
-      text: `cannot judge: ${ours.n} steadygrad seed${ours.n === 1 ? '' : 's'} and ${theirs.n} Keras seed${theirs.n === 1 ? '' : 's'} (needs ≥ 2 on both sides); difference ${signed(comparison.difference)}`,
+      text: `cannot judge: 1 steadygrad value and 1 Keras value (needs ≥ 2 seeds on a side); difference ${signed(ours.mean - theirs.mean)}`,
     };
   }
-  const agrees = figure.exact ? comparison.difference === 0 : comparison.withinTwoStandardErrors;
-  if (agrees) {
-    return { kind: 'agrees', text: figure.exact ? 'agrees with Keras 3 exactly' : AGREES, comparison };
+  const comparison = figure.exact
+    ? exactComparison(ours, theirs)
+    : ours.n >= 2 && theirs.n >= 2
+      ? welchComparison(ours, theirs)
+      : predictionComparison(ours, theirs);
+  const interval = (where: 'within' | 'outside') =>
+    comparison.single === 'steadygrad'
+      ? `1 steadygrad value ${where} the prediction interval of ${theirs.n} Keras seeds`
+      : `1 Keras value ${where} the prediction interval of ${ours.n} steadygrad seeds`;
+  if (comparison.withinNoise) {
+    return {
+      kind: 'agrees',
+      text:
+        comparison.method === 'exact'
+          ? 'agrees with Keras 3 exactly'
+          : comparison.method === 'prediction'
+            ? `${AGREES} (${interval('within')})`
+            : AGREES,
+      comparison,
+    };
   }
-  const size = figure.exact
-    ? `steadygrad − Keras ${signed(comparison.difference)}`
-    : `steadygrad − Keras ${signed(comparison.difference)}, ${Math.abs(comparison.t).toFixed(1)} standard errors`;
+  const ratio = Number.isFinite(comparison.ratio) ? comparison.ratio.toFixed(1) : '∞';
+  const size =
+    comparison.method === 'exact'
+      ? `steadygrad − Keras ${signed(comparison.difference)}`
+      : comparison.method === 'welch'
+        ? `steadygrad − Keras ${signed(comparison.difference)}, ${ratio} standard errors`
+        : `steadygrad − Keras ${signed(comparison.difference)}, ${ratio} prediction standard deviations, ${interval('outside')}`;
   if (known) {
     return { kind: 'differs', text: `differs: ${known.name} (${size})`, comparison, difference: known };
   }
