@@ -156,6 +156,9 @@ describe('pnpm demo report', () => {
       /\| \[summary\]\(#summary\) \| \*\*quick\*\* \(notebook not run: ≈ 5s \(the report’s built-in estimate\)\) \| \d+ s \| 10 \| 0 \| 0 \| 0 \|/,
     );
     expect(md).toContain('| [bn](#bn) | — | not run | | | | |');
+    expect(section(md, 'bn')).toContain(
+      '**No result**: not run yet (`pnpm demo report --only bn`; or `pnpm demo report --quick --only bn`, whose quick-profile result this report then shows, saying so).',
+    );
     const summary = section(md, 'summary');
     expect(summary).toContain('> **Quick profile, not the notebook’s.** No notebook-profile run of it is in');
     expect(summary).toContain('Run: `pnpm demo summary --json --profile quick`, profile quick,');

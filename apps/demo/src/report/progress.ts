@@ -7,7 +7,7 @@
  * Built-in guesses of an experiment's wall-clock seconds on one CPU thread, before any run was cached (and what
  * a notebook report quotes for a notebook run it shows the quick run of). Quick: measured on the 2-core
  * development machine (wasm) on 2026-12-07. Notebook: as apps/demo/README.md#profiles gives them (measured for
- * transfer and transfer-cnn, otherwise estimated from measured seconds per epoch, as each experiment's doc
+ * mlp, transfer and transfer-cnn, otherwise estimated from measured seconds per epoch, as each experiment's doc
  * comment says), except mc-dropout and pretraining, whose README figures are below their measured quick runs
  * (guessed from those, scaled by seeds and epochs). summary, clipping, deep-stats, lr-finder and resume run the
  * same settings under both profiles.
@@ -15,7 +15,7 @@
 export const BUILT_IN_ESTIMATES: Readonly<
   Record<string, { readonly notebook: number; readonly quick: number }>
 > = {
-  mlp: { notebook: 480, quick: 110 },
+  mlp: { notebook: 570, quick: 110 },
   summary: { notebook: 5, quick: 5 },
   bn: { notebook: 600, quick: 200 },
   optimizers: { notebook: 2700, quick: 180 },

@@ -141,6 +141,17 @@ export async function runReport(options: ReportOptions, hooks: ReportHooks = {})
 }
 
 /**
+ * What a section without a result says: the command that runs it, and in a notebook report with the fallback
+ * on, the quick-profile command whose result the report would show instead.
+ */
+export function notRunYet(experiment: string, options: ReportOptions): string {
+  const run = `\`${reportCommand(options)} --only ${experiment}\``;
+  if (options.profile !== 'notebook' || options.fallback !== 'quick') return `not run yet (${run})`;
+  const quick = `\`${reportCommand({ ...options, profile: 'quick' })} --only ${experiment}\``;
+  return `not run yet (${run}; or ${quick}, whose quick-profile result this report then shows, saying so)`;
+}
+
+/**
  * Writes `<out>/reproduction.md` and `<out>/reproduction/<plot>.svg` from the cache (every experiment; one
  * not in the cache says so, or — a notebook report with `fallback: 'quick'` — is reported from its cached
  * quick-profile run, saying so), each file atomically. Returns the files, the markdown first.
@@ -176,9 +187,7 @@ export async function writeReport(
     sections.push({
       experiment: e.name,
       description: e.description,
-      ...(entry
-        ? { entry }
-        : { error: errors.get(e.name) ?? `not run yet (\`${reportCommand(options)} --only ${e.name}\`)` }),
+      ...(entry ? { entry } : { error: errors.get(e.name) ?? notRunYet(e.name, options) }),
       ...(reference ? { reference } : {}),
       ...(fallback ? { fallback } : {}),
       plots: plots.map((p) => ({ file: `reproduction/${p.name}.svg`, title: p.chart.title })),
