@@ -225,6 +225,33 @@ describe('the web demo in headless Chromium', () => {
     await page.selectOption('#backend', 'webgl');
   });
 
+  it("'auto' times WebGL and wasm on the seed cell 5 model here and trains on the one it names", async () => {
+    await page.selectOption('#experiment', 'seed-cell-5');
+    await page.selectOption('#backend', 'auto');
+    await fill({ ...RUN, epochs: '1', limit: '600' });
+    await page.click('#run');
+    await page.waitForFunction(() => ['done', 'error'].includes(window.__steadygrad.state), null, {
+      timeout: 300_000,
+    });
+    const d = await demo();
+    expect(d.error).toBeUndefined();
+    expect(d.state).toBe('done');
+    expect(['webgl', 'wasm']).toContain(d.backend);
+    const text = (await page.textContent('#log')) ?? '';
+    const m = text.match(
+      /auto: (\w+) is faster here \(4 training steps of seed cell 5 at batch 32: webgl (\d+) ms, wasm (\d+) ms\)/,
+    );
+    expect(m).not.toBeNull();
+    // The backend it trained on is the one it timed faster.
+    expect(m?.[1]).toBe(d.backend);
+    expect(Number(m?.[1] === 'webgl' ? m?.[2] : m?.[3])).toBeLessThanOrEqual(
+      Number(m?.[1] === 'webgl' ? m?.[3] : m?.[2]),
+    );
+    console.log(`e2e: auto → ${d.backend} (${m?.[0]})`);
+    expect(consoleErrors).toEqual([]);
+    await page.selectOption('#backend', 'webgl');
+  });
+
   it('stops training within a second of a click on Stop', async () => {
     if ((await page.isDisabled('#run')) && !(await page.isDisabled('#stop'))) {
       // A run left over by a failed test above: stop it first so that this test stands alone.

@@ -18,6 +18,8 @@ export type { ArraySourceOptions, BatchSource } from './data.js';
 export { arraySource, isBatchSource, tensorSource, toBatchSource } from './data.js';
 export type { ErrorCode, SteadygradErrorOptions } from './errors.js';
 export { isSteadygradError, SteadygradError } from './errors.js';
+export type { FastestBackendInfo, FastestBackendOptions } from './fastest-backend.js';
+export { useFastestBackend } from './fastest-backend.js';
 export { registerGradients } from './gradients.js';
 // Compatibility re-exports: the kernel API lives in `@steadygrad/core/kernels` (docs/kernels.md); the main
 // entry keeps the names it exported before that subpath existed, so that code importing them from

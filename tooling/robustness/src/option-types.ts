@@ -1,7 +1,7 @@
 // The options catalogue's table (options-catalogue.test.ts runs it): every public options type with the call
 // that takes it, and the exported `…Options` interfaces exempted (with why).
 import { elu, gelu, leakyRelu, rreluApply, softmax } from '@steadygrad/activations';
-import { arraySource, tf, useBackend } from '@steadygrad/core';
+import { arraySource, tf, useBackend, useFastestBackend } from '@steadygrad/core';
 import { readRegularFile, removeStaleTempFiles } from '@steadygrad/core/node';
 import {
   downloadFashionMnist,
@@ -277,6 +277,7 @@ export const OPTION_TYPES: Readonly<Record<string, (o: Options) => unknown>> = {
   LoadLayersModelOptions: (o) => loadLayersModel('/nonexistent/never-read', o),
   // core (an unknown key is refused before anything happens: no backend switch, no file read)
   UseBackendOptions: (o) => useBackend('cpu', o),
+  FastestBackendOptions: (o) => useFastestBackend(() => {}, { candidates: ['cpu'], ...o }),
   ArraySourceOptions: (o) => arraySource(new Uint8Array(4), [2], o),
   ReadRegularFileOptions: (o) => readRegularFile('/nonexistent/never-read', { maxBytes: 1, ...o }),
   RemoveStaleTempFilesOptions: (o) => removeStaleTempFiles('/nonexistent', { match: /x/, ...o }),

@@ -23,7 +23,7 @@ export interface FormValues {
 
 export type FieldErrors = Partial<Record<keyof FormInput, string>>;
 
-const BACKENDS: readonly WebBackend[] = ['webgl', 'wasm', 'cpu'];
+const BACKENDS: readonly WebBackend[] = ['auto', 'webgl', 'wasm', 'cpu'];
 
 /** A number field: empty → `undefined` (the experiment's default) when `optional`; else a message. */
 function parseNumber(

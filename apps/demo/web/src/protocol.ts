@@ -1,7 +1,11 @@
 // Messages between the page (main thread) and the training worker. Plain data only.
 import type { ExperimentEvent } from '../../src/experiment.js';
 
-export type WebBackend = 'webgl' | 'wasm' | 'cpu';
+/**
+ * The page's backend choices: `auto` times a few training steps of the seed cell 5 model on WebGL and on wasm
+ * (core's `useFastestBackend`) and trains on the faster; the others select that backend.
+ */
+export type WebBackend = 'auto' | 'webgl' | 'wasm' | 'cpu';
 
 /** What the page asks the worker to run (already validated by the form). */
 export interface RunRequest {

@@ -8,6 +8,7 @@ import { isSteadygradError, SteadygradError, tf, useBackend } from '@steadygrad/
 import type { FashionMnist } from '@steadygrad/datasets';
 import type { ExperimentContext } from '../../src/experiment.js';
 import { experiments } from '../../src/experiments/index.js';
+import { fastestForSeedCell5 } from './auto-backend.js';
 import { LiveCallback, memorySample, type Probe } from './live-callback.js';
 import { seedCell5 } from './page-experiments.js';
 import type { RunRequest, WorkerMessage } from './protocol.js';
@@ -68,7 +69,11 @@ async function run(req: RunRequest): Promise<void> {
       'WebGL in a worker needs OffscreenCanvas, which this browser lacks: pick the wasm or cpu backend',
     );
   }
-  const info = await useBackend(req.backend);
+  if (req.backend === 'auto') post({ type: 'status', text: 'timing WebGL and WebAssembly on this device…' });
+  const info =
+    req.backend === 'auto'
+      ? await fastestForSeedCell5((line) => post({ type: 'log', line }))
+      : await useBackend(req.backend);
   post({ type: 'backend', name: tf.getBackend(), requested: req.backend });
   post({ type: 'status', text: 'loading Fashion-MNIST…' });
   const data = await loadSubset(req.dataUrl);
