@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NamedDifference } from './differences.js';
-import { noReferenceReason } from './differences.js';
+import { namedDifference, noReferenceReason } from './differences.js';
 import type { Figure } from './figure.js';
 import type { KerasReference } from './keras-reference.js';
 import { AGREES, verdict } from './verdict.js';
@@ -100,6 +100,34 @@ describe('verdict', () => {
     expect(verdict('bn', 'notebook', figure('b', [1, 2, 3]), r).text).toBe(
       'no reference: every Keras 3 value of this figure is non-finite',
     );
+  });
+
+  it('all-non-finite Keras values against a finite steadygrad value: a named difference when the table has one', () => {
+    const r: KerasReference = {
+      experiment: 'deep-stats',
+      profile: 'notebook',
+      metrics: { loss: { values: [null, null] } },
+    };
+    const differences = [
+      { experiment: 'deep-stats', metric: 'loss', name: 'ReLU of NaN', explanation: 'why' },
+    ];
+    const v = verdict('deep-stats', 'notebook', figure('loss', [2.302586]), r, { differences });
+    expect(v.kind).toBe('differs');
+    expect(v.text).toBe('differs: ReLU of NaN (every Keras 3 value is non-finite; steadygrad 2.303)');
+    expect(v.kind === 'differs' && v.difference?.explanation).toBe('why');
+    // Not in the table: still no reference.
+    expect(verdict('deep-stats', 'notebook', figure('loss', [2.3]), r, { differences: [] }).kind).toBe(
+      'no-reference',
+    );
+  });
+
+  it('the deep-stats overflow rows are in the differences table', () => {
+    for (const m of ['activationStd.last', 'gradientNorm.first', 'gradientNorm.last', 'loss']) {
+      expect(namedDifference('deep-stats', `relu + random_normal(stddev=1).${m}`, 'notebook')?.name).toBe(
+        'ReLU of NaN after float32 overflow',
+      );
+    }
+    expect(namedDifference('deep-stats', 'relu + he_normal.loss', 'notebook')).toBeUndefined();
   });
 
   it('single seeds cannot be judged; exact figures compare for equality; derived and missing figures say so', () => {

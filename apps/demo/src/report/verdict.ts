@@ -88,6 +88,22 @@ export function verdict(
   }
   const theirs = referenceSummary(reference, figure.id);
   if (theirs === undefined && reference.metrics[figure.id] !== undefined) {
+    const overflow = namedDifference(experiment, figure.id, profile, tables.differences);
+    if (overflow !== undefined) {
+      // Keras has only NaN/∞ where steadygrad has a finite value: no noise to judge by, a known difference.
+      return {
+        kind: 'differs',
+        text: `differs: ${overflow.name} (every Keras 3 value is non-finite; steadygrad ${ours.mean.toPrecision(4)})`,
+        comparison: {
+          method: 'exact',
+          difference: Number.NaN,
+          scale: 0,
+          ratio: Number.POSITIVE_INFINITY,
+          withinNoise: false,
+        },
+        difference: overflow,
+      };
+    }
     return { kind: 'no-reference', text: 'no reference: every Keras 3 value of this figure is non-finite' };
   }
   if (theirs === undefined) {
