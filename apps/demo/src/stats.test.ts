@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compareVariants, seedStats, studentTwoSidedP, welchTest, welchTestOfSummaries } from './stats.js';
+import {
+  compareVariants,
+  seedStats,
+  studentQuantile,
+  studentTwoSidedP,
+  welchTest,
+  welchTestOfSummaries,
+} from './stats.js';
 
 describe('seedStats', () => {
   it('mean and sample std (n − 1), 0 for one value', () => {
@@ -87,5 +94,16 @@ describe('compareVariants', () => {
     const one = compareVariants('x', { label: 'a', values: [0.9] }, { label: 'b', values: [0.8] });
     expect(one.significant).toBe(false);
     expect(one.statement).toBe('b − a x: -0.1000 (fewer than 2 seeds on a side: no significance test)');
+  });
+});
+
+describe('studentQuantile', () => {
+  it('is the two-sided 95% quantile of Student t (tables: df 1 12.7062, 2 4.3027, 4 2.7764, 9 2.2622, 1e6 1.9600)', () => {
+    expect(studentQuantile(0.05, 1)).toBeCloseTo(12.706205, 4);
+    expect(studentQuantile(0.05, 2)).toBeCloseTo(4.302653, 5);
+    expect(studentQuantile(0.05, 4)).toBeCloseTo(2.776445, 5);
+    expect(studentQuantile(0.05, 9)).toBeCloseTo(2.262157, 5);
+    expect(studentQuantile(0.05, 1e6)).toBeCloseTo(1.959966, 4);
+    expect(studentTwoSidedP(studentQuantile(0.01, 3), 3)).toBeCloseTo(0.01, 10);
   });
 });

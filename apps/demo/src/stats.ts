@@ -86,6 +86,22 @@ export function studentTwoSidedP(t: number, df: number): number {
   return incompleteBeta(df / (df + t * t), df / 2, 0.5);
 }
 
+/**
+ * The two-sided `1 − alpha` quantile of Student's t distribution with `df` degrees of freedom: the `t` with
+ * `studentTwoSidedP(t, df) = alpha` (bisection to 1e-12; e.g. df 2 → 4.3027, df 9 → 2.2622 at alpha 0.05).
+ */
+export function studentQuantile(alpha: number, df: number): number {
+  let lo = 0;
+  let hi = 1;
+  while (studentTwoSidedP(hi, df) > alpha) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-12; i++) {
+    const mid = (lo + hi) / 2;
+    if (studentTwoSidedP(mid, df) > alpha) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 /** Per-seed figures summarized for {@link welchTestOfSummaries}: mean, sample std (n − 1) and count. */
 export interface SampleSummary {
   readonly mean: number;

@@ -43,31 +43,34 @@ describe('welchComparison', () => {
 });
 
 describe('predictionComparison', () => {
-  it('one steadygrad value against Keras seeds: |x − m| ≤ 2·s·√(1 + 1/n) (hand-computed)', () => {
-    // Keras [1, 2, 3, 4, 5]: m = 3, s² = 10/4 = 2.5, s = 1.5811; 2·s·√(1 + 1/5) = 2·1.5811·1.0954 = 3.4641 (= √12).
+  it('one steadygrad value against Keras seeds: |x − m| ≤ t₀.₉₇₅,ₙ₋₁·s·√(1 + 1/n) (hand-computed)', () => {
+    // Keras [1, 2, 3, 4, 5]: m = 3, s² = 10/4 = 2.5; s·√(1 + 1/5) = √3 = 1.7321; t(0.975, 4 df) = 2.7764;
+    // bound = 2.7764·1.7321 = 4.8089.
     const keras = summarize([1, 2, 3, 4, 5]);
-    const inside = predictionComparison(summarize([6.4]), keras);
+    const inside = predictionComparison(summarize([7.8]), keras);
     expect(inside.method).toBe('prediction');
     expect(inside.single).toBe('steadygrad');
-    expect(inside.scale).toBeCloseTo(Math.sqrt(3), 12); // s·√1.2 = √(2.5·1.2) = √3
-    expect(inside.difference).toBeCloseTo(3.4, 12);
-    expect(inside.ratio).toBeCloseTo(3.4 / Math.sqrt(3), 12); // 1.963
-    expect(inside.withinNoise).toBe(true); // 3.4 ≤ 3.4641
-    const outside = predictionComparison(summarize([6.5]), keras);
-    expect(outside.withinNoise).toBe(false); // 3.5 > 3.4641
-    expect(predictionComparison(summarize([-0.4]), keras).withinNoise).toBe(true); // |−3.4|
-    // The plain Welch rule would have said "differs": SE = s/√5 = 0.7071, 3.4 = 4.8 SE.
-    expect(welchComparison(summarize([6.4]), keras).withinNoise).toBe(false);
+    expect(inside.scale).toBeCloseTo(Math.sqrt(3), 12);
+    expect(inside.limit).toBeCloseTo(2.776445, 5);
+    expect(inside.difference).toBeCloseTo(4.8, 12);
+    expect(inside.ratio).toBeCloseTo(4.8 / Math.sqrt(3), 12); // 2.771
+    expect(inside.withinNoise).toBe(true); // 4.8 ≤ 4.8089
+    const outside = predictionComparison(summarize([7.9]), keras);
+    expect(outside.withinNoise).toBe(false); // 4.9 > 4.8089
+    expect(predictionComparison(summarize([-1.8]), keras).withinNoise).toBe(true); // |−4.8|
+    // The plain Welch rule would have said "differs": SE = s/√5 = 0.7071, 4.8 = 6.8 SE.
+    expect(welchComparison(summarize([7.8]), keras).withinNoise).toBe(false);
   });
 
   it('symmetrically: steadygrad seeds against one Keras value', () => {
-    // ours [0.86, 0.87, 0.88]: m = 0.87, s = 0.01; 2·0.01·√(4/3) = 0.023094. Keras 0.89: d = −0.02, inside.
-    const c = predictionComparison(summarize([0.86, 0.87, 0.88]), summarize([0.89]));
+    // ours [0.86, 0.87, 0.88]: m = 0.87, s = 0.01; t(0.975, 2 df) = 4.3027; bound 4.3027·0.01·√(4/3) = 0.049683.
+    const c = predictionComparison(summarize([0.86, 0.87, 0.88]), summarize([0.919]));
     expect(c.single).toBe('keras');
     expect(c.scale).toBeCloseTo(0.01 * Math.sqrt(4 / 3), 12);
-    expect(c.difference).toBeCloseTo(-0.02, 12);
+    expect(c.limit).toBeCloseTo(4.302653, 5);
+    expect(c.difference).toBeCloseTo(-0.049, 12);
     expect(c.withinNoise).toBe(true);
-    expect(predictionComparison(summarize([0.86, 0.87, 0.88]), summarize([0.894])).withinNoise).toBe(false);
+    expect(predictionComparison(summarize([0.86, 0.87, 0.88]), summarize([0.92])).withinNoise).toBe(false);
   });
 
   it('needs exactly one single value against ≥ 2', () => {

@@ -107,7 +107,9 @@ describe('report markdown', () => {
     );
     expect(md).toContain('1 of 1 experiments have results; 1 figures agree with Keras 3, 1 differ');
     expect(md).toContain(`\n${METHOD}\n`);
-    expect(METHOD).toContain('|x − m| ≤ 2·s·√(1 + 1/n)');
+    expect(METHOD).toContain(
+      '|x − m| ≤ t·s·√(1 + 1/n), t being Student’s two-sided 95% quantile for n − 1 degrees of freedom',
+    );
   });
 
   it('without a reference every row says why; settings that differ and published figures are shown', () => {

@@ -216,7 +216,7 @@ function overview(doc: ReportDocument): string[] {
 
 /** The report's method paragraph: how a verdict is reached. */
 export const METHOD =
-  'A verdict says "agrees with Keras 3 within noise" when |steadygrad − Keras 3| ≤ 2 standard errors of the difference (Welch: √(s₁²/n₁ + s₂²/n₂) over the per-seed figures of both). Where one side has a single value x and the other n ≥ 2 seeds (mean m, sample std s), it agrees when x lies in the 2-sigma prediction interval of one more seed, |x − m| ≤ 2·s·√(1 + 1/n); one value against one cannot be judged; exact figures (parameter counts) must be equal. Otherwise the verdict names the difference and the explanation follows the table. Published figures are Géron’s, mostly one seed, and qualified by their settings.';
+  'A verdict says "agrees with Keras 3 within noise" when |steadygrad − Keras 3| ≤ 2 standard errors of the difference (Welch: √(s₁²/n₁ + s₂²/n₂) over the per-seed figures of both). Where one side has a single value x and the other n ≥ 2 seeds (mean m, sample std s), it agrees when x lies in the 95% prediction interval of one more seed, |x − m| ≤ t·s·√(1 + 1/n), t being Student’s two-sided 95% quantile for n − 1 degrees of freedom (4.30 for 3 seeds, 2.26 for 10: a standard deviation from a few seeds is itself uncertain); one value against one cannot be judged; exact figures (parameter counts) must be equal. Otherwise the verdict names the difference and the explanation follows the table. Published figures are Géron’s, mostly one seed, and qualified by their settings.';
 
 /** The report's markdown. */
 export function reportMarkdown(doc: ReportDocument): string {

@@ -53,26 +53,26 @@ describe('verdict', () => {
     expect(other.kind === 'differs' && other.difference).toBe(undefined);
   });
 
-  it('one value against several seeds: the 2-sigma prediction interval (hand-computed)', () => {
-    // Keras [1, 2, 3, 4, 5]: mean 3, s² 2.5; 2·s·√(1 + 1/5) = 2·√3 = 3.4641.
+  it('one value against several seeds: the 95% Student-t prediction interval (hand-computed)', () => {
+    // Keras [1, 2, 3, 4, 5]: mean 3, s² 2.5; s·√(1 + 1/5) = √3; t(0.975, 4) = 2.7764: bound 4.8089.
     const keras = ref({ 'x.acc': [1, 2, 3, 4, 5] });
-    expect(verdict('bn', 'notebook', figure('x.acc', [6.4]), keras).text).toBe(
+    expect(verdict('bn', 'notebook', figure('x.acc', [7.8]), keras).text).toBe(
       `${AGREES} (1 steadygrad value within the prediction interval of 5 Keras seeds)`,
     );
-    const out = verdict('bn', 'notebook', figure('x.acc', [6.5]), keras, { differences: table });
+    const out = verdict('bn', 'notebook', figure('x.acc', [7.9]), keras, { differences: table });
     expect(out.kind).toBe('differs');
-    // 3.5 / √3 = 2.02 prediction standard deviations.
+    // 4.9 / √3 = 2.83 prediction standard deviations.
     expect(out.text).toBe(
-      'differs: the x gap (steadygrad − Keras +3.50, 2.0 prediction standard deviations, 1 steadygrad value outside the prediction interval of 5 Keras seeds)',
+      'differs: the x gap (steadygrad − Keras +4.90, 2.8 prediction standard deviations, 1 steadygrad value outside the prediction interval of 5 Keras seeds)',
     );
-    // Symmetrically: steadygrad [0.86, 0.87, 0.88] (s 0.01; 2·0.01·√(4/3) = 0.0231) against one Keras value.
+    // Symmetrically: steadygrad [0.86, 0.87, 0.88] (s 0.01; t(0.975, 2) = 4.3027: bound 0.049683) against one Keras value.
     expect(
-      verdict('bn', 'notebook', figure('x.acc', [0.86, 0.87, 0.88]), ref({ 'x.acc': [0.89] })).text,
+      verdict('bn', 'notebook', figure('x.acc', [0.86, 0.87, 0.88]), ref({ 'x.acc': [0.919] })).text,
     ).toBe(`${AGREES} (1 Keras value within the prediction interval of 3 steadygrad seeds)`);
     expect(
-      verdict('bn', 'notebook', figure('x.acc', [0.86, 0.87, 0.88]), ref({ 'x.acc': [0.894] })).text,
+      verdict('bn', 'notebook', figure('x.acc', [0.86, 0.87, 0.88]), ref({ 'x.acc': [0.92] })).text,
     ).toBe(
-      'differs, unexplained (steadygrad − Keras −0.0240, 2.1 prediction standard deviations, 1 Keras value outside the prediction interval of 3 steadygrad seeds; no entry in the report’s differences table)',
+      'differs, unexplained (steadygrad − Keras −0.0500, 4.3 prediction standard deviations, 1 Keras value outside the prediction interval of 3 steadygrad seeds; no entry in the report’s differences table)',
     );
   });
 

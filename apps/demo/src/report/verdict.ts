@@ -1,6 +1,6 @@
 // The verdict of one report row: steadygrad's figure against the Keras 3 reference's. The rule (issue #25):
 // "agrees with Keras 3 within noise" when |difference| ≤ 2 standard errors of the difference (Welch, per-seed
-// values on both sides) or, when one side has a single value, when it lies in the other side's 2-sigma
+// values on both sides) or, when one side has a single value, when it lies in the other side's 95% Student-t
 // prediction interval (comparison.ts); otherwise the named difference of differences.ts with its explanation,
 // or an unexplained difference said as such. Rows without a reference say why there is none.
 
