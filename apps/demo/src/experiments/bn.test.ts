@@ -55,6 +55,11 @@ describe('bn experiment', () => {
       expect(v.valAccuracy).toHaveLength(1);
       expect(v.trainLoss).toHaveLength(1);
       expect(v.trainLoss[0]).toBeGreaterThan(0);
+      // the last epoch's loss per seed, whose mean is the mean curve's last point
+      const [la, lb] = v.finalTrainLossStats.values as [number, number];
+      expect(v.finalTrainLossStats.values).toHaveLength(2);
+      expect(la).not.toBe(lb);
+      expect((la + lb) / 2).toBeCloseTo(v.trainLoss[0] as number, 6);
       // 440 training images: 13 full batches of 32 for the gradient norms; 3 Dense kernels each.
       expect(v.kernelGradientNorms).toHaveLength(13);
       expect(v.kernelGradientNorms[0]).toHaveLength(3);

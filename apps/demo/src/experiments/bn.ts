@@ -21,6 +21,8 @@ export interface BnVariantResult {
   readonly valAccuracy: readonly number[];
   /** Training loss per epoch, mean over the seeds. */
   readonly trainLoss: readonly number[];
+  /** The last epoch's training loss over the seeds: mean, sample std and the values, aligned with `seeds`. */
+  readonly finalTrainLossStats: SeedStats;
   /**
    * Per training step (the first `gradientSteps`), the gradient norm of each Dense kernel, input to output
    * (first seed).
@@ -172,6 +174,7 @@ export const bn: Experiment<BnResult> = {
         secondsPerEpoch: seedStats(seconds).mean,
         valAccuracy: meanCurve(valCurves),
         trainLoss: meanCurve(lossCurves),
+        finalTrainLossStats: seedStats(lossCurves.map((c) => c.at(-1) ?? Number.NaN)),
         kernelGradientNorms,
       });
     }

@@ -37,6 +37,10 @@ describe('mlp experiment', () => {
     const [a, b] = r.testAccuracyStats.values as [number, number];
     expect(r.testAccuracy).toBeCloseTo((a + b) / 2, 12);
     expect(a).toBeGreaterThan(0.3);
+    const [la, lb] = r.testLossStats.values as [number, number];
+    expect(r.testLossStats.values).toHaveLength(2);
+    expect(la).toBeGreaterThan(0);
+    expect(r.testLoss).toBeCloseTo((la + lb) / 2, 12);
     expect(r.history.val_accuracy).toHaveLength(2);
     expect(r.history.lr).toEqual([0.01, 0.01]);
     expect(r.published).toEqual({ testAccuracy: 0.8864, epochs: 30 });

@@ -57,6 +57,8 @@ export interface MlpResult extends ProfileFields {
   readonly testAccuracyStats: SeedStats;
   /** Test loss, mean over the seeds. */
   readonly testLoss: number;
+  /** Test loss over the seeds (values aligned with `seeds`). */
+  readonly testLossStats: SeedStats;
   /** `fit`'s history (loss, accuracy, val_loss, val_accuracy, lr per epoch), mean over the seeds. */
   readonly history: Readonly<Record<string, readonly number[]>>;
   /** Géron's single-seed figure; compare with `testAccuracyStats` only where `notebookDifferences` is empty. */
@@ -153,6 +155,7 @@ export const mlp: Experiment<MlpResult> = {
       testAccuracy: stats.mean,
       testAccuracyStats: stats,
       testLoss: seedStats(losses).mean,
+      testLossStats: seedStats(losses),
       history,
       published: MLP_PUBLISHED,
     };

@@ -48,11 +48,46 @@ describe('experiment figures', () => {
     const activations = experimentFigures('activations', {
       results: [{ activation: 'selu', accuracies: [0.8, 0.84], valAccuracies: [], published: 0.8046 }],
     });
-    // Géron published the final validation accuracy: it stands beside that row; no validation set → missing.
+    // Géron published the final validation accuracy: it stands beside that row; a figure the result lacks →
+    // missing.
     expect(activations.map((f) => [f.id, f.steadygrad?.mean, f.published?.value])).toEqual([
       ['selu.testAccuracy', 0.8200000000000001, undefined],
       ['selu.finalTrainLoss', undefined, undefined],
       ['selu.valAccuracy', undefined, 0.8046],
+    ]);
+    // A run without a validation set (quick profile) measures no validation accuracy: no such row.
+    const quick = experimentFigures('activations', {
+      validationSize: 0,
+      results: [{ activation: 'selu', accuracies: [0.8, 0.84], trainLoss: [0.5, 0.52], valAccuracies: [] }],
+    });
+    expect(quick.map((f) => f.id)).toEqual(['selu.testAccuracy', 'selu.finalTrainLoss']);
+  });
+
+  it('per-seed losses (bn finalTrainLossStats, mlp testLossStats) are judged per seed, not as a mean', () => {
+    const [, loss] = experimentFigures('mlp', {
+      testAccuracy: 0.85,
+      testLoss: 0.4,
+      testLossStats: { mean: 0.4, std: 0.1, values: [0.3, 0.5] },
+      seeds: [42, 43],
+    });
+    expect(loss?.steadygrad).toMatchObject({ n: 2, values: [0.3, 0.5] });
+    expect(loss?.steadygrad?.mean).toBeCloseTo(0.4, 12);
+    expect(loss?.steadygrad?.std).toBeCloseTo(Math.SQRT2 / 10, 12);
+    expect(loss?.steadygrad?.meanOnly).toBeUndefined();
+    const bn = experimentFigures('bn', {
+      seeds: [42, 43],
+      results: [
+        {
+          variant: 'plain',
+          testAccuracyStats: { mean: 0.86, std: 0, values: [0.86, 0.86] },
+          trainLoss: [0.5, 0.31],
+          finalTrainLossStats: { mean: 0.31, std: 0.01, values: [0.3, 0.32] },
+        },
+      ],
+    });
+    expect(bn.map((f) => [f.id, f.steadygrad?.values])).toEqual([
+      ['plain.testAccuracy', [0.86, 0.86]],
+      ['plain.finalTrainLoss', [0.3, 0.32]],
     ]);
   });
 

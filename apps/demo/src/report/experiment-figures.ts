@@ -66,7 +66,9 @@ const EXTRACTORS: Readonly<Record<string, Extractor>> = {
         'testAccuracy',
       ),
     }),
-    fig('testLoss', 'test loss', 'number', at(r, 'testLoss'), { meanOver: at(r, 'seeds') }),
+    fig('testLoss', 'test loss', 'number', at(r, 'testLossStats') ?? at(r, 'testLoss'), {
+      meanOver: at(r, 'seeds'),
+    }),
   ],
   summary: (r) => [
     fig('totalParams', 'total parameters (cell 5 model)', 'integer', at(r, 'totalParams'), {
@@ -101,9 +103,13 @@ const EXTRACTORS: Readonly<Record<string, Extractor>> = {
         fig(`${v}.testAccuracy`, `${v}: test accuracy`, 'accuracy', accuracy, {
           published: pub(x, 'Géron, one seed', 'testAccuracy'),
         }),
-        fig(`${v}.finalTrainLoss`, `${v}: training loss, last epoch`, 'number', last(at(x, 'trainLoss')), {
-          meanOver: at(r, 'seeds'),
-        }),
+        fig(
+          `${v}.finalTrainLoss`,
+          `${v}: training loss, last epoch`,
+          'number',
+          at(x, 'finalTrainLossStats') ?? last(at(x, 'trainLoss')),
+          { meanOver: at(r, 'seeds') },
+        ),
       ];
     }),
   optimizers: (r) =>
@@ -173,15 +179,21 @@ const EXTRACTORS: Readonly<Record<string, Extractor>> = {
         fig(`${id}.loss`, `${id}: loss`, 'number', at(p, 'loss')),
       ];
     }),
+  // A run without a validation set (the quick profile: `validationSize` 0) measures no validation accuracy,
+  // so it has no such rows (Géron's published figures are validation accuracies of the 100-layer notebook).
   activations: (r) =>
     names(at(r, 'results'), 'activation').flatMap((a) => {
       const x = find(at(r, 'results'), 'activation', a);
       return [
         fig(`${a}.testAccuracy`, `${a}: test accuracy`, 'accuracy', at(x, 'accuracies')),
         fig(`${a}.finalTrainLoss`, `${a}: training loss, last epoch`, 'number', at(x, 'trainLoss')),
-        fig(`${a}.valAccuracy`, `${a}: final validation accuracy`, 'accuracy', at(x, 'valAccuracies'), {
-          published: published(at(x, 'published'), 'Géron, one seed, 100 layers, 5 epochs'),
-        }),
+        ...(at(r, 'validationSize') === 0
+          ? []
+          : [
+              fig(`${a}.valAccuracy`, `${a}: final validation accuracy`, 'accuracy', at(x, 'valAccuracies'), {
+                published: published(at(x, 'published'), 'Géron, one seed, 100 layers, 5 epochs'),
+              }),
+            ]),
       ];
     }),
   transfer: (r) => [
