@@ -44,7 +44,7 @@ function fig(
     ...(extra.exact ? { exact: true } : {}),
     ...(extra.derivedFrom ? { derivedFrom: extra.derivedFrom } : {}),
     ...(value === null
-      ? { missingReason: 'null in the result: not finite (the run diverged or overflowed)' }
+      ? { missingReason: 'null in the result: not finite (the run diverged or overflowed)', nonFinite: true }
       : {}),
   };
 }

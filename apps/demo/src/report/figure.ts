@@ -42,6 +42,8 @@ export interface Figure {
   readonly derivedFrom?: readonly string[];
   /** Why `steadygrad` is `null` when the result does carry the field (e.g. `null`: not finite). */
   readonly missingReason?: string;
+  /** The result carries the field as `null`: the value was not finite (the run diverged or overflowed). */
+  readonly nonFinite?: boolean;
 }
 
 /** `obj[k1][k2]...` of a JSON value, `undefined` where a step is missing. */

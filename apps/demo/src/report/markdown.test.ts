@@ -173,6 +173,22 @@ describe('report markdown', () => {
     expect(row(md, 'error rate removed by transfer')).toBe(
       '| error rate removed by transfer | 0.5000 (from the means), notebook | — | — | no Keras 3 reference (why: above the table) |',
     );
+    // With a reference whose two arms agree, the derived row agrees through them.
+    const reference: KerasReference = {
+      experiment: 'transfer',
+      profile: 'notebook',
+      metrics: {
+        'scratch.testAccuracy': { values: [0.975, 0.98, 0.985] },
+        'transfer.testAccuracy': { values: [0.985, 0.99, 0.995] },
+        errorRateReduction: { values: [0.5] },
+      },
+    };
+    const judged = reportMarkdown(
+      doc([{ experiment: 'transfer', description: 't', entry: entry('transfer', transfer), reference }]),
+    );
+    expect(row(judged, 'error rate removed by transfer')).toBe(
+      '| error rate removed by transfer | 0.5000 (from the means), notebook | 0.5000 (1 seed) | — | agrees with Keras 3 within noise (derived from scratch.testAccuracy and transfer.testAccuracy, which agree) |',
+    );
   });
 
   it('a quick run standing in for a notebook one says so: note, overview, quick reference only', () => {

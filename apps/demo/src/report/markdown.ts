@@ -9,7 +9,7 @@ import { experimentFigures } from './experiment-figures.js';
 import { estimateText, fallbackNote, type ProfileFallback } from './fallback.js';
 import { at, type Figure, type FigureFormat, list } from './figure.js';
 import type { KerasReference } from './keras-reference.js';
-import { referenceSummary, type Verdict, type VerdictTables, verdict } from './verdict.js';
+import { derivedVerdict, referenceSummary, type Verdict, type VerdictTables, verdict } from './verdict.js';
 
 /** One plot of a section: its file (relative to the markdown) and title. */
 export interface PlotLink {
@@ -76,11 +76,25 @@ export function formatSummary(s: SampleSummary, format: FigureFormat, exact = fa
 /** The rows of one section: each figure with its verdict. */
 export function sectionRows(section: ReportSection, profile: string, tables: VerdictTables = {}) {
   const figures: Figure[] = section.entry ? experimentFigures(section.experiment, section.entry.result) : [];
-  return figures.map((figure) => ({
+  const rows = figures.map((figure) => ({
     figure,
     keras: referenceSummary(section.reference, figure.id),
     verdict: verdict(section.experiment, profile, figure, section.reference, tables) as Verdict,
   }));
+  // A derived figure (e.g. the error rate transfer removes) is judged through the rows it is computed from.
+  const byId = new Map(rows.map((r) => [r.figure.id, r.verdict]));
+  return rows.map((r) =>
+    r.figure.derivedFrom
+      ? {
+          ...r,
+          verdict: derivedVerdict(
+            r.verdict,
+            r.figure.derivedFrom.map((id) => byId.get(id)),
+            r.figure.derivedFrom,
+          ),
+        }
+      : r,
+  );
 }
 
 function differencesLine(result: unknown): string {

@@ -3,9 +3,9 @@ import type { NamedDifference } from './differences.js';
 import { namedDifference, noReferenceReason } from './differences.js';
 import type { Figure } from './figure.js';
 import type { KerasReference } from './keras-reference.js';
-import { AGREES, verdict } from './verdict.js';
+import { AGREES, derivedVerdict, verdict } from './verdict.js';
 
-const ref = (metrics: Record<string, number[]>): KerasReference => ({
+const ref = (metrics: Record<string, (number | null)[]>): KerasReference => ({
   experiment: 'bn',
   profile: 'notebook',
   generatedBy: 'tooling/reference/bn.py',
@@ -160,5 +160,54 @@ describe('verdict', () => {
     expect(
       verdict('bn', 'notebook', { ...missing, missingReason: 'null: diverged' }, ref({ m: [1] })).text,
     ).toBe('null: diverged');
+  });
+
+  it('a non-finite steadygrad figure agrees with non-finite Keras 3 seeds and differs from finite ones', () => {
+    const diverged: Figure = {
+      id: 'none.testLoss',
+      label: 'l',
+      format: 'number',
+      steadygrad: null,
+      nonFinite: true,
+    };
+    const all = verdict('clipping', 'notebook', diverged, ref({ 'none.testLoss': [null, null, null] }));
+    expect(all).toEqual({
+      kind: 'agrees',
+      text: 'agrees with Keras 3: not finite in both (every one of the 3 Keras 3 seeds too)',
+    });
+    const some = verdict('clipping', 'notebook', diverged, ref({ 'none.testLoss': [null, 1.5, null, null] }));
+    expect(some.kind).toBe('agrees');
+    expect(some.text).toBe('agrees with Keras 3 within noise: not finite, as in 3 of the 4 Keras 3 seeds');
+    const none = verdict('clipping', 'notebook', diverged, ref({ 'none.testLoss': [1.5, 1.6] }));
+    expect(none.kind).toBe('differs');
+    expect(none.text).toBe(
+      'differs, unexplained (steadygrad not finite, every one of the 2 Keras 3 seeds finite; no entry in the report’s differences table)',
+    );
+    const named = verdict('bn', 'notebook', { ...diverged, id: 'x.acc' }, ref({ 'x.acc': [0.5, 0.6] }), {
+      differences: table,
+    });
+    expect(named.text).toBe(
+      'differs: the x gap (steadygrad not finite, every one of the 2 Keras 3 seeds finite)',
+    );
+    // no such Keras metric: still "missing", with the reason
+    expect(
+      verdict('clipping', 'notebook', { ...diverged, missingReason: 'null: diverged' }, ref({ other: [1] }))
+        .text,
+    ).toBe('null: diverged');
+  });
+
+  it('a derived figure agrees when every row it is derived from agrees, and stays "judged on those rows" otherwise', () => {
+    const own = verdict('bn', 'notebook', figure('e', [0.5], { derivedFrom: ['a', 'b'] }), ref({ e: [0.4] }));
+    const agree = verdict('bn', 'notebook', figure('a', [0.5, 0.6]), ref({ a: [0.5, 0.6] }));
+    const differ = verdict('bn', 'notebook', figure('b', [0.5, 0.51]), ref({ b: [0.9, 0.91] }));
+    expect(agree.kind).toBe('agrees');
+    expect(differ.kind).toBe('differs');
+    expect(derivedVerdict(own, [agree, agree], ['a', 'b'])).toEqual({
+      kind: 'agrees',
+      text: `${AGREES} (derived from a and b, which agree)`,
+    });
+    expect(derivedVerdict(own, [agree, differ], ['a', 'b'])).toBe(own);
+    expect(derivedVerdict(own, [agree, undefined], ['a', 'b'])).toBe(own);
+    expect(derivedVerdict(agree, [agree], ['a'])).toBe(agree);
   });
 });

@@ -27,7 +27,12 @@ export const AGREES = 'agrees with Keras 3 within noise';
 
 /** The verdict of one row. */
 export type Verdict =
-  | { readonly kind: 'agrees'; readonly text: string; readonly comparison: Comparison }
+  | {
+      readonly kind: 'agrees';
+      readonly text: string;
+      /** Absent where the row is judged through other rows (a derived figure) or both sides are non-finite. */
+      readonly comparison?: Comparison;
+    }
   | {
       readonly kind: 'differs';
       readonly text: string;
@@ -74,6 +79,9 @@ export function verdict(
   tables: VerdictTables = {},
 ): Verdict {
   const ours = figure.steadygrad;
+  if (ours === null && figure.nonFinite && reference?.metrics[figure.id] !== undefined) {
+    return nonFiniteVerdict(experiment, profile, figure, reference, tables);
+  }
   if (ours === null) {
     return {
       kind: 'missing',
@@ -168,4 +176,66 @@ export function verdict(
     comparison,
     difference: undefined,
   };
+}
+
+/**
+ * steadygrad's figure is not finite (the run diverged): it agrees when Keras 3's is not finite either — in every
+ * seed, or in some of them (the row counts them; whether a run diverges is judged on its own row where the
+ * experiment has one) — and differs when every Keras 3 seed gave a finite value.
+ */
+function nonFiniteVerdict(
+  experiment: string,
+  profile: string,
+  figure: Figure,
+  reference: KerasReference,
+  tables: VerdictTables,
+): Verdict {
+  const values = reference.metrics[figure.id]?.values ?? [];
+  const nonFinite = values.filter((v) => v === null || !Number.isFinite(v)).length;
+  if (nonFinite === values.length && values.length > 0) {
+    return {
+      kind: 'agrees',
+      text: `agrees with Keras 3: not finite in both (every one of the ${values.length} Keras 3 seeds too)`,
+    };
+  }
+  if (nonFinite > 0) {
+    return {
+      kind: 'agrees',
+      text: `agrees with Keras 3 within noise: not finite, as in ${nonFinite} of the ${values.length} Keras 3 seeds`,
+    };
+  }
+  const known = namedDifference(experiment, figure.id, profile, tables.differences);
+  const size = `steadygrad not finite, every one of the ${values.length} Keras 3 seeds finite`;
+  const comparison: Comparison = {
+    method: 'exact',
+    difference: Number.NaN,
+    scale: 0,
+    ratio: Number.POSITIVE_INFINITY,
+    withinNoise: false,
+  };
+  return known
+    ? { kind: 'differs', text: `differs: ${known.name} (${size})`, comparison, difference: known }
+    : {
+        kind: 'differs',
+        text: `differs, unexplained (${size}; no entry in the report’s differences table)`,
+        comparison,
+        difference: undefined,
+      };
+}
+
+/**
+ * A derived figure's verdict once the rows it is derived from are judged: it agrees when every one of them
+ * agrees (it is computed from their means, so it has no spread of its own to judge by), and keeps its
+ * "judged on those rows" verdict otherwise.
+ */
+export function derivedVerdict(
+  own: Verdict,
+  sources: readonly (Verdict | undefined)[],
+  from: readonly string[],
+): Verdict {
+  if (own.kind !== 'derived' || sources.length === 0) return own;
+  if (sources.every((v) => v?.kind === 'agrees')) {
+    return { kind: 'agrees', text: `${AGREES} (derived from ${from.join(' and ')}, which agree)` };
+  }
+  return own;
 }
