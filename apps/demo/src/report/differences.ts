@@ -17,26 +17,15 @@ export interface NamedDifference {
 }
 
 /**
- * The understood differences. (The seed cell 5 gap of issue #25 is no longer one: it was Keras 3's seeded
- * `fit(shuffle=True)` repeating one data order every epoch; the Keras 3 references now reshuffle every epoch,
- * as steadygrad does, and agree — docs/keras-parity.md.)
+ * The understood differences. Two are no longer here:
+ * - the seed cell 5 gap of issue #25 was Keras 3's seeded `fit(shuffle=True)` repeating one data order every
+ *   epoch; the Keras 3 references now reshuffle every epoch, as steadygrad does, and agree
+ *   (docs/keras-parity.md);
+ * - deep-stats' ReLU + random_normal(stddev=1) net overflows float32 by layer ~45 in both systems; steadygrad's
+ *   fused ReLU kernels used to map the NaN that follows to 0 (hiding it), and now keep it as tf.relu does, so
+ *   both report non-finite figures there.
  */
-export const NAMED_DIFFERENCES: readonly NamedDifference[] = [
-  // deep-stats, the 100-layer ReLU net initialized with random_normal(stddev=1): the activations grow ~7× a
-  // layer and overflow float32 to ∞ in both systems by layer ~45; the next product gives NaN (∞ − ∞).
-  ...['activationStd.last', 'gradientNorm.first', 'gradientNorm.last', 'loss'].map((m) => ({
-    experiment: 'deep-stats',
-    metric: `relu + random_normal(stddev=1).${m}`,
-    name: 'ReLU of NaN after float32 overflow',
-    explanation:
-      'the 100-layer ReLU net with random_normal(stddev=1) overflows float32 by layer ~45 in both systems ' +
-      '(activation std ×~7 per layer), and the next product gives NaN. Keras 3 (tf.nn.relu) propagates NaN, so ' +
-      'every later statistic and the loss are NaN; steadygrad’s fused ReLU kernels map NaN to 0 (core’s ' +
-      '`!(v > 0) ? 0 : v`, documented in kernels/mat-mul), so the later layers output exact zeros, the ' +
-      'gradients are 0 and the loss is ln 10 = 2.3026 (uniform logits). Both say the same thing — this ' +
-      'initialization cannot train — in different ways; the layers before the overflow agree.',
-  })),
-];
+export const NAMED_DIFFERENCES: readonly NamedDifference[] = [];
 
 /** Why an experiment has no Keras 3 reference. */
 export interface NoReferenceReason {

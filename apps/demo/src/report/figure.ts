@@ -101,11 +101,14 @@ export function perSeed(records: unknown, field: string): readonly unknown[] {
   return list(records).map((r) => at(r, field));
 }
 
-/** The last element of an array of numbers, `undefined` if there is none. */
-export function last(v: unknown): number | undefined {
+/**
+ * The last element of an array of numbers: `null` when it is `null` (a non-finite value written to JSON),
+ * `undefined` when there is none.
+ */
+export function last(v: unknown): number | null | undefined {
   const a = list(v);
   const x = a[a.length - 1];
-  return isNumber(x) ? x : undefined;
+  return x === null ? null : isNumber(x) ? x : undefined;
 }
 
 /** A published figure from a number (`undefined` for anything else). */

@@ -21,7 +21,8 @@ import type { FunctionSpec, ValType } from '../runtime/assembler.js';
  * columns (a multiple of `4V`); `k` the inner dimension (≥ 1); `sai`, `sak` the byte strides of `A` along
  * its rows and along `k` (`A[i, k]` is at `a + i·sai + k·sak`); `ldb`, `ldc` the byte strides of the rows of
  * `B` and `C`; `bias` a byte offset of `n` values added after the sum (0: none); `relu` non-zero to apply
- * `max(·, 0)` last (NaN → 0, like `!(v > 0) ? 0 : v`).
+ * relu last: `v ≤ 0 ? +0 : v`, so NaN stays NaN (as tf.relu, Keras and PyTorch: an overflow upstream is not
+ * hidden from the non-finite checks) and −0 gives +0. Vector form: `t & ((t > 0) | (t ≠ t))`.
  */
 
 type Code = (string | number | readonly number[])[];
@@ -102,7 +103,7 @@ function vectorKernel(rows: number, vectors: number, contiguous = false, fma = f
         ...vs.flatMap((v) => [
           `local.get ${acc(r, v)} local.set t`,
           `local.get bias if local.get t local.get bias local.get j i32.add v128.load ${16 * v} f32x4.add local.set t end`,
-          'local.get relu if local.get t local.get t f64.const 0 f64x2.splat f32x4.gt v128.and local.set t end',
+          'local.get relu if local.get t local.get t f64.const 0 f64x2.splat f32x4.gt local.get t local.get t f32x4.ne v128.or v128.and local.set t end',
           `local.get pc local.get t v128.store ${16 * v}`,
         ]),
         'local.get pc local.get ldc i32.add local.set pc',
@@ -126,7 +127,7 @@ const scalarKernel: FunctionSpec = {
     'local.get pa0 local.get sak i32.add local.set pa0 local.get pb local.get ldb i32.add local.set pb',
     'local.get kk i32.const 1 i32.sub local.tee kk br_if 0 end',
     'local.get bias if local.get s local.get bias local.get j i32.add f32.load 0 f32.add local.set s end',
-    'local.get relu if local.get s f32.const 0 local.get s f32.const 0 f32.gt select local.set s end',
+    'local.get relu if local.get s f32.const 0 local.get s f32.const 0 f32.gt local.get s local.get s f32.ne i32.or select local.set s end',
     'local.get c local.get i local.get ldc i32.mul i32.add local.get j i32.add local.get s f32.store 0',
   ]),
 };

@@ -107,18 +107,31 @@ describe('hostMatMul on wasm (WebAssembly SIMD)', () => {
     });
   });
 
-  it('relu maps NaN and −0 to +0, like the fused Dense kernels', () => {
+  it('relu keeps NaN (as tf.relu, Keras and PyTorch) and maps −0 and negatives to +0, vector and scalar paths', () => {
+    // 9 columns: 8 through the vector tiles' epilogue, the last through the scalar tail loop; NaN and ∞ in A
+    // make whole rows non-finite (∞·0 is NaN, −∞ relu is 0).
+    const col = [Number.NaN, -0, 1, -1, 2, 0.5, 0, Number.NEGATIVE_INFINITY];
+    const ones = Array.from({ length: 9 }, () => 1);
     for (const simd of [true, false]) {
       setHostSimdEnabled(simd);
-      const out = tf.tidy(() =>
-        hostMatMul(tf.tensor2d([Number.NaN, -0, 1, -1, 2, 0.5, 0, 0], [8, 1]), tf.tensor2d([1], [1, 1]), {
-          relu: true,
-        }),
-      );
-      const v = Array.from(out.dataSync());
-      out.dispose();
-      expect(v).toEqual([0, 0, 1, 0, 2, 0.5, 0, 0]);
-      expect(Object.is(v[1], 0)).toBe(true);
+      for (const bias of [undefined, -0]) {
+        const out = tf.tidy(() =>
+          hostMatMul(tf.tensor2d(col, [8, 1]), tf.tensor2d(ones, [1, 9]), {
+            relu: true,
+            ...(bias === undefined ? {} : { bias: tf.fill([9], bias) }),
+          }),
+        );
+        const v = Array.from(out.dataSync());
+        out.dispose();
+        const want = [Number.NaN, 0, 1, 0, 2, 0.5, 0, 0];
+        for (let r = 0; r < 8; r++) {
+          for (let j = 0; j < 9; j++) {
+            const got = v[r * 9 + j] as number;
+            if (Number.isNaN(want[r] as number)) expect(got, `simd ${simd} row ${r} col ${j}`).toBeNaN();
+            else expect(Object.is(got, want[r]), `simd ${simd} row ${r} col ${j}: ${got}`).toBe(true);
+          }
+        }
+      }
     }
   });
 

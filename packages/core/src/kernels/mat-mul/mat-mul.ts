@@ -12,7 +12,7 @@ import { runGemmTiles } from './gemm-tiles.js';
 export interface MatMulAttrs {
   /** Multiply by `aᵀ` (`a` is `[K, M]`) instead of `a` (`[M, K]`). */
   readonly transposeA: boolean;
-  /** Apply `relu` (`!(v > 0) ? 0 : v`: NaN and −0 give 0) after the bias. */
+  /** Apply `relu` (`v <= 0 ? 0 : v`: −0 gives +0, NaN stays NaN as in tf.relu) after the bias. */
   readonly relu: boolean;
   /**
    * Multiply by `bᵀ` (`b` is `[N, K]`). Only the `tensorflow` form reads it: {@link hostMatMul} transposes `b`
@@ -111,7 +111,7 @@ export const matMulKernel: HostKernel<MatMulAttrs> = {
           pb += n;
         }
         if (bias !== undefined) sum = round(sum + (bias[j] as number));
-        c[r * n + j] = relu && !(sum > 0) ? 0 : sum;
+        c[r * n + j] = relu && sum <= 0 ? 0 : sum;
       }
     }
   },

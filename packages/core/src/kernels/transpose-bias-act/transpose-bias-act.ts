@@ -28,7 +28,7 @@ export const transposeBiasActKernel: HostKernel<TransposeBiasActAttrs> = {
       const row = j * m;
       for (let r = 0; r < m; r++) {
         const v = (zT[row + r] as number) + b;
-        y[r * n + j] = relu && !(v > 0) ? 0 : v;
+        y[r * n + j] = relu && v <= 0 ? 0 : v; // NaN stays NaN, −0 gives +0 (as the fused matmul)
       }
     }
   },
