@@ -191,6 +191,27 @@ describe('report markdown', () => {
     );
   });
 
+  it('a figure that is not finite in both systems says so in both cells and agrees', () => {
+    const clipping = {
+      profile: 'notebook',
+      results: [{ clipping: 'none', diverged: true, testLoss: null }],
+    };
+    const reference: KerasReference = {
+      experiment: 'clipping',
+      profile: 'notebook',
+      metrics: { 'none.diverged': { values: [1, 1, 1] }, 'none.testLoss': { values: [null, null, null] } },
+    };
+    const md = reportMarkdown(
+      doc([{ experiment: 'clipping', description: 'c', entry: entry('clipping', clipping), reference }]),
+    );
+    expect(row(md, 'none: test MSE')).toBe(
+      '| none: test MSE | not finite, notebook | not finite (3 seeds) | — | agrees with Keras 3: not finite in both (every one of the 3 Keras 3 seeds too) |',
+    );
+    expect(row(md, 'none: diverged (1 = yes)')).toBe(
+      '| none: diverged (1 = yes) | yes, notebook | yes | — | agrees with Keras 3 exactly |',
+    );
+  });
+
   it('a quick run standing in for a notebook one says so: note, overview, quick reference only', () => {
     const mlp = {
       experiment: 'mlp',

@@ -73,6 +73,12 @@ export function formatSummary(s: SampleSummary, format: FigureFormat, exact = fa
   return `${formatValue(s.mean, format)} ± ${formatValue(s.std, format === 'integer' ? 'number' : format)} (${s.n} seeds)`;
 }
 
+/** The Keras 3 cell of a figure none of whose reference values is finite: `not finite (n seeds)`, else `—`. */
+function nonFiniteCell(reference: KerasReference | undefined, id: string): string {
+  const n = reference?.metrics[id]?.values.length ?? 0;
+  return n > 0 ? `not finite (${n} seed${n === 1 ? '' : 's'})` : '—';
+}
+
 /** The rows of one section: each figure with its verdict. */
 export function sectionRows(section: ReportSection, profile: string, tables: VerdictTables = {}) {
   const figures: Figure[] = section.entry ? experimentFigures(section.experiment, section.entry.result) : [];
@@ -154,8 +160,12 @@ function section(s: ReportSection, doc: ReportDocument, counts: Map<Verdict['kin
         ? figure.derivedFrom
           ? `${formatValue(figure.steadygrad.mean, figure.format)} (from the means), ${profile}`
           : `${formatSummary(figure.steadygrad, figure.format, figure.exact)}, ${profile}`
-        : '—';
-      const theirs = keras ? formatSummary(keras, figure.format, figure.exact) : '—';
+        : figure.nonFinite
+          ? `not finite, ${profile}`
+          : '—';
+      const theirs = keras
+        ? formatSummary(keras, figure.format, figure.exact)
+        : nonFiniteCell(s.reference, figure.id);
       const pub = figure.published
         ? `${formatValue(figure.published.value, figure.format)}${figure.published.note ? ` (${figure.published.note})` : ''}`
         : '—';
