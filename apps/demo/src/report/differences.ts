@@ -48,10 +48,6 @@ export const NO_REFERENCE_REASONS: readonly NoReferenceReason[] = [
       'cell and Keras 3 promises no bit-identical resumption',
   },
   {
-    experiment: 'cnn',
-    reason: 'not a cell of the seed notebook (the demo’s convolutional extension); no Keras 3 script for it',
-  },
-  {
     experiment: 'transfer-cnn',
     reason: 'not a cell of the seed notebook (the demo’s convolutional extension); no Keras 3 script for it',
   },
