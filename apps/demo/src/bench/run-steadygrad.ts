@@ -1,28 +1,10 @@
 import { setHostRelaxedSimdEnabled, setHostThreads, tf, useBackend } from '@steadygrad/core';
 import { type FashionMnist, imageSource, labelSource, sliceSplit } from '@steadygrad/datasets';
-import { Dense, Flatten, Sequential } from '@steadygrad/nn';
-import { BatchNormalization } from '@steadygrad/normalization';
 import { sgd } from '@steadygrad/optim';
 import { compile } from '@steadygrad/train';
-import { smallCnnModel } from '../models.js';
+import { seedCell5Model, smallCnnModel } from '../models.js';
 import type { BenchRun } from './bench-types.js';
 import type { WorkerOptions } from './worker-options.js';
-
-/** Seed cell 5: Flatten → BN → Dense 300 relu (He normal) → BN → Dense 100 relu (He normal) → BN → Dense 10 softmax. */
-export function seedCell5(seed: number): Sequential {
-  return new Sequential(
-    [
-      new Flatten({ inputShape: [28, 28] }),
-      new BatchNormalization(),
-      new Dense({ units: 300, activation: 'relu', kernelInitializer: 'he_normal' }),
-      new BatchNormalization(),
-      new Dense({ units: 100, activation: 'relu', kernelInitializer: 'he_normal' }),
-      new BatchNormalization(),
-      new Dense({ units: 10, activation: 'softmax' }),
-    ],
-    { seed },
-  );
-}
 
 /** One epoch of `fit` (what users run) on `samples` training images, then inference on the test set. */
 export async function runSteadygrad(data: FashionMnist, o: WorkerOptions): Promise<BenchRun> {
@@ -32,7 +14,7 @@ export async function runSteadygrad(data: FashionMnist, o: WorkerOptions): Promi
   setHostRelaxedSimdEnabled(relaxed);
   await setHostThreads(o.threads);
   const train = sliceSplit(data.train, 0, o.samples);
-  const model = o.model === 'cnn' ? smallCnnModel(o.seed) : seedCell5(o.seed);
+  const model = o.model === 'cnn' ? smallCnnModel(o.seed) : seedCell5Model(o.seed);
   const trainer = compile(model, {
     loss: 'sparse_categorical_crossentropy',
     optimizer: sgd({ learningRate: 0.01, momentum: 0.9 }),
