@@ -47,10 +47,6 @@ export const NO_REFERENCE_REASONS: readonly NoReferenceReason[] = [
       'steadygrad-specific: it checks that a checkpointed run resumes bit for bit; the notebook has no such ' +
       'cell and Keras 3 promises no bit-identical resumption',
   },
-  {
-    experiment: 'transfer-cnn',
-    reason: 'not a cell of the seed notebook (the demo’s convolutional extension); no Keras 3 script for it',
-  },
 ];
 
 /** The named difference for a figure of `experiment` under `profile`, if one is known. */
