@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes keras/<experiment>.quick.json from keras/<experiment>.notebook.json for the experiments whose quick
 profile changes nothing but the number of steadygrad seeds (bn, clipping, cnn, deep-stats, lr-finder, optimizers,
-pretraining, regularization, summary, transfer-cnn:
+pretraining, regularization, resume, summary, transfer-cnn:
 apps/demo/src/experiments/*.ts, `quick: { seeds: 1 }` or `quick: {}`), so the report finds a reference for both
 profiles without training twice. The copy keeps every Keras seed's metrics and the mean curves (the per-seed
 curves stay in the notebook file) and says where it comes from (`copiedFrom`).
@@ -15,8 +15,8 @@ import sys
 import jsonfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SAME_SETTINGS = ["bn", "clipping", "cnn", "deep-stats", "lr-finder", "optimizers", "pretraining", "regularization", "summary",
-                 "transfer-cnn"]
+SAME_SETTINGS = ["bn", "clipping", "cnn", "deep-stats", "lr-finder", "optimizers", "pretraining", "regularization", "resume",
+                 "summary", "transfer-cnn"]
 
 
 def main():

@@ -77,10 +77,10 @@ describe('verdict', () => {
   });
 
   it('rows without a reference say why: no file, or no such metric in it', () => {
-    expect(verdict('resume', 'quick', figure('identical', [1], { exact: true }), undefined).text).toBe(
-      `no reference: ${noReferenceReason('resume', 'quick')}`,
+    expect(verdict('summary', 'quick', figure('totalParams', [1], { exact: true }), undefined).text).toBe(
+      `no reference: ${noReferenceReason('summary', 'quick')}`,
     );
-    expect(noReferenceReason('resume', 'quick')).toMatch(/^steadygrad-specific/);
+    expect(noReferenceReason('summary', 'quick')).toMatch(/^no training to compare/);
     expect(verdict('lr-finder', 'quick', figure('minLossLr', [0.1]), undefined).text).toBe(
       'no reference: no Keras 3 reference generated yet (tooling/reference/keras/lr-finder.quick.json does not exist)',
     );
@@ -128,6 +128,25 @@ describe('verdict', () => {
       const overflowed: Figure = { id, label: id, format: 'number', steadygrad: null, nonFinite: true };
       expect(verdict('deep-stats', 'notebook', overflowed, ref({ [id]: [null, null] })).kind).toBe('agrees');
     }
+  });
+
+  it('resume against Keras 3 BackupAndRestore: exact rows that differ by the named difference', () => {
+    const r: KerasReference = {
+      experiment: 'resume',
+      profile: 'notebook',
+      generatedBy: 'tooling/reference/resume.py',
+      metrics: { identical: { values: [0, 0, 0] }, maxAbsDiff: { values: [0.25, 0.5, 0.75] } },
+    };
+    const name = 'Keras 3’s BackupAndRestore restarts the interrupted epoch from its first batch';
+    const identical = verdict('resume', 'notebook', figure('identical', [1], { exact: true }), r);
+    expect(identical.text).toBe(`differs: ${name} (steadygrad − Keras +1.00)`);
+    expect(identical.kind === 'differs' && identical.difference?.explanation).toMatch(
+      /bit-identical on all 10/,
+    );
+    expect(verdict('resume', 'quick', figure('maxAbsDiff', [0], { exact: true }), r).text).toBe(
+      `differs: ${name} (steadygrad − Keras −0.500)`,
+    );
+    expect(namedDifference('resume', 'interruptedAfterStep', 'notebook')).toBeUndefined();
   });
 
   it('single seeds cannot be judged; exact figures compare for equality; derived and missing figures say so', () => {
