@@ -106,6 +106,10 @@ describe('report markdown', () => {
       'Run: `pnpm demo bn --json --profile notebook`, profile notebook, 61 s, finished 2026-12-07T23:00:00.000Z on commit abcdef0123, wasm backend.',
     );
     expect(md).toContain('1 of 1 experiments have results; 1 figures agree with Keras 3, 1 differ');
+    // Welch t = 4.04 on df 3.06: p ≈ 0.03, above Holm's 0.05/2 for the smaller of 2 p-values.
+    expect(md).toMatch(
+      /\*\*Many rows, some by chance\.\*\* 2 rows are judged against the seeds' noise, each at about the 5% level, so even two identical systems would show about 0\.1 rows that differ\. 1 differ here: bn: bn-after-activation: test accuracy \(p = 0\.0[23]\d\)\. After Holm's correction over all 2 \(5% family-wise\), none remains significant\./,
+    );
     expect(md).toContain(`\n${METHOD}\n`);
     expect(METHOD).toContain(
       '|x − m| ≤ t·s·√(1 + 1/n), t being Student’s two-sided 95% quantile for n − 1 degrees of freedom',

@@ -7,6 +7,7 @@ import type { SampleSummary } from './comparison.js';
 import { noReferenceReason } from './differences.js';
 import { experimentFigures } from './experiment-figures.js';
 import { estimateText, fallbackNote, type ProfileFallback } from './fallback.js';
+import { familyWise } from './family-wise.js';
 import { at, type Figure, type FigureFormat, list } from './figure.js';
 import type { KerasReference } from './keras-reference.js';
 import { derivedVerdict, referenceSummary, type Verdict, type VerdictTables, verdict } from './verdict.js';
@@ -267,6 +268,35 @@ export function reportMarkdown(doc: ReportDocument): string {
     `${ran} of ${doc.sections.length} experiments have results; ${n('agrees')} figures agree with Keras 3, ${n('differs')} differ (named or unexplained, see each table), ${n('no-reference')} have no Keras 3 reference (the row says why), ${n('too-few-seeds')} have too few seeds to judge, ${n('derived')} are derived from other rows, ${n('missing')} are missing from their result.`,
     '',
     ...overview(doc),
+    ...familyWiseLines(doc),
   ];
   return `${[...head, ...body].join('\n').trimEnd()}\n`;
+}
+
+/** The paragraph that puts the differing rows beside what chance alone gives over this many rows. */
+function familyWiseLines(doc: ReportDocument): string[] {
+  const rows = doc.sections.flatMap((s) => {
+    if (s.entry === undefined) return [];
+    const profile = String(at(s.entry.result, 'profile') ?? s.entry.spec.profile);
+    return sectionRows(s, profile, doc.tables).flatMap(({ figure, verdict: v }) =>
+      (v.kind === 'agrees' || v.kind === 'differs') && v.comparison !== undefined
+        ? [
+            {
+              label: `${s.experiment}: ${figure.label}`,
+              comparison: v.comparison,
+              differs: v.kind === 'differs',
+            },
+          ]
+        : [],
+    );
+  });
+  const f = familyWise(rows);
+  if (f.judged === 0) return [];
+  const listed = f.differingRows.map(
+    (r) => `${r.label} (p = ${r.p < 0.001 ? r.p.toExponential(1) : r.p.toFixed(3)})`,
+  );
+  return [
+    `**Many rows, some by chance.** ${f.judged} rows are judged against the seeds' noise, each at about the 5% level, so even two identical systems would show about ${f.expectedByChance.toFixed(1)} rows that differ. ${f.differing} differ here${listed.length > 0 ? `: ${listed.join('; ')}` : ''}. After Holm's correction over all ${f.judged} (5% family-wise), ${f.holmSignificant.length === 0 ? 'none remains significant' : `${f.holmSignificant.length} remain${f.holmSignificant.length === 1 ? 's' : ''} significant: ${f.holmSignificant.map((r) => r.label).join('; ')}`}. Each row's verdict stays as judged; this paragraph only says how surprising the differences are together.`,
+    '',
+  ];
 }
