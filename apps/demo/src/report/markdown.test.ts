@@ -257,7 +257,20 @@ describe('report markdown', () => {
       ]),
     );
     expect(md).toContain(
-      '2 experiments are reported from the **quick** profile instead, because the report’s cache has no notebook-profile result for them: mlp, bn.',
+      "2 experiments are reported from the **quick** profile instead, because the report’s cache has no notebook-profile result for them: mlp, bn. The overview's profile column and each of their sections say so, list the settings that differ from the notebook, and compare them only with the Keras 3 reference of the quick profile.",
+    );
+    const one = reportMarkdown(
+      doc([
+        {
+          experiment: 'mlp',
+          description: 'the baseline',
+          entry: entry('mlp', mlp, 'quick'),
+          fallback: { profile: 'quick', notebookEstimate: 1800, estimateFrom: 'built-in' },
+        },
+      ]),
+    );
+    expect(one).toContain(
+      "One experiment is reported from the **quick** profile instead, because the report’s cache has no notebook-profile result for it: mlp. The overview's profile column and its section say so, list the settings that differ from the notebook, and compare it only with the Keras 3 reference of the quick profile.",
     );
     expect(md).toContain(
       '| [mlp](#mlp) | **quick** (notebook not run: ≈ 30m00s (the report’s built-in estimate)) | 61 s | 0 | 0 | 2 | 0 |',

@@ -259,7 +259,7 @@ export function reportMarkdown(doc: ReportDocument): string {
     '',
     ...(standIns.length > 0
       ? [
-          `${standIns.length === 1 ? 'One experiment is' : `${standIns.length} experiments are`} reported from the **quick** profile instead, because the report’s cache has no notebook-profile result for ${standIns.length === 1 ? 'it' : 'them'}: ${standIns.join(', ')}. The overview's profile column and each of their sections say so, list the settings that differ from the notebook, and compare them only with the Keras 3 reference of the quick profile.`,
+          `${standIns.length === 1 ? 'One experiment is' : `${standIns.length} experiments are`} reported from the **quick** profile instead, because the report’s cache has no notebook-profile result for ${standIns.length === 1 ? 'it' : 'them'}: ${standIns.join(', ')}. The overview's profile column and ${standIns.length === 1 ? 'its section say' : 'each of their sections say'} so, list the settings that differ from the notebook, and compare ${standIns.length === 1 ? 'it' : 'them'} only with the Keras 3 reference of the quick profile.`,
           '',
         ]
       : []),
