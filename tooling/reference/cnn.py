@@ -23,7 +23,7 @@ of the notebook file (quick-from-notebook.py).
 import math
 import time
 
-from common import Reference, fashion_mnist, fit, keras, parse_args, summary
+from common import Reference, fashion_mnist, fit, keras, parse_args, seed_cell5_model, summary
 
 EPOCHS = 5
 BATCH = 32
@@ -42,16 +42,6 @@ def small_cnn():
     return keras.Sequential(layers)
 
 
-def bn_mlp():
-    L = keras.layers
-    return keras.Sequential([
-        keras.Input((28, 28)), L.Flatten(), L.BatchNormalization(),
-        L.Dense(300, activation="relu", kernel_initializer="he_normal"), L.BatchNormalization(),
-        L.Dense(100, activation="relu", kernel_initializer="he_normal"), L.BatchNormalization(),
-        L.Dense(10, activation="softmax"),
-    ])
-
-
 def main():
     def extra(p):
         p.add_argument("--models", default="cnn,baseline", help="comma-separated: cnn, baseline")
@@ -64,7 +54,7 @@ def main():
                 "shuffle": "a new permutation every epoch"}
     ref = Reference("cnn", args.profile, "cnn.py", settings, args.out)
     builders = {"cnn": (small_cnn, "CNN (conv 16-32, BN, pooling, Dense 64)"),
-                "baseline": (bn_mlp, "BN-MLP (seed cell 5), same settings")}
+                "baseline": (seed_cell5_model, "BN-MLP (seed cell 5), same settings")}
     for seed in args.seeds:
         for name in args.models.split(","):
             build, what = builders[name]

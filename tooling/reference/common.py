@@ -193,3 +193,15 @@ def summary(values):
     v = np.asarray(values, dtype=np.float64)
     std = float(v.std(ddof=1)) if len(v) > 1 else 0.0
     return f"{v.mean():.4f} ± {std:.4f} (n={len(v)})"
+
+
+def seed_cell5_model():
+    """Seed cell 5's BN-MLP (the demo's models.ts `seedCell5Model`): Flatten -> BN -> Dense 300 relu (He normal)
+    -> BN -> Dense 100 relu (He normal) -> BN -> Dense 10 softmax."""
+    L = keras.layers
+    return keras.Sequential([
+        keras.Input((28, 28)), L.Flatten(), L.BatchNormalization(),
+        L.Dense(300, activation="relu", kernel_initializer="he_normal"), L.BatchNormalization(),
+        L.Dense(100, activation="relu", kernel_initializer="he_normal"), L.BatchNormalization(),
+        L.Dense(10, activation="softmax"),
+    ])

@@ -38,7 +38,7 @@ import time
 
 import numpy as np
 
-from common import Reference, fashion_mnist, keras, parse_args, tf
+from common import Reference, fashion_mnist, keras, parse_args, seed_cell5_model, tf
 
 EPOCHS = 2
 BATCH = 32
@@ -86,21 +86,11 @@ class CountSteps(keras.callbacks.Callback):
         self.count += 1
 
 
-def cell5():
-    L = keras.layers
-    return keras.Sequential([
-        keras.Input((28, 28)), L.Flatten(), L.BatchNormalization(),
-        L.Dense(300, activation="relu", kernel_initializer="he_normal"), L.BatchNormalization(),
-        L.Dense(100, activation="relu", kernel_initializer="he_normal"), L.BatchNormalization(),
-        L.Dense(10, activation="softmax"),
-    ])
-
-
 def run(seed, data, extra_callbacks):
     """One fit from the seed; the final weights, or None when interrupted."""
     (x, y), (xv, yv) = data
     keras.utils.set_random_seed(seed)
-    model = cell5()
+    model = seed_cell5_model()
     model.compile(loss="sparse_categorical_crossentropy",
                   optimizer=keras.optimizers.SGD(learning_rate=0.01, momentum=0.9), metrics=["accuracy"])
     callbacks = [keras.callbacks.LearningRateScheduler(lambda epoch: 0.01 * 0.5 ** epoch),
