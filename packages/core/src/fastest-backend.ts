@@ -32,7 +32,14 @@ export interface FastestBackendInfo extends BackendInfo {
   readonly failures: Readonly<Partial<Record<BackendName, string>>>;
 }
 
-const KEYS = optionKeys<FastestBackendOptions>()(['candidates', 'repeats', 'now', 'load', 'relaxedSimd']);
+const KEYS = optionKeys<FastestBackendOptions>()([
+  'candidates',
+  'repeats',
+  'now',
+  'load',
+  'relaxedSimd',
+  'tensorflowThreads',
+]);
 
 function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);

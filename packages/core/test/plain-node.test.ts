@@ -98,6 +98,59 @@ describe('plain Node ESM', () => {
   });
 });
 
+describe("useBackend('tensorflow', { tensorflowThreads })", () => {
+  it("sizes TensorFlow's intra-op pool when it loads tfjs-node, and refuses another size once loaded", () => {
+    const dir = dirname(
+      createRequire(join(pkgRoot, 'package.json')).resolve('@tensorflow/tfjs-node/package.json'),
+    );
+    const built =
+      existsSync(join(dir, 'lib')) &&
+      readdirSync(join(dir, 'lib')).some((d) => existsSync(join(dir, 'lib', d, 'tfjs_binding.node')));
+    // One process per pool size: the same work, then the process's thread count (Linux: /proc/self/task).
+    // TensorFlow's pool threads are the only ones the option changes, so 1 and 3 differ by exactly 2.
+    const run = (threads: number) =>
+      JSON.parse(
+        runNode(`
+      import { existsSync, readdirSync } from 'node:fs';
+      import { tf, useBackend } from '@steadygrad/core';
+      try {
+        const info = await useBackend('tensorflow', { tensorflowThreads: ${threads} });
+        const c = tf.matMul(tf.ones([128, 128]), tf.ones([128, 128]));
+        const first = c.dataSync()[0];
+        const tasks = existsSync('/proc/self/task') ? readdirSync('/proc/self/task').length : null;
+        const again = await useBackend('tensorflow', { tensorflowThreads: ${threads} }).then((i) => i.name);
+        const other = await useBackend('tensorflow', { tensorflowThreads: ${threads + 1} }).catch((e) => e);
+        console.log(JSON.stringify({ name: info.name, env: process.env.TF_NUM_INTRAOP_THREADS, first, tasks, again,
+          backendAfter: tf.getBackend(), otherCode: other.code, otherMessage: other.message }));
+      } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }
+    `)
+          .trim()
+          .split('\n')
+          .pop()!,
+      );
+    const one = run(1);
+    if (!built) {
+      expect(one.code).toBe('BACKEND_UNAVAILABLE');
+      return;
+    }
+    const three = run(3);
+    for (const [r, n] of [
+      [one, 1],
+      [three, 3],
+    ] as const) {
+      expect(r).toMatchObject({ name: 'tensorflow', env: String(n), first: 128, again: 'tensorflow' });
+      expect(r.backendAfter).toBe('tensorflow');
+      expect(r.otherCode).toBe('INVALID_ARGUMENT');
+      expect(r.otherMessage).toBe(
+        `useBackend option tensorflowThreads: TensorFlow was already loaded in this process with ` +
+          `TF_NUM_INTRAOP_THREADS=${n}; its thread count is fixed when tfjs-node is first loaded, so ${n + 1} ` +
+          'cannot take effect',
+      );
+    }
+    if (one.tasks !== null) expect(three.tasks - one.tasks).toBe(2);
+  });
+});
+
 describe('relaxed SIMD (fused multiply-add GEMM tiles) in plain Node', () => {
   it("useBackend('wasm') makes relaxed SIMD available (setting V8's flag on Node 20/21), unless relaxedSimd: false", () => {
     const code = (option: string): string => `
