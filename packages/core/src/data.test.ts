@@ -20,6 +20,26 @@ describe('batch sources', () => {
     l.dispose();
   });
 
+  it('converts every byte value as x · scale + offset in float64, rounded once to float32', () => {
+    // The byte path goes through a 256-entry table: each of the 256 values, in rows of 16, against the formula.
+    const bytes = Uint8Array.from({ length: 256 }, (_, i) => (i * 101 + 7) % 256);
+    const scale = 0.0123;
+    const offset = -1.7;
+    const src = arraySource(bytes, [4, 4], { scale, offset });
+    const before = tf.memory().numTensors;
+    const rows = Array.from({ length: 16 }, (_, i) => 15 - i);
+    const b = src.batch(rows);
+    const got = Array.from(b.dataSync());
+    b.dispose();
+    const want = rows.flatMap((r) =>
+      Array.from(bytes.subarray(r * 16, r * 16 + 16), (v) => Math.fround(v * scale + offset)),
+    );
+    expect(got).toEqual(want);
+    expect(new Set(Array.from(bytes)).size).toBe(256);
+    expect(() => src.batch([0, 16])).toThrow(/sample index 16 is outside \[0, 16\)/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('rejects ragged arrays and out-of-range indices', () => {
     expect(() => arraySource(new Uint8Array(5), [2])).toThrow(SteadygradError);
     expect(() => arraySource(new Uint8Array(4), [2]).batch([2])).toThrow(
