@@ -75,16 +75,25 @@ export async function main(argv: readonly string[]): Promise<number> {
   const threads = positiveInt('--threads', values.threads) ?? 1;
   const json = values.json;
   const log = json ? (line: string) => console.error(line) : (line: string) => console.log(line);
-  // Backends are resolved from the app (which depends on them), not from the library.
-  const info = await useBackend(backendChoice, { load: (name) => import(name) });
+  // Backends are resolved from the app (which depends on them), not from the library. An explicit --threads
+  // also sizes TensorFlow's intra-op pool, should the tensorflow backend be the one chosen.
+  const info = await useBackend(backendChoice, {
+    load: (name) => import(name),
+    ...(values.threads === undefined ? {} : { tensorflowThreads: threads }),
+  });
   // Worker threads split the wasm backend's large matrix products (core's setHostThreads).
-  if (threads > 1 && info.name !== 'wasm') {
-    log(`note: --threads applies to the wasm backend; ignored on ${info.name}`);
-  } else if (threads > 1) {
+  const threaded = info.name === 'wasm' || info.name === 'tensorflow';
+  if (threads > 1 && !threaded) {
+    log(`note: --threads applies to the wasm and tensorflow backends; ignored on ${info.name}`);
+  } else if (threads > 1 && info.name === 'wasm') {
     await setHostThreads(threads);
   }
+  const threadNote =
+    values.threads === undefined || !threaded
+      ? ''
+      : `, ${threads} ${info.name === 'tensorflow' ? 'TensorFlow ' : ''}thread${threads > 1 ? 's' : ''}`;
   log(
-    `steadygrad demo '${experiment.name}' on the ${info.name} backend${info.packageName ? ` (${info.packageName})` : ''}${info.relaxedSimd ? ', relaxed SIMD' : ''}${threads > 1 && info.name === 'wasm' ? `, ${threads} threads` : ''}`,
+    `steadygrad demo '${experiment.name}' on the ${info.name} backend${info.packageName ? ` (${info.packageName})` : ''}${info.relaxedSimd ? ', relaxed SIMD' : ''}${threadNote}`,
   );
   // Every experiment disposes its models, optimizer state and data tensors: tensorsLeaked (in the JSON line)
   // counts the tensors alive after the run that were not before it.

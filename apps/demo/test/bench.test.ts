@@ -29,6 +29,7 @@ function finitePositive(v: PerBatch): void {
 interface Row {
   system: string;
   backend: string;
+  threads: number;
   batchSize: number;
   samples: number;
   model?: string;
@@ -53,7 +54,12 @@ describe('pnpm bench', () => {
       runs: Row[];
       pytorch: string;
       keras: string;
+      tensorflow: string;
       ratios: {
+        tensorflowVsTfjsLayers: PerBatch;
+        tensorflowVsTfjsLayersOneThread: PerBatch;
+        tensorflowVsTfjsLayersSameThreads: PerBatch;
+        tensorflowBestThreads: unknown;
         vsTfjsLayers: { batch32: number; batch256: number };
         epochTimeVsPytorch2Best: PerBatch;
         epochTimeVsPytorch2OneThread: PerBatch;
@@ -102,6 +108,30 @@ describe('pnpm bench', () => {
       result.conv.ratios.wasmVsTfjsLayersCpu,
     ]) {
       expect(v).toBeGreaterThan(0);
+    }
+    // Issue 23: on tensorflow (where its binding is built) both systems with TensorFlow's pool at one thread
+    // (--threads 1), and the ratios derived from those rows alone.
+    const tfRows = mlp.filter((r) => r.backend === 'tensorflow');
+    if (result.tensorflow.startsWith('skipped')) {
+      expect(tfRows).toEqual([]);
+      expect(result.ratios.tensorflowVsTfjsLayers).toBeNull();
+    } else {
+      expect(tfRows.map((r) => `${r.system}/${r.threads}/${r.batchSize}`).sort()).toEqual([
+        'steadygrad/1/256',
+        'steadygrad/1/32',
+        'tfjs-layers/1/256',
+        'tfjs-layers/1/32',
+      ]);
+      finitePositive(result.ratios.tensorflowVsTfjsLayers);
+      expect(result.ratios.tensorflowVsTfjsLayersOneThread).toEqual(result.ratios.tensorflowVsTfjsLayers);
+      expect(result.ratios.tensorflowVsTfjsLayersSameThreads).toBeNull();
+      expect(result.ratios.tensorflowBestThreads).toEqual({
+        steadygrad: { batch32: 1, batch256: 1 },
+        tfjsLayers: { batch32: 1, batch256: 1 },
+      });
+      expect(out).toContain(
+        'tensorflow backend, steadygrad ÷ tfjs-layers samples/s, each at its best TensorFlow thread setting',
+      );
     }
     // Issue 24: the Python peers at one thread (--threads 1) at both batch sizes, or null with the reason.
     const peerRows = (system: string) =>

@@ -5,7 +5,8 @@
 // PyTorch and Keras 3 (tooling/bench/*_peer.py), steadygrad and the Python peers on 1 thread and on `--threads` threads
 // (default: the machine's cores), each run in its own child process, order alternating between repetitions,
 // figures are medians over repetitions. Where `pnpm setup:tensorflow` has built tfjs-node's binding, steadygrad
-// and tfjs-layers also run on the `tensorflow` backend in the same repetitions (`--no-tensorflow` skips them).
+// and tfjs-layers also run on the `tensorflow` backend in the same repetitions, with TensorFlow's thread pool at 1
+// and at `--threads` threads (`--no-tensorflow` skips them).
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -22,6 +23,7 @@ import { peerLines, rooflineLine } from './peer-report.js';
 import { kerasAvailable, peerPython, tensorflowAvailable, torchAvailable } from './peers.js';
 import { PYTHON_SYSTEMS, runPythonPeer } from './python-peers.js';
 import { roofline } from './roofline.js';
+import { tensorflowLine, tensorflowRatios } from './tensorflow-ratios.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../../..');
@@ -242,8 +244,12 @@ async function main(): Promise<void> {
       }
       if (tensorflow.ok) {
         const samples = plan.tensorflowSamples[batchSize] as number;
-        jobs.push({ system: 'steadygrad', backend: 'tensorflow', threads: 1, batchSize, samples });
-        jobs.push({ system: 'tfjs-layers', backend: 'tensorflow', threads: 1, batchSize, samples });
+        // `threads` here is TensorFlow's intra-op pool, for both systems: 1, and --threads (TensorFlow's own
+        // default is one per core).
+        for (const n of threads > 1 ? [1, threads] : [1]) {
+          jobs.push({ system: 'steadygrad', backend: 'tensorflow', threads: n, batchSize, samples });
+          jobs.push({ system: 'tfjs-layers', backend: 'tensorflow', threads: n, batchSize, samples });
+        }
       }
       if (torch.ok) {
         jobs.push({ system: 'pytorch', backend: 'cpu', threads: 1, batchSize, samples: wasm });
@@ -293,7 +299,7 @@ async function main(): Promise<void> {
   const roof = roofline(summaries, measurePeak(relaxedSimd, peakBefore));
   const cpuRatio = ratios(summaries, 'cpu').vsTfjsLayers;
   const paired = pairedRatios(runs, 'wasm');
-  const tf = tensorflow.ok ? ratios(summaries, 'tensorflow').vsTfjsLayers : null;
+  const tf = tensorflow.ok ? tensorflowRatios(summaries, threads) : null;
   const tfPaired = tensorflow.ok ? pairedRatios(runs, 'tensorflow').vsTfjsLayers : null;
   const cpu = cpus();
   const steadygradWasm = runs.filter((x) => x.system === 'steadygrad' && x.backend === 'wasm');
@@ -319,11 +325,7 @@ async function main(): Promise<void> {
   console.log(
     `\ncpu backend, steadygrad ÷ tfjs-layers samples/s: batch 32 ${cpuRatio.batch32?.toFixed(2) ?? '—'}, batch 256 ${cpuRatio.batch256?.toFixed(2) ?? '—'} (reduced size)`,
   );
-  if (tf !== null && tfPaired !== null) {
-    console.log(
-      `tensorflow backend, steadygrad ÷ tfjs-layers samples/s: batch 32 ${tf.batch32?.toFixed(2) ?? '—'} (paired ${tfPaired.batch32?.toFixed(2) ?? '—'}), batch 256 ${tf.batch256?.toFixed(2) ?? '—'} (paired ${tfPaired.batch256?.toFixed(2) ?? '—'}); target ≥ 3`,
-    );
-  }
+  if (tf !== null && tfPaired !== null) console.log(tensorflowLine(tf, tfPaired));
   console.log(`\n${peerLines(peer, status)}`);
   console.log(rooflineLine(roof));
   if (conv !== undefined) console.log(`\n${convTable(conv.summaries, conv.ratios)}`);
@@ -343,7 +345,10 @@ async function main(): Promise<void> {
           ...peer,
           cpuVsTfjsLayers: cpuRatio,
           paired,
-          tensorflowVsTfjsLayers: tf,
+          tensorflowVsTfjsLayers: tf?.best ?? null,
+          tensorflowVsTfjsLayersOneThread: tf?.oneThread ?? null,
+          tensorflowVsTfjsLayersSameThreads: tf?.sameThreads ?? null,
+          tensorflowBestThreads: tf?.bestThreads ?? null,
           tensorflowVsTfjsLayersPaired: tfPaired,
         },
         roofline: roof,

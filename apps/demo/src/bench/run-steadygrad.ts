@@ -9,10 +9,16 @@ import type { WorkerOptions } from './worker-options.js';
 /** One epoch of `fit` (what users run) on `samples` training images, then inference on the test set. */
 export async function runSteadygrad(data: FashionMnist, o: WorkerOptions): Promise<BenchRun> {
   const relaxed = o.relaxedSimd ?? true;
-  const info = await useBackend(o.backend, { relaxedSimd: relaxed });
+  // On tensorflow, `threads` is TensorFlow's intra-op pool (core's host kernels do not run there); elsewhere
+  // core's host threads.
+  const native = o.backend === 'tensorflow';
+  const info = await useBackend(
+    o.backend,
+    native ? { relaxedSimd: relaxed, tensorflowThreads: o.threads } : { relaxedSimd: relaxed },
+  );
   // Off: the plain SIMD tiles, also where the platform has relaxed SIMD by default (Node ≥ 22).
   setHostRelaxedSimdEnabled(relaxed);
-  await setHostThreads(o.threads);
+  await setHostThreads(native ? 1 : o.threads);
   const train = sliceSplit(data.train, 0, o.samples);
   const model = o.model === 'cnn' ? smallCnnModel(o.seed) : seedCell5Model(o.seed);
   const trainer = compile(model, {

@@ -19,8 +19,12 @@ function images(split: { images: Uint8Array; count: number }, count: number): tf
 /** The same work on `@tensorflow/tfjs-layers` (`model.fit` with tensors, as its users write it). */
 export async function runTfjsLayers(data: FashionMnist, o: WorkerOptions): Promise<BenchRun> {
   // tfjs-node registers the `tensorflow` backend (and its kernels) when imported: the same package and
-  // libtensorflow that steadygrad's useBackend('tensorflow') loads.
-  if (o.backend === 'tensorflow') await import(TFJS_NODE);
+  // libtensorflow that steadygrad's useBackend('tensorflow') loads. TensorFlow sizes its intra-op thread pool
+  // from this variable when it loads, as steadygrad's `tensorflowThreads` option does for it.
+  if (o.backend === 'tensorflow') {
+    process.env.TF_NUM_INTRAOP_THREADS = String(o.threads);
+    await import(TFJS_NODE);
+  }
   await tf.setBackend(o.backend);
   await tf.ready();
   const n = Math.min(o.samples, data.train.count);
@@ -46,7 +50,8 @@ export async function runTfjsLayers(data: FashionMnist, o: WorkerOptions): Promi
   return {
     system: 'tfjs-layers',
     backend: o.backend,
-    threads: 1,
+    // tfjs-layers runs on one thread except on tensorflow, where `threads` is TensorFlow's pool.
+    threads: o.backend === 'tensorflow' ? o.threads : 1,
     batchSize: o.batchSize,
     ...(o.model === 'cnn' ? { model: 'cnn' as const } : {}),
     samples: n,

@@ -6,7 +6,10 @@ export interface WorkerOptions {
   /** Training samples (the first `samples` images; 60,000 = one full epoch). */
   readonly samples: number;
   readonly seed: number;
-  /** steadygrad only: core's `setHostThreads` count (1 = one thread, the default). */
+  /**
+   * steadygrad: core's `setHostThreads` count (1 = one thread, the default); on the `tensorflow` backend, both
+   * systems: TensorFlow's intra-op thread pool (`TF_NUM_INTRAOP_THREADS`).
+   */
   readonly threads: number;
   /** steadygrad only: `useBackend`'s `relaxedSimd` option (default `true`: fused multiply-add tiles). */
   readonly relaxedSimd?: boolean;
