@@ -4,6 +4,7 @@ import { SteadygradError } from './errors.js';
 import { gatherBytesKernel } from './kernels/gather-bytes/gather-bytes.js';
 import { backendTraits } from './kernels/runtime/backend-traits.js';
 import { runHostKernel } from './kernels/runtime/host-kernel.js';
+import { NativeTensorflow } from './kernels/runtime/native-tensorflow.js';
 
 /**
  * Where `fit`, `evaluate` and `predict` take their samples from: `size` samples of shape `shape`, gathered
@@ -96,6 +97,17 @@ export function arraySource(
       }
       if (bytesTable !== undefined) {
         for (let i = 0; i < n; i++) checkIndex(indices[i]!, size);
+        const native = n > 0 ? NativeTensorflow.current() : undefined;
+        if (native !== undefined) {
+          // tensorflow: the selected rows go up as bytes and TensorFlow looks them up in the table.
+          const rows = new Uint8Array(n * sampleSize);
+          const bytes = values as Uint8Array;
+          for (let i = 0; i < n; i++) {
+            const base = (indices[i] as number) * sampleSize;
+            rows.set(bytes.subarray(base, base + sampleSize), i * sampleSize);
+          }
+          return native.bytesThroughTable(rows, [n, ...shape], bytesTable, `${scale}:${offset}`);
+        }
         const out = new Float32Array(n * sampleSize);
         gatherThroughTable(values as Uint8Array, indices, sampleSize, bytesTable, out);
         return tf.tensor(out, [n, ...shape], dtype);

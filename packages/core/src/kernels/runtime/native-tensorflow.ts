@@ -24,10 +24,12 @@ export interface NativeAttr {
 /** What steadygrad uses of tfjs-node's binding (`backend.binding`). */
 interface Binding {
   executeOp(name: string, attrs: NativeAttr[], inputs: number[], numOutputs: number): NativeHandle[];
-  createTensor(shape: number[], dtype: number, values: Float32Array | Int32Array): number;
+  createTensor(shape: number[], dtype: number, values: Float32Array | Int32Array | Uint8Array): number;
   deleteTensor(id: number): void;
   readonly TF_FLOAT: number;
   readonly TF_INT32: number;
+  readonly TF_UINT8: number;
+  readonly TF_BOOL: number;
   readonly TF_ATTR_STRING: number;
   readonly TF_ATTR_INT: number;
   readonly TF_ATTR_FLOAT: number;
@@ -124,9 +126,15 @@ export class NativeTensorflow {
   }
 
   /** A type attribute. */
-  type(name: string, dtype: 'float32' | 'int32'): NativeAttr {
+  type(name: string, dtype: 'float32' | 'int32' | 'bool' | 'uint8'): NativeAttr {
     const b = this.backend.binding;
-    return { name, type: b.TF_ATTR_TYPE, value: dtype === 'float32' ? b.TF_FLOAT : b.TF_INT32 };
+    const value = { float32: b.TF_FLOAT, int32: b.TF_INT32, bool: b.TF_BOOL, uint8: b.TF_UINT8 }[dtype];
+    return { name, type: b.TF_ATTR_TYPE, value };
+  }
+
+  /** An integer attribute. */
+  attrInt(name: string, value: number): NativeAttr {
+    return { name, type: this.backend.binding.TF_ATTR_INT, value };
   }
 
   /** A boolean attribute. */
@@ -154,6 +162,11 @@ export class NativeTensorflow {
     return this.constant(`s${value}`, [], 'float32', () => Float32Array.of(value));
   }
 
+  /** A cached int32 scalar (e.g. an axis or a depth). Never free it. */
+  int32Scalar(value: number): NativeHandle {
+    return this.constant(`is${value}`, [], 'int32', () => Int32Array.of(value));
+  }
+
   /** A cached float32 vector `[n]` filled with `value` (`n` may be 0). Never free it. */
   filled(n: number, value: number): NativeHandle {
     return this.constant(`f${n}:${value}`, [n], 'float32', () => new Float32Array(n).fill(value));
@@ -162,6 +175,49 @@ export class NativeTensorflow {
   /** `Reshape(x, shape)` (a view in TensorFlow: no copy). */
   reshape(x: tf.Tensor | NativeHandle, shape: readonly number[]): NativeHandle {
     return this.run1('Reshape', [x, this.int32s(shape)], [this.float, this.type('Tshape', 'int32')]);
+  }
+
+  /**
+   * Bytes as float32 through a 256-entry table, `out[i] = table[bytes[i]]`, in TensorFlow: the bytes are
+   * uploaded as a uint8 tensor of `shape` (a quarter of float32's copy), then `Cast` to int32 and `GatherV2`
+   * from the table (cached under `key`; same values bit for bit as the lookup in JavaScript). Returns an
+   * engine-tracked float32 tensor of `shape`.
+   */
+  bytesThroughTable(
+    bytes: Uint8Array,
+    shape: readonly number[],
+    table: Float32Array,
+    key: string,
+  ): tf.Tensor {
+    const b = this.backend.binding;
+    const lookup = this.constant(`t${key}`, [table.length], 'float32', () => table);
+    const raw: NativeHandle = {
+      id: b.createTensor([...shape], b.TF_UINT8, bytes),
+      shape: [...shape],
+      dtype: b.TF_UINT8,
+    };
+    let indices: NativeHandle | undefined;
+    try {
+      indices = this.run1(
+        'Cast',
+        [raw],
+        [this.type('SrcT', 'uint8'), this.type('DstT', 'int32'), this.bool('Truncate', false)],
+      );
+      const axis = this.int32Scalar(0);
+      const out = this.run1(
+        'GatherV2',
+        [lookup, indices, axis],
+        [
+          this.type('Tparams', 'float32'),
+          this.type('Tindices', 'int32'),
+          this.type('Taxis', 'int32'),
+          this.attrInt('batch_dims', 0),
+        ],
+      );
+      return this.wrap(out);
+    } finally {
+      this.free(raw, indices);
+    }
   }
 
   private constant(

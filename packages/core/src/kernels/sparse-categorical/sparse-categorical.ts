@@ -1,8 +1,13 @@
 import { type Scalar, type Tensor, tf } from '../../tf.js';
 import { type HostKernel, hostKernelAvailable, runHostKernel } from '../runtime/host-kernel.js';
 import { lazyGradOp } from '../runtime/lazy-grad.js';
+import {
+  sparseAccuracyTensorflow,
+  sparseCrossentropyGradTensorflow,
+  sparseCrossentropyTensorflow,
+} from './sparse-categorical-tensorflow.js';
 
-// Host kernels (cpu and wasm backends, see @steadygrad/core's `HostKernel`) for the classification loss and
+// Host kernels (cpu and wasm backends, see @steadygrad/core's `HostKernel`; TensorFlow forms on tensorflow) for the classification loss and
 // metric of a typical `fit`: sparse categorical cross-entropy on probabilities and sparse categorical
 // accuracy. Each replaces a chain of small tfjs kernels (Sum, RealDiv, ClipByValue, Log, OneHot, Multiply,
 // Sum, Mean, Neg and ~25 more for their gradients; ArgMax, Equal, Cast) by ONE kernel, with the same results.
@@ -67,6 +72,10 @@ export const sparseCrossentropyKernel: HostKernel<ClipAttrs> = {
     }
     (o.loss as Float32Array)[0] = -total;
   },
+  // tensorflow: the op graph's TensorFlow ops, called directly (see sparse-categorical-tensorflow.ts).
+  tensorflow: ({ p, labels }, { epsilon }, native) => [
+    sparseCrossentropyTensorflow(native, p as Tensor, labels as Tensor, epsilon),
+  ],
 };
 
 /**
@@ -113,6 +122,9 @@ export const sparseCrossentropyGradKernel: HostKernel<ClipAttrs> = {
       for (let c = 0; c < k; c++) dp[row + c] = Math.fround((c === y ? g : 0) / sF) + gs;
     }
   },
+  tensorflow: ({ dy, p, labels }, { epsilon }, native) => [
+    sparseCrossentropyGradTensorflow(native, dy as Tensor, p as Tensor, labels as Tensor, epsilon),
+  ],
 };
 
 /**
@@ -146,6 +158,10 @@ export const sparseAccuracyKernel: HostKernel = {
       hits[r] = arg === labels[r] ? 1 : 0;
     }
   },
+  // tensorflow: ArgMax, Equal, Cast, as the op graph there (TensorFlow's ArgMax decides ties and NaN).
+  tensorflow: ({ p, labels }, _attrs, native) => [
+    sparseAccuracyTensorflow(native, p as Tensor, labels as Tensor),
+  ],
 };
 
 /**
@@ -165,7 +181,7 @@ function asInt32(t: Tensor): Tensor {
 
 /**
  * Whether {@link sparseCategoricalCrossentropyHost} can compute the loss of these targets and predictions
- * (the backend is cpu or wasm, `p` is a float32 `[n, K]` matrix with `n, K ≥ 1`, `labels` is `[n]` or `[n, 1]`).
+ * (the backend is cpu, wasm or tensorflow, `p` is a float32 `[n, K]` matrix with `n, K ≥ 1`, `labels` is `[n]` or `[n, 1]`).
  */
 export function sparseCrossentropyHostAvailable(labels: Tensor, p: Tensor): boolean {
   return (
