@@ -1,7 +1,7 @@
 import type { Tensor } from '../../tf.js';
 import type { HostKernel } from '../runtime/host-kernel.js';
-import type { NativeTensorflow } from '../runtime/native-tensorflow.js';
 import { hostSimd, pointer } from '../runtime/simd-module.js';
+import { sgdStepMultiTensorflow, sgdStepTensorflow } from './sgd-step-tensorflow.js';
 
 /** Attributes of {@link sgdStepKernel}: the SGD hyperparameters of one step. */
 export interface SgdKernelAttrs {
@@ -63,39 +63,6 @@ export const sgdStepKernel: HostKernel<SgdKernelAttrs> = {
   tensorflow: ({ w, v, g }, attrs, native) => sgdStepTensorflow(native, w as Tensor, v, g as Tensor, attrs),
 };
 
-/**
- * {@link sgdStepKernel}'s update as TensorFlow ops (the `tensorflow` backend): the unfused chain's ops in its
- * order (`u = g·(−lr)`, `v ← v·μ + u`, `w ← w + v`, Nesterov `w ← w + (v·μ + u)`), with cached scalars and no
- * tfjs dispatch between them. Returns `[newW, newV?]`.
- */
-function sgdStepTensorflow(
-  native: NativeTensorflow,
-  w: Tensor,
-  v: Tensor | undefined,
-  g: Tensor,
-  { learningRate, momentum, nesterov }: SgdKernelAttrs,
-): Tensor[] {
-  const t32 = native.float;
-  const u = native.run1('Mul', [g, native.scalar(f(-learningRate))], [t32]);
-  if (v === undefined) {
-    const nw = native.run1('AddV2', [w, u], [t32]);
-    native.free(u);
-    return [native.wrap(nw)];
-  }
-  const mu = native.scalar(f(momentum));
-  const vm = native.run1('Mul', [v, mu], [t32]);
-  const nv = native.run1('AddV2', [vm, u], [t32]);
-  let step = nv;
-  if (nesterov) {
-    const tm = native.run1('Mul', [nv, mu], [t32]);
-    step = native.run1('AddV2', [tm, u], [t32]);
-    native.free(tm);
-  }
-  const nw = native.run1('AddV2', [w, step], [t32]);
-  native.free(u, vm, step === nv ? undefined : step);
-  return [native.wrap(nw), native.wrap(nv)];
-}
-
 /** Multi-parameter forms of {@link sgdStepKernel}, by parameter count and whether they carry momentum. */
 const multiKernels = new Map<string, HostKernel<SgdKernelAttrs>>();
 
@@ -132,15 +99,14 @@ export function sgdStepMultiKernel(count: number, momentum: boolean): HostKernel
         );
       }
     },
+    // tensorflow: the small rank-1 parameters in one group (see sgdStepMultiTensorflow).
     tensorflow: (i, attrs, native) =>
-      idx.flatMap((k) =>
-        sgdStepTensorflow(
-          native,
-          i[`w${k}`] as Tensor,
-          momentum ? i[`v${k}`] : undefined,
-          i[`g${k}`] as Tensor,
-          attrs,
-        ),
+      sgdStepMultiTensorflow(
+        native,
+        idx.map((k) => i[`w${k}`] as Tensor),
+        idx.map((k) => (momentum ? i[`v${k}`] : undefined)),
+        idx.map((k) => i[`g${k}`] as Tensor),
+        attrs,
       ),
   };
   multiKernels.set(key, kernel);
