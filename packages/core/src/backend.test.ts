@@ -62,6 +62,32 @@ describe('useBackend', () => {
     expect(tf.getBackend()).toBe('cpu');
   });
 
+  it('tensorflowThreads: a bad count is INVALID_ARGUMENT; a failed load leaves the environment as it was', async () => {
+    const key = 'TF_NUM_INTRAOP_THREADS';
+    const before = process.env[key];
+    for (const bad of [0, 1.5, -1, '2']) {
+      const err = await useBackend('cpu', { tensorflowThreads: bad as never }).catch((e: unknown) => e);
+      expect((err as SteadygradError).code).toBe('INVALID_ARGUMENT');
+      expect((err as SteadygradError).message).toBe(
+        `useBackend option tensorflowThreads must be an integer >= 1, got ${typeof bad === 'string' ? `"${bad}"` : bad}`,
+      );
+    }
+    const load = (p: string) => Promise.reject(new Error(`Cannot find package '${p}'`));
+    const err = await useBackend('tensorflow', { tensorflowThreads: 3, load }).catch((e: unknown) => e);
+    if (tf.findBackendFactory('tensorflow') !== null) {
+      // Backend-specific (the suite's tensorflow pass): tfjs-node is already loaded with TensorFlow's default
+      // pool, so another size is refused before anything happens.
+      expect((err as SteadygradError).code).toBe('INVALID_ARGUMENT');
+      expect((err as SteadygradError).message).toMatch(
+        /already loaded in this process with its default thread pool/,
+      );
+    } else {
+      expect((err as SteadygradError).code).toBe('BACKEND_UNAVAILABLE');
+    }
+    expect(process.env[key]).toBe(before);
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
   it('rejects a relaxedSimd option that is not a boolean', async () => {
     const err = await useBackend('cpu', { relaxedSimd: 'yes' as never }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SteadygradError);

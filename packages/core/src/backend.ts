@@ -186,12 +186,23 @@ export async function useBackend(
   const failures: string[] = [];
   for (const name of candidates) {
     try {
+      let packageName: string | undefined;
       if (name === 'tensorflow') {
         const env = processEnv();
+        const previous = env?.[TF_THREADS_ENV];
         if (tensorflowThreads !== undefined && env !== undefined)
           env[TF_THREADS_ENV] = String(tensorflowThreads);
-      }
-      const packageName = await tryLoad(name, load);
+        try {
+          packageName = await tryLoad(name, load);
+        } catch (e) {
+          // Not loaded: the environment goes back to what it was ('auto' then tries the next backend).
+          if (tensorflowThreads !== undefined && env !== undefined) {
+            if (previous === undefined) delete env[TF_THREADS_ENV];
+            else env[TF_THREADS_ENV] = previous;
+          }
+          throw e;
+        }
+      } else packageName = await tryLoad(name, load);
       const ok = await tf.setBackend(ENGINE_NAME[name]);
       if (!ok) throw new SteadygradError('BACKEND_UNAVAILABLE', `backend '${name}' failed to initialize`);
       await tf.ready();
