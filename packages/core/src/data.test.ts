@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { bytePlan } from './byte-batch-tensorflow.js';
 import { arraySource, tensorSource, toBatchSource } from './data.js';
 import { SteadygradError } from './errors.js';
 import { setHostSimdEnabled } from './kernels/runtime/simd-module.js';
@@ -38,6 +39,43 @@ describe('batch sources', () => {
     expect(new Set(Array.from(bytes)).size).toBe(256);
     expect(() => src.batch([0, 16])).toThrow(/sample index 16 is outside \[0, 16\)/);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('byte batches: every plan (division, multiplication, table) gives the formula exactly', () => {
+    // On tensorflow these take TensorFlow's RealDiv, Mul + AddV2 and GatherV2 (see bytePlan); elsewhere the table.
+    const bytes = Uint8Array.from({ length: 512 }, (_, i) => (i * 101 + 7) % 256);
+    for (const [scale, offset] of [
+      [1 / 255, 0],
+      [2, -1],
+      [0.0123, -1.7],
+    ] as const) {
+      const src = arraySource(bytes, [2, 16], { scale, offset });
+      const before = tf.memory().numTensors;
+      const b = src.batch([7, 0, 3]);
+      expect(b.shape).toEqual([3, 2, 16]);
+      const got = Array.from(b.dataSync());
+      b.dispose();
+      const want = [7, 0, 3].flatMap((r) =>
+        Array.from(bytes.subarray(r * 32, r * 32 + 32), (v) => Math.fround(v * scale + offset)),
+      );
+      expect(got).toEqual(want);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+
+  it('bytePlan picks float32 arithmetic only where it equals the table for all 256 bytes', () => {
+    const tableOf = (s: number, o: number) => Float32Array.from({ length: 256 }, (_, b) => b * s + o);
+    expect(bytePlan(tableOf(1 / 255, 0), 1 / 255, 0)).toEqual({ kind: 'divide', divisor: 255 });
+    expect(bytePlan(tableOf(0.5, 0), 0.5, 0)).toEqual({ kind: 'divide', divisor: 2 });
+    expect(bytePlan(tableOf(2, -1), 2, -1)).toEqual({ kind: 'multiply', scale: 2, offset: -1 });
+    // fround(1/255) as a multiplier misses 126 of the 256 bytes, and no float32 pair reproduces these:
+    expect(bytePlan(tableOf(1 / 255, -0.5), 1 / 255, -0.5)).toEqual({ kind: 'lookup' });
+    expect(bytePlan(tableOf(0.0123, -1.7), 0.0123, -1.7)).toEqual({ kind: 'lookup' });
+    expect(
+      Array.from({ length: 256 }, (_, b) => b).filter(
+        (b) => Math.fround(b * Math.fround(1 / 255)) !== Math.fround(b * (1 / 255)),
+      ),
+    ).toHaveLength(126);
   });
 
   it('rejects ragged arrays and out-of-range indices', () => {

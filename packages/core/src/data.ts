@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { type BytePlan, bytePlan, bytesToFloatTensorflow } from './byte-batch-tensorflow.js';
 import { checkOptions, optionKeys } from './check-options.js';
 import { SteadygradError } from './errors.js';
 import { gatherBytesKernel } from './kernels/gather-bytes/gather-bytes.js';
@@ -81,6 +82,7 @@ export function arraySource(
     dtype === 'float32' && values instanceof Uint8Array
       ? Float32Array.from({ length: 256 }, (_, b) => b * scale + offset)
       : undefined;
+  let plan: BytePlan | undefined;
   return {
     size,
     shape: [...shape],
@@ -99,14 +101,15 @@ export function arraySource(
         for (let i = 0; i < n; i++) checkIndex(indices[i]!, size);
         const native = n > 0 ? NativeTensorflow.current() : undefined;
         if (native !== undefined) {
-          // tensorflow: the selected rows go up as bytes and TensorFlow looks them up in the table.
+          // tensorflow: the selected rows go up as bytes; TensorFlow converts them (see bytePlan).
           const rows = new Uint8Array(n * sampleSize);
           const bytes = values as Uint8Array;
           for (let i = 0; i < n; i++) {
             const base = (indices[i] as number) * sampleSize;
             rows.set(bytes.subarray(base, base + sampleSize), i * sampleSize);
           }
-          return native.bytesThroughTable(rows, [n, ...shape], bytesTable, `${scale}:${offset}`);
+          plan ??= bytePlan(bytesTable, scale, offset);
+          return bytesToFloatTensorflow(native, rows, [n, ...shape], bytesTable, plan, `${scale}:${offset}`);
         }
         const out = new Float32Array(n * sampleSize);
         gatherThroughTable(values as Uint8Array, indices, sampleSize, bytesTable, out);

@@ -177,47 +177,15 @@ export class NativeTensorflow {
     return this.run1('Reshape', [x, this.int32s(shape)], [this.float, this.type('Tshape', 'int32')]);
   }
 
-  /**
-   * Bytes as float32 through a 256-entry table, `out[i] = table[bytes[i]]`, in TensorFlow: the bytes are
-   * uploaded as a uint8 tensor of `shape` (a quarter of float32's copy), then `Cast` to int32 and `GatherV2`
-   * from the table (cached under `key`; same values bit for bit as the lookup in JavaScript). Returns an
-   * engine-tracked float32 tensor of `shape`.
-   */
-  bytesThroughTable(
-    bytes: Uint8Array,
-    shape: readonly number[],
-    table: Float32Array,
-    key: string,
-  ): tf.Tensor {
+  /** A uint8 tensor of `shape` holding `bytes` (a raw handle: free it). */
+  uint8Tensor(shape: readonly number[], bytes: Uint8Array): NativeHandle {
     const b = this.backend.binding;
-    const lookup = this.constant(`t${key}`, [table.length], 'float32', () => table);
-    const raw: NativeHandle = {
-      id: b.createTensor([...shape], b.TF_UINT8, bytes),
-      shape: [...shape],
-      dtype: b.TF_UINT8,
-    };
-    let indices: NativeHandle | undefined;
-    try {
-      indices = this.run1(
-        'Cast',
-        [raw],
-        [this.type('SrcT', 'uint8'), this.type('DstT', 'int32'), this.bool('Truncate', false)],
-      );
-      const axis = this.int32Scalar(0);
-      const out = this.run1(
-        'GatherV2',
-        [lookup, indices, axis],
-        [
-          this.type('Tparams', 'float32'),
-          this.type('Tindices', 'int32'),
-          this.type('Taxis', 'int32'),
-          this.attrInt('batch_dims', 0),
-        ],
-      );
-      return this.wrap(out);
-    } finally {
-      this.free(raw, indices);
-    }
+    return { id: b.createTensor([...shape], b.TF_UINT8, bytes), shape: [...shape], dtype: b.TF_UINT8 };
+  }
+
+  /** A cached float32 vector holding `values`, under `key`. Never free it. */
+  cachedFloats(key: string, values: Float32Array): NativeHandle {
+    return this.constant(`v${key}`, [values.length], 'float32', () => values);
   }
 
   private constant(
