@@ -22,6 +22,17 @@ function runNode(code: string, { relaxedSimd = false } = {}): string {
   });
 }
 
+/** Whether the workspace's tfjs-node has its native binding (after `pnpm setup:tensorflow`). */
+function tfjsNodeBuilt(): boolean {
+  const dir = dirname(
+    createRequire(join(pkgRoot, 'package.json')).resolve('@tensorflow/tfjs-node/package.json'),
+  );
+  return (
+    existsSync(join(dir, 'lib')) &&
+    readdirSync(join(dir, 'lib')).some((d) => existsSync(join(dir, 'lib', d, 'tfjs_binding.node')))
+  );
+}
+
 describe('plain Node ESM', () => {
   it('tfjs-core alone has no gradient for MatMul (the problem we solve)', () => {
     const out = runNode(`
@@ -69,12 +80,7 @@ describe('plain Node ESM', () => {
   it("useBackend('tensorflow') finds the workspace's tfjs-node in ES module resolution once its binding is built", () => {
     // The workspace root has @tensorflow/tfjs-node without its native binding until `pnpm setup:tensorflow`
     // builds it (CI does). Both states are asserted: loaded and differentiating, or the install advice.
-    const dir = dirname(
-      createRequire(join(pkgRoot, 'package.json')).resolve('@tensorflow/tfjs-node/package.json'),
-    );
-    const built =
-      existsSync(join(dir, 'lib')) &&
-      readdirSync(join(dir, 'lib')).some((d) => existsSync(join(dir, 'lib', d, 'tfjs_binding.node')));
+    const built = tfjsNodeBuilt();
     const out = runNode(`
       import { tf, useBackend } from '@steadygrad/core';
       try {
@@ -100,12 +106,7 @@ describe('plain Node ESM', () => {
 
 describe("useBackend('tensorflow', { tensorflowThreads })", () => {
   it("sizes TensorFlow's intra-op pool when it loads tfjs-node, and refuses another size once loaded", () => {
-    const dir = dirname(
-      createRequire(join(pkgRoot, 'package.json')).resolve('@tensorflow/tfjs-node/package.json'),
-    );
-    const built =
-      existsSync(join(dir, 'lib')) &&
-      readdirSync(join(dir, 'lib')).some((d) => existsSync(join(dir, 'lib', d, 'tfjs_binding.node')));
+    const built = tfjsNodeBuilt();
     // One process per pool size: the same work, then the process's thread count (Linux: /proc/self/task).
     // TensorFlow's pool threads are the only ones the option changes, so 1 and 3 differ by exactly 2.
     const run = (threads: number) =>

@@ -12,6 +12,7 @@ import {
   fixtures,
   flat,
   HI,
+  kernelBackends,
   kernelsOf,
   LO,
   maxRelDiff,
@@ -21,14 +22,7 @@ import {
 
 sparseKernelSuite();
 
-// tensorflow where tfjs-node is registered (the suite's second pass): the kernels' TensorFlow forms.
-const BACKENDS = [
-  'cpu',
-  'wasm',
-  ...(tf.findBackendFactory('tensorflow') === null ? [] : ['tensorflow']),
-] as const;
-
-for (const backend of BACKENDS) {
+for (const backend of kernelBackends()) {
   describe(`sparse categorical cross-entropy on probabilities, fused, on ${backend}`, () => {
     beforeAll(async () => {
       expect(await tf.setBackend(backend)).toBe(true);

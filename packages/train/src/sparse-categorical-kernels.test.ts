@@ -12,6 +12,7 @@ import { blobs } from './test-utils/blobs.js';
 import {
   CASES,
   expectClose,
+  kernelBackends,
   kernelsOf,
   maxRelDiff,
   record,
@@ -21,14 +22,7 @@ import { compile } from './trainer.js';
 
 sparseKernelSuite();
 
-// tensorflow where tfjs-node is registered (the suite's second pass): the kernels' TensorFlow forms.
-const BACKENDS = [
-  'cpu',
-  'wasm',
-  ...(tf.findBackendFactory('tensorflow') === null ? [] : ['tensorflow']),
-] as const;
-
-for (const backend of BACKENDS) {
+for (const backend of kernelBackends()) {
   describe(`sparse categorical accuracy, fused, on ${backend}`, () => {
     beforeAll(async () => {
       expect(await tf.setBackend(backend)).toBe(true);

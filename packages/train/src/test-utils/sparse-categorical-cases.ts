@@ -143,6 +143,14 @@ export function measuredDifferences(): Readonly<Record<string, number>> {
   return measured;
 }
 
+/**
+ * The backends the kernel tests run on: cpu and wasm, and tensorflow where tfjs-node is registered (the suite's
+ * second pass), where the kernels' TensorFlow forms run.
+ */
+export function kernelBackends(): readonly ('cpu' | 'wasm' | 'tensorflow')[] {
+  return tf.findBackendFactory('tensorflow') === null ? ['cpu', 'wasm'] : ['cpu', 'wasm', 'tensorflow'];
+}
+
 /** The suite setup both kernel test files share: gradients registered; at the end, back to cpu and the record printed. */
 export function sparseKernelSuite(): void {
   beforeAll(() => {
