@@ -62,7 +62,8 @@ export interface UseBackendOptions {
    * from the `TF_NUM_INTRAOP_THREADS` environment variable, which this sets just before loading it. Default:
    * TensorFlow's own (one thread per core, or the variable when the environment sets it). Small models train
    * faster on one thread: the seed MLP's step at batch 32 spends more time handing each op to the pool's
-   * threads than computing (measured 1.7x faster on a 2-core machine); large products want the cores.
+   * threads than computing (measured on a 2-core machine: ~1.8x faster at batch 32, ~1.4x at 256); larger
+   * products want the cores.
    * Asking for a count other than the one the process's TensorFlow was loaded with is `INVALID_ARGUMENT`.
    */
   readonly tensorflowThreads?: number;
