@@ -40,6 +40,8 @@ export interface Comparison {
   readonly limit?: number;
   /** The side with the single value (prediction only). */
   readonly single?: 'steadygrad' | 'keras';
+  /** The Student-t degrees of freedom of `limit` and `ratio`, n − 1 of the multi-seed side (prediction only). */
+  readonly df?: number;
   /** Welch's test, b = steadygrad against a = Keras (welch only). */
   readonly welch?: WelchTest;
 }
@@ -80,8 +82,9 @@ export function predictionComparison(steadygrad: SampleSummary, keras: SampleSum
   }
   const sample = single === 'steadygrad' ? keras : steadygrad;
   const scale = sample.std * Math.sqrt(1 + 1 / sample.n);
-  const limit = studentQuantile(0.05, sample.n - 1);
-  return { method: 'prediction', ...judged(steadygrad.mean - keras.mean, scale, limit), single, limit };
+  const df = sample.n - 1;
+  const limit = studentQuantile(0.05, df);
+  return { method: 'prediction', ...judged(steadygrad.mean - keras.mean, scale, limit), single, limit, df };
 }
 
 /** An exact figure (a parameter count): equal or not. */

@@ -8,18 +8,9 @@ import type { Comparison } from './comparison.js';
 /** The two-sided p-value of a noise-judged comparison (`undefined` for an exact one or without spread). */
 export function comparisonP(c: Comparison): number | undefined {
   if (c.method === 'welch') return c.welch?.p ?? undefined;
-  if (c.method === 'prediction' && c.limit !== undefined && Number.isFinite(c.ratio)) {
-    // ratio = |x − m| / (s·√(1 + 1/n)) is Student-t with n − 1 degrees of freedom; limit = t(0.975, n − 1).
-    const df = degreesOfFreedom(c.limit);
-    return df === undefined ? undefined : studentTwoSidedP(c.ratio, df);
-  }
-  return undefined;
-}
-
-/** The degrees of freedom whose 95% two-sided quantile is `limit` (whole numbers 1–1000). */
-function degreesOfFreedom(limit: number): number | undefined {
-  for (let df = 1; df <= 1000; df++) {
-    if (Math.abs(studentTwoSidedP(limit, df) - 0.05) < 1e-6) return df;
+  if (c.method === 'prediction' && c.df !== undefined && Number.isFinite(c.ratio)) {
+    // ratio = |x − m| / (s·√(1 + 1/n)) is Student-t with n − 1 degrees of freedom (the comparison's df).
+    return studentTwoSidedP(c.ratio, c.df);
   }
   return undefined;
 }

@@ -126,7 +126,28 @@ function referenceLine(ref: KerasReference): string {
   return `Keras 3 reference: \`tooling/reference/keras/${ref.experiment}.${ref.profile}.json\`${ref.generatedBy ? ` (${ref.generatedBy}` : ' ('}${ref.generated ? `, ${ref.generated}` : ''}; ${versions}${machine}).`;
 }
 
-function section(s: ReportSection, doc: ReportDocument, counts: Map<Verdict['kind'], number>): string[] {
+/** Each run section's rows, judged once per report (the sections, the overview and the family-wise paragraph). */
+type RowsBySection = ReadonlyMap<ReportSection, ReturnType<typeof sectionRows>>;
+
+/** The profile a section's result ran (its own record, else the cache entry's). */
+function profileOf(entry: NonNullable<ReportSection['entry']>): string {
+  return String(at(entry.result, 'profile') ?? entry.spec.profile);
+}
+
+function judgeAll(doc: ReportDocument): RowsBySection {
+  const rows = new Map<ReportSection, ReturnType<typeof sectionRows>>();
+  for (const s of doc.sections) {
+    if (s.entry !== undefined) rows.set(s, sectionRows(s, profileOf(s.entry), doc.tables));
+  }
+  return rows;
+}
+
+function section(
+  s: ReportSection,
+  doc: ReportDocument,
+  counts: Map<Verdict['kind'], number>,
+  judged: RowsBySection,
+): string[] {
   const out = [`## ${s.experiment}`, '', s.description, ''];
   if (s.entry !== undefined && s.fallback) out.push(`> ${fallbackNote(s.experiment, s.fallback)}`, '');
   if (s.entry === undefined) {
@@ -134,7 +155,7 @@ function section(s: ReportSection, doc: ReportDocument, counts: Map<Verdict['kin
     return out;
   }
   const r = s.entry.result;
-  const profile = String(at(r, 'profile') ?? s.entry.spec.profile);
+  const profile = profileOf(s.entry);
   out.push(
     `Run: \`pnpm demo ${s.experiment} --json --profile ${s.entry.spec.profile}${s.entry.spec.args.length > 0 ? ` ${s.entry.spec.args.join(' ')}` : ''}\`, profile ${profile}, ${Math.round(s.entry.seconds)} s, finished ${s.entry.finishedAt}${s.entry.commit ? ` on commit ${s.entry.commit.slice(0, 10)}` : ''}${typeof at(r, 'backend') === 'string' ? `, ${String(at(r, 'backend'))} backend` : ''}.`,
     differencesLine(r),
@@ -147,7 +168,7 @@ function section(s: ReportSection, doc: ReportDocument, counts: Map<Verdict['kin
       }.`,
     );
   out.push('');
-  const rows = sectionRows(s, profile, doc.tables);
+  const rows = judged.get(s) ?? [];
   if (rows.length === 0) {
     out.push('(This result carries no figure the report knows how to read.)', '');
   } else {
@@ -212,7 +233,7 @@ function profileCell(s: ReportSection): string {
 }
 
 /** The table of contents: per experiment, whether it has a result and how its rows were judged. */
-function overview(doc: ReportDocument): string[] {
+function overview(doc: ReportDocument, judged: RowsBySection): string[] {
   const lines = [
     '| experiment | profile | runtime | agree | differ | no reference | other |',
     '| --- | --- | --- | --- | --- | --- | --- |',
@@ -226,7 +247,7 @@ function overview(doc: ReportDocument): string[] {
       lines.push(`| ${anchor} | — | not run | | | | |`);
       continue;
     }
-    const rows = sectionRows(s, String(at(s.entry.result, 'profile') ?? s.entry.spec.profile), doc.tables);
+    const rows = judged.get(s) ?? [];
     const count = (...kinds: Verdict['kind'][]) => rows.filter((r) => kinds.includes(r.verdict.kind)).length;
     const differs = rows.filter((r) => r.verdict.kind === 'differs');
     const unexplained = differs.filter(
@@ -246,7 +267,8 @@ export const METHOD =
 /** The report's markdown. */
 export function reportMarkdown(doc: ReportDocument): string {
   const counts = new Map<Verdict['kind'], number>();
-  const body = doc.sections.flatMap((s) => section(s, doc, counts));
+  const judged = judgeAll(doc);
+  const body = doc.sections.flatMap((s) => section(s, doc, counts, judged));
   const ran = doc.sections.filter((s) => s.entry !== undefined).length;
   const n = (k: Verdict['kind']) => counts.get(k) ?? 0;
   const standIns = doc.sections.filter((s) => s.entry !== undefined && s.fallback).map((s) => s.experiment);
@@ -267,18 +289,16 @@ export function reportMarkdown(doc: ReportDocument): string {
     '',
     `${ran} of ${doc.sections.length} experiments have results; ${n('agrees')} figures agree with Keras 3, ${n('differs')} differ (named or unexplained, see each table), ${n('no-reference')} have no Keras 3 reference (the row says why), ${n('too-few-seeds')} have too few seeds to judge, ${n('derived')} are derived from other rows, ${n('missing')} are missing from their result.`,
     '',
-    ...overview(doc),
-    ...familyWiseLines(doc),
+    ...overview(doc, judged),
+    ...familyWiseLines(doc, judged),
   ];
   return `${[...head, ...body].join('\n').trimEnd()}\n`;
 }
 
 /** The paragraph that puts the differing rows beside what chance alone gives over this many rows. */
-function familyWiseLines(doc: ReportDocument): string[] {
+function familyWiseLines(doc: ReportDocument, judged: RowsBySection): string[] {
   const rows = doc.sections.flatMap((s) => {
-    if (s.entry === undefined) return [];
-    const profile = String(at(s.entry.result, 'profile') ?? s.entry.spec.profile);
-    return sectionRows(s, profile, doc.tables).flatMap(({ figure, verdict: v }) =>
+    return (judged.get(s) ?? []).flatMap(({ figure, verdict: v }) =>
       (v.kind === 'agrees' || v.kind === 'differs') && v.comparison !== undefined
         ? [
             {
