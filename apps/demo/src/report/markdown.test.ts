@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { CacheEntry } from './cache.js';
 import type { KerasReference } from './keras-reference.js';
-import { cell, formatSummary, METHOD, type ReportDocument, reportMarkdown } from './markdown.js';
+import {
+  cell,
+  formatSummary,
+  METHOD,
+  type ReportDocument,
+  type ReportSection,
+  reportMarkdown,
+} from './markdown.js';
 
 // A bn result in the shape of `pnpm demo bn --json` with per-seed values (as the notebook profile reports them).
 const bnResult = {
@@ -234,14 +241,16 @@ describe('report markdown', () => {
       generatedBy: 'tooling/reference/bn.py',
       metrics: { 'plain.testAccuracy': { values: [0.865, 0.875, 0.87] } },
     };
+    // mlp stands in with its quick run, alone or next to bn.
+    const mlpStandIn: ReportSection = {
+      experiment: 'mlp',
+      description: 'the baseline',
+      entry: entry('mlp', mlp, 'quick'),
+      fallback: { profile: 'quick', notebookEstimate: 1800, estimateFrom: 'built-in' },
+    };
     const md = reportMarkdown(
       doc([
-        {
-          experiment: 'mlp',
-          description: 'the baseline',
-          entry: entry('mlp', mlp, 'quick'),
-          fallback: { profile: 'quick', notebookEstimate: 1800, estimateFrom: 'built-in' },
-        },
+        mlpStandIn,
         {
           experiment: 'bn',
           description: 'batch normalization',
@@ -259,16 +268,7 @@ describe('report markdown', () => {
     expect(md).toContain(
       "2 experiments are reported from the **quick** profile instead, because the report’s cache has no notebook-profile result for them: mlp, bn. The overview's profile column and each of their sections say so, list the settings that differ from the notebook, and compare them only with the Keras 3 reference of the quick profile.",
     );
-    const one = reportMarkdown(
-      doc([
-        {
-          experiment: 'mlp',
-          description: 'the baseline',
-          entry: entry('mlp', mlp, 'quick'),
-          fallback: { profile: 'quick', notebookEstimate: 1800, estimateFrom: 'built-in' },
-        },
-      ]),
-    );
+    const one = reportMarkdown(doc([mlpStandIn]));
     expect(one).toContain(
       "One experiment is reported from the **quick** profile instead, because the report’s cache has no notebook-profile result for it: mlp. The overview's profile column and its section say so, list the settings that differ from the notebook, and compare it only with the Keras 3 reference of the quick profile.",
     );
